@@ -1,0 +1,62 @@
+// A platform profile: the limits, timings and switches of one platform and
+// version, loaded from specs/profiles/<id>.json. Nothing here has a default in
+// code: every field comes from the file, and a missing or mistyped field is a
+// spec_error naming it (see specs/README.md for the format).
+#pragma once
+
+#include <sockconf/common/value.hpp>
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace sockconf {
+
+/// How the reference refuses a connectSocket over the concurrency limit.
+enum class refusal_channel {
+    fail_callback, ///< `fail` with errMsg "connectSocket:fail ..."
+    error_event    ///< `success` (task created), then onError, then onClose
+};
+
+struct profile {
+    std::string id;
+    std::string title;
+    std::string base_library;
+
+    struct limits_t {
+        int max_concurrent_websockets = 0;
+        int close_reason_max_bytes = 0;
+        int tcp_create_max = 0;
+        std::int64_t tcp_create_window_ms = 0;
+        /// Inclusive port ranges a TCPSocket may not connect to.
+        std::vector<std::pair<int, int>> tcp_blocked_ports;
+    } limits;
+
+    struct timings_t {
+        std::int64_t ws_connect_timeout_ms = 0; ///< connectSocket `timeout` default
+        std::int64_t tcp_connect_timeout_s = 0; ///< TCPSocket.connect `timeout` default
+        std::int64_t case_timeout_ms = 0;       ///< a whole case, unless it says otherwise
+        std::int64_t wait_timeout_ms = 0;       ///< one wait step, unless it says otherwise
+        std::int64_t settle_ms = 0;             ///< quiet time after the last step, before checks
+    } timings;
+
+    struct switches_t {
+        bool legacy_single_connection = false;
+        bool wss_only = false;
+        int close_default_code = 0;
+        refusal_channel limit_refusal = refusal_channel::fail_callback;
+    } switches;
+
+    /// The file as loaded, for reports and for cases that read profile values.
+    json raw;
+
+    /// Parse and validate. `source` names the file in errors. Throws spec_error.
+    static profile from_json(json const& doc, std::string const& source);
+    /// Read, parse and validate a profile file. Throws spec_error.
+    static profile load(std::string const& path);
+
+    bool tcp_port_blocked(int port) const noexcept;
+};
+
+} // namespace sockconf

@@ -1,0 +1,31 @@
+#include <sockconf/common/json_file.hpp>
+#include <sockconf/common/spec_error.hpp>
+
+#include <fstream>
+#include <sstream>
+
+namespace sockconf {
+
+json read_json_file(std::string const& path)
+{
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        throw spec_error("E-FILE-READ", path, "", "cannot open the file for reading");
+    std::stringstream buf;
+    buf << in.rdbuf();
+    auto const text = buf.str();
+    try {
+        return json::parse(text);
+    } catch (json::parse_error const& e) {
+        // Turn the byte offset into line:column, which an editor can jump to.
+        std::size_t line = 1, col = 1;
+        for (std::size_t i = 0; i + 1 < e.byte && i < text.size(); ++i) {
+            if (text[i] == '\n') { ++line; col = 1; } else { ++col; }
+        }
+        throw spec_error("E-JSON-SYNTAX", path, "",
+                         "not valid JSON at line " + std::to_string(line) + ", column " +
+                             std::to_string(col) + ": " + e.what());
+    }
+}
+
+} // namespace sockconf

@@ -1,0 +1,77 @@
+#include <sockconf/common/json_file.hpp>
+#include <sockconf/common/json_reader.hpp>
+#include <sockconf/common/profile.hpp>
+
+namespace sockconf {
+
+profile profile::from_json(json const& doc, std::string const& source)
+{
+    json_reader r(doc, source);
+    r.only_keys({"id", "title", "base_library", "limits", "timings", "switches", "notes"});
+    profile p;
+    p.id = r.at("id").non_empty_string();
+    p.title = r.at("title").string();
+    p.base_library = r.at("base_library").non_empty_string();
+
+    auto l = r.at("limits");
+    l.only_keys({"max_concurrent_websockets", "close_reason_max_bytes", "tcp_create_max",
+                 "tcp_create_window_ms", "tcp_blocked_ports"});
+    p.limits.max_concurrent_websockets = int(l.at("max_concurrent_websockets").integer_in(1, 1024));
+    p.limits.close_reason_max_bytes = int(l.at("close_reason_max_bytes").integer_in(0, 123));
+    p.limits.tcp_create_max = int(l.at("tcp_create_max").integer_in(1, 1'000'000));
+    p.limits.tcp_create_window_ms = l.at("tcp_create_window_ms").integer_in(1, 86'400'000);
+    auto ports = l.at("tcp_blocked_ports");
+    ports.expect_array();
+    for (std::size_t i = 0; i < ports.size(); ++i) {
+        auto e = ports.at(i);
+        // A port, or an inclusive range [lo, hi].
+        if (e.value().is_array()) {
+            if (e.size() != 2)
+                e.fail("E-TYPE", "expected a port or a range [low, high]");
+            auto lo = int(e.at(std::size_t{0}).integer_in(0, 65535));
+            auto hi = int(e.at(std::size_t{1}).integer_in(lo, 65535));
+            p.limits.tcp_blocked_ports.emplace_back(lo, hi);
+        } else {
+            auto port = int(e.integer_in(0, 65535));
+            p.limits.tcp_blocked_ports.emplace_back(port, port);
+        }
+    }
+
+    auto t = r.at("timings");
+    t.only_keys({"ws_connect_timeout_ms", "tcp_connect_timeout_s", "case_timeout_ms",
+                 "wait_timeout_ms", "settle_ms"});
+    p.timings.ws_connect_timeout_ms = t.at("ws_connect_timeout_ms").integer_in(1, 3'600'000);
+    p.timings.tcp_connect_timeout_s = t.at("tcp_connect_timeout_s").integer_in(1, 3600);
+    p.timings.case_timeout_ms = t.at("case_timeout_ms").integer_in(100, 3'600'000);
+    p.timings.wait_timeout_ms = t.at("wait_timeout_ms").integer_in(10, 3'600'000);
+    p.timings.settle_ms = t.at("settle_ms").integer_in(0, 60'000);
+
+    auto s = r.at("switches");
+    s.only_keys({"legacy_single_connection", "wss_only", "close_default_code", "limit_refusal"});
+    p.switches.legacy_single_connection = s.at("legacy_single_connection").boolean();
+    p.switches.wss_only = s.at("wss_only").boolean();
+    p.switches.close_default_code = int(s.at("close_default_code").integer_in(1000, 4999));
+    auto refusal = s.at("limit_refusal");
+    auto const channel = refusal.string();
+    if (channel == "fail_callback")
+        p.switches.limit_refusal = refusal_channel::fail_callback;
+    else if (channel == "error_event")
+        p.switches.limit_refusal = refusal_channel::error_event;
+    else
+        refusal.fail("E-ENUM", "expected \"fail_callback\" or \"error_event\", got \"" + channel + "\"");
+
+    p.raw = doc;
+    return p;
+}
+
+profile profile::load(std::string const& path) { return from_json(read_json_file(path), path); }
+
+bool profile::tcp_port_blocked(int port) const noexcept
+{
+    for (auto const& [lo, hi] : limits.tcp_blocked_ports)
+        if (port >= lo && port <= hi)
+            return true;
+    return false;
+}
+
+} // namespace sockconf

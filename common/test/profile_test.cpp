@@ -1,0 +1,60 @@
+#include <sockconf/common/profile.hpp>
+#include <sockconf/common/spec_error.hpp>
+
+#include <gtest/gtest.h>
+
+using namespace sockconf;
+
+namespace {
+std::string const wechat = std::string(SOCKCONF_SOURCE_DIR) + "/specs/profiles/wechat.json";
+}
+
+TEST(profile, wechat_loads_with_documented_values)
+{
+    auto p = profile::load(wechat);
+    EXPECT_EQ(p.id, "wechat");
+    EXPECT_EQ(p.limits.max_concurrent_websockets, 5);
+    EXPECT_EQ(p.switches.close_default_code, 1000);
+    EXPECT_EQ(p.limits.close_reason_max_bytes, 123);
+}
+
+TEST(profile, blocked_ports_are_inclusive_ranges)
+{
+    auto p = profile::load(wechat);
+    EXPECT_TRUE(p.tcp_port_blocked(0));
+    EXPECT_TRUE(p.tcp_port_blocked(1023));
+    EXPECT_FALSE(p.tcp_port_blocked(1024));
+    EXPECT_FALSE(p.tcp_port_blocked(7999));
+    EXPECT_TRUE(p.tcp_port_blocked(8000));
+    EXPECT_TRUE(p.tcp_port_blocked(8100));
+    EXPECT_FALSE(p.tcp_port_blocked(8101));
+    EXPECT_TRUE(p.tcp_port_blocked(27019));
+}
+
+TEST(profile, missing_field_is_named)
+{
+    auto p = profile::load(wechat);
+    auto doc = p.raw;
+    doc["timings"].erase("settle_ms");
+    try {
+        profile::from_json(doc, "x.json");
+        FAIL() << "no error";
+    } catch (spec_error const& e) {
+        EXPECT_EQ(e.id(), "E-MISSING");
+        EXPECT_EQ(e.pointer(), "/timings");
+        EXPECT_NE(std::string(e.what()).find("settle_ms"), std::string::npos);
+    }
+}
+
+TEST(profile, bad_enum_is_named)
+{
+    auto doc = profile::load(wechat).raw;
+    doc["switches"]["limit_refusal"] = "shout";
+    try {
+        profile::from_json(doc, "x.json");
+        FAIL() << "no error";
+    } catch (spec_error const& e) {
+        EXPECT_EQ(e.id(), "E-ENUM");
+        EXPECT_EQ(e.pointer(), "/switches/limit_refusal");
+    }
+}

@@ -1,0 +1,95 @@
+// What crossed the wire, as the echo servers saw it: one record per connection,
+// keyed by a tag the client chose (WebSocket: the `tag` URL query parameter;
+// TCP: the tag of the listener the client connected to). Cases query it to
+// check the wire as well as the API events.
+//
+// Thread-safe: servers update records while the harness reads snapshots.
+#pragma once
+
+#include <sockconf/common/value.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace sockconf::echo {
+
+enum class transport { websocket, tcp };
+
+/// How a connection ended, seen from the server.
+enum class conn_end {
+    open,             ///< still open
+    client_closed,    ///< WebSocket close frame from the client / TCP FIN from the client
+    server_closed,    ///< the server closed first (a "close" behaviour)
+    rejected,         ///< handshake answered with a non-101 status
+    dropped,          ///< reset or closed without a close frame
+    error             ///< protocol or I/O error; see `error`
+};
+std::string_view to_string(conn_end e) noexcept;
+
+struct wire_message {
+    bool binary = false;
+    std::size_t size = 0;
+    /// Up to the first 4 KiB of the payload, byte for byte.
+    std::string head;
+};
+
+struct wire_record {
+    std::uint64_t id = 0; ///< unique per log
+    transport kind = transport::websocket;
+    std::string tag;
+    std::string behaviour;      ///< "echo", "close", "reject", "handshake", "tcp-echo"
+    std::string target;         ///< WebSocket request target (path and query)
+    std::string remote_address; ///< client's address as the server saw it
+    std::uint16_t remote_port = 0;
+    std::uint16_t local_port = 0;
+    json request_headers = json::object(); ///< lower-case name -> value (repeats joined by ", ")
+    std::vector<std::string> offered_protocols; ///< Sec-WebSocket-Protocol, split
+    std::vector<wire_message> messages;         ///< WebSocket messages received from the client
+    std::uint64_t bytes_received = 0;           ///< payload bytes (WebSocket) or stream bytes (TCP)
+    std::optional<int> close_code;              ///< close code received from the client
+    std::string close_reason;                   ///< close reason received from the client
+    int sent_close_code = 0;                    ///< close code the server sent (0: none)
+    int http_status = 0;                        ///< status answered to the handshake (101 on upgrade)
+    conn_end end = conn_end::open;
+    std::string error;
+    double opened_ms = 0; ///< since the log was created
+    double closed_ms = 0; ///< 0 while open
+
+    /// Wire form for reports and matchers (keys as in this struct; messages'
+    /// heads as text, or as {"$arraybuffer": ...} for binary ones).
+    json to_json() const;
+};
+
+class wire_log {
+public:
+    wire_log();
+
+    /// New record; returns its id. Fills `id` and `opened_ms`.
+    std::uint64_t add(wire_record r);
+    /// Apply `fn` to the record under the lock (no-op for an unknown id).
+    void update(std::uint64_t id, std::function<void(wire_record&)> const& fn);
+    /// Mark ended: sets `end` (unless already set to a non-open value) and `closed_ms`.
+    void finish(std::uint64_t id, conn_end how, std::string error = {});
+
+    std::vector<wire_record> by_tag(std::string const& tag) const;
+    std::vector<wire_record> all() const;
+    /// Connections currently open with this tag.
+    std::size_t open_count(std::string const& tag) const;
+    /// Most connections open at once with this tag, over the log's life.
+    std::size_t peak_open(std::string const& tag) const;
+
+    double now_ms() const;
+
+private:
+    mutable std::mutex mu_;
+    std::vector<wire_record> records_;
+    std::chrono::steady_clock::time_point epoch_;
+    std::vector<std::pair<std::string, std::size_t>> peaks_;
+};
+
+} // namespace sockconf::echo

@@ -1,0 +1,44 @@
+#!/usr/bin/env bash
+# Installs everything sockconf needs to build and test, from Debian's packages and npm.
+# Idempotent and non-interactive: a second run only checks, and installs nothing.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+debs=(
+  cmake ninja-build g++ pkg-config
+  libboost1.81-dev      # Asio, Beast, URL
+  nlohmann-json3-dev    # JSON everywhere
+  libcli11-dev libfmt-dev
+  libgtest-dev libbenchmark-dev
+  libssl-dev            # wss:// (TLS) in the echo servers and the reference
+  nodejs npm            # the `ws` client that checks our echo server
+)
+
+missing=()
+for p in "${debs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+# A machine image may ship node/npm outside dpkg: accept them if they work.
+if command -v node >/dev/null && command -v npm >/dev/null; then
+  missing=("${missing[@]/nodejs}"); missing=("${missing[@]/npm}")
+fi
+read -r -a missing <<< "${missing[*]:-}"
+
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "setup: installing ${missing[*]}"
+  sudo_cmd=""
+  [ "$(id -u)" -ne 0 ] && sudo_cmd="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo_cmd apt-get update -qq
+  $sudo_cmd apt-get install -y -qq --no-install-recommends "${missing[@]}"
+else
+  echo "setup: Debian packages present"
+fi
+
+# JS side: exact versions from package-lock.json.
+if [ ! -d node_modules/ws ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  echo "setup: npm ci"
+  npm ci --no-audit --no-fund --loglevel=error
+else
+  echo "setup: node_modules present"
+fi
