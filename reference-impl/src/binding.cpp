@@ -1,0 +1,279 @@
+#include <sockconf/ref/binding.hpp>
+#include <sockconf/ref/runtime.hpp>
+#include <sockconf/ref/socket_task.hpp>
+#include <sockconf/ref/tcp_socket.hpp>
+
+#include <atomic>
+#include <map>
+#include <stdexcept>
+#include <string>
+#include <variant>
+
+namespace sockconf::ref {
+
+namespace {
+
+/// A bad command (not a JS-level error): answered with {"ok":false,"error":...}.
+struct bad_command : std::runtime_error {
+    using std::runtime_error::runtime_error;
+};
+
+/// What every harness-named function needs; shared so that a listener kept by
+/// the runtime after the binding is gone emits nothing instead of dangling.
+struct emitter {
+    binding::emit_fn emit;
+    int depth = 0; // > 0 while execute() runs: an invoke now is synchronous
+    std::atomic<bool> alive{true};
+};
+
+std::string in_quotes(std::string_view s) { return "\"" + std::string(s) + "\""; }
+
+/// The NAME of {"$fn":"NAME"}, or nullopt when `v` is no function reference.
+std::optional<std::string> fn_name(json const& v)
+{
+    if (v.is_object() && v.size() == 1 && v.contains("$fn") && v["$fn"].is_string())
+        return v["$fn"].get<std::string>();
+    return std::nullopt;
+}
+
+std::optional<tcp_event> tcp_event_of(std::string_view name)
+{
+    if (name == "Connect") return tcp_event::connect;
+    if (name == "Message") return tcp_event::message;
+    if (name == "Error") return tcp_event::error;
+    if (name == "Close") return tcp_event::close;
+    if (name == "BindWifi") return tcp_event::bind_wifi;
+    return std::nullopt;
+}
+
+} // namespace
+
+struct binding::impl {
+    using object = std::variant<std::shared_ptr<socket_task>, std::shared_ptr<tcp_socket>>;
+
+    impl(runtime& r, emit_fn emit) : rt(r), em(std::make_shared<emitter>())
+    {
+        em->emit = std::move(emit);
+    }
+
+    runtime& rt;
+    std::shared_ptr<emitter> em;
+    std::map<std::string, listener> fns; // NAME -> the one function object
+    std::map<std::string, object> handles;
+    std::uint64_t next_handle = 1;
+
+    listener fn(std::string const& name)
+    {
+        auto& l = fns[name];
+        if (!l)
+            l = std::make_shared<function const>([em = em, name](json const& arg) {
+                if (!em->alive.load())
+                    return;
+                em->emit(json{{"op", "invoke"},
+                              {"fn", name},
+                              {"args", json::array({to_wire(arg)})},
+                              {"sync", em->depth > 0}});
+            });
+        return l;
+    }
+
+    /// The listener for args[0], or nullptr when it is no {"$fn":...}.
+    listener listener_arg(json const& args)
+    {
+        if (args.empty())
+            return nullptr;
+        auto name = fn_name(args[0]);
+        return name ? fn(*name) : nullptr;
+    }
+
+    /// args[0] as an options object: success/fail/complete become callbacks,
+    /// the rest is converted from wire form.
+    std::pair<json, callbacks> options_arg(json const& args)
+    {
+        callbacks cb;
+        if (args.empty())
+            return {json::object(), cb};
+        json opts = from_wire(args[0]);
+        if (opts.is_object()) {
+            auto take = [&](char const* key, function& slot) {
+                auto it = opts.find(key);
+                if (it == opts.end())
+                    return;
+                if (auto name = fn_name(*it)) {
+                    auto l = fn(*name);
+                    slot = [l](json const& v) { (*l)(v); };
+                }
+                opts.erase(it); // a non-function callback is ignored, as JS would not call it
+            };
+            take("success", cb.success);
+            take("fail", cb.fail);
+            take("complete", cb.complete);
+        }
+        return {std::move(opts), std::move(cb)};
+    }
+
+    /// args[i] converted; a missing argument is `undefined` (a discarded value).
+    static json value_arg(json const& args, std::size_t i)
+    {
+        return i < args.size() ? from_wire(args[i]) : json(json::value_t::discarded);
+    }
+
+    json add_handle(object o, char const* cls)
+    {
+        auto id = std::to_string(next_handle++);
+        handles.emplace(id, std::move(o));
+        return json{{"$handle", id}, {"class", cls}};
+    }
+
+    object& this_object(json const& command)
+    {
+        auto const& t = command["this"];
+        if (!t.is_object() || !t.contains("$handle") || !t["$handle"].is_string())
+            throw bad_command("\"this\" must be {\"$handle\":\"<id>\"}, got " + brief(t));
+        auto const id = t["$handle"].get<std::string>();
+        auto it = handles.find(id);
+        if (it == handles.end())
+            throw bad_command("unknown handle " + in_quotes(id));
+        return it->second;
+    }
+
+    static json const& args_of(json const& command)
+    {
+        static json const none = json::array();
+        auto it = command.find("args");
+        if (it == command.end())
+            return none;
+        if (!it->is_array())
+            throw bad_command("\"args\" must be an array, got " + brief(*it));
+        return *it;
+    }
+
+    json call_global(std::string const& fn, json const& args)
+    {
+        if (fn == "wx.connectSocket") {
+            auto [opts, cb] = options_arg(args);
+            return add_handle(rt.connect_socket(opts, std::move(cb)), "SocketTask");
+        }
+        if (fn == "wx.createTCPSocket") {
+            json opts = args.empty() ? json::object() : from_wire(args[0]);
+            return add_handle(rt.create_tcp_socket(opts), "TCPSocket");
+        }
+        throw bad_command("unknown function " + in_quotes(fn));
+    }
+
+    json call_task(socket_task& t, std::string const& fn, json const& args)
+    {
+        if (fn == "send" || fn == "close") {
+            auto [opts, cb] = options_arg(args);
+            if (fn == "send")
+                t.send(opts, std::move(cb));
+            else
+                t.close(opts, std::move(cb));
+            return nullptr;
+        }
+        // SocketTask has no off*: on* only. A non-function argument is ignored.
+        if (fn == "onOpen") return t.on_open(listener_arg(args)), nullptr;
+        if (fn == "onMessage") return t.on_message(listener_arg(args)), nullptr;
+        if (fn == "onError") return t.on_error(listener_arg(args)), nullptr;
+        if (fn == "onClose") return t.on_close(listener_arg(args)), nullptr;
+        throw bad_command("unknown method " + in_quotes(fn) + " of SocketTask");
+    }
+
+    json call_tcp(tcp_socket& s, std::string const& fn, json const& args)
+    {
+        if (fn == "connect") return s.connect(args.empty() ? json::object() : from_wire(args[0])), nullptr;
+        if (fn == "write") return s.write(value_arg(args, 0)), nullptr;
+        if (fn == "close") return s.close(), nullptr;
+        if (fn == "bindWifi") return s.bind_wifi(args.empty() ? json::object() : from_wire(args[0])), nullptr;
+        if (fn.starts_with("on") || fn.starts_with("off")) {
+            bool const add = fn.starts_with("on");
+            if (auto e = tcp_event_of(std::string_view(fn).substr(add ? 2 : 3))) {
+                if (add)
+                    s.on(*e, listener_arg(args));
+                else
+                    s.off(*e, listener_arg(args)); // no argument or a non-function: remove all
+                return nullptr;
+            }
+        }
+        throw bad_command("unknown method " + in_quotes(fn) + " of TCPSocket");
+    }
+
+    json get(object& o, std::string const& prop)
+    {
+        if (auto* t = std::get_if<std::shared_ptr<socket_task>>(&o)) {
+            if (prop == "readyState") return int((*t)->state());
+            if (prop == "socketTaskId") return (*t)->id();
+            if (prop == "CONNECTING") return int(ready_state::connecting);
+            if (prop == "OPEN") return int(ready_state::open);
+            if (prop == "CLOSING") return int(ready_state::closing);
+            if (prop == "CLOSED") return int(ready_state::closed);
+            throw bad_command("unknown property " + in_quotes(prop) + " of SocketTask");
+        }
+        throw bad_command("unknown property " + in_quotes(prop) + " of TCPSocket");
+    }
+
+    json dispatch(json const& command)
+    {
+        if (!command.is_object())
+            throw bad_command("a command must be an object, got " + brief(command));
+        auto op_it = command.find("op");
+        if (op_it == command.end() || !op_it->is_string())
+            throw bad_command("\"op\" must be a string (\"call\" or \"get\")");
+        auto const op = op_it->get<std::string>();
+        if (op == "call") {
+            auto fn_it = command.find("fn");
+            if (fn_it == command.end() || !fn_it->is_string())
+                throw bad_command("\"call\" needs \"fn\" as a string");
+            auto const fn = fn_it->get<std::string>();
+            auto const& args = args_of(command);
+            if (!command.contains("this"))
+                return call_global(fn, args);
+            auto& o = this_object(command);
+            if (auto* t = std::get_if<std::shared_ptr<socket_task>>(&o))
+                return call_task(**t, fn, args);
+            return call_tcp(*std::get<std::shared_ptr<tcp_socket>>(o), fn, args);
+        }
+        if (op == "get") {
+            if (!command.contains("this"))
+                throw bad_command("\"get\" needs \"this\"");
+            auto prop_it = command.find("prop");
+            if (prop_it == command.end() || !prop_it->is_string())
+                throw bad_command("\"get\" needs \"prop\" as a string");
+            return get(this_object(command), prop_it->get<std::string>());
+        }
+        throw bad_command("unknown op " + in_quotes(op));
+    }
+};
+
+binding::binding(runtime& rt, emit_fn emit) : impl_(std::make_unique<impl>(rt, std::move(emit))) {}
+
+binding::~binding() { impl_->em->alive = false; }
+
+json binding::execute(json const& command)
+{
+    auto& em = *impl_->em;
+    ++em.depth;
+    struct leave {
+        emitter& e;
+        ~leave() { --e.depth; }
+    } guard{em};
+    try {
+        return json{{"ok", true}, {"value", to_wire(impl_->dispatch(command))}};
+    } catch (js_error const& e) {
+        return json{{"ok", false}, {"thrown", {{"name", "Error"}, {"message", e.what()}}}};
+    } catch (bad_command const& e) {
+        return json{{"ok", false}, {"error", e.what()}};
+    } catch (std::invalid_argument const& e) { // from_wire: malformed $arraybuffer
+        return json{{"ok", false}, {"error", std::string("malformed argument: ") + e.what()}};
+    }
+}
+
+json binding::hello() const
+{
+    return json{{"name", "sockconf-reference"},
+                {"version", "0.1.0"},
+                {"profile", impl_->rt.config().id},
+                {"capabilities", json::array({"websocket", "tcp"})}};
+}
+
+} // namespace sockconf::ref
