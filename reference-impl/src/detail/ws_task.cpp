@@ -387,12 +387,22 @@ private:
         if (ec == websocket::error::closed) {
             // The closing handshake completed (ours or the server's): report the
             // close frame the server sent. Beast already tore the TCP down.
-            auto const& r = ws_->reason();
-            int const code = r.code == websocket::close_code::none ? no_status_code : int(r.code);
-            finish(code, std::string(r.reason.c_str()), std::nullopt, true);
+            finish_clean();
             return;
         }
+        // While our close is in progress Beast ends a pending read with
+        // operation_aborted; the close completion reports the outcome.
+        if (close_started_)
+            return;
         finish(abnormal_code, std::string(abnormal), std::string(abnormal));
+    }
+
+    /// onClose with the code and reason of the close frame the server sent.
+    void finish_clean()
+    {
+        auto const& r = ws_->reason();
+        int const code = r.code == websocket::close_code::none ? no_status_code : int(r.code);
+        finish(code, std::string(r.reason.c_str()), std::nullopt, true);
     }
 
     void write_next()
@@ -429,9 +439,14 @@ private:
     {
         auto reason = *close_request_;
         close_request_.reset();
-        ws_->async_close(reason, [self = shared_from_this()](error_code) {
-            // Nothing to do: the read loop ends with error::closed (or an error)
-            // and reports onClose from there.
+        close_started_ = true;
+        ws_->async_close(reason, [self = shared_from_this()](error_code ec) {
+            if (self->stale())
+                return; // the read loop saw error::closed first
+            if (!ec || ec == websocket::error::closed)
+                self->finish_clean();
+            else
+                self->finish(abnormal_code, std::string(abnormal), std::string(abnormal));
         });
     }
 
@@ -451,7 +466,8 @@ private:
     beast::flat_buffer rbuf_;
     std::deque<pending_write> writes_;
     bool writing_ = false;
-    std::optional<websocket::close_reason> close_request_;
+    std::optional<websocket::close_reason> close_request_; // close() waiting for queued sends
+    bool close_started_ = false;                           // async_close issued
 };
 
 /// Parse and check the options. On error returns the fail detail (for the fail callback).
