@@ -1,0 +1,25 @@
+// `sockconf serve`: run the echo servers in the foreground until a signal.
+#pragma once
+
+#include <sockconf/echo/servers.hpp>
+
+#include <iosfwd>
+
+namespace sockconf::echo {
+
+/// Start the servers with `opts`, announce them on `out`, block until SIGINT or
+/// SIGTERM, stop them and return 0.
+///
+/// The announcement is flushed before blocking, so a parent process can read it
+/// as soon as it appears:
+///   json_output == false (for people):
+///       sockconf echo servers (Ctrl-C to stop)
+///         ws   ws://127.0.0.1:PORT
+///         tcp  127.0.0.1:PORT
+///   json_output == true (for programs), one line:
+///       {"ws":"ws://127.0.0.1:PORT","tcp":{"host":"127.0.0.1","port":PORT}}
+///
+/// Throws std::system_error when a port cannot be bound (as servers::start()).
+int serve_until_signal(server_options const& opts, bool json_output, std::ostream& out);
+
+} // namespace sockconf::echo

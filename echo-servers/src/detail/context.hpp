@@ -1,0 +1,65 @@
+// What every session shares with the servers object: the wire log, the
+// "stopping" flag, and the registry stop() uses to close live sessions.
+// Internal: includes Asio, so it stays out of the public headers.
+#pragma once
+
+#include <sockconf/echo/wire_log.hpp>
+
+#include <boost/asio/ip/tcp.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <unordered_map>
+
+namespace sockconf::echo::detail {
+
+/// A connection that stop() can close from any thread.
+class session_base {
+public:
+    virtual ~session_base() = default;
+    /// Close the connection (dispatched onto the session's strand). The session
+    /// records end=server_closed unless it had already ended.
+    virtual void shutdown() = 0;
+};
+
+/// Live sessions, weakly held. Once closed (by stop()), no session may join: an
+/// accept that raced with stop() sees add() fail and drops its socket.
+class session_registry {
+public:
+    bool add(std::shared_ptr<session_base> const& s);
+    void remove(session_base const* s) noexcept;
+    /// Refuse new sessions and shut down the live ones.
+    void close_all();
+    /// True when every session has gone within `timeout`.
+    bool wait_empty(std::chrono::milliseconds timeout);
+
+private:
+    std::mutex mu_;
+    std::condition_variable cv_;
+    bool closed_ = false;
+    std::unordered_map<session_base const*, std::weak_ptr<session_base>> live_;
+};
+
+struct server_context {
+    wire_log& log;
+    session_registry& registry;
+    std::atomic<bool> const& stopping;
+};
+
+/// Serve one WebSocket connection (the HTTP upgrade, then the behaviour chosen
+/// by its target). The socket must be bound to a strand when threads > 1.
+void start_ws_session(server_context ctx, boost::asio::ip::tcp::socket socket);
+
+/// Echo every byte of one TCP connection; its wire record carries `tag`.
+void start_tcp_session(server_context ctx, boost::asio::ip::tcp::socket socket, std::string tag);
+
+/// Remote address/port and local port of a connected socket, for wire records
+/// (empty/0 when the socket is already gone).
+void fill_endpoints(boost::asio::ip::tcp::socket const& socket, wire_record& r);
+
+} // namespace sockconf::echo::detail

@@ -1,0 +1,59 @@
+#include "context.hpp"
+
+#include <vector>
+
+namespace sockconf::echo::detail {
+
+bool session_registry::add(std::shared_ptr<session_base> const& s)
+{
+    std::lock_guard lock(mu_);
+    if (closed_)
+        return false;
+    live_.emplace(s.get(), s);
+    return true;
+}
+
+void session_registry::remove(session_base const* s) noexcept
+{
+    {
+        std::lock_guard lock(mu_);
+        live_.erase(s);
+    }
+    cv_.notify_all();
+}
+
+void session_registry::close_all()
+{
+    std::vector<std::shared_ptr<session_base>> live;
+    {
+        std::lock_guard lock(mu_);
+        closed_ = true;
+        for (auto const& [_, w] : live_)
+            if (auto s = w.lock())
+                live.push_back(std::move(s));
+    }
+    // Outside the lock: a session may finish (and remove itself) meanwhile.
+    for (auto const& s : live)
+        s->shutdown();
+}
+
+bool session_registry::wait_empty(std::chrono::milliseconds timeout)
+{
+    std::unique_lock lock(mu_);
+    return cv_.wait_for(lock, timeout, [&] { return live_.empty(); });
+}
+
+void fill_endpoints(boost::asio::ip::tcp::socket const& socket, wire_record& r)
+{
+    boost::system::error_code ec;
+    auto const remote = socket.remote_endpoint(ec);
+    if (!ec) {
+        r.remote_address = remote.address().to_string();
+        r.remote_port = remote.port();
+    }
+    auto const local = socket.local_endpoint(ec);
+    if (!ec)
+        r.local_port = local.port();
+}
+
+} // namespace sockconf::echo::detail

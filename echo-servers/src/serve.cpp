@@ -1,0 +1,36 @@
+#include <sockconf/echo/serve.hpp>
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/signal_set.hpp>
+
+#include <csignal>
+#include <ostream>
+
+namespace sockconf::echo {
+
+int serve_until_signal(server_options const& opts, bool json_output, std::ostream& out)
+{
+    // The signal set exists before the servers announce themselves, so a parent
+    // that signals as soon as it reads the line is never killed by the default action.
+    boost::asio::io_context signals_ioc;
+    boost::asio::signal_set signals(signals_ioc, SIGINT, SIGTERM);
+    signals.async_wait([](boost::system::error_code, int) {});
+
+    servers s(opts);
+    s.start();
+    if (json_output) {
+        json const line{{"ws", s.ws_url()}, {"tcp", {{"host", s.host()}, {"port", s.tcp_port()}}}};
+        out << line.dump() << '\n';
+    } else {
+        out << "sockconf echo servers (Ctrl-C to stop)\n"
+            << "  ws   " << s.ws_url() << '\n'
+            << "  tcp  " << s.host() << ':' << s.tcp_port() << '\n';
+    }
+    out.flush();
+
+    signals_ioc.run(); // returns once the signal handler ran
+    s.stop();
+    return 0;
+}
+
+} // namespace sockconf::echo

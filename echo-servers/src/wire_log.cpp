@@ -1,0 +1,232 @@
+#include <sockconf/echo/wire_log.hpp>
+
+#include <algorithm>
+
+namespace sockconf::echo {
+
+std::string_view to_string(conn_end e) noexcept
+{
+    switch (e) {
+    case conn_end::open: return "open";
+    case conn_end::client_closed: return "client_closed";
+    case conn_end::server_closed: return "server_closed";
+    case conn_end::rejected: return "rejected";
+    case conn_end::dropped: return "dropped";
+    case conn_end::error: return "error";
+    }
+    return "unknown";
+}
+
+namespace {
+
+// Length of the UTF-8 sequence starting with `lead`, 0 for a byte that cannot
+// start one.
+std::size_t utf8_seq_len(unsigned char lead) noexcept
+{
+    if (lead < 0x80) return 1;
+    if (lead >= 0xC2 && lead <= 0xDF) return 2;
+    if (lead >= 0xE0 && lead <= 0xEF) return 3;
+    if (lead >= 0xF0 && lead <= 0xF4) return 4;
+    return 0;
+}
+
+// Strict UTF-8 check (no overlongs, no surrogates, <= U+10FFFF): nlohmann's dump
+// throws on anything else, and a report must never fail to serialise.
+bool valid_utf8(std::string_view s) noexcept
+{
+    std::size_t i = 0;
+    while (i < s.size()) {
+        auto const c = static_cast<unsigned char>(s[i]);
+        std::size_t const n = utf8_seq_len(c);
+        if (n == 0 || i + n > s.size())
+            return false;
+        for (std::size_t k = 1; k < n; ++k)
+            if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80)
+                return false;
+        if (n >= 3) {
+            auto const c1 = static_cast<unsigned char>(s[i + 1]);
+            if (c == 0xE0 && c1 < 0xA0) return false; // overlong
+            if (c == 0xED && c1 > 0x9F) return false; // surrogate
+            if (c == 0xF0 && c1 < 0x90) return false; // overlong
+            if (c == 0xF4 && c1 > 0x8F) return false; // > U+10FFFF
+        }
+        i += n;
+    }
+    return true;
+}
+
+// A text head cut at 4 KiB may end inside a character: drop that partial tail so
+// a valid text message still reports as text.
+std::string_view trim_partial_tail(std::string_view s) noexcept
+{
+    for (std::size_t back = 1; back <= 3 && back <= s.size(); ++back) {
+        auto const c = static_cast<unsigned char>(s[s.size() - back]);
+        if ((c & 0xC0) == 0x80)
+            continue; // continuation byte; keep looking for the lead
+        std::size_t const n = utf8_seq_len(c);
+        if (n > back)
+            return s.substr(0, s.size() - back);
+        break;
+    }
+    return s;
+}
+
+json head_to_json(wire_message const& m)
+{
+    if (!m.binary) {
+        std::string_view text = m.head;
+        if (m.size > m.head.size())
+            text = trim_partial_tail(text);
+        if (valid_utf8(text))
+            return std::string(text);
+    }
+    return to_wire(make_array_buffer(m.head));
+}
+
+} // namespace
+
+json wire_record::to_json() const
+{
+    json msgs = json::array();
+    for (auto const& m : messages)
+        msgs.push_back({{"binary", m.binary}, {"size", m.size}, {"head", head_to_json(m)}});
+    // Header values come from the network: escape rather than throw on bad UTF-8.
+    auto const safe = [](std::string const& s) -> json {
+        return valid_utf8(s) ? json(s) : json(std::string(s.size(), '?'));
+    };
+    json protocols = json::array();
+    for (auto const& p : offered_protocols)
+        protocols.push_back(safe(p));
+    json headers = json::object();
+    for (auto const& [k, v] : request_headers.items())
+        headers[valid_utf8(k) ? k : std::string(k.size(), '?')] =
+            v.is_string() ? safe(v.get<std::string>()) : v;
+    return json{
+        {"id", id},
+        {"kind", kind == transport::websocket ? "websocket" : "tcp"},
+        {"tag", safe(tag)},
+        {"behaviour", behaviour},
+        {"target", safe(target)},
+        {"remote_address", remote_address},
+        {"remote_port", remote_port},
+        {"local_port", local_port},
+        {"request_headers", headers},
+        {"offered_protocols", protocols},
+        {"messages", msgs},
+        {"bytes_received", bytes_received},
+        {"close_code", close_code ? json(*close_code) : json(nullptr)},
+        {"close_reason", safe(close_reason)},
+        {"sent_close_code", sent_close_code},
+        {"http_status", http_status},
+        {"end", std::string(to_string(end))},
+        {"error", safe(error)},
+        {"opened_ms", opened_ms},
+        {"closed_ms", closed_ms},
+    };
+}
+
+wire_log::wire_log() : epoch_(std::chrono::steady_clock::now()) {}
+
+double wire_log::now_ms() const
+{
+    using ms = std::chrono::duration<double, std::milli>;
+    return std::chrono::duration_cast<ms>(std::chrono::steady_clock::now() - epoch_).count();
+}
+
+namespace {
+
+std::size_t count_open(std::vector<wire_record> const& records, std::string const& tag)
+{
+    return static_cast<std::size_t>(std::count_if(records.begin(), records.end(), [&](auto const& r) {
+        return r.tag == tag && r.end == conn_end::open;
+    }));
+}
+
+// Called under the lock after anything that may have opened a connection for
+// `tag` (a new record, or an update that changed its tag or end).
+void bump_peak(std::vector<std::pair<std::string, std::size_t>>& peaks,
+               std::vector<wire_record> const& records, std::string const& tag)
+{
+    std::size_t const now = count_open(records, tag);
+    auto it = std::find_if(peaks.begin(), peaks.end(), [&](auto const& p) { return p.first == tag; });
+    if (it == peaks.end())
+        peaks.emplace_back(tag, now);
+    else
+        it->second = std::max(it->second, now);
+}
+
+} // namespace
+
+std::uint64_t wire_log::add(wire_record r)
+{
+    std::lock_guard lock(mu_);
+    r.id = records_.size() + 1;
+    r.opened_ms = now_ms();
+    records_.push_back(std::move(r));
+    bump_peak(peaks_, records_, records_.back().tag);
+    return records_.back().id;
+}
+
+void wire_log::update(std::uint64_t id, std::function<void(wire_record&)> const& fn)
+{
+    std::lock_guard lock(mu_);
+    if (id == 0 || id > records_.size())
+        return;
+    auto& r = records_[id - 1];
+    std::string const old_tag = r.tag;
+    conn_end const old_end = r.end;
+    fn(r);
+    r.id = id; // ids are the log's, not the caller's
+    // Only a change of tag or state can raise a peak; per-message updates skip the count.
+    if (r.tag != old_tag || r.end != old_end)
+        bump_peak(peaks_, records_, r.tag);
+}
+
+void wire_log::finish(std::uint64_t id, conn_end how, std::string error)
+{
+    std::lock_guard lock(mu_);
+    if (id == 0 || id > records_.size())
+        return;
+    auto& r = records_[id - 1];
+    if (r.end == conn_end::open)
+        r.end = how;
+    // The first end wins, for the time as for the cause: later calls come from
+    // the teardown of a connection that had already ended.
+    if (r.closed_ms == 0)
+        r.closed_ms = std::max(now_ms(), 1e-6);
+    if (!error.empty() && r.error.empty())
+        r.error = std::move(error);
+}
+
+std::vector<wire_record> wire_log::by_tag(std::string const& tag) const
+{
+    std::lock_guard lock(mu_);
+    std::vector<wire_record> out;
+    for (auto const& r : records_)
+        if (r.tag == tag)
+            out.push_back(r);
+    return out;
+}
+
+std::vector<wire_record> wire_log::all() const
+{
+    std::lock_guard lock(mu_);
+    return records_;
+}
+
+std::size_t wire_log::open_count(std::string const& tag) const
+{
+    std::lock_guard lock(mu_);
+    return count_open(records_, tag);
+}
+
+std::size_t wire_log::peak_open(std::string const& tag) const
+{
+    std::lock_guard lock(mu_);
+    for (auto const& p : peaks_)
+        if (p.first == tag)
+            return p.second;
+    return 0;
+}
+
+} // namespace sockconf::echo

@@ -1,0 +1,654 @@
+// Behaviours of servers.hpp, driven by a Beast client over loopback. Every wait
+// is bounded: the client runs each operation with io_context::run_for.
+#include <sockconf/echo/servers.hpp>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/websocket.hpp>
+
+#include <gtest/gtest.h>
+
+#include <chrono>
+#include <functional>
+#include <optional>
+#include <system_error>
+#include <thread>
+
+namespace sockconf::echo {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace websocket = beast::websocket;
+using tcp = asio::ip::tcp;
+using boost::system::error_code;
+
+constexpr auto op_timeout = std::chrono::seconds(5);
+
+/// Poll `pred` until true or the deadline; the server updates its log on its own threads.
+bool eventually(std::function<bool()> const& pred, std::chrono::milliseconds limit = std::chrono::seconds(5))
+{
+    auto const deadline = std::chrono::steady_clock::now() + limit;
+    while (std::chrono::steady_clock::now() < deadline) {
+        if (pred())
+            return true;
+        std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    return pred();
+}
+
+/// Runs one async operation to completion or `op_timeout`, whichever first; on a
+/// timeout it closes `closer` so the operation ends, and reports timed_out.
+class runner {
+public:
+    asio::io_context ioc;
+
+    template <class Start>
+    error_code run(Start start, std::function<void()> const& closer)
+    {
+        std::optional<error_code> result;
+        start([&](error_code ec) { result = ec; });
+        ioc.restart();
+        ioc.run_for(op_timeout);
+        if (!result) {
+            closer();
+            ioc.restart();
+            ioc.run_for(std::chrono::seconds(1));
+            return asio::error::timed_out;
+        }
+        return *result;
+    }
+};
+
+/// A synchronous-looking WebSocket client with a timeout on every call.
+class ws_client {
+public:
+    struct options {
+        std::vector<std::pair<std::string, std::string>> headers;
+        std::string protocols; ///< Sec-WebSocket-Protocol, as sent
+    };
+
+    error_code connect(std::uint16_t port, std::string const& target, options const& opts = {})
+    {
+        auto ec = r_.run(
+            [&](auto done) {
+                beast::get_lowest_layer(ws_).async_connect(
+                    tcp::endpoint(asio::ip::make_address("127.0.0.1"), port), [done](error_code ec) { done(ec); });
+            },
+            [&] { beast::get_lowest_layer(ws_).close(); });
+        if (ec)
+            return ec;
+        local_port_ = beast::get_lowest_layer(ws_).socket().local_endpoint().port();
+        ws_.set_option(websocket::stream_base::decorator([opts](websocket::request_type& req) {
+            for (auto const& [k, v] : opts.headers)
+                req.set(k, v);
+            if (!opts.protocols.empty())
+                req.set(http::field::sec_websocket_protocol, opts.protocols);
+        }));
+        ws_.auto_fragment(false);
+        return r_.run(
+            [&](auto done) {
+                ws_.async_handshake(response_, "127.0.0.1:" + std::to_string(port), target,
+                                    [done](error_code ec) { done(ec); });
+            },
+            [&] { beast::get_lowest_layer(ws_).close(); });
+    }
+
+    error_code write(std::string const& data, bool binary)
+    {
+        ws_.binary(binary);
+        return r_.run(
+            [&](auto done) {
+                ws_.async_write(asio::buffer(data), [done](error_code ec, std::size_t) { done(ec); });
+            },
+            [&] { beast::get_lowest_layer(ws_).close(); });
+    }
+
+    /// One message: {data, binary}.
+    error_code read(std::string& data, bool& binary)
+    {
+        beast::flat_buffer buf;
+        auto ec = r_.run(
+            [&](auto done) { ws_.async_read(buf, [done](error_code ec, std::size_t) { done(ec); }); },
+            [&] { beast::get_lowest_layer(ws_).close(); });
+        data = beast::buffers_to_string(buf.data());
+        binary = ws_.got_binary();
+        return ec;
+    }
+
+    error_code close(std::uint16_t code, std::string const& reason)
+    {
+        websocket::close_reason why(code);
+        why.reason = reason;
+        return r_.run([&](auto done) { ws_.async_close(why, [done](error_code ec) { done(ec); }); },
+                      [&] { beast::get_lowest_layer(ws_).close(); });
+    }
+
+    /// Drop the TCP connection without a close frame.
+    void drop() { beast::get_lowest_layer(ws_).close(); }
+
+    websocket::response_type const& response() const { return response_; }
+    websocket::close_reason const& reason() const { return ws_.reason(); }
+    std::uint16_t local_port() const { return local_port_; }
+
+private:
+    runner r_;
+    websocket::stream<beast::tcp_stream> ws_{r_.ioc};
+    websocket::response_type response_;
+    std::uint16_t local_port_ = 0;
+};
+
+/// A raw TCP client with a timeout on every call.
+class tcp_client {
+public:
+    error_code connect(std::uint16_t port)
+    {
+        return r_.run(
+            [&](auto done) {
+                sock_.async_connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port),
+                                    [done](error_code ec) { done(ec); });
+            },
+            [&] { sock_.close(); });
+    }
+    error_code write(std::string const& data)
+    {
+        return r_.run(
+            [&](auto done) {
+                asio::async_write(sock_, asio::buffer(data), [done](error_code ec, std::size_t) { done(ec); });
+            },
+            [&] { sock_.close(); });
+    }
+    error_code read_exactly(std::size_t n, std::string& out)
+    {
+        out.assign(n, '\0');
+        return r_.run(
+            [&](auto done) {
+                asio::async_read(sock_, asio::buffer(out), [done](error_code ec, std::size_t) { done(ec); });
+            },
+            [&] { sock_.close(); });
+    }
+    /// Read until the peer closes; returns the error that ended it (eof when clean).
+    error_code read_to_end(std::string& out)
+    {
+        std::string chunk(4096, '\0');
+        for (;;) {
+            std::size_t got = 0;
+            auto ec = r_.run(
+                [&](auto done) {
+                    sock_.async_read_some(asio::buffer(chunk), [&got, done](error_code ec, std::size_t n) {
+                        got = n;
+                        done(ec);
+                    });
+                },
+                [&] { sock_.close(); });
+            out.append(chunk.data(), got);
+            if (ec)
+                return ec;
+        }
+    }
+    void shutdown_send()
+    {
+        error_code ignored;
+        sock_.shutdown(tcp::socket::shutdown_send, ignored);
+    }
+    void reset()
+    {
+        // SO_LINGER 0: close sends RST instead of FIN.
+        error_code ignored;
+        sock_.set_option(asio::socket_base::linger(true, 0), ignored);
+        sock_.close(ignored);
+    }
+    std::uint16_t local_port() const { return sock_.local_endpoint().port(); }
+
+private:
+    runner r_;
+    tcp::socket sock_{r_.ioc};
+};
+
+class echo_servers : public ::testing::Test {
+protected:
+    void SetUp() override { s_.start(); }
+
+    std::optional<wire_record> only(std::string const& tag)
+    {
+        auto recs = s_.log().by_tag(tag);
+        if (recs.size() != 1)
+            return std::nullopt;
+        return recs[0];
+    }
+
+    /// Wait until the single record with `tag` has ended; nullopt if it never did.
+    std::optional<wire_record> ended(std::string const& tag)
+    {
+        std::optional<wire_record> r;
+        eventually([&] {
+            r = only(tag);
+            return r && r->end != conn_end::open;
+        });
+        if (!r || r->end == conn_end::open)
+            return std::nullopt;
+        return r;
+    }
+
+    servers s_;
+};
+
+TEST_F(echo_servers, ports_and_url_are_known_after_start)
+{
+    EXPECT_NE(s_.ws_port(), 0);
+    EXPECT_NE(s_.tcp_port(), 0);
+    EXPECT_EQ(s_.host(), "127.0.0.1");
+    EXPECT_EQ(s_.ws_url(), "ws://127.0.0.1:" + std::to_string(s_.ws_port()));
+}
+
+TEST_F(echo_servers, echo_keeps_text_as_text_and_binary_as_binary)
+{
+    ws_client c;
+    ASSERT_FALSE(c.connect(s_.ws_port(), "/echo?tag=e1"));
+    EXPECT_TRUE(c.response()[http::field::sec_websocket_protocol].empty());
+
+    std::string data;
+    bool binary = true;
+    ASSERT_FALSE(c.write("hello", false));
+    ASSERT_FALSE(c.read(data, binary));
+    EXPECT_EQ(data, "hello");
+    EXPECT_FALSE(binary);
+
+    std::string const bytes("\x00\x01\xfe\xff", 4);
+    ASSERT_FALSE(c.write(bytes, true));
+    ASSERT_FALSE(c.read(data, binary));
+    EXPECT_EQ(data, bytes);
+    EXPECT_TRUE(binary);
+
+    ASSERT_FALSE(c.close(4002, "done"));
+    auto const r = ended("e1");
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->kind, transport::websocket);
+    EXPECT_EQ(r->behaviour, "echo");
+    EXPECT_EQ(r->target, "/echo?tag=e1");
+    EXPECT_EQ(r->http_status, 101);
+    EXPECT_EQ(r->end, conn_end::client_closed);
+    EXPECT_EQ(r->close_code, 4002);
+    EXPECT_EQ(r->close_reason, "done");
+    EXPECT_EQ(r->sent_close_code, 0);
+    EXPECT_EQ(r->remote_address, "127.0.0.1");
+    EXPECT_EQ(r->remote_port, c.local_port());
+    EXPECT_EQ(r->local_port, s_.ws_port());
+    EXPECT_EQ(r->bytes_received, 9u);
+    ASSERT_EQ(r->messages.size(), 2u);
+    EXPECT_FALSE(r->messages[0].binary);
+    EXPECT_EQ(r->messages[0].size, 5u);
+    EXPECT_EQ(r->messages[0].head, "hello");
+    EXPECT_TRUE(r->messages[1].binary);
+    EXPECT_EQ(r->messages[1].head, bytes);
+    EXPECT_GT(r->closed_ms, 0.0);
+    EXPECT_GE(r->closed_ms, r->opened_ms);
+    EXPECT_EQ(r->request_headers["host"], "127.0.0.1:" + std::to_string(s_.ws_port()));
+}
+
+TEST_F(echo_servers, root_path_echoes)
+{
+    ws_client c;
+    ASSERT_FALSE(c.connect(s_.ws_port(), "/"));
+    std::string data;
+    bool binary = true;
+    ASSERT_FALSE(c.write("root", false));
+    ASSERT_FALSE(c.read(data, binary));
+    EXPECT_EQ(data, "root");
+    EXPECT_FALSE(binary);
+}
+
+TEST_F(echo_servers, message_head_is_capped_at_4_kib)
+{
+    ws_client c;
+    ASSERT_FALSE(c.connect(s_.ws_port(), "/echo?tag=big"));
+    std::string big(100000, 'x');
+    big[0] = '\0';
+    std::string data;
+    bool binary = false;
+    ASSERT_FALSE(c.write(big, true));
+    ASSERT_FALSE(c.read(data, binary));
+    EXPECT_EQ(data, big);
+    c.drop();
+    auto const r = ended("big");
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->end, conn_end::dropped);
+    ASSERT_EQ(r->messages.size(), 1u);
+    EXPECT_EQ(r->messages[0].size, big.size());
+    EXPECT_EQ(r->messages[0].head, big.substr(0, 4096));
+}
+
+TEST_F(echo_servers, close_after_n_messages_with_code_and_reason)
+{
+    ws_client c;
+    ASSERT_FALSE(c.connect(s_.ws_port(), "/close?code=4001&reason=bye&after=2&tag=c2"));
+    std::string data;
+    bool binary = false;
+    for (auto const* m : {"one", "two"}) {
+        ASSERT_FALSE(c.write(m, false));
+        ASSERT_FALSE(c.read(data, binary));
+        EXPECT_EQ(data, m);
+    }
+    auto const ec = c.read(data, binary);
+    EXPECT_EQ(ec, websocket::error::closed);
+    EXPECT_EQ(c.reason().code, 4001);
+    EXPECT_EQ(std::string(c.reason().reason.c_str()), "bye");
+
+    auto const r = ended("c2");
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->behaviour, "close");
+    EXPECT_EQ(r->end, conn_end::server_closed);
+    EXPECT_EQ(r->sent_close_code, 4001);
+    EXPECT_EQ(r->messages.size(), 2u);
+    EXPECT_EQ(r->close_code, 4001); // Beast's client echoes the server's code
+}
+
+TEST_F(echo_servers, close_defaults_to_1000_right_after_the_handshake)
+{
+    ws_client c;
+    ASSERT_FALSE(c.connect(s_.ws_port(), "/close?tag=c0"));
+    std::string data;
+    bool binary = false;
+    EXPECT_EQ(c.read(data, binary), websocket::error::closed);
+    EXPECT_EQ(c.reason().code, 1000);
+    EXPECT_TRUE(c.reason().reason.empty());
+    auto const r = ended("c0");
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->sent_close_code, 1000);
+    EXPECT_EQ(r->end, conn_end::server_closed);
+}
+
+TEST_F(echo_servers, reject_answers_the_status_and_never_counts_as_open)
+{
+    ws_client c;
+    auto const ec = c.connect(s_.ws_port(), "/reject?status=503&tag=rj");
+    EXPECT_EQ(ec, websocket::error::upgrade_declined);
+    EXPECT_EQ(c.response().result_int(), 503u);
+    auto const r = ended("rj");
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->behaviour, "reject");
+    EXPECT_EQ(r->end, conn_end::rejected);
+    EXPECT_EQ(r->http_status, 503);
+    EXPECT_EQ(s_.log().peak_open("rj"), 0u);
+    EXPECT_EQ(s_.log().open_count("rj"), 0u);
+}
+
+TEST_F(echo_servers, reject_defaults_to_403)
+{
+    ws_client c;
+    EXPECT_EQ(c.connect(s_.ws_port(), "/reject?tag=rd"), websocket::error::upgrade_declined);
+    EXPECT_EQ(c.response().result_int(), 403u);
+    auto const r = ended("rd");
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->http_status, 403);
+}
+
+TEST_F(echo_servers, unknown_path_is_404_and_rejected)
+{
+    ws_client c;
+    EXPECT_EQ(c.connect(s_.ws_port(), "/nowhere?tag=nf"), websocket::error::upgrade_declined);
+    EXPECT_EQ(c.response().result_int(), 404u);
+    auto const r = ended("nf");
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->end, conn_end::rejected);
+    EXPECT_EQ(r->http_status, 404);
+}
+
+TEST_F(echo_servers, handshake_reports_the_request_then_echoes)
+{
+    ws_client c;
+    ws_client::options o;
+    o.headers = {{"X-Custom-Thing", "Yes Please"}};
+    o.protocols = "chat, superchat ,v2";
+    ASSERT_FALSE(c.connect(s_.ws_port(), "/handshake?tag=hs&x=1", o));
+    // The server picks no subprotocol.
+    EXPECT_TRUE(c.response()[http::field::sec_websocket_protocol].empty());
+
+    std::string data;
+    bool binary = true;
+    ASSERT_FALSE(c.read(data, binary));
+    EXPECT_FALSE(binary);
+    auto const j = json::parse(data);
+    EXPECT_EQ(j["target"], "/handshake?tag=hs&x=1");
+    EXPECT_EQ(j["method"], "GET");
+    EXPECT_EQ(j["headers"]["x-custom-thing"], "Yes Please");
+    EXPECT_EQ(j["headers"]["upgrade"], "websocket");
+    EXPECT_TRUE(j["headers"].contains("sec-websocket-key"));
+    EXPECT_EQ(j["protocols"], json::array({"chat", "superchat", "v2"}));
+
+    ASSERT_FALSE(c.write("after", false));
+    ASSERT_FALSE(c.read(data, binary));
+    EXPECT_EQ(data, "after");
+
+    ASSERT_FALSE(c.close(1000, ""));
+    auto const r = ended("hs");
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->behaviour, "handshake");
+    EXPECT_EQ(r->request_headers["x-custom-thing"], "Yes Please");
+    EXPECT_EQ(r->offered_protocols, (std::vector<std::string>{"chat", "superchat", "v2"}));
+    EXPECT_EQ(r->messages.size(), 1u);
+    EXPECT_EQ(r->close_code, 1000);
+}
+
+TEST_F(echo_servers, tag_is_percent_decoded)
+{
+    ws_client c;
+    ASSERT_FALSE(c.connect(s_.ws_port(), "/echo?tag=a%20b"));
+    ASSERT_FALSE(c.close(1000, ""));
+    EXPECT_TRUE(ended("a b"));
+}
+
+TEST_F(echo_servers, client_drop_without_close_frame_is_dropped)
+{
+    ws_client c;
+    ASSERT_FALSE(c.connect(s_.ws_port(), "/echo?tag=dr"));
+    c.drop();
+    auto const r = ended("dr");
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->end, conn_end::dropped);
+    EXPECT_FALSE(r->close_code);
+}
+
+TEST_F(echo_servers, garbage_and_half_handshakes_are_errors_not_crashes)
+{
+    {
+        tcp_client t;
+        ASSERT_FALSE(t.connect(s_.ws_port()));
+        ASSERT_FALSE(t.write(std::string("\x16\x03\x01\x00\xff garbage\r\n\r\n", 17)));
+        std::string rest;
+        t.read_to_end(rest); // the server hangs up
+    }
+    {
+        tcp_client t;
+        ASSERT_FALSE(t.connect(s_.ws_port()));
+        ASSERT_FALSE(t.write("GET /echo?tag=half HTTP/1.1\r\nHost: x\r\n"));
+        t.shutdown_send();
+        std::string rest;
+        t.read_to_end(rest);
+    }
+    EXPECT_TRUE(eventually([&] {
+        int errors = 0;
+        for (auto const& r : s_.log().all())
+            errors += r.end == conn_end::error && !r.error.empty();
+        return errors == 2;
+    }));
+    // Still serving.
+    ws_client c;
+    ASSERT_FALSE(c.connect(s_.ws_port(), "/echo"));
+    std::string data;
+    bool binary = true;
+    ASSERT_FALSE(c.write("alive", false));
+    ASSERT_FALSE(c.read(data, binary));
+    EXPECT_EQ(data, "alive");
+}
+
+TEST_F(echo_servers, plain_http_request_is_rejected)
+{
+    tcp_client t;
+    ASSERT_FALSE(t.connect(s_.ws_port()));
+    ASSERT_FALSE(t.write("GET /echo?tag=plain HTTP/1.1\r\nHost: x\r\n\r\n"));
+    std::string reply;
+    t.read_to_end(reply);
+    EXPECT_EQ(reply.rfind("HTTP/1.1 426", 0), 0u) << reply;
+    auto const r = ended("plain");
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->end, conn_end::rejected);
+    EXPECT_EQ(r->http_status, 426);
+}
+
+TEST_F(echo_servers, peak_open_counts_simultaneous_connections)
+{
+    {
+        ws_client a, b, c;
+        ASSERT_FALSE(a.connect(s_.ws_port(), "/echo?tag=pk"));
+        ASSERT_FALSE(b.connect(s_.ws_port(), "/echo?tag=pk"));
+        ASSERT_FALSE(c.connect(s_.ws_port(), "/echo?tag=pk"));
+        EXPECT_TRUE(eventually([&] { return s_.log().open_count("pk") == 3; }));
+        ws_client rejected;
+        EXPECT_EQ(rejected.connect(s_.ws_port(), "/reject?tag=pk"), websocket::error::upgrade_declined);
+        ASSERT_FALSE(a.close(1000, ""));
+        ASSERT_FALSE(b.close(1000, ""));
+        ASSERT_FALSE(c.close(1000, ""));
+    }
+    EXPECT_TRUE(eventually([&] { return s_.log().open_count("pk") == 0; }));
+    EXPECT_EQ(s_.log().peak_open("pk"), 3u);
+    EXPECT_EQ(s_.log().by_tag("pk").size(), 4u);
+}
+
+TEST_F(echo_servers, tcp_echoes_every_byte)
+{
+    tcp_client t;
+    ASSERT_FALSE(t.connect(s_.tcp_port()));
+    std::string const bytes("ab\0\xff" "cd", 6);
+    ASSERT_FALSE(t.write(bytes));
+    std::string back;
+    ASSERT_FALSE(t.read_exactly(bytes.size(), back));
+    EXPECT_EQ(back, bytes);
+    t.shutdown_send();
+    std::string rest;
+    EXPECT_EQ(t.read_to_end(rest), asio::error::eof);
+    EXPECT_TRUE(rest.empty());
+
+    auto const r = ended("");
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->kind, transport::tcp);
+    EXPECT_EQ(r->behaviour, "tcp-echo");
+    EXPECT_EQ(r->end, conn_end::client_closed);
+    EXPECT_EQ(r->bytes_received, 6u);
+    EXPECT_EQ(r->local_port, s_.tcp_port());
+    EXPECT_EQ(r->remote_port, t.local_port());
+    EXPECT_EQ(r->remote_address, "127.0.0.1");
+}
+
+TEST_F(echo_servers, tagged_tcp_listener_tags_its_connections)
+{
+    auto const port = s_.open_tcp_listener("tl");
+    ASSERT_NE(port, 0);
+    EXPECT_NE(port, s_.tcp_port());
+    {
+        tcp_client t;
+        ASSERT_FALSE(t.connect(port));
+        ASSERT_FALSE(t.write("xyz"));
+        std::string back;
+        ASSERT_FALSE(t.read_exactly(3, back));
+        EXPECT_EQ(back, "xyz");
+        t.reset();
+    }
+    auto const r = ended("tl");
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->kind, transport::tcp);
+    EXPECT_EQ(r->behaviour, "tcp-echo");
+    EXPECT_EQ(r->local_port, port);
+    EXPECT_EQ(r->bytes_received, 3u);
+    EXPECT_EQ(r->end, conn_end::dropped);
+
+    s_.close_tcp_listener(port);
+    tcp_client late;
+    EXPECT_EQ(late.connect(port), asio::error::connection_refused);
+}
+
+TEST_F(echo_servers, close_tcp_listener_keeps_open_connections)
+{
+    auto const port = s_.open_tcp_listener("keep");
+    tcp_client t;
+    ASSERT_FALSE(t.connect(port));
+    ASSERT_TRUE(eventually([&] { return s_.log().open_count("keep") == 1; }));
+    s_.close_tcp_listener(port);
+    ASSERT_FALSE(t.write("still"));
+    std::string back;
+    ASSERT_FALSE(t.read_exactly(5, back));
+    EXPECT_EQ(back, "still");
+}
+
+TEST_F(echo_servers, stop_closes_everything_and_is_idempotent)
+{
+    ws_client c;
+    ASSERT_FALSE(c.connect(s_.ws_port(), "/echo?tag=st"));
+    tcp_client t;
+    ASSERT_FALSE(t.connect(s_.tcp_port()));
+    ASSERT_TRUE(eventually([&] { return s_.log().open_count("st") == 1 && s_.log().open_count("") == 1; }));
+    auto const ws_port = s_.ws_port();
+
+    s_.stop();
+    s_.stop();
+
+    EXPECT_EQ(s_.log().open_count("st"), 0u);
+    EXPECT_EQ(s_.log().open_count(""), 0u);
+    EXPECT_EQ(s_.log().by_tag("st").at(0).end, conn_end::server_closed);
+    std::string data;
+    bool binary = false;
+    EXPECT_TRUE(c.read(data, binary)); // the connection is gone
+    ws_client late;
+    EXPECT_TRUE(late.connect(ws_port, "/echo"));
+}
+
+TEST(echo_servers_lifecycle, start_throws_when_the_port_is_taken)
+{
+    servers a;
+    a.start();
+    server_options o;
+    o.ws_port = a.ws_port();
+    servers b(o);
+    EXPECT_THROW(b.start(), std::system_error);
+}
+
+TEST(echo_servers_lifecycle, stop_without_start_and_destructor_after_stop)
+{
+    servers a;
+    a.stop();
+    a.stop();
+    servers b;
+    b.start();
+    b.stop();
+} // destructors run stop() again
+
+TEST(echo_servers_lifecycle, several_io_threads_echo)
+{
+    server_options o;
+    o.threads = 3;
+    servers s(o);
+    s.start();
+    std::vector<std::unique_ptr<ws_client>> clients;
+    for (int i = 0; i < 6; ++i) {
+        clients.push_back(std::make_unique<ws_client>());
+        ASSERT_FALSE(clients.back()->connect(s.ws_port(), "/echo?tag=mt"));
+    }
+    for (int i = 0; i < 6; ++i) {
+        std::string const m = "m" + std::to_string(i);
+        std::string data;
+        bool binary = true;
+        ASSERT_FALSE(clients[i]->write(m, false));
+        ASSERT_FALSE(clients[i]->read(data, binary));
+        EXPECT_EQ(data, m);
+    }
+    EXPECT_EQ(s.log().by_tag("mt").size(), 6u);
+    s.stop();
+}
+
+} // namespace
+} // namespace sockconf::echo

@@ -1,0 +1,212 @@
+#include <sockconf/echo/wire_log.hpp>
+
+#include <gtest/gtest.h>
+
+#include <thread>
+
+namespace sockconf::echo {
+namespace {
+
+wire_record tagged(std::string tag, conn_end end = conn_end::open)
+{
+    wire_record r;
+    r.tag = std::move(tag);
+    r.end = end;
+    return r;
+}
+
+TEST(echo_wire_log, to_string_names_every_end)
+{
+    EXPECT_EQ(to_string(conn_end::open), "open");
+    EXPECT_EQ(to_string(conn_end::client_closed), "client_closed");
+    EXPECT_EQ(to_string(conn_end::server_closed), "server_closed");
+    EXPECT_EQ(to_string(conn_end::rejected), "rejected");
+    EXPECT_EQ(to_string(conn_end::dropped), "dropped");
+    EXPECT_EQ(to_string(conn_end::error), "error");
+}
+
+TEST(echo_wire_log, add_assigns_unique_ids_and_open_time)
+{
+    wire_log log;
+    auto const a = log.add(tagged("a"));
+    auto const b = log.add(tagged("a"));
+    EXPECT_NE(a, 0u);
+    EXPECT_NE(a, b);
+    auto const recs = log.by_tag("a");
+    ASSERT_EQ(recs.size(), 2u);
+    EXPECT_EQ(recs[0].id, a);
+    EXPECT_EQ(recs[1].id, b);
+    EXPECT_GE(recs[0].opened_ms, 0.0);
+    EXPECT_EQ(recs[0].closed_ms, 0.0);
+}
+
+TEST(echo_wire_log, update_applies_under_lock_and_ignores_unknown_ids)
+{
+    wire_log log;
+    auto const id = log.add(tagged("u"));
+    log.update(id, [](wire_record& r) { r.bytes_received = 42; });
+    log.update(id + 100, [](wire_record& r) { r.bytes_received = 7; });
+    EXPECT_EQ(log.by_tag("u").at(0).bytes_received, 42u);
+    EXPECT_EQ(log.all().size(), 1u);
+}
+
+TEST(echo_wire_log, finish_keeps_the_first_end)
+{
+    wire_log log;
+    auto const id = log.add(tagged("f"));
+    log.finish(id, conn_end::client_closed);
+    auto const first = log.by_tag("f").at(0);
+    EXPECT_EQ(first.end, conn_end::client_closed);
+    EXPECT_GT(first.closed_ms, 0.0);
+    log.finish(id, conn_end::error, "late");
+    auto const again = log.by_tag("f").at(0);
+    EXPECT_EQ(again.end, conn_end::client_closed);
+    EXPECT_EQ(again.closed_ms, first.closed_ms);
+}
+
+TEST(echo_wire_log, finish_records_error_text)
+{
+    wire_log log;
+    auto const id = log.add(tagged("e"));
+    log.finish(id, conn_end::error, "bad frame");
+    auto const r = log.by_tag("e").at(0);
+    EXPECT_EQ(r.end, conn_end::error);
+    EXPECT_EQ(r.error, "bad frame");
+}
+
+TEST(echo_wire_log, open_count_and_peak_open_follow_the_tag)
+{
+    wire_log log;
+    auto const a = log.add(tagged("p"));
+    auto const b = log.add(tagged("p"));
+    log.add(tagged("other"));
+    EXPECT_EQ(log.open_count("p"), 2u);
+    log.finish(a, conn_end::client_closed);
+    EXPECT_EQ(log.open_count("p"), 1u);
+    auto const c = log.add(tagged("p"));
+    EXPECT_EQ(log.open_count("p"), 2u);
+    log.finish(b, conn_end::dropped);
+    log.finish(c, conn_end::dropped);
+    EXPECT_EQ(log.open_count("p"), 0u);
+    EXPECT_EQ(log.peak_open("p"), 2u);
+    EXPECT_EQ(log.peak_open("other"), 1u);
+    EXPECT_EQ(log.peak_open("never"), 0u);
+}
+
+TEST(echo_wire_log, rejected_records_never_count_as_open)
+{
+    wire_log log;
+    log.add(tagged("r", conn_end::rejected));
+    EXPECT_EQ(log.open_count("r"), 0u);
+    EXPECT_EQ(log.peak_open("r"), 0u);
+    // The server's way: an untagged record learns its tag and rejection in one update.
+    auto const id = log.add(tagged(""));
+    log.update(id, [](wire_record& r) {
+        r.tag = "r";
+        r.end = conn_end::rejected;
+    });
+    EXPECT_EQ(log.peak_open("r"), 0u);
+}
+
+TEST(echo_wire_log, peak_counts_a_tag_set_by_update)
+{
+    wire_log log;
+    auto const a = log.add(tagged(""));
+    auto const b = log.add(tagged(""));
+    log.update(a, [](wire_record& r) { r.tag = "late"; });
+    log.update(b, [](wire_record& r) { r.tag = "late"; });
+    EXPECT_EQ(log.peak_open("late"), 2u);
+}
+
+TEST(echo_wire_log, to_json_uses_member_names)
+{
+    wire_log log;
+    wire_record r;
+    r.kind = transport::tcp;
+    r.tag = "j";
+    r.behaviour = "tcp-echo";
+    r.remote_address = "127.0.0.1";
+    r.remote_port = 5000;
+    r.local_port = 6000;
+    r.bytes_received = 3;
+    r.close_code = 4001;
+    r.close_reason = "bye";
+    r.sent_close_code = 1000;
+    r.http_status = 101;
+    r.offered_protocols = {"a", "b"};
+    r.request_headers = {{"x-k", "v"}};
+    auto const id = log.add(r);
+    log.finish(id, conn_end::client_closed);
+    auto const j = log.by_tag("j").at(0).to_json();
+    for (auto const* key : {"id", "kind", "tag", "behaviour", "target", "remote_address", "remote_port", "local_port",
+                            "request_headers", "offered_protocols", "messages", "bytes_received", "close_code",
+                            "close_reason", "sent_close_code", "http_status", "end", "error", "opened_ms",
+                            "closed_ms"})
+        EXPECT_TRUE(j.contains(key)) << key;
+    EXPECT_EQ(j.size(), 20u);
+    EXPECT_EQ(j["id"], id);
+    EXPECT_EQ(j["kind"], "tcp");
+    EXPECT_EQ(j["end"], "client_closed");
+    EXPECT_EQ(j["close_code"], 4001);
+    EXPECT_EQ(j["close_reason"], "bye");
+    EXPECT_EQ(j["remote_port"], 5000);
+    EXPECT_EQ(j["offered_protocols"], json::array({"a", "b"}));
+    EXPECT_EQ(j["request_headers"]["x-k"], "v");
+
+    wire_record ws;
+    EXPECT_EQ(ws.to_json()["kind"], "websocket");
+    EXPECT_TRUE(ws.to_json()["close_code"].is_null());
+    EXPECT_EQ(ws.to_json()["end"], "open");
+}
+
+TEST(echo_wire_log, message_heads_keep_their_type_in_json)
+{
+    wire_record r;
+    r.messages.push_back({false, 5, "hello"});
+    r.messages.push_back({true, 3, std::string("\x00\x01\xff", 3)});
+    r.messages.push_back({false, 2, "\xc3\x28"}); // claims text, not UTF-8
+    auto const m = r.to_json()["messages"];
+    ASSERT_EQ(m.size(), 3u);
+    EXPECT_EQ(m[0]["binary"], false);
+    EXPECT_EQ(m[0]["size"], 5);
+    EXPECT_EQ(m[0]["head"], "hello");
+    EXPECT_EQ(m[1]["binary"], true);
+    EXPECT_EQ(m[1]["head"], to_wire(make_array_buffer(std::string("\x00\x01\xff", 3))));
+    EXPECT_TRUE(m[2]["head"].contains("$arraybuffer"));
+    EXPECT_NO_THROW((void)r.to_json().dump());
+}
+
+TEST(echo_wire_log, text_head_cut_inside_a_character_stays_text)
+{
+    wire_record r;
+    std::string const full = std::string(4095, 'a') + "\xc3\xa9"; // 4097 bytes, é spans the cut
+    r.messages.push_back({false, full.size(), full.substr(0, 4096)});
+    auto const head = r.to_json()["messages"][0]["head"];
+    ASSERT_TRUE(head.is_string());
+    EXPECT_EQ(head.get<std::string>(), std::string(4095, 'a'));
+}
+
+TEST(echo_wire_log, concurrent_writers_and_readers)
+{
+    wire_log log;
+    std::vector<std::thread> ts;
+    for (int t = 0; t < 4; ++t)
+        ts.emplace_back([&] {
+            for (int i = 0; i < 200; ++i) {
+                auto const id = log.add(tagged("c"));
+                log.update(id, [](wire_record& r) { r.bytes_received += 1; });
+                (void)log.open_count("c");
+                log.finish(id, conn_end::client_closed);
+            }
+        });
+    for (auto& t : ts)
+        t.join();
+    auto const recs = log.by_tag("c");
+    EXPECT_EQ(recs.size(), 800u);
+    EXPECT_EQ(log.open_count("c"), 0u);
+    EXPECT_GE(log.peak_open("c"), 1u);
+    EXPECT_LE(log.peak_open("c"), 4u);
+}
+
+} // namespace
+} // namespace sockconf::echo
