@@ -14,6 +14,7 @@
 
 #include <chrono>
 #include <functional>
+#include <iostream>
 #include <optional>
 #include <system_error>
 #include <thread>
@@ -605,6 +606,26 @@ TEST_F(echo_servers, stop_closes_everything_and_is_idempotent)
     EXPECT_TRUE(c.read(data, binary)); // the connection is gone
     ws_client late;
     EXPECT_TRUE(late.connect(ws_port, "/echo"));
+}
+
+TEST_F(echo_servers, stop_ends_connections_waiting_mid_handshake)
+{
+    // One client says nothing (the server waits for its request), one never answers
+    // the server's close frame (the server waits for the closing handshake).
+    tcp_client silent;
+    ASSERT_FALSE(silent.connect(s_.ws_port()));
+    ws_client mute;
+    ASSERT_FALSE(mute.connect(s_.ws_port(), "/close?tag=mute"));
+    ASSERT_TRUE(eventually([&] { return s_.log().all().size() == 2 && only("mute")->sent_close_code == 1000; }));
+
+    auto const t0 = std::chrono::steady_clock::now();
+    s_.stop();
+    auto const took = std::chrono::steady_clock::now() - t0;
+    // Reported, not asserted: speed depends on the machine.
+    std::cout << "stop() took "
+              << std::chrono::duration_cast<std::chrono::milliseconds>(took).count() << " ms\n";
+    for (auto const& r : s_.log().all())
+        EXPECT_NE(r.end, conn_end::open) << r.to_json().dump();
 }
 
 TEST(echo_servers_lifecycle, start_throws_when_the_port_is_taken)
