@@ -10,7 +10,7 @@
 namespace sockconf::ref::test {
 namespace {
 
-TEST(Runtime, PostRunsOnTheLoopThread)
+TEST(ref_runtime, PostRunsOnTheLoopThread)
 {
     runtime rt(wechat_profile());
     EXPECT_FALSE(rt.on_loop_thread());
@@ -21,7 +21,7 @@ TEST(Runtime, PostRunsOnTheLoopThread)
     EXPECT_TRUE(f.get());
 }
 
-TEST(Runtime, RunSyncRunsAndWaits)
+TEST(ref_runtime, RunSyncRunsAndWaits)
 {
     runtime rt(wechat_profile());
     int x = 0;
@@ -29,7 +29,7 @@ TEST(Runtime, RunSyncRunsAndWaits)
     EXPECT_EQ(x, 42);
 }
 
-TEST(Runtime, RunSyncReturnsFalseOnTimeout)
+TEST(ref_runtime, RunSyncReturnsFalseOnTimeout)
 {
     runtime rt(wechat_profile());
     std::promise<void> release;
@@ -41,14 +41,14 @@ TEST(Runtime, RunSyncReturnsFalseOnTimeout)
     EXPECT_TRUE(rt.run_sync([] {}, wait_limit));
 }
 
-TEST(Runtime, RunSyncRethrowsAndTheLoopSurvives)
+TEST(ref_runtime, RunSyncRethrowsAndTheLoopSurvives)
 {
     runtime rt(wechat_profile());
     EXPECT_THROW(rt.run_sync([] { throw std::runtime_error("boom"); }, wait_limit), std::runtime_error);
     EXPECT_TRUE(rt.run_sync([] {}, wait_limit));
 }
 
-TEST(Runtime, RunSyncOnTheLoopIsRefused)
+TEST(ref_runtime, RunSyncOnTheLoopIsRefused)
 {
     runtime rt(wechat_profile());
     bool refused = false;
@@ -64,14 +64,14 @@ TEST(Runtime, RunSyncOnTheLoopIsRefused)
     EXPECT_TRUE(refused);
 }
 
-TEST(Runtime, AThrowingPostedTaskDoesNotStopTheLoop)
+TEST(ref_runtime, AThrowingPostedTaskDoesNotStopTheLoop)
 {
     runtime rt(wechat_profile());
     rt.post([] { throw std::runtime_error("uncaught in a task"); });
     EXPECT_TRUE(rt.run_sync([] {}, wait_limit));
 }
 
-TEST(Runtime, DestroyedWhileAHandshakeIsPendingReturns)
+TEST(ref_runtime, DestroyedWhileAHandshakeIsPendingReturns)
 {
     silent_listener hang;
     std::shared_ptr<socket_task> kept; // the user may keep the task past the runtime
@@ -92,7 +92,7 @@ TEST(Runtime, DestroyedWhileAHandshakeIsPendingReturns)
     done.get();
 }
 
-TEST(Runtime, DestroyedWithAConnectedTcpSocketReturns)
+TEST(ref_runtime, DestroyedWithAConnectedTcpSocketReturns)
 {
     silent_listener peer;
     auto done = std::async(std::launch::async, [&] {
@@ -111,7 +111,7 @@ TEST(Runtime, DestroyedWithAConnectedTcpSocketReturns)
     done.get();
 }
 
-TEST(Runtime, TcpCreationLimitPerRollingWindow)
+TEST(ref_runtime, TcpCreationLimitPerRollingWindow)
 {
     auto p = wechat_profile();
     p.limits.tcp_create_max = 3;
@@ -136,7 +136,7 @@ TEST(Runtime, TcpCreationLimitPerRollingWindow)
     EXPECT_TRUE(created);
 }
 
-TEST(Runtime, ConfigIsTheGivenProfile)
+TEST(ref_runtime, ConfigIsTheGivenProfile)
 {
     auto p = wechat_profile();
     p.limits.max_concurrent_websockets = 7;

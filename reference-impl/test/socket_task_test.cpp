@@ -9,7 +9,7 @@
 namespace sockconf::ref::test {
 namespace {
 
-class socket_task_test : public ::testing::Test {
+class ref_socket_task : public ::testing::Test {
 protected:
     void SetUp() override { srv_.start(); }
 
@@ -75,7 +75,7 @@ protected:
     recorder rec_;
 };
 
-TEST_F(socket_task_test, ConnectSucceedsAsynchronouslyThenOpens)
+TEST_F(ref_socket_task, ConnectSucceedsAsynchronouslyThenOpens)
 {
     runtime rt(wechat_profile());
     auto task = connect(rt, json{{"url", url("/echo?tag=open")}});
@@ -95,7 +95,7 @@ TEST_F(socket_task_test, ConnectSucceedsAsynchronouslyThenOpens)
     EXPECT_FALSE(rec_.any_sync());
 }
 
-TEST_F(socket_task_test, EchoKeepsTextAsStringAndBinaryAsArrayBuffer)
+TEST_F(ref_socket_task, EchoKeepsTextAsStringAndBinaryAsArrayBuffer)
 {
     runtime rt(wechat_profile());
     auto task = open(rt, "/echo?tag=types");
@@ -112,7 +112,7 @@ TEST_F(socket_task_test, EchoKeepsTextAsStringAndBinaryAsArrayBuffer)
     EXPECT_FALSE(rec_.any_sync());
 }
 
-TEST_F(socket_task_test, BinaryEchoStaysArrayBuffer)
+TEST_F(ref_socket_task, BinaryEchoStaysArrayBuffer)
 {
     runtime rt(wechat_profile());
     auto task = open(rt, "/echo?tag=bin");
@@ -123,7 +123,7 @@ TEST_F(socket_task_test, BinaryEchoStaysArrayBuffer)
     EXPECT_EQ(array_buffer_bytes(data), std::string("\x00\x01\xff", 3));
 }
 
-TEST_F(socket_task_test, CloseDefaultsTo1000OnTheWire)
+TEST_F(ref_socket_task, CloseDefaultsTo1000OnTheWire)
 {
     runtime rt(wechat_profile());
     auto task = open(rt, "/echo?tag=dflt");
@@ -145,7 +145,7 @@ TEST_F(socket_task_test, CloseDefaultsTo1000OnTheWire)
     EXPECT_EQ(rec_.count("t.close"), 1u);
 }
 
-TEST_F(socket_task_test, CloseSendsTheGivenCodeAndReason)
+TEST_F(ref_socket_task, CloseSendsTheGivenCodeAndReason)
 {
     runtime rt(wechat_profile());
     auto task = open(rt, "/echo?tag=given");
@@ -159,7 +159,7 @@ TEST_F(socket_task_test, CloseSendsTheGivenCodeAndReason)
     EXPECT_EQ(r->close_reason, "done here");
 }
 
-TEST_F(socket_task_test, QueuedSendsGoOutBeforeTheCloseFrame)
+TEST_F(ref_socket_task, QueuedSendsGoOutBeforeTheCloseFrame)
 {
     runtime rt(wechat_profile());
     auto task = open(rt, "/echo?tag=flush");
@@ -176,7 +176,7 @@ TEST_F(socket_task_test, QueuedSendsGoOutBeforeTheCloseFrame)
     EXPECT_EQ(r->close_code, 1000);
 }
 
-TEST_F(socket_task_test, ServerCloseReportsItsCodeAndReason)
+TEST_F(ref_socket_task, ServerCloseReportsItsCodeAndReason)
 {
     runtime rt(wechat_profile());
     auto task = connect(rt, json{{"url", url("/close?code=4001&reason=bye&tag=srv")}});
@@ -189,7 +189,7 @@ TEST_F(socket_task_test, ServerCloseReportsItsCodeAndReason)
     EXPECT_EQ(rt.live_websockets(), 0u);
 }
 
-TEST_F(socket_task_test, ServerCloseWithoutReasonGivesEmptyReason)
+TEST_F(ref_socket_task, ServerCloseWithoutReasonGivesEmptyReason)
 {
     runtime rt(wechat_profile());
     connect(rt, json{{"url", url("/close?tag=noreason")}});
@@ -197,7 +197,7 @@ TEST_F(socket_task_test, ServerCloseWithoutReasonGivesEmptyReason)
     EXPECT_EQ(rec_.first("t.close"), (json{{"code", 1000}, {"reason", ""}}));
 }
 
-TEST_F(socket_task_test, RejectedHandshakeGivesErrorThenClose1006)
+TEST_F(ref_socket_task, RejectedHandshakeGivesErrorThenClose1006)
 {
     runtime rt(wechat_profile());
     auto task = connect(rt, json{{"url", url("/reject?status=403&tag=rej")}});
@@ -213,7 +213,7 @@ TEST_F(socket_task_test, RejectedHandshakeGivesErrorThenClose1006)
     EXPECT_EQ(rt.live_websockets(), 0u);
 }
 
-TEST_F(socket_task_test, RefusedConnectionGivesErrorThenClose)
+TEST_F(ref_socket_task, RefusedConnectionGivesErrorThenClose)
 {
     runtime rt(wechat_profile());
     auto task = connect(rt, json{{"url", "ws://127.0.0.1:" + std::to_string(closed_port()) + "/"}});
@@ -223,7 +223,7 @@ TEST_F(socket_task_test, RefusedConnectionGivesErrorThenClose)
     EXPECT_EQ(rec_.first("t.close")["code"], 1006);
 }
 
-TEST_F(socket_task_test, HandshakeTimeoutGivesErrorThenClose)
+TEST_F(ref_socket_task, HandshakeTimeoutGivesErrorThenClose)
 {
     silent_listener hang;
     runtime rt(wechat_profile());
@@ -234,7 +234,7 @@ TEST_F(socket_task_test, HandshakeTimeoutGivesErrorThenClose)
     EXPECT_EQ(rt.live_websockets(), 0u);
 }
 
-TEST_F(socket_task_test, SendBeforeOpenFails)
+TEST_F(ref_socket_task, SendBeforeOpenFails)
 {
     runtime rt(wechat_profile());
     auto task = connect(rt, json{{"url", url("/echo?tag=early")}});
@@ -242,7 +242,7 @@ TEST_F(socket_task_test, SendBeforeOpenFails)
     EXPECT_EQ(settled("s", false)["errMsg"], "sendSocketMessage:fail WebSocket is not connected");
 }
 
-TEST_F(socket_task_test, SendOfUnknownDataFails)
+TEST_F(ref_socket_task, SendOfUnknownDataFails)
 {
     runtime rt(wechat_profile());
     auto task = open(rt, "/echo?tag=unk");
@@ -250,7 +250,7 @@ TEST_F(socket_task_test, SendOfUnknownDataFails)
     EXPECT_EQ(settled("s", false)["errMsg"], "sendSocketMessage:fail unknown data");
 }
 
-TEST_F(socket_task_test, InvalidCodeAndOverlongReasonAreRejectedAndTheSocketStaysOpen)
+TEST_F(ref_socket_task, InvalidCodeAndOverlongReasonAreRejectedAndTheSocketStaysOpen)
 {
     runtime rt(wechat_profile());
     auto task = open(rt, "/echo?tag=stay");
@@ -270,7 +270,7 @@ TEST_F(socket_task_test, InvalidCodeAndOverlongReasonAreRejectedAndTheSocketStay
     EXPECT_EQ(rec_.count("t.close"), 0u);
 }
 
-TEST_F(socket_task_test, ReasonLimitComesFromTheProfile)
+TEST_F(ref_socket_task, ReasonLimitComesFromTheProfile)
 {
     auto p = wechat_profile();
     p.limits.close_reason_max_bytes = 3;
@@ -280,7 +280,7 @@ TEST_F(socket_task_test, ReasonLimitComesFromTheProfile)
     EXPECT_EQ(settled("c", false)["errMsg"], "closeSocket:fail The reason must be no longer than 3 UTF-8 bytes");
 }
 
-TEST_F(socket_task_test, CloseWhenClosedFails)
+TEST_F(ref_socket_task, CloseWhenClosedFails)
 {
     runtime rt(wechat_profile());
     auto task = open(rt, "/echo?tag=twice");
@@ -293,7 +293,7 @@ TEST_F(socket_task_test, CloseWhenClosedFails)
     EXPECT_EQ(settled("c3", false)["errMsg"], "closeSocket:fail WebSocket is not connected");
 }
 
-TEST_F(socket_task_test, CloseWhileConnectingAbortsWithoutOpen)
+TEST_F(ref_socket_task, CloseWhileConnectingAbortsWithoutOpen)
 {
     silent_listener hang;
     runtime rt(wechat_profile());
@@ -312,7 +312,7 @@ TEST_F(socket_task_test, CloseWhileConnectingAbortsWithoutOpen)
     EXPECT_EQ(rt.live_websockets(), 0u);
 }
 
-TEST_F(socket_task_test, MissingUrlFailsWithoutEvents)
+TEST_F(ref_socket_task, MissingUrlFailsWithoutEvents)
 {
     runtime rt(wechat_profile());
     auto task = connect(rt, json::object(), "a");
@@ -329,7 +329,7 @@ TEST_F(socket_task_test, MissingUrlFailsWithoutEvents)
     EXPECT_EQ(rt.live_websockets(), 0u);
 }
 
-TEST_F(socket_task_test, ConcurrencyLimitRefusesWithFailAndFreesOnClose)
+TEST_F(ref_socket_task, ConcurrencyLimitRefusesWithFailAndFreesOnClose)
 {
     auto p = wechat_profile();
     p.limits.max_concurrent_websockets = 2;
@@ -351,7 +351,7 @@ TEST_F(socket_task_test, ConcurrencyLimitRefusesWithFailAndFreesOnClose)
     EXPECT_TRUE(srv_.log().by_tag("l3").empty()) << "a refused task must not reach the wire";
 }
 
-TEST_F(socket_task_test, ConcurrencyLimitRefusesWithErrorEvent)
+TEST_F(ref_socket_task, ConcurrencyLimitRefusesWithErrorEvent)
 {
     auto p = wechat_profile();
     p.limits.max_concurrent_websockets = 1;
@@ -369,7 +369,7 @@ TEST_F(socket_task_test, ConcurrencyLimitRefusesWithErrorEvent)
     EXPECT_EQ(rt.live_websockets(), 1u);
 }
 
-TEST_F(socket_task_test, HeadersAndProtocolsGoIntoTheHandshakeButNeverReferer)
+TEST_F(ref_socket_task, HeadersAndProtocolsGoIntoTheHandshakeButNeverReferer)
 {
     runtime rt(wechat_profile());
     auto task = connect(rt, json{{"url", url("/handshake?tag=hs")},
@@ -385,7 +385,7 @@ TEST_F(socket_task_test, HeadersAndProtocolsGoIntoTheHandshakeButNeverReferer)
     EXPECT_EQ(hs["target"], "/handshake?tag=hs");
 }
 
-TEST_F(socket_task_test, EveryListenerGetsTheEventInOrderAndIdsAreUnique)
+TEST_F(ref_socket_task, EveryListenerGetsTheEventInOrderAndIdsAreUnique)
 {
     runtime rt(wechat_profile());
     std::shared_ptr<socket_task> a, b;
@@ -401,7 +401,7 @@ TEST_F(socket_task_test, EveryListenerGetsTheEventInOrderAndIdsAreUnique)
     EXPECT_LT(index_of(names, "open1"), index_of(names, "open2"));
 }
 
-TEST_F(socket_task_test, WssIsRefusedForNowWithAnErrorEvent)
+TEST_F(ref_socket_task, WssIsRefusedForNowWithAnErrorEvent)
 {
     runtime rt(wechat_profile());
     connect(rt, json{{"url", "wss://127.0.0.1:1/"}});

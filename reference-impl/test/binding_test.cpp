@@ -1,0 +1,163 @@
+#include "ref_test_util.hpp"
+
+#include <sockconf/echo/servers.hpp>
+#include <sockconf/ref/binding.hpp>
+#include <sockconf/ref/runtime.hpp>
+
+namespace sockconf::ref::test {
+namespace {
+
+/// A binding on a runtime; invokes are recorded under their fn NAME.
+class ref_binding : public ::testing::Test {
+protected:
+    ref_binding() : rt_(wechat_profile()) {}
+
+    void SetUp() override
+    {
+        srv_.start();
+        ASSERT_TRUE(rt_.run_sync([&] {
+            b_ = std::make_unique<binding>(rt_, [this](json const& ev) {
+                invokes_.record(ev["fn"].get<std::string>(), ev);
+            });
+        }, wait_limit));
+    }
+    void TearDown() override
+    {
+        ASSERT_TRUE(rt_.run_sync([&] { b_.reset(); }, wait_limit));
+    }
+
+    json exec(json const& command)
+    {
+        json reply;
+        EXPECT_TRUE(rt_.run_sync([&] { reply = b_->execute(command); }, wait_limit));
+        return reply;
+    }
+    /// The payload of the first invoke of `fn` (args[0]), checked for form.
+    json payload(std::string const& fn)
+    {
+        auto const ev = invokes_.first(fn);
+        EXPECT_EQ(ev["op"], "invoke");
+        EXPECT_EQ(ev["sync"], false) << fn << " was invoked inside execute()";
+        EXPECT_EQ(ev["args"].size(), 1u);
+        return ev["args"][0];
+    }
+    static json fn(std::string const& name) { return json{{"$fn", name}}; }
+    static json call(json self, std::string const& fn, json args)
+    {
+        return json{{"op", "call"}, {"this", std::move(self)}, {"fn", fn}, {"args", std::move(args)}};
+    }
+
+    runtime rt_;
+    echo::servers srv_;
+    recorder invokes_;
+    std::unique_ptr<binding> b_;
+};
+
+TEST_F(ref_binding, Hello)
+{
+    EXPECT_EQ(b_->hello(), (json{{"name", "sockconf-reference"},
+                                 {"version", "0.1.0"},
+                                 {"profile", "wechat"},
+                                 {"capabilities", {"websocket", "tcp"}}}));
+}
+
+TEST_F(ref_binding, WebSocketRoundTripThroughCommands)
+{
+    auto const reply = exec(json{{"op", "call"},
+                                 {"fn", "wx.connectSocket"},
+                                 {"args", {{{"url", srv_.ws_url() + "/echo?tag=b1"},
+                                            {"success", fn("ok")},
+                                            {"fail", fn("ko")},
+                                            {"complete", fn("done")}}}}});
+    ASSERT_EQ(reply["ok"], true) << reply.dump();
+    auto const task = reply["value"];
+    EXPECT_EQ(task, (json{{"$handle", "1"}, {"class", "SocketTask"}}));
+    exec(call(task, "onOpen", {fn("opened")}));
+    exec(call(task, "onMessage", {fn("got")}));
+    EXPECT_EQ(exec(json{{"op", "get"}, {"this", task}, {"prop", "CLOSED"}})["value"], 3);
+    EXPECT_EQ(exec(json{{"op", "get"}, {"this", task}, {"prop", "socketTaskId"}})["value"], 1);
+
+    ASSERT_TRUE(invokes_.wait("done"));
+    EXPECT_EQ(payload("ok"), (json{{"errMsg", "connectSocket:ok"}, {"socketTaskId", 1}}));
+    EXPECT_EQ(invokes_.count("ko"), 0u);
+    ASSERT_TRUE(invokes_.wait("opened"));
+    EXPECT_EQ(exec(json{{"op", "get"}, {"this", task}, {"prop", "readyState"}})["value"], 1);
+
+    exec(call(task, "send", {{{"data", {{"$arraybuffer", "AAH/"}}}, {"success", fn("sent")}}}));
+    ASSERT_TRUE(invokes_.wait("got"));
+    EXPECT_EQ(payload("got"), (json{{"data", {{"$arraybuffer", "AAH/"}}}}));
+    EXPECT_EQ(payload("sent"), (json{{"errMsg", "sendSocketMessage:ok"}}));
+
+    exec(call(task, "onClose", {fn("closed")}));
+    EXPECT_EQ(exec(call(task, "close", {{{"code", 3000}, {"complete", fn("close.done")}}}))["ok"], true);
+    ASSERT_TRUE(invokes_.wait("closed"));
+    EXPECT_EQ(payload("closed")["code"], 3000);
+    EXPECT_EQ(payload("close.done"), (json{{"errMsg", "closeSocket:ok"}}));
+    EXPECT_FALSE(invokes_.any_sync());
+}
+
+TEST_F(ref_binding, TcpOffWithTheSameFunctionAndWithNoArgument)
+{
+    auto const reply = exec(json{{"op", "call"}, {"fn", "wx.createTCPSocket"}, {"args", json::array()}});
+    ASSERT_EQ(reply["ok"], true) << reply.dump();
+    auto const s = reply["value"];
+    EXPECT_EQ(s["class"], "TCPSocket");
+    exec(call(s, "onMessage", {fn("a")}));
+    exec(call(s, "onMessage", {fn("a")}));
+    exec(call(s, "onMessage", {fn("b")}));
+    exec(call(s, "offMessage", {fn("a")}));
+    exec(call(s, "onConnect", {fn("connected")}));
+    exec(call(s, "onClose", {fn("closed")}));
+    exec(call(s, "connect", {{{"address", "127.0.0.1"}, {"port", srv_.tcp_port()}}}));
+    ASSERT_TRUE(invokes_.wait("connected"));
+    EXPECT_EQ(exec(call(s, "write", {"hi"}))["ok"], true);
+    ASSERT_TRUE(invokes_.wait("b"));
+    EXPECT_EQ(payload("b")["message"], (json{{"$arraybuffer", "aGk="}}));
+    EXPECT_EQ(invokes_.count("a"), 0u);
+    exec(call(s, "offMessage", json::array())); // no argument: remove all
+    exec(call(s, "write", {"again"}));
+    exec(call(s, "close", json::array()));
+    ASSERT_TRUE(invokes_.wait("closed"));
+    recorder::settle(rt_);
+    EXPECT_EQ(invokes_.count("b"), 1u);
+}
+
+TEST_F(ref_binding, ThrownErrorsAreReportedAsThrown)
+{
+    auto p = wechat_profile();
+    p.limits.tcp_create_max = 1;
+    runtime rt(p);
+    std::unique_ptr<binding> b;
+    json second;
+    ASSERT_TRUE(rt.run_sync([&] {
+        b = std::make_unique<binding>(rt, [](json const&) {});
+        b->execute(json{{"op", "call"}, {"fn", "wx.createTCPSocket"}});
+        second = b->execute(json{{"op", "call"}, {"fn", "wx.createTCPSocket"}});
+        b.reset();
+    }, wait_limit));
+    EXPECT_EQ(second, (json{{"ok", false}, {"thrown", {{"name", "Error"}, {"message", "[TCPSocket] created too much."}}}}));
+}
+
+TEST_F(ref_binding, BadCommandsGetPreciseErrors)
+{
+    auto const task = exec(json{{"op", "call"}, {"fn", "wx.connectSocket"}, {"args", {{{"url", srv_.ws_url()}}}}})["value"];
+    auto error = [&](json const& c) {
+        auto const r = exec(c);
+        EXPECT_EQ(r["ok"], false) << c.dump();
+        return r.value("error", std::string("<no error>"));
+    };
+    EXPECT_EQ(error(json::array()), "a command must be an object, got []");
+    EXPECT_EQ(error(json{{"op", "fly"}}), "unknown op \"fly\"");
+    EXPECT_EQ(error(json{{"fn", "wx.connectSocket"}}), "\"op\" must be a string (\"call\" or \"get\")");
+    EXPECT_EQ(error(json{{"op", "call"}, {"fn", "wx.request"}}), "unknown function \"wx.request\"");
+    EXPECT_EQ(error(json{{"op", "call"}, {"fn", "wx.connectSocket"}, {"args", 1}}), "\"args\" must be an array, got 1");
+    EXPECT_EQ(error(call(json{{"$handle", "99"}}, "send", json::array())), "unknown handle \"99\"");
+    EXPECT_EQ(error(call(task, "offOpen", json::array())), "unknown method \"offOpen\" of SocketTask");
+    EXPECT_EQ(error(json{{"op", "get"}, {"this", task}, {"prop", "bufferedAmount"}}),
+              "unknown property \"bufferedAmount\" of SocketTask");
+    EXPECT_EQ(error(call(task, "send", {{{"data", {{"$arraybuffer", 5}}}}})),
+              "malformed argument: $arraybuffer must be a base64 string");
+}
+
+} // namespace
+} // namespace sockconf::ref::test
