@@ -60,6 +60,7 @@ struct binding::impl {
     std::shared_ptr<emitter> em;
     std::map<std::string, listener> fns; // NAME -> the one function object
     std::map<std::string, object> handles;
+    std::map<std::string, std::string> refs; // "as" name -> handle id
     std::uint64_t next_handle = 1;
 
     listener fn(std::string const& name)
@@ -128,8 +129,15 @@ struct binding::impl {
     object& this_object(json const& command)
     {
         auto const& t = command["this"];
+        if (t.is_object() && t.size() == 1 && t.contains("$ref") && t["$ref"].is_string()) {
+            auto const name = t["$ref"].get<std::string>();
+            auto it = refs.find(name);
+            if (it == refs.end())
+                throw bad_command("no object named " + in_quotes(name) + " (see \"as\")");
+            return handles.at(it->second);
+        }
         if (!t.is_object() || !t.contains("$handle") || !t["$handle"].is_string())
-            throw bad_command("\"this\" must be {\"$handle\":\"<id>\"}, got " + brief(t));
+            throw bad_command("\"this\" must be {\"$handle\":\"<id>\"} or {\"$ref\":\"<name>\"}, got " + brief(t));
         auto const id = t["$handle"].get<std::string>();
         auto it = handles.find(id);
         if (it == handles.end())
@@ -212,13 +220,23 @@ struct binding::impl {
         throw bad_command("unknown property " + in_quotes(prop) + " of TCPSocket");
     }
 
+    /// dispatch(), then keep an object result under the command's "as" name.
+    json dispatch_named(json const& command)
+    {
+        auto value = dispatch(command);
+        if (auto as = command.find("as"); as != command.end() && as->is_string() && value.is_object() &&
+                                          value.contains("$handle"))
+            refs[as->get<std::string>()] = value["$handle"].get<std::string>();
+        return value;
+    }
+
     json dispatch(json const& command)
     {
         if (!command.is_object())
             throw bad_command("a command must be an object, got " + brief(command));
         auto op_it = command.find("op");
         if (op_it == command.end() || !op_it->is_string())
-            throw bad_command("\"op\" must be a string (\"call\" or \"get\")");
+            throw bad_command("\"op\" must be a string (\"call\", \"get\" or \"batch\")");
         auto const op = op_it->get<std::string>();
         if (op == "call") {
             auto fn_it = command.find("fn");
@@ -251,6 +269,21 @@ binding::~binding() { impl_->em->alive = false; }
 
 json binding::execute(json const& command)
 {
+    // A batch is one synchronous block of JS: no event can run between its commands.
+    if (command.is_object() && command.value("op", "") == "batch") {
+        auto it = command.find("commands");
+        if (it == command.end() || !it->is_array())
+            return json{{"ok", false}, {"error", "\"batch\" needs \"commands\" as an array"}};
+        json replies = json::array();
+        for (auto const& c : *it)
+            replies.push_back(execute_one(c));
+        return json{{"ok", true}, {"value", std::move(replies)}};
+    }
+    return execute_one(command);
+}
+
+json binding::execute_one(json const& command)
+{
     auto& em = *impl_->em;
     ++em.depth;
     struct leave {
@@ -258,7 +291,7 @@ json binding::execute(json const& command)
         ~leave() { --e.depth; }
     } guard{em};
     try {
-        return json{{"ok", true}, {"value", to_wire(impl_->dispatch(command))}};
+        return json{{"ok", true}, {"value", to_wire(impl_->dispatch_named(command))}};
     } catch (js_error const& e) {
         return json{{"ok", false}, {"thrown", {{"name", "Error"}, {"message", e.what()}}}};
     } catch (bad_command const& e) {

@@ -4,9 +4,14 @@
 // the stdio adapter (adapters/) puts it behind the adapter protocol.
 //
 // Commands:
-//   {"op":"call", "fn":"wx.connectSocket" | "wx.createTCPSocket", "args":[...]}
-//   {"op":"call", "this":{"$handle":"H"}, "fn":"<method>", "args":[...]}
-//   {"op":"get",  "this":{"$handle":"H"}, "prop":"<property>"}
+//   {"op":"call", "fn":"wx.connectSocket" | "wx.createTCPSocket", "args":[...], "as":"NAME"?}
+//   {"op":"call", "this":{"$handle":"H"} | {"$ref":"NAME"}, "fn":"<method>", "args":[...]}
+//   {"op":"get",  "this":{"$handle":"H"} | {"$ref":"NAME"}, "prop":"<property>"}
+//   {"op":"batch", "commands":[<command>, ...]}
+// "as" keeps an object result under NAME, for {"$ref":"NAME"} in later
+// commands. A batch runs its commands as one synchronous block of JS (one turn
+// of the event loop: no callback or event can run between them) and answers
+// {"ok":true,"value":[<reply>, ...]}, one reply per command, in order.
 // In args, {"$fn":"NAME"} is a function the harness named: the same NAME is
 // the same function object (so off*(NAME) removes what on*(NAME) added), and a
 // call of it by the runtime is emitted as
@@ -44,6 +49,8 @@ public:
     json hello() const;
 
 private:
+    json execute_one(json const& command);
+
     struct impl;
     std::unique_ptr<impl> impl_;
 };
