@@ -1,0 +1,15 @@
+// report.json: the canonical, versioned result of a run (schema in reports/README.md).
+#pragma once
+
+#include <sockconf/reports/result.hpp>
+
+#include <ostream>
+
+namespace sockconf::reports {
+
+inline constexpr int json_report_version = 1;
+
+json to_json(run_report const& r);
+void write_json(run_report const& r, std::ostream& out);
+
+} // namespace sockconf::reports

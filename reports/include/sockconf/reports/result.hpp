@@ -1,0 +1,77 @@
+// The result model every writer reads: one run, its cases, their statuses.
+#pragma once
+
+#include <sockconf/common/value.hpp>
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sockconf::reports {
+
+/// A case's final grade (design.md, "Grades and results").
+enum class status {
+    pass,
+    non_strict,    ///< a SHOULD missed; conforming
+    informational, ///< behaviour recorded, nothing required
+    unimplemented, ///< the IUT lacks a capability the case needs
+    fail,
+    error,         ///< the IUT or the harness broke
+    timeout,
+    skip
+};
+
+/// "PASS", "NON-STRICT", "INFORMATIONAL", "UNIMPLEMENTED", "FAIL", "ERROR", "TIMEOUT", "SKIP".
+std::string_view to_string(status s) noexcept;
+std::optional<status> status_from_string(std::string_view s) noexcept;
+/// Without an expectations file, these are the results a run accepts.
+bool conforming(status s) noexcept;
+
+/// Where and why a case did not pass.
+struct failure {
+    std::string where;    ///< "<file>#<json pointer>" of the step or expectation
+    std::string expected; ///< what the case asked for
+    std::string actual;   ///< what happened instead
+};
+
+struct case_result {
+    std::string id;
+    std::string title;
+    std::string suite; ///< folder under suites/ ("websocket", "tcp")
+    std::string file;
+    std::vector<std::string> clauses;
+    status result = status::error;
+    std::string outcome;  ///< name of the allowed outcome that held, if the case lists outcomes
+    double duration_ms = 0;
+    std::string message;  ///< one line: why, for anything but PASS
+    std::optional<failure> failed;
+    json trace = json::array(); ///< API events, wire form (see harness/README.md)
+    json wire = json::array();  ///< echo-server records of the case's tag
+};
+
+/// One trace entry as a line for people: "#3  12.5 ms  invoke msg {"data":"hi"}".
+std::string trace_line(json const& entry);
+
+struct run_info {
+    std::string tool_version;
+    std::string started_at; ///< ISO 8601, UTC
+    double duration_ms = 0;
+    json iut = json::object(); ///< the IUT's hello
+    std::string profile;
+    int jobs = 0;
+    std::string filter;
+    bool interrupted = false;
+};
+
+struct run_report {
+    run_info info;
+    std::vector<case_result> cases;
+
+    /// Count of cases with each status, in the order of `status`.
+    std::vector<std::size_t> counts() const;
+    std::size_t count(status s) const;
+};
+
+} // namespace sockconf::reports

@@ -1,0 +1,66 @@
+#include <sockconf/reports/result.hpp>
+
+#include <array>
+
+namespace sockconf::reports {
+
+namespace {
+constexpr std::array<std::string_view, 8> names = {
+    "PASS", "NON-STRICT", "INFORMATIONAL", "UNIMPLEMENTED", "FAIL", "ERROR", "TIMEOUT", "SKIP"};
+}
+
+std::string_view to_string(status s) noexcept { return names[static_cast<std::size_t>(s)]; }
+
+std::optional<status> status_from_string(std::string_view s) noexcept
+{
+    for (std::size_t i = 0; i < names.size(); ++i)
+        if (names[i] == s)
+            return static_cast<status>(i);
+    return std::nullopt;
+}
+
+bool conforming(status s) noexcept
+{
+    return s == status::pass || s == status::non_strict || s == status::informational ||
+           s == status::skip;
+}
+
+std::string trace_line(json const& e)
+{
+    auto str = [&](char const* k) { return e.contains(k) && e[k].is_string() ? e[k].get<std::string>() : std::string(); };
+    auto val = [&](char const* k) {
+        return e.contains(k) ? " " + e[k].dump(-1, ' ', false, json::error_handler_t::replace) : std::string();
+    };
+    std::string line = "#" + (e.contains("seq") ? e["seq"].dump() : std::string("?"));
+    if (e.contains("t_ms") && e["t_ms"].is_number())
+        line += "  " + std::to_string(static_cast<long long>(e["t_ms"].get<double>() * 10) / 10) + "." +
+                std::to_string(static_cast<long long>(e["t_ms"].get<double>() * 10) % 10) + " ms";
+    auto const type = str("type");
+    line += "  " + type;
+    if (type == "invoke")
+        line += " " + str("fn") + val("arg") + (e.value("sync", false) ? "  (SYNCHRONOUS)" : "");
+    else if (type == "call")
+        line += " " + str("target") + val("args") +
+                (e.contains("threw") ? " threw" + val("threw")
+                 : e.contains("error") ? " failed:" + val("error")
+                 : e.contains("value") && !e["value"].is_null() ? " ->" + val("value") : "");
+    else if (type == "get")
+        line += " " + str("target") + " =" + val("value");
+    else if (type == "note")
+        line += " " + str("text");
+    else
+        line += val("data");
+    return line;
+}
+
+std::vector<std::size_t> run_report::counts() const
+{
+    std::vector<std::size_t> n(names.size(), 0);
+    for (auto const& c : cases)
+        ++n[static_cast<std::size_t>(c.result)];
+    return n;
+}
+
+std::size_t run_report::count(status s) const { return counts()[static_cast<std::size_t>(s)]; }
+
+} // namespace sockconf::reports

@@ -1,0 +1,85 @@
+// A fixed run for approval tests: every status, a hostile string, binary data.
+#pragma once
+
+#include <sockconf/reports/result.hpp>
+
+#include <gtest/gtest.h>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+namespace sockconf::reports::golden {
+
+inline run_report sample_report()
+{
+    run_report r;
+    r.info.tool_version = "0.0.0-test";
+    r.info.started_at = "2026-01-01T00:00:00Z";
+    r.info.duration_ms = 1234.5;
+    r.info.iut = {{"name", "sockconf-reference"}, {"version", "0.0.0-test"}};
+    r.info.profile = "wechat";
+    r.info.jobs = 2;
+
+    case_result pass;
+    pass.id = "ws.lifecycle.echo-text";
+    pass.title = "A string is echoed as a string";
+    pass.suite = "websocket";
+    pass.file = "suites/websocket/lifecycle.json";
+    pass.clauses = {"WS-TASK-SEND-STRING"};
+    pass.result = status::pass;
+    pass.duration_ms = 12.25;
+    pass.trace = json::array({{{"seq", 1}, {"t_ms", 0.5}, {"type", "invoke"}, {"fn", "open"}}});
+    r.cases.push_back(pass);
+
+    case_result failed = pass;
+    failed.id = "ws.lifecycle.close-code";
+    failed.result = status::fail;
+    failed.message = "expected close code 1000, got 1003 <&\"'>";
+    failed.failed = failure{"suites/websocket/lifecycle.json#/expect/0", "code 1000", "code 1003"};
+    failed.trace.push_back({{"seq", 2},
+                            {"type", "invoke"},
+                            {"fn", "msg"},
+                            {"arg", {{"data", {{"$arraybuffer", "AAEC"}}}}}});
+    failed.wire = json::array({{{"close_code", 1003}}});
+    r.cases.push_back(failed);
+
+    case_result errored = pass;
+    errored.id = "tcp.basic.refused";
+    errored.suite = "tcp";
+    errored.result = status::error;
+    errored.message = "IUT did not answer within 5000 ms\x1b[31m";
+    r.cases.push_back(errored);
+
+    case_result skipped = errored;
+    skipped.id = "tcp.basic.skipped";
+    skipped.result = status::skip;
+    skipped.message = "interrupted";
+    r.cases.push_back(skipped);
+
+    case_result graded = pass;
+    graded.id = "ws.limit.sixth";
+    graded.result = status::non_strict;
+    graded.outcome = "refused by onError";
+    graded.message = "a SHOULD was missed";
+    r.cases.push_back(graded);
+    return r;
+}
+
+/// Compare `actual` with the golden file; SOCKCONF_UPDATE_GOLDEN=1 rewrites it.
+inline void expect_golden(std::string const& name, std::string const& actual)
+{
+    auto const path = std::string(SOCKCONF_GOLDEN_DIR) + "/" + name;
+    if (std::getenv("SOCKCONF_UPDATE_GOLDEN")) {
+        std::ofstream(path, std::ios::binary) << actual;
+        return;
+    }
+    std::ifstream in(path, std::ios::binary);
+    ASSERT_TRUE(in) << "missing golden file " << path
+                    << " (run with SOCKCONF_UPDATE_GOLDEN=1 to create it)";
+    std::stringstream want;
+    want << in.rdbuf();
+    EXPECT_EQ(actual, want.str()) << "differs from " << path;
+}
+
+} // namespace sockconf::reports::golden
