@@ -1,0 +1,44 @@
+// The API surface the harness drives (specs/api.json): which functions and
+// methods exist, which take success/fail/complete, which add or remove listeners.
+#pragma once
+
+#include <sockconf/common/value.hpp>
+
+#include <map>
+#include <optional>
+#include <set>
+#include <string>
+
+namespace sockconf::harness {
+
+struct api_entry {
+    bool callbacks = false;
+    std::string returns;          ///< class of the returned object, if any
+    std::string adds_listener;    ///< event name, for on* methods
+    std::string removes_listener; ///< event name, for off* methods
+};
+
+struct api_class {
+    std::map<std::string, api_entry> methods;
+    std::set<std::string> properties;
+    std::string open_event;  ///< lifecycle: the event that opens (SocketTask: "open")
+    std::string close_event; ///< lifecycle: the event after which nothing may come
+};
+
+class api_catalog {
+public:
+    /// Throws spec_error naming the file and pointer.
+    static api_catalog load(std::string const& path);
+    static api_catalog from_json(json const& doc, std::string const& source);
+
+    /// "wx.connectSocket" -> entry.
+    std::optional<api_entry> function(std::string const& name) const;
+    std::optional<api_entry> method(std::string const& cls, std::string const& name) const;
+    api_class const* find_class(std::string const& cls) const;
+
+private:
+    std::map<std::string, api_entry> functions_;
+    std::map<std::string, api_class> classes_;
+};
+
+} // namespace sockconf::harness

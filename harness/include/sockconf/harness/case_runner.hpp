@@ -1,0 +1,38 @@
+// Running one case: a fresh IUT instance, the steps in order, a settle time,
+// then the expectations, the invariants and the allowed outcomes; the result
+// carries the grade, the first failure (where, expected, actual), the trace and
+// the case's wire records.
+#pragma once
+
+#include <sockconf/common/profile.hpp>
+#include <sockconf/harness/api_catalog.hpp>
+#include <sockconf/harness/clause_catalog.hpp>
+#include <sockconf/harness/driver.hpp>
+#include <sockconf/harness/test_case.hpp>
+#include <sockconf/reports/result.hpp>
+
+#include <atomic>
+
+namespace sockconf::echo {
+class servers;
+}
+
+namespace sockconf::harness {
+
+/// What every case of a run shares.
+struct run_env {
+    profile const& prof;
+    api_catalog const& api;
+    clause_catalog const& clauses;
+    echo::servers& servers;
+    driver_factory& factory;
+    json iut_hello; ///< capabilities decide UNIMPLEMENTED
+    /// Set by Ctrl-C: running cases stop at their next step (SKIP, "interrupted").
+    std::atomic<bool> const* interrupted = nullptr;
+};
+
+/// Run one case. Never throws for anything the IUT or a peer does: that is
+/// the result's ERROR. Never takes (much) longer than the case's timeout.
+reports::case_result run_case(test_case const& c, run_env const& env);
+
+} // namespace sockconf::harness

@@ -1,0 +1,41 @@
+// The clause catalog (specs/clauses/*.json): every testable statement of the
+// seed documents, with a stable id that cases cite.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace sockconf::harness {
+
+enum class clause_level { must, should, may, info };
+
+struct clause {
+    std::string id;
+    std::string area;
+    clause_level level = clause_level::must;
+    std::string statement;
+    std::string seed;
+    std::string quote;
+    std::string decision;
+    std::string file; ///< catalog file it came from
+};
+
+/// The five seed documents a clause may cite.
+std::vector<std::string> const& seed_files();
+
+class clause_catalog {
+public:
+    /// Load every *.json in `dir`. Throws spec_error (E-CLAUSE-*) naming file and pointer.
+    static clause_catalog load_dir(std::string const& dir);
+    /// Add the clauses of one catalog file.
+    void load_file(std::string const& path);
+
+    clause const* find(std::string const& id) const;
+    std::map<std::string, clause> const& all() const noexcept { return clauses_; }
+
+private:
+    std::map<std::string, clause> clauses_;
+};
+
+} // namespace sockconf::harness

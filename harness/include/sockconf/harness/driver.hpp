@@ -1,0 +1,62 @@
+// The driver interface: how the harness talks to one implementation under test
+// (IUT) instance. Three kinds implement it (design.md): in-process (the
+// reference, linked in), process (stdio adapter) and remote (control
+// WebSocket). Commands and events use the vocabulary of
+// reference-impl/include/sockconf/ref/binding.hpp, which the adapter protocol
+// carries unchanged.
+#pragma once
+
+#include <sockconf/common/profile.hpp>
+#include <sockconf/common/value.hpp>
+
+#include <chrono>
+#include <functional>
+#include <memory>
+#include <string>
+
+namespace sockconf::harness {
+
+/// What became of one command.
+enum class reply_kind {
+    value,   ///< {"ok":true,"value":...}
+    thrown,  ///< the call threw (JS semantics): {"ok":false,"thrown":{...}}
+    refused, ///< the IUT rejected the command itself: {"ok":false,"error":"..."}
+    timeout, ///< no reply in time
+    broken   ///< the IUT is gone or answered garbage
+};
+
+struct reply {
+    reply_kind kind = reply_kind::broken;
+    json value;          ///< the value (wire form), or the thrown error
+    std::string message; ///< for refused / timeout / broken: why
+};
+
+/// A reply as the protocol carries it ({"ok":..., "value"|"thrown"|"error"}) -> reply.
+/// Anything else is `broken`.
+reply reply_from_json(json const& r);
+
+/// Receives the IUT's events ({"op":"invoke",...}) in the order it emitted them.
+using event_sink = std::function<void(json const& event)>;
+
+class driver {
+public:
+    virtual ~driver() = default;
+    /// {"name","version","profile","capabilities":[...]}
+    virtual json hello() const = 0;
+    /// Execute one command; never waits longer than `timeout`.
+    virtual reply execute(json const& command, std::chrono::milliseconds timeout) = 0;
+};
+
+/// Makes IUT instances. Each case gets a fresh one.
+class driver_factory {
+public:
+    virtual ~driver_factory() = default;
+    virtual std::unique_ptr<driver> open(event_sink sink) = 0;
+    /// The hello of an instance, for the report.
+    virtual json describe() = 0;
+};
+
+/// The in-process reference implementation under `p`.
+std::unique_ptr<driver_factory> make_reference_factory(profile p);
+
+} // namespace sockconf::harness

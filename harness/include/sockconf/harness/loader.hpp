@@ -1,0 +1,35 @@
+// Loading and validating suites: every error names file, JSON pointer, what was
+// expected and what was found, with a stable id. `sockconf lint` prints them.
+#pragma once
+
+#include <sockconf/common/spec_error.hpp>
+#include <sockconf/harness/api_catalog.hpp>
+#include <sockconf/harness/clause_catalog.hpp>
+#include <sockconf/harness/test_case.hpp>
+
+#include <string>
+#include <vector>
+
+namespace sockconf::harness {
+
+struct load_result {
+    std::vector<test_case> cases; ///< the valid ones, sorted by id
+    std::vector<spec_error> errors;
+};
+
+/// Load case files. `paths` are files or directories (searched recursively for
+/// *.json). A file with errors contributes its error (the first one found in
+/// it) and no cases; the other files still load. Duplicate ids are errors.
+/// `suites_root`, when not empty, is the folder whose sub-folders name suites.
+load_result load_suites(std::vector<std::string> const& paths, api_catalog const& api,
+                        clause_catalog const& clauses, std::string const& suites_root = {});
+
+/// Validate and load one case document (a case object) found at `pointer` in `file`.
+/// Throws spec_error.
+test_case parse_case(json const& doc, std::string const& file, std::string const& pointer,
+                     api_catalog const& api, clause_catalog const& clauses);
+
+/// Variables a case may use, besides profile.* (see suites/README.md).
+bool known_variable(std::string const& name);
+
+} // namespace sockconf::harness

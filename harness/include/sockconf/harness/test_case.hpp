@@ -1,0 +1,40 @@
+// A loaded, validated case (format: suites/README.md). Steps and expectations
+// stay JSON: the case runner interprets them; the loader has already checked
+// their shape, targets, names, matchers and variables.
+#pragma once
+
+#include <sockconf/common/value.hpp>
+#include <sockconf/reports/result.hpp>
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace sockconf::harness {
+
+struct outcome {
+    std::string name;
+    reports::status grade = reports::status::pass; ///< PASS, NON-STRICT or INFORMATIONAL
+    json expect = json::array();
+    std::string pointer; ///< JSON pointer of the outcome in its file
+};
+
+struct test_case {
+    std::string id;
+    std::string title;
+    std::string suite;   ///< folder under suites/
+    std::string file;
+    std::string pointer; ///< of the case in its file: "" or "/cases/N"
+    std::vector<std::string> clauses;
+    std::vector<std::string> requires_caps;
+    std::optional<std::int64_t> timeout_ms;
+    json steps = json::array();
+    json expect = json::array();
+    std::vector<outcome> outcomes;
+
+    /// "<file>#<pointer>" for messages.
+    std::string where(std::string const& sub_pointer) const;
+};
+
+} // namespace sockconf::harness

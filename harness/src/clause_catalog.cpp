@@ -1,0 +1,80 @@
+#include <sockconf/common/json_file.hpp>
+#include <sockconf/common/json_reader.hpp>
+#include <sockconf/harness/clause_catalog.hpp>
+
+#include <algorithm>
+#include <filesystem>
+#include <regex>
+
+namespace sockconf::harness {
+
+std::vector<std::string> const& seed_files()
+{
+    static std::vector<std::string> const files = {
+        "000_05231f431c8ee144.txt", "001_b8b79b9e4eed007b.txt", "002_401a069a653de666.txt",
+        "003_33a923fcde2327ef.txt", "004_27f3de5c060c6d4e.txt"};
+    return files;
+}
+
+clause_catalog clause_catalog::load_dir(std::string const& dir)
+{
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    if (!fs::is_directory(dir, ec))
+        throw spec_error("E-FILE-READ", dir, "", "the clause directory does not exist");
+    std::vector<std::string> files;
+    for (auto const& e : fs::directory_iterator(dir))
+        if (e.path().extension() == ".json")
+            files.push_back(e.path().string());
+    std::sort(files.begin(), files.end());
+    clause_catalog cat;
+    for (auto const& f : files)
+        cat.load_file(f);
+    return cat;
+}
+
+void clause_catalog::load_file(std::string const& path)
+{
+    static std::regex const id_re("[A-Z0-9][A-Z0-9*-]*");
+    auto const doc = read_json_file(path);
+    json_reader r(doc, path);
+    r.only_keys({"clauses", "notes"});
+    auto list = r.at("clauses");
+    list.expect_array();
+    for (std::size_t i = 0; i < list.size(); ++i) {
+        auto c = list.at(i);
+        c.only_keys({"id", "area", "level", "statement", "seed", "quote", "decision"});
+        clause cl;
+        cl.id = c.at("id").non_empty_string();
+        if (!std::regex_match(cl.id, id_re))
+            c.at("id").fail("E-CLAUSE-ID", "a clause id is upper-case letters, digits and '-', got \"" + cl.id + "\"");
+        if (clauses_.count(cl.id))
+            c.at("id").fail("E-CLAUSE-DUPLICATE", "clause \"" + cl.id + "\" is already defined in " +
+                                                      clauses_[cl.id].file);
+        cl.area = c.at("area").non_empty_string();
+        auto const level = c.at("level").string();
+        if (level == "MUST") cl.level = clause_level::must;
+        else if (level == "SHOULD") cl.level = clause_level::should;
+        else if (level == "MAY") cl.level = clause_level::may;
+        else if (level == "INFO") cl.level = clause_level::info;
+        else c.at("level").fail("E-ENUM", "expected MUST, SHOULD, MAY or INFO, got \"" + level + "\"");
+        cl.statement = c.at("statement").non_empty_string();
+        cl.seed = c.at("seed").non_empty_string();
+        auto const& seeds = seed_files();
+        if (std::find(seeds.begin(), seeds.end(), cl.seed) == seeds.end())
+            c.at("seed").fail("E-CLAUSE-SEED", "unknown seed file \"" + cl.seed + "\"");
+        cl.quote = c.at("quote").non_empty_string();
+        if (auto d = c.find("decision"))
+            cl.decision = d->string();
+        cl.file = path;
+        clauses_[cl.id] = std::move(cl);
+    }
+}
+
+clause const* clause_catalog::find(std::string const& id) const
+{
+    auto it = clauses_.find(id);
+    return it == clauses_.end() ? nullptr : &it->second;
+}
+
+} // namespace sockconf::harness

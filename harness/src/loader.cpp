@@ -1,0 +1,440 @@
+#include <sockconf/common/json_file.hpp>
+#include <sockconf/common/json_reader.hpp>
+#include <sockconf/harness/loader.hpp>
+#include <sockconf/harness/matcher.hpp>
+
+#include <algorithm>
+#include <filesystem>
+#include <map>
+#include <regex>
+#include <set>
+
+namespace sockconf::harness {
+
+namespace fs = std::filesystem;
+
+std::string test_case::where(std::string const& sub_pointer) const
+{
+    return file + "#" + pointer + sub_pointer;
+}
+
+bool known_variable(std::string const& name)
+{
+    static std::set<std::string> const names = {"ws", "tag", "tcp.host", "tcp.port", "tcp.closed_port", "i"};
+    return names.count(name) || name.rfind("profile.", 0) == 0;
+}
+
+namespace {
+
+std::optional<std::int64_t> count_or_variable(json_reader const& r, std::int64_t lo, std::int64_t hi);
+
+// Checks one case's steps and expectations: shapes, call targets against the
+// API catalog, declared names, matchers and variables.
+class case_validator {
+public:
+    case_validator(api_catalog const& api) : api_(api) {}
+
+    void steps(json_reader const& list)
+    {
+        list.expect_array();
+        for (std::size_t i = 0; i < list.size(); ++i)
+            step(list.at(i), i);
+    }
+
+    void expectations(json_reader const& list)
+    {
+        list.expect_array();
+        for (std::size_t i = 0; i < list.size(); ++i)
+            expectation(list.at(i));
+    }
+
+private:
+    static bool has_var(std::string const& s) { return s.find("${") != std::string::npos; }
+
+    /// Inside repeat, "t${i}" stands for t0 ... t{K-1}: names are checked per iteration.
+    std::vector<std::string> expand(std::string const& name) const
+    {
+        auto const at = name.find("${i}");
+        if (loops_.empty() || at == std::string::npos)
+            return {name};
+        std::vector<std::string> out;
+        for (std::int64_t k = 0; k < loops_.back(); ++k) {
+            auto n = name;
+            for (auto p = n.find("${i}"); p != std::string::npos; p = n.find("${i}"))
+                n.replace(p, 4, std::to_string(k));
+            out.push_back(n);
+        }
+        return out;
+    }
+
+    void name_known(json_reader const& r, std::string const& name)
+    {
+        for (auto const& n : expand(name))
+            if (!has_var(n) && !declared_.count(n))
+                r.fail("E-CASE-NAME", "\"" + n + "\" is not a listener or callback this case declares" +
+                                          hint());
+    }
+
+    std::string hint() const
+    {
+        std::string s;
+        for (auto const& d : declared_)
+            s += (s.empty() ? " (declared: " : ", ") + d;
+        return s.empty() ? "" : s + ")";
+    }
+
+    void names(json_reader const& r)
+    {
+        if (r.value().is_string())
+            name_known(r, r.string());
+        else {
+            r.expect_array();
+            if (r.size() == 0)
+                r.fail("E-EMPTY", "expected at least one name");
+            for (std::size_t i = 0; i < r.size(); ++i)
+                name_known(r.at(i), r.at(i).non_empty_string());
+        }
+    }
+
+    void step(json_reader const& s, std::size_t index)
+    {
+        s.expect_object();
+        auto const& v = s.value();
+        if (v.contains("call")) return call(s, index);
+        if (v.contains("get")) {
+            s.only_keys({"get", "as", "expect"});
+            auto target = s.at("get").non_empty_string();
+            auto dot = target.find('.');
+            if (dot == std::string::npos)
+                s.at("get").fail("E-CASE-TARGET", "expected \"name.property\", got \"" + target + "\"");
+            auto cls = bound_class(s.at("get"), target.substr(0, dot));
+            auto const* c = api_.find_class(cls);
+            if (c && !c->properties.count(target.substr(dot + 1)))
+                s.at("get").fail("E-CASE-TARGET", cls + " has no property \"" + target.substr(dot + 1) + "\"");
+            if (auto e = s.find("expect")) validate_matcher(*e);
+            if (auto as = s.find("as"))
+                for (auto const& n : expand(as->non_empty_string()))
+                    bound_[n] = "";
+            return;
+        }
+        if (v.contains("wait")) {
+            s.only_keys({"wait"});
+            auto w = s.at("wait");
+            if (w.value().is_string())
+                return name_known(w, w.string());
+            w.only_keys({"for", "match", "count", "timeout_ms"});
+            names(w.at("for"));
+            if (auto m = w.find("match")) validate_pattern(*m);
+            if (auto c = w.find("count")) c->integer_in(1, 1'000'000);
+            if (auto t = w.find("timeout_ms")) t->integer_in(1, 3'600'000);
+            return;
+        }
+        if (v.contains("sleep_ms")) {
+            s.only_keys({"sleep_ms"});
+            s.at("sleep_ms").integer_in(0, 600'000);
+            return;
+        }
+        if (v.contains("wire")) {
+            s.only_keys({"wire"});
+            return wire(s.at("wire"));
+        }
+        if (v.contains("repeat")) {
+            s.only_keys({"repeat", "steps"});
+            // A count known only at run time is checked as one iteration.
+            loops_.push_back(count_or_variable(s.at("repeat"), 0, 10'000).value_or(1));
+            steps(s.at("steps"));
+            loops_.pop_back();
+            return;
+        }
+        s.fail("E-CASE-STEP", "a step has one of call, get, wait, sleep_ms, wire, repeat; " +
+                                  describe_found(v));
+        (void)index;
+    }
+
+    std::string bound_class(json_reader const& at, std::string const& raw_name)
+    {
+        auto const expanded = expand(raw_name);
+        if (expanded.empty()) // repeat 0: nothing runs
+            return "";
+        auto const& name = expanded.front();
+        if (has_var(name))
+            return "";
+        auto it = bound_.find(name);
+        if (it == bound_.end())
+            at.fail("E-CASE-NAME", "\"" + name + "\" is not bound by an earlier step's \"as\"");
+        return it->second;
+    }
+
+    void call(json_reader const& s, std::size_t index)
+    {
+        s.only_keys({"call", "args", "as", "listener", "callbacks", "returns", "throws"});
+        auto target_r = s.at("call");
+        auto const target = target_r.non_empty_string();
+        auto const dot = target.find('.');
+        if (dot == std::string::npos || dot == 0 || dot + 1 == target.size())
+            target_r.fail("E-CASE-TARGET", "expected \"wx.function\" or \"name.method\", got \"" + target + "\"");
+        std::optional<api_entry> entry;
+        if (target.rfind("wx.", 0) == 0) {
+            entry = api_.function(target);
+            if (!entry)
+                target_r.fail("E-CASE-TARGET", "unknown function \"" + target + "\" (see specs/api.json)");
+        } else {
+            auto const cls = bound_class(target_r, target.substr(0, dot));
+            if (!cls.empty()) {
+                entry = api_.method(cls, target.substr(dot + 1));
+                if (!entry)
+                    target_r.fail("E-CASE-TARGET", cls + " has no method \"" + target.substr(dot + 1) +
+                                                       "\" (see specs/api.json)");
+            }
+        }
+        if (auto a = s.find("args"); a && !a->value().is_object() && !a->value().is_array())
+            a->fail("E-TYPE", "args is an object (the options argument) or an array of arguments, " +
+                                  describe_found(a->value()));
+        if (auto l = s.find("listener")) {
+            auto const name = l->non_empty_string();
+            if (entry && entry->adds_listener.empty() && entry->removes_listener.empty())
+                l->fail("E-CASE-LISTENER", "\"" + target + "\" takes no listener");
+            if (s.find("args"))
+                l->fail("E-CASE-LISTENER", "give either listener or args, not both");
+            if (entry && !entry->adds_listener.empty())
+                for (auto const& n : expand(name))
+                    declare(n);
+            else
+                for (auto const& n : expand(name))
+                    if (!has_var(n) && !declared_.count(n))
+                        l->fail("E-CASE-NAME", "off* of \"" + n + "\", which no on* step added" + hint());
+        }
+        bool callbacks = entry && entry->callbacks;
+        if (auto c = s.find("callbacks")) callbacks = callbacks && c->boolean();
+        std::string base = "step" + std::to_string(index);
+        if (auto as = s.find("as")) {
+            base = as->non_empty_string();
+            for (auto const& n : expand(base))
+                bound_[n] = entry ? entry->returns : "";
+        }
+        if (callbacks)
+            for (auto const& n : expand(base))
+                for (auto const* suffix : {".success", ".fail", ".complete"})
+                    declare(n + suffix);
+        if (auto r = s.find("returns")) validate_matcher(*r);
+        if (auto t = s.find("throws"); t && !t->value().is_boolean()) validate_matcher(*t);
+    }
+
+    void declare(std::string const& name) { declared_.insert(name); }
+
+    void wire(json_reader const& w)
+    {
+        w.only_keys({"tag", "count", "index", "match", "timeout_ms"});
+        if (auto t = w.find("tag")) t->non_empty_string();
+        if (auto c = w.find("count")) count_or_variable(*c, 0, 1'000'000);
+        if (auto i = w.find("index")) i->integer_in(0, 1'000'000);
+        if (auto m = w.find("match")) validate_pattern(*m);
+        if (auto t = w.find("timeout_ms")) t->integer_in(1, 3'600'000);
+    }
+
+    void expectation(json_reader const& e)
+    {
+        e.expect_object();
+        auto const& v = e.value();
+        if (v.contains("order")) {
+            e.only_keys({"order"});
+            names(e.at("order"));
+        } else if (v.contains("once")) {
+            e.only_keys({"once"});
+            names(e.at("once"));
+        } else if (v.contains("never")) {
+            e.only_keys({"never"});
+            names(e.at("never"));
+        } else if (v.contains("count")) {
+            e.only_keys({"count", "equals", "min", "max"});
+            names(e.at("count"));
+            if (!v.contains("equals") && !v.contains("min") && !v.contains("max"))
+                e.fail("E-CASE-EXPECT", "count needs equals, min or max");
+            for (auto k : {"equals", "min", "max"})
+                if (auto x = e.find(k)) x->integer_in(0, 1'000'000);
+        } else if (v.contains("event")) {
+            e.only_keys({"event", "nth", "match"});
+            names(e.at("event"));
+            if (auto n = e.find("nth")) n->integer_in(0, 1'000'000);
+            validate_pattern(e.at("match"));
+        } else if (v.contains("wire")) {
+            e.only_keys({"wire"});
+            wire(e.at("wire"));
+        } else {
+            e.fail("E-CASE-EXPECT", "an expectation has one of order, once, never, count, event, wire; " +
+                                        describe_found(v));
+        }
+    }
+
+    api_catalog const& api_;
+    std::map<std::string, std::string> bound_; ///< name -> class ("" when unknown)
+    std::set<std::string> declared_;           ///< listener and callback names
+    std::vector<std::int64_t> loops_;          ///< counts of the enclosing repeats
+};
+
+void check_variables(json_reader const& r);
+
+/// An integer, or a string that is one variable (e.g. "${profile.limits.max_concurrent_websockets}");
+/// nullopt for the variable, whose value is known only when the case runs.
+std::optional<std::int64_t> count_or_variable(json_reader const& r, std::int64_t lo, std::int64_t hi)
+{
+    if (r.value().is_string()) {
+        static std::regex const one_var(R"(\$\{[^}]+\})");
+        if (!std::regex_match(r.value().get_ref<std::string const&>(), one_var))
+            r.fail("E-TYPE", "expected an integer or a \"${variable}\", " + describe_found(r.value()));
+        return std::nullopt;
+    }
+    return r.integer_in(lo, hi);
+}
+
+void check_variables(json_reader const& r)
+{
+    static std::regex const var_re(R"(\$\{([^}]*)\})");
+    auto const& v = r.value();
+    if (v.is_string()) {
+        auto const& s = v.get_ref<std::string const&>();
+        for (std::sregex_iterator it(s.begin(), s.end(), var_re), end; it != end; ++it)
+            if (!known_variable((*it)[1].str()))
+                r.fail("E-CASE-VARIABLE", "unknown variable ${" + (*it)[1].str() +
+                                              "} (ws, tag, tcp.host, tcp.port, tcp.closed_port, i, profile.*)");
+    } else if (v.is_object()) {
+        for (auto const& [k, _] : v.items())
+            check_variables(r.at(k));
+    } else if (v.is_array()) {
+        for (std::size_t i = 0; i < r.size(); ++i)
+            check_variables(r.at(i));
+    }
+}
+
+std::vector<std::string> string_list(json_reader const& r, bool non_empty)
+{
+    r.expect_array();
+    if (non_empty && r.size() == 0)
+        r.fail("E-EMPTY", "expected at least one entry");
+    std::vector<std::string> out;
+    for (std::size_t i = 0; i < r.size(); ++i)
+        out.push_back(r.at(i).non_empty_string());
+    return out;
+}
+
+} // namespace
+
+test_case parse_case(json const& doc, std::string const& file, std::string const& pointer,
+                     api_catalog const& api, clause_catalog const& clauses)
+{
+    static std::regex const id_re("[a-z0-9][a-z0-9.-]*");
+    json_reader r(doc, file, pointer);
+    r.only_keys({"id", "title", "clauses", "requires", "timeout_ms", "steps", "expect", "outcomes", "notes"});
+    test_case c;
+    c.file = file;
+    c.pointer = pointer;
+    c.id = r.at("id").non_empty_string();
+    if (!std::regex_match(c.id, id_re))
+        r.at("id").fail("E-CASE-ID", "a case id is lower-case letters, digits, '.' and '-', got \"" + c.id + "\"");
+    c.title = r.at("title").non_empty_string();
+    auto cl = r.at("clauses");
+    c.clauses = string_list(cl, true);
+    for (std::size_t i = 0; i < c.clauses.size(); ++i)
+        if (!clauses.find(c.clauses[i]))
+            cl.at(i).fail("E-CASE-CLAUSE", "unknown clause \"" + c.clauses[i] + "\" (see specs/clauses/)");
+    if (auto q = r.find("requires")) c.requires_caps = string_list(*q, false);
+    if (auto t = r.find("timeout_ms")) c.timeout_ms = t->integer_in(100, 3'600'000);
+
+    check_variables(r.at("steps"));
+    case_validator v(api);
+    v.steps(r.at("steps"));
+    c.steps = r.at("steps").value();
+    if (auto e = r.find("expect")) {
+        check_variables(*e);
+        v.expectations(*e);
+        c.expect = e->value();
+    }
+    if (auto os = r.find("outcomes")) {
+        os->expect_array();
+        if (os->size() == 0)
+            os->fail("E-EMPTY", "outcomes lists at least one allowed outcome");
+        for (std::size_t i = 0; i < os->size(); ++i) {
+            auto o = os->at(i);
+            o.only_keys({"name", "grade", "expect"});
+            outcome out;
+            out.name = o.at("name").non_empty_string();
+            auto const grade = o.at("grade").string();
+            auto st = reports::status_from_string(grade);
+            if (!st || !(*st == reports::status::pass || *st == reports::status::non_strict ||
+                         *st == reports::status::informational))
+                o.at("grade").fail("E-ENUM", "expected PASS, NON-STRICT or INFORMATIONAL, got \"" + grade + "\"");
+            out.grade = *st;
+            check_variables(o.at("expect"));
+            v.expectations(o.at("expect"));
+            out.expect = o.at("expect").value();
+            out.pointer = o.pointer();
+            c.outcomes.push_back(std::move(out));
+        }
+    }
+    return c;
+}
+
+load_result load_suites(std::vector<std::string> const& paths, api_catalog const& api,
+                        clause_catalog const& clauses, std::string const& suites_root)
+{
+    std::vector<std::string> files;
+    load_result out;
+    for (auto const& p : paths) {
+        std::error_code ec;
+        if (fs::is_directory(p, ec)) {
+            for (auto const& e : fs::recursive_directory_iterator(p))
+                if (e.is_regular_file() && e.path().extension() == ".json")
+                    files.push_back(e.path().string());
+        } else if (fs::exists(p, ec)) {
+            files.push_back(p);
+        } else {
+            out.errors.emplace_back("E-FILE-READ", p, "", "no such file or directory");
+        }
+    }
+    std::sort(files.begin(), files.end());
+    files.erase(std::unique(files.begin(), files.end()), files.end());
+
+    std::map<std::string, std::string> seen; // id -> where
+    for (auto const& f : files) {
+        try {
+            auto const doc = read_json_file(f);
+            std::vector<test_case> found;
+            if (doc.is_object() && doc.contains("cases") && !doc.contains("id")) {
+                json_reader r(doc, f);
+                r.only_keys({"cases", "notes"});
+                auto list = r.at("cases");
+                list.expect_array();
+                for (std::size_t i = 0; i < list.size(); ++i)
+                    found.push_back(parse_case(list.at(i).value(), f, list.at(i).pointer(), api, clauses));
+            } else {
+                found.push_back(parse_case(doc, f, "", api, clauses));
+            }
+            // The suite is the first folder below the suites root ("websocket", "tcp").
+            std::string suite = fs::path(f).parent_path().filename().string();
+            if (!suites_root.empty()) {
+                std::error_code rel_ec;
+                auto rel = fs::relative(f, suites_root, rel_ec);
+                if (!rel.empty() && rel.begin() != rel.end() && std::next(rel.begin()) != rel.end())
+                    suite = rel.begin()->string();
+            }
+            auto known = seen; // a file's cases count only if the whole file is good
+            for (auto& c : found) {
+                c.suite = suite;
+                if (auto it = known.find(c.id); it != known.end())
+                    throw spec_error("E-CASE-DUPLICATE", f, c.pointer + "/id",
+                                     "case id \"" + c.id + "\" is also used at " + it->second);
+                known[c.id] = c.where("");
+            }
+            seen = std::move(known);
+            for (auto& c : found)
+                out.cases.push_back(std::move(c));
+        } catch (spec_error const& e) {
+            out.errors.push_back(e);
+        }
+    }
+    std::sort(out.cases.begin(), out.cases.end(),
+              [](test_case const& a, test_case const& b) { return a.id < b.id; });
+    return out;
+}
+
+} // namespace sockconf::harness

@@ -1,0 +1,303 @@
+// sockconf: the command line. Exceptions stop here: spec errors exit 2,
+// infrastructure errors (servers, report files) exit 3.
+#include <sockconf/common/profile.hpp>
+#include <sockconf/echo/serve.hpp>
+#include <sockconf/echo/servers.hpp>
+#include <sockconf/harness/api_catalog.hpp>
+#include <sockconf/harness/clause_catalog.hpp>
+#include <sockconf/harness/loader.hpp>
+#include <sockconf/harness/run.hpp>
+#include <sockconf/reports/report_dir.hpp>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include <atomic>
+#include <chrono>
+#include <csignal>
+#include <cstdlib>
+#include <ctime>
+#include <filesystem>
+#include <iostream>
+#include <thread>
+
+namespace fs = std::filesystem;
+using namespace sockconf;
+
+namespace {
+
+constexpr int exit_ok = 0, exit_unexpected = 1, exit_usage = 2, exit_infra = 3;
+constexpr char const* version = "0.1.0";
+
+std::atomic<bool> interrupted{false};
+
+extern "C" void on_sigint(int)
+{
+    interrupted = true;
+    std::signal(SIGINT, SIG_DFL); // a second Ctrl-C ends the process at once
+}
+
+/// Where specs/ and suites/ are: --home, $SOCKCONF_HOME, the current directory
+/// if it holds them, else the source tree sockconf was built from.
+std::string find_home(std::string const& flag)
+{
+    if (!flag.empty())
+        return flag;
+    if (auto const* env = std::getenv("SOCKCONF_HOME"))
+        return env;
+    if (fs::exists("specs/api.json") && fs::is_directory("suites"))
+        return ".";
+    return SOCKCONF_SOURCE_DIR;
+}
+
+std::string profile_path(std::string const& home, std::string const& name)
+{
+    if (name.find('/') != std::string::npos || name.ends_with(".json"))
+        return name;
+    return home + "/specs/profiles/" + name + ".json";
+}
+
+struct specs {
+    harness::api_catalog api;
+    harness::clause_catalog clauses;
+    profile prof;
+};
+
+specs load_specs(std::string const& home, std::string const& profile_name)
+{
+    return {harness::api_catalog::load(home + "/specs/api.json"),
+            harness::clause_catalog::load_dir(home + "/specs/clauses"),
+            profile::load(profile_path(home, profile_name))};
+}
+
+harness::load_result load_cases(std::string const& home, specs const& s, std::vector<std::string> paths)
+{
+    if (paths.empty())
+        paths.push_back(home + "/suites");
+    return harness::load_suites(paths, s.api, s.clauses, home + "/suites");
+}
+
+int print_errors(std::vector<spec_error> const& errors)
+{
+    for (auto const& e : errors)
+        std::cerr << "error: " << e.what() << "\n";
+    return errors.empty() ? exit_ok : exit_usage;
+}
+
+std::string iso_now()
+{
+    auto const t = std::time(nullptr);
+    char buf[32];
+    std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%SZ", std::gmtime(&t));
+    return buf;
+}
+
+struct common_opts {
+    std::string home, profile = "wechat", filter;
+    std::vector<std::string> suites;
+};
+
+void add_common(CLI::App* cmd, common_opts& o, bool with_filter = true)
+{
+    cmd->add_option("--home", o.home, "Folder holding specs/ and suites/ (default: $SOCKCONF_HOME, ., or the source tree)");
+    cmd->add_option("--profile", o.profile, "Profile id (specs/profiles/ID.json) or a profile file")->capture_default_str();
+    cmd->add_option("--suites", o.suites, "Case files or folders (default: HOME/suites)");
+    if (with_filter)
+        cmd->add_option("--filter", o.filter, "Only cases whose id matches this glob (comma: alternatives)");
+}
+
+int cmd_run(common_opts const& o, int jobs, std::string const& report_dir)
+{
+    auto const home = find_home(o.home);
+    auto const s = load_specs(home, o.profile);
+    auto loaded = load_cases(home, s, o.suites);
+    if (!loaded.errors.empty())
+        return print_errors(loaded.errors);
+    std::vector<harness::test_case> cases;
+    for (auto& c : loaded.cases)
+        if (harness::id_matches(o.filter, c.id))
+            cases.push_back(std::move(c));
+    if (cases.empty()) {
+        std::cerr << "error: no case matches --filter \"" << o.filter << "\"\n";
+        return exit_usage;
+    }
+
+    echo::servers servers;
+    try {
+        servers.start();
+    } catch (std::exception const& e) {
+        std::cerr << "error: cannot start the echo servers: " << e.what() << "\n";
+        return exit_infra;
+    }
+    auto factory = harness::make_reference_factory(s.prof);
+    auto hello = factory->describe();
+    harness::run_env env{s.prof, s.api, s.clauses, servers, *factory, hello, &interrupted};
+
+    std::signal(SIGINT, on_sigint);
+    std::cout << fmt::format("sockconf {}: {} case(s) against {} {} (profile {}), {} job(s); servers {} and tcp {}:{}\n",
+                             version, cases.size(), hello.value("name", "?"), hello.value("version", "?"),
+                             s.prof.id, jobs, servers.ws_url(), servers.host(), servers.tcp_port())
+              << std::flush;
+    auto const t0 = std::chrono::steady_clock::now();
+    reports::run_report report;
+    report.info.tool_version = version;
+    report.info.started_at = iso_now();
+    report.info.iut = hello;
+    report.info.profile = s.prof.id;
+    report.info.jobs = jobs;
+    report.info.filter = o.filter;
+
+    auto const width = std::to_string(cases.size()).size();
+    report.cases = harness::run_cases(cases, env, jobs, [&](std::size_t done, std::size_t total, reports::case_result const& r) {
+        std::cout << fmt::format("[{:>{}}/{}] {:<13} {} ({:.0f} ms)\n", done, width, total,
+                                 reports::to_string(r.result), r.id, r.duration_ms);
+        if (!reports::conforming(r.result) || r.result == reports::status::skip)
+            std::cout << "      " << r.message << "\n";
+        if (!reports::conforming(r.result) && r.failed) {
+            std::cout << "      at " << r.failed->where << "\n      trace:\n";
+            for (auto const& e : r.trace)
+                std::cout << "        " << reports::trace_line(e) << "\n";
+        }
+        std::cout << std::flush;
+    });
+    std::signal(SIGINT, SIG_DFL);
+    servers.stop();
+    report.info.duration_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    report.info.interrupted = interrupted;
+
+    int rc = exit_ok;
+    try {
+        for (auto const& path : reports::write_report_dir(report, report_dir))
+            std::cout << "wrote " << path << "\n";
+    } catch (std::exception const& e) {
+        std::cerr << "error: " << e.what() << "\n";
+        rc = exit_infra;
+    }
+
+    std::size_t passed = 0, failed = 0, skipped = 0;
+    for (auto const& r : report.cases) {
+        if (r.result == reports::status::skip) ++skipped;
+        else if (reports::conforming(r.result)) ++passed;
+        else ++failed;
+    }
+    auto const n = report.counts();
+    std::string detail;
+    for (std::size_t i = 0; i < n.size(); ++i)
+        if (n[i])
+            detail += fmt::format("{}{} {}", detail.empty() ? "" : ", ", n[i], reports::to_string(static_cast<reports::status>(i)));
+    std::cout << fmt::format("{} in {:.1f} s{}\n", detail, report.info.duration_ms / 1000.0,
+                             interrupted ? " (interrupted: cases not run are SKIP)" : "");
+    std::cout << fmt::format("{} passed, {} failed", passed, failed)
+              << (skipped ? fmt::format(", {} skipped", skipped) : std::string()) << "\n";
+    if (rc != exit_ok)
+        return rc;
+    return failed || interrupted ? exit_unexpected : exit_ok;
+}
+
+int cmd_list(common_opts const& o)
+{
+    auto const home = find_home(o.home);
+    auto const s = load_specs(home, o.profile);
+    auto loaded = load_cases(home, s, o.suites);
+    std::size_t shown = 0;
+    for (auto const& c : loaded.cases) {
+        if (!harness::id_matches(o.filter, c.id))
+            continue;
+        std::string clauses;
+        for (auto const& id : c.clauses)
+            clauses += (clauses.empty() ? "" : ",") + id;
+        std::cout << fmt::format("{:<48} {}\n{:<48}   clauses: {}\n", c.id, c.title, "", clauses);
+        ++shown;
+    }
+    std::cout << shown << " case(s)\n";
+    return print_errors(loaded.errors);
+}
+
+int cmd_lint(common_opts const& o)
+{
+    auto const home = find_home(o.home);
+    std::vector<spec_error> errors;
+    std::optional<specs> s;
+    try {
+        s = load_specs(home, o.profile);
+    } catch (spec_error const& e) {
+        errors.push_back(e);
+    }
+    // Every profile, not only the active one.
+    std::error_code ec;
+    for (auto const& e : fs::directory_iterator(home + "/specs/profiles", ec)) {
+        if (e.path().extension() != ".json")
+            continue;
+        try {
+            profile::load(e.path().string());
+        } catch (spec_error const& err) {
+            if (std::none_of(errors.begin(), errors.end(), [&](auto const& x) { return x.file() == err.file(); }))
+                errors.push_back(err);
+        }
+    }
+    if (!s)
+        return print_errors(errors);
+    auto loaded = load_cases(home, *s, o.suites);
+    errors.insert(errors.end(), loaded.errors.begin(), loaded.errors.end());
+    if (errors.empty())
+        std::cout << fmt::format("ok: {} case(s), {} clause(s), profile {}\n", loaded.cases.size(),
+                                 s->clauses.all().size(), s->prof.id);
+    else
+        std::cerr << errors.size() << " error(s)\n";
+    return print_errors(errors);
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    CLI::App app{"sockconf: conformance, compliance and benchmark harness for the mini-program socket APIs "
+                 "(wx.connectSocket / SocketTask, wx.createTCPSocket / TCPSocket)"};
+    app.set_version_flag("--version", std::string("sockconf ") + version);
+    app.require_subcommand(0, 1);
+
+    common_opts run_o, list_o, lint_o;
+    int jobs = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    std::string report_dir = "sockconf-report";
+    auto* run = app.add_subcommand("run", "Run the suites (default: all, against the built-in reference) and write a report");
+    add_common(run, run_o);
+    run->add_option("--jobs,-j", jobs, "Cases run in parallel")->capture_default_str()->check(CLI::Range(1, 256));
+    run->add_option("--report-dir", report_dir, "Where report.json and junit.xml go")->capture_default_str();
+
+    auto* list = app.add_subcommand("list", "Print the cases");
+    add_common(list, list_o);
+
+    auto* lint = app.add_subcommand("lint", "Validate specs, profiles and cases; exit 2 on any error");
+    add_common(lint, lint_o, false);
+    lint->add_option("files", lint_o.suites, "Case files or folders (default: HOME/suites)");
+
+    echo::server_options serve_o;
+    bool serve_json = false;
+    auto* serve = app.add_subcommand("serve", "Run the echo servers until Ctrl-C and print their URLs");
+    serve->add_option("--host", serve_o.host, "Address to bind (loopback)")->capture_default_str();
+    serve->add_option("--ws-port", serve_o.ws_port, "WebSocket port (0: ephemeral)")->capture_default_str();
+    serve->add_option("--tcp-port", serve_o.tcp_port, "TCP echo port (0: ephemeral)")->capture_default_str();
+    serve->add_flag("--json", serve_json, "Print the URLs as one JSON line");
+
+    try {
+        app.parse(argc, argv);
+    } catch (CLI::ParseError const& e) {
+        auto const rc = app.exit(e);
+        return rc == 0 ? exit_ok : exit_usage;
+    }
+
+    try {
+        if (*list) return cmd_list(list_o);
+        if (*lint) return cmd_lint(lint_o);
+        if (*serve) return echo::serve_until_signal(serve_o, serve_json, std::cout);
+        if (!*run)
+            run_o = {}; // bare `sockconf` is `sockconf run`
+        return cmd_run(run_o, jobs, report_dir);
+    } catch (spec_error const& e) {
+        std::cerr << "error: " << e.what() << "\n";
+        return exit_usage;
+    } catch (std::exception const& e) {
+        std::cerr << "error: " << e.what() << "\n";
+        return exit_infra;
+    }
+}

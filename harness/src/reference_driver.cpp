@@ -1,0 +1,75 @@
+// In-process driver: a fresh reference runtime per instance; commands run on
+// its loop thread, events go straight to the sink.
+#include <sockconf/harness/driver.hpp>
+#include <sockconf/ref/binding.hpp>
+#include <sockconf/ref/runtime.hpp>
+
+#include <future>
+
+namespace sockconf::harness {
+
+namespace {
+
+class reference_driver final : public driver {
+public:
+    reference_driver(profile const& p, event_sink sink) : rt_(p)
+    {
+        // The binding lives on, and is only touched from, the loop thread.
+        rt_.run_sync([&] { binding_ = std::make_unique<ref::binding>(rt_, std::move(sink)); },
+                     std::chrono::seconds(5));
+    }
+
+    ~reference_driver() override
+    {
+        rt_.run_sync([&] { binding_.reset(); }, std::chrono::seconds(5));
+    }
+
+    json hello() const override
+    {
+        json h;
+        rt_.run_sync([&] { h = binding_->hello(); }, std::chrono::seconds(5));
+        return h;
+    }
+
+    reply execute(json const& command, std::chrono::milliseconds timeout) override
+    {
+        auto result = std::make_shared<json>();
+        // Captures by value: after a timeout the call may still run, later.
+        bool const done = rt_.run_sync(
+            [this, result, command] {
+                if (binding_)
+                    *result = binding_->execute(command);
+            },
+            timeout);
+        if (!done)
+            return {reply_kind::timeout, {}, "the reference did not answer within " +
+                                                 std::to_string(timeout.count()) + " ms"};
+        return reply_from_json(*result);
+    }
+
+private:
+    mutable ref::runtime rt_; // run_sync is not const; hello() only reads
+    std::unique_ptr<ref::binding> binding_;
+};
+
+class reference_factory final : public driver_factory {
+public:
+    explicit reference_factory(profile p) : profile_(std::move(p)) {}
+    std::unique_ptr<driver> open(event_sink sink) override
+    {
+        return std::make_unique<reference_driver>(profile_, std::move(sink));
+    }
+    json describe() override { return reference_driver(profile_, [](json const&) {}).hello(); }
+
+private:
+    profile profile_;
+};
+
+} // namespace
+
+std::unique_ptr<driver_factory> make_reference_factory(profile p)
+{
+    return std::make_unique<reference_factory>(std::move(p));
+}
+
+} // namespace sockconf::harness

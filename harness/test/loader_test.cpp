@@ -1,0 +1,72 @@
+#include "test_env.hpp"
+
+using namespace sockconf;
+using namespace sockconf::harness;
+
+namespace {
+spec_error only_error(std::string const& file)
+{
+    auto r = load_suites({test_env::fixture("bad/" + file)}, test_env::api(), test_env::clauses());
+    EXPECT_TRUE(r.cases.empty()) << file;
+    if (r.errors.size() != 1)
+        throw std::runtime_error(file + ": expected one error, got " + std::to_string(r.errors.size()));
+    return r.errors.front();
+}
+} // namespace
+
+struct bad_case {
+    char const* file;
+    char const* id;
+    char const* pointer;
+    char const* says;
+};
+
+class loader_rejects : public ::testing::TestWithParam<bad_case> {};
+
+TEST_P(loader_rejects, naming_file_pointer_and_what_was_expected)
+{
+    auto const& p = GetParam();
+    auto const e = only_error(p.file);
+    EXPECT_EQ(e.id(), p.id);
+    EXPECT_EQ(e.pointer(), p.pointer);
+    EXPECT_NE(e.file().find(p.file), std::string::npos);
+    EXPECT_NE(std::string(e.what()).find(p.says), std::string::npos) << e.what();
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    fixtures, loader_rejects,
+    ::testing::Values(
+        bad_case{"syntax.json", "E-JSON-SYNTAX", "", "line 2"},
+        bad_case{"unknown_clause.json", "E-CASE-CLAUSE", "/clauses/0", "WS-NO-SUCH-CLAUSE"},
+        bad_case{"unknown_step.json", "E-CASE-STEP", "/steps/0", "a step has one of call"},
+        bad_case{"unknown_method.json", "E-CASE-TARGET", "/steps/1/call", "SocketTask has no method \"offOpen\""},
+        bad_case{"undeclared_name.json", "E-CASE-NAME", "/steps/2/wait", "\"opne\" is not a listener"},
+        bad_case{"unknown_variable.json", "E-CASE-VARIABLE", "/steps/0/args/url", "${wss}"},
+        bad_case{"bad_matcher.json", "E-MATCHER", "/steps/1/expect", "a matcher object takes only"},
+        bad_case{"duplicate_id.json", "E-CASE-DUPLICATE", "/cases/1/id", "bad.dup"}));
+
+TEST(loader, bad_files_do_not_hide_good_ones)
+{
+    auto r = load_suites({test_env::fixture("bad"), test_env::fixture("good_echo.json")}, test_env::api(),
+                         test_env::clauses());
+    EXPECT_EQ(r.errors.size(), 8u);
+    ASSERT_EQ(r.cases.size(), 1u);
+    EXPECT_EQ(r.cases[0].id, "fixture.good-echo");
+}
+
+TEST(loader, missing_path_is_an_error)
+{
+    auto r = load_suites({"/nonexistent/sockconf"}, test_env::api(), test_env::clauses());
+    ASSERT_EQ(r.errors.size(), 1u);
+    EXPECT_EQ(r.errors[0].id(), "E-FILE-READ");
+}
+
+TEST(loader, the_projects_suites_are_valid)
+{
+    auto r = load_suites({test_env::source("suites")}, test_env::api(), test_env::clauses(), test_env::source("suites"));
+    for (auto const& e : r.errors)
+        ADD_FAILURE() << e.what();
+    EXPECT_GE(r.cases.size(), 30u);
+    for (auto const& c : r.cases)
+        EXPECT_TRUE(c.suite == "websocket" || c.suite == "tcp") << c.id << " in " << c.suite;
+}

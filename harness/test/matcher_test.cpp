@@ -1,0 +1,76 @@
+#include <sockconf/harness/matcher.hpp>
+
+#include <gtest/gtest.h>
+
+using namespace sockconf;
+using namespace sockconf::harness;
+
+namespace {
+bool holds(char const* matcher, json const& v) { return !check_matcher(json::parse(matcher), &v); }
+} // namespace
+
+TEST(matcher, plain_value_means_equals)
+{
+    EXPECT_TRUE(holds("1000", 1000));
+    EXPECT_FALSE(holds("1000", 1003));
+    EXPECT_EQ(*check_matcher(1000, nullptr), "expected 1000, got (absent)");
+}
+
+TEST(matcher, string_and_arraybuffer_never_blur)
+{
+    auto const ab = make_array_buffer("hi");
+    EXPECT_TRUE(holds(R"({"$arraybuffer":"aGk="})", ab));
+    EXPECT_FALSE(holds(R"({"$arraybuffer":"aGk="})", json("hi")));
+    EXPECT_FALSE(holds(R"("hi")", ab));
+    EXPECT_TRUE(holds(R"({"type":"arraybuffer","byte_length":2})", ab));
+    EXPECT_FALSE(holds(R"({"type":"string"})", ab));
+}
+
+TEST(matcher, string_matchers)
+{
+    EXPECT_TRUE(holds(R"({"prefix":"sendSocketMessage:fail"})", "sendSocketMessage:fail not connected"));
+    EXPECT_FALSE(holds(R"({"prefix":"sendSocketMessage:fail"})", "sendSocketMessage:ok"));
+    EXPECT_TRUE(holds(R"({"contains":"errno:"})", "connect fail errno:111"));
+    EXPECT_TRUE(holds(R"({"regex":"errno:\\s*\\d+"})", "errno: 111"));
+    EXPECT_FALSE(holds(R"({"regex":"^ok$"})", "not ok"));
+    EXPECT_TRUE(holds(R"({"byte_length":6})", "ééé"));
+}
+
+TEST(matcher, presence_ranges_and_choices)
+{
+    EXPECT_TRUE(!check_matcher(json::parse(R"({"present":false})"), nullptr));
+    EXPECT_FALSE(holds(R"({"present":false})", 1));
+    EXPECT_TRUE(holds(R"({"present":true,"type":"number","min":1,"max":5})", 3));
+    EXPECT_FALSE(holds(R"({"min":1})", 0));
+    EXPECT_TRUE(holds(R"({"one_of":[1000,1005]})", 1005));
+    EXPECT_FALSE(holds(R"({"one_of":[1000,1005]})", 1006));
+}
+
+TEST(matcher, patterns_follow_dotted_paths)
+{
+    auto const v = json::parse(R"({"header":{"upgrade":"websocket"},"messages":[{"head":"a"},{"head":"b"}]})");
+    EXPECT_FALSE(check_pattern(json::parse(R"({"header.upgrade":"websocket","messages.1.head":"b"})"), v));
+    auto why = check_pattern(json::parse(R"({"messages.1.head":"c"})"), v);
+    ASSERT_TRUE(why);
+    EXPECT_EQ(*why, "messages.1.head: expected \"c\", got \"b\"");
+    EXPECT_EQ(lookup(v, "messages.2.head"), nullptr);
+    EXPECT_EQ(lookup(v, "header.x.y"), nullptr);
+}
+
+TEST(matcher, invalid_matchers_are_spec_errors)
+{
+    auto bad = [](char const* text) {
+        auto const doc = json::parse(text);
+        try {
+            validate_matcher(json_reader(doc, "f.json"));
+        } catch (spec_error const& e) {
+            return e.id();
+        }
+        return std::string("ok");
+    };
+    EXPECT_EQ(bad(R"({"regex":"("})"), "E-MATCHER");
+    EXPECT_EQ(bad(R"({"type":"int"})"), "E-MATCHER");
+    EXPECT_EQ(bad(R"({"equal":1})"), "E-MATCHER");
+    EXPECT_EQ(bad(R"({"min":"1"})"), "E-TYPE");
+    EXPECT_EQ(bad(R"({"equals":{"a":1}})"), "ok");
+}
