@@ -1,4 +1,5 @@
 // TCPSocket on plain Asio.
+#include "event_listeners.hpp"
 #include "runtime_impl.hpp"
 
 #include <boost/asio/connect.hpp>
@@ -149,20 +150,8 @@ public:
         emit(tcp_event::error, error_payload(err_wifi_android_only, "bindWifi:fail only supported on Android"));
     }
 
-    void on(tcp_event e, listener l) override
-    {
-        if (l)
-            listeners_[std::size_t(e)].push_back(std::move(l));
-    }
-
-    void off(tcp_event e, listener const& l) override
-    {
-        auto& v = listeners_[std::size_t(e)];
-        if (!l)
-            v.clear();
-        else
-            std::erase(v, l);
-    }
+    void on(tcp_event e, listener l) override { listeners_.add(e, std::move(l)); }
+    void off(tcp_event e, listener const& l) override { listeners_.remove(e, l); }
 
     tcp_state state() const noexcept override { return state_.load(); }
 
@@ -188,14 +177,8 @@ private:
     void emit(tcp_event e, json payload)
     {
         rt_.post([self = shared_from_this(), e, payload = std::move(payload)] {
-            if (self->rt_.shutting_down_ || self->close_delivered_)
-                return;
-            if (e == tcp_event::close)
-                self->close_delivered_ = true;
-            auto const snapshot = self->listeners_[std::size_t(e)];
-            for (auto const& l : snapshot)
-                if (l && *l)
-                    invoke_guarded(*l, payload);
+            if (!self->rt_.shutting_down_)
+                self->listeners_.dispatch(e, payload);
         });
     }
 
@@ -307,8 +290,7 @@ private:
     std::atomic<tcp_state> state_{tcp_state::created};
     bool closing_ = false;         // close() waits for queued writes
     bool finished_ = false;        // closed; terminal events queued
-    bool close_delivered_ = false; // onClose dispatched
-    std::array<std::vector<listener>, 5> listeners_;
+    detail::event_listeners<tcp_event, 5> listeners_{tcp_event::close};
     std::optional<tcp::socket> socket_;
     std::optional<tcp::resolver> resolver_;
     std::optional<asio::steady_timer> timer_;

@@ -1,5 +1,6 @@
 // SocketTask on Beast. The only translation unit of sockconf_ref that includes
 // Beast (compile time on small machines).
+#include "event_listeners.hpp"
 #include "runtime_impl.hpp"
 
 #include <boost/asio/connect.hpp>
@@ -237,25 +238,15 @@ private:
 
     bool stale() const { return finished_ || rt_.shutting_down_; }
 
-    void add(ws_event e, listener l)
-    {
-        if (l)
-            listeners_[std::size_t(e)].push_back(std::move(l));
-    }
+    void add(ws_event e, listener l) { listeners_.add(e, std::move(l)); }
 
     /// Queue an event: delivered to the listeners registered when it runs, in
     /// order; nothing after onClose, nothing once the runtime shuts down.
     void emit(ws_event e, json payload)
     {
         rt_.post([self = shared_from_this(), e, payload = std::move(payload)] {
-            if (self->rt_.shutting_down_ || self->close_delivered_)
-                return;
-            if (e == ws_event::close)
-                self->close_delivered_ = true;
-            auto const snapshot = self->listeners_[std::size_t(e)];
-            for (auto const& l : snapshot)
-                if (l && *l)
-                    invoke_guarded(*l, payload);
+            if (!self->rt_.shutting_down_)
+                self->listeners_.dispatch(e, payload);
         });
     }
 
@@ -455,8 +446,7 @@ private:
     std::atomic<ready_state> state_{ready_state::connecting};
     bool counted_ = false;         // holds a concurrency slot
     bool finished_ = false;        // CLOSED reached; terminal events queued
-    bool close_delivered_ = false; // onClose dispatched
-    std::array<std::vector<listener>, 4> listeners_;
+    detail::event_listeners<ws_event, 4> listeners_{ws_event::close};
 
     connect_params params_;
     std::optional<tcp::resolver> resolver_;
