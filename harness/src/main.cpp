@@ -239,12 +239,14 @@ int cmd_lint(common_opts const& o)
         return print_errors(errors);
     auto loaded = load_cases(home, *s, o.suites);
     errors.insert(errors.end(), loaded.errors.begin(), loaded.errors.end());
-    if (errors.empty())
+    if (errors.empty()) {
         std::cout << fmt::format("ok: {} case(s), {} clause(s), profile {}\n", loaded.cases.size(),
                                  s->clauses.all().size(), s->prof.id);
-    else
-        std::cerr << errors.size() << " error(s)\n";
-    return print_errors(errors);
+        return exit_ok;
+    }
+    print_errors(errors);
+    std::cerr << errors.size() << " error(s)\n";
+    return exit_usage;
 }
 
 } // namespace

@@ -96,6 +96,29 @@ TEST_F(ref_binding, WebSocketRoundTripThroughCommands)
     EXPECT_FALSE(invokes_.any_sync());
 }
 
+TEST_F(ref_binding, BatchIsOneSynchronousBlockWithNamedObjects)
+{
+    // connectSocket, then readyState and a send in the same block: nothing can
+    // happen in between, so the task is still CONNECTING and the send must fail.
+    auto const reply = exec(json{
+        {"op", "batch"},
+        {"commands",
+         {json{{"op", "call"}, {"fn", "wx.connectSocket"}, {"as", "t"},
+               {"args", {{{"url", srv_.ws_url() + "/echo?tag=batch"}}}}},
+          json{{"op", "get"}, {"this", {{"$ref", "t"}}}, {"prop", "readyState"}},
+          call(json{{"$ref", "t"}}, "onOpen", {fn("opened")}),
+          call(json{{"$ref", "t"}}, "send", {{{"data", "early"}, {"fail", fn("early.fail")}}})}}});
+    ASSERT_EQ(reply["ok"], true) << reply.dump();
+    ASSERT_EQ(reply["value"].size(), 4u);
+    EXPECT_EQ(reply["value"][0]["value"], (json{{"$handle", "1"}, {"class", "SocketTask"}}));
+    EXPECT_EQ(reply["value"][1]["value"], 0);
+    EXPECT_EQ(reply["value"][2], (json{{"ok", true}, {"value", nullptr}}));
+    ASSERT_TRUE(invokes_.wait("early.fail"));
+    EXPECT_EQ(payload("early.fail")["errMsg"], "sendSocketMessage:fail WebSocket is not connected");
+    ASSERT_TRUE(invokes_.wait("opened"));
+    EXPECT_FALSE(invokes_.any_sync());
+}
+
 TEST_F(ref_binding, TcpOffWithTheSameFunctionAndWithNoArgument)
 {
     auto const reply = exec(json{{"op", "call"}, {"fn", "wx.createTCPSocket"}, {"args", json::array()}});
@@ -148,7 +171,10 @@ TEST_F(ref_binding, BadCommandsGetPreciseErrors)
     };
     EXPECT_EQ(error(json::array()), "a command must be an object, got []");
     EXPECT_EQ(error(json{{"op", "fly"}}), "unknown op \"fly\"");
-    EXPECT_EQ(error(json{{"fn", "wx.connectSocket"}}), "\"op\" must be a string (\"call\" or \"get\")");
+    EXPECT_EQ(error(json{{"op", "batch"}}), "\"batch\" needs \"commands\" as an array");
+    EXPECT_EQ(error(json{{"op", "get"}, {"this", {{"$ref", "nobody"}}}, {"prop", "readyState"}}),
+              "no object named \"nobody\" (see \"as\")");
+    EXPECT_EQ(error(json{{"fn", "wx.connectSocket"}}), "\"op\" must be a string (\"call\", \"get\" or \"batch\")");
     EXPECT_EQ(error(json{{"op", "call"}, {"fn", "wx.request"}}), "unknown function \"wx.request\"");
     EXPECT_EQ(error(json{{"op", "call"}, {"fn", "wx.connectSocket"}, {"args", 1}}), "\"args\" must be an array, got 1");
     EXPECT_EQ(error(call(json{{"$handle", "99"}}, "send", json::array())), "unknown handle \"99\"");

@@ -237,8 +237,11 @@ TEST_F(ref_socket_task, HandshakeTimeoutGivesErrorThenClose)
 TEST_F(ref_socket_task, SendBeforeOpenFails)
 {
     runtime rt(wechat_profile());
-    auto task = connect(rt, json{{"url", url("/echo?tag=early")}});
-    send(rt, *task, "too early", "s");
+    // One block of JS: the handshake cannot complete between the two calls.
+    rec_.call(rt, [&] {
+        auto task = rt.connect_socket(json{{"url", url("/echo?tag=early")}}, rec_.cbs("t"));
+        task->send(json{{"data", "too early"}}, rec_.cbs("s"));
+    });
     EXPECT_EQ(settled("s", false)["errMsg"], "sendSocketMessage:fail WebSocket is not connected");
 }
 
