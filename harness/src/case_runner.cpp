@@ -208,7 +208,8 @@ private:
             if (v.size() == 2 && v.contains("$repeat") && v.contains("times")) {
                 std::string out;
                 auto const unit = substitute(v["$repeat"]).get<std::string>();
-                for (std::int64_t i = 0; i < substitute(v["times"]).get<std::int64_t>(); ++i)
+                auto const times = substitute(v["times"]).get<std::int64_t>();
+                for (std::int64_t i = 0; i < times; ++i)
                     out += unit;
                 return out;
             }

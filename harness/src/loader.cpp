@@ -298,6 +298,15 @@ void check_variables(json_reader const& r)
                 r.fail("E-CASE-VARIABLE", "unknown variable ${" + (*it)[1].str() +
                                               "} (ws, tag, tcp.host, tcp.port, tcp.closed_port, i, profile.*)");
     } else if (v.is_object()) {
+        // Values written in the case format (suites/README.md, "Patterns and matchers").
+        if (v.contains("$arraybuffer_text")) {
+            r.only_keys({"$arraybuffer_text"});
+            r.at("$arraybuffer_text").string();
+        } else if (v.contains("$repeat")) {
+            r.only_keys({"$repeat", "times"});
+            r.at("$repeat").string();
+            count_or_variable(r.at("times"), 0, 1'000'000);
+        }
         for (auto const& [k, _] : v.items())
             check_variables(r.at(k));
     } else if (v.is_array()) {

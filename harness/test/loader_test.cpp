@@ -43,13 +43,14 @@ INSTANTIATE_TEST_SUITE_P(
         bad_case{"undeclared_name.json", "E-CASE-NAME", "/steps/2/wait", "\"opne\" is not a listener"},
         bad_case{"unknown_variable.json", "E-CASE-VARIABLE", "/steps/0/args/url", "${wss}"},
         bad_case{"bad_matcher.json", "E-MATCHER", "/steps/1/expect", "a matcher object takes only"},
-        bad_case{"duplicate_id.json", "E-CASE-DUPLICATE", "/cases/1/id", "bad.dup"}));
+        bad_case{"duplicate_id.json", "E-CASE-DUPLICATE", "/cases/1/id", "bad.dup"},
+        bad_case{"bad_repeat_value.json", "E-TYPE", "/steps/0/args/header/x/times", "expected an integer"}));
 
 TEST(loader, bad_files_do_not_hide_good_ones)
 {
     auto r = load_suites({test_env::fixture("bad"), test_env::fixture("good_echo.json")}, test_env::api(),
                          test_env::clauses());
-    EXPECT_EQ(r.errors.size(), 8u);
+    EXPECT_EQ(r.errors.size(), 9u);
     ASSERT_EQ(r.cases.size(), 1u);
     EXPECT_EQ(r.cases[0].id, "fixture.good-echo");
 }
