@@ -19,12 +19,18 @@ int serve_until_signal(server_options const& opts, bool json_output, std::ostrea
     servers s(opts);
     s.start();
     if (json_output) {
-        json const line{{"ws", s.ws_url()}, {"tcp", {{"host", s.host()}, {"port", s.tcp_port()}}}};
+        json line{{"ws", s.ws_url()}, {"tcp", {{"host", s.host()}, {"port", s.tcp_port()}}}};
+        if (!s.wss_url().empty()) {
+            line["wss"] = s.wss_url();
+            line["ca_pem"] = s.ca_pem();
+        }
         out << line.dump() << '\n';
     } else {
         out << "sockconf echo servers (Ctrl-C to stop)\n"
-            << "  ws   " << s.ws_url() << '\n'
-            << "  tcp  " << s.host() << ':' << s.tcp_port() << '\n';
+            << "  ws   " << s.ws_url() << '\n';
+        if (!s.wss_url().empty())
+            out << "  wss  " << s.wss_url() << '\n';
+        out            << "  tcp  " << s.host() << ':' << s.tcp_port() << '\n';
     }
     out.flush();
 

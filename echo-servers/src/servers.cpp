@@ -1,6 +1,7 @@
 #include <sockconf/echo/servers.hpp>
 
 #include "detail/context.hpp"
+#include "detail/tls.hpp"
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
@@ -22,7 +23,7 @@ using boost::system::error_code;
 
 namespace {
 
-enum class listener_kind { websocket, tcp };
+enum class listener_kind { websocket, wss, tcp };
 
 // How long stop() lets closed sessions run their last handlers (to record how
 // they ended) before it stops the io_context regardless.
@@ -50,6 +51,9 @@ struct servers::impl {
     std::map<std::uint16_t, std::shared_ptr<listener>> listeners; // by port; accept_strand only
     std::uint16_t ws_port = 0;
     std::uint16_t tcp_port = 0;
+    std::uint16_t wss_port = 0;
+    std::string ca_pem;
+    std::shared_ptr<asio::ssl::context> tls; // null when !opts.tls
     std::vector<std::thread> threads;
     std::mutex state_mu; // start/stop/open/close from the owner's threads
     bool started = false;
@@ -96,6 +100,8 @@ struct servers::impl {
             if (!ec) {
                 if (l->kind == listener_kind::websocket)
                     detail::start_ws_session(context(), std::move(socket));
+                else if (l->kind == listener_kind::wss)
+                    detail::start_wss_session(context(), std::move(socket), *tls);
                 else
                     detail::start_tcp_session(context(), std::move(socket), l->tag);
             }
@@ -156,8 +162,18 @@ void servers::start()
     auto tcp_l = m.bind(m.opts.tcp_port, listener_kind::tcp, {});
     m.ws_port = m.port_of(*ws);
     m.tcp_port = m.port_of(*tcp_l);
+    std::shared_ptr<impl::listener> wss;
+    if (m.opts.tls) {
+        auto material = detail::make_tls_material();
+        m.tls = detail::make_server_context(material);
+        wss = m.bind(m.opts.wss_port, listener_kind::wss, {});
+        m.wss_port = m.port_of(*wss);
+        m.ca_pem = std::move(material.ca_pem);
+    }
     m.serve(ws);
     m.serve(tcp_l);
+    if (wss)
+        m.serve(wss);
     m.work.emplace(m.ioc.get_executor());
     int const n = std::max(1, m.opts.threads);
     for (int i = 0; i < n; ++i)
@@ -213,6 +229,18 @@ std::string servers::ws_url() const
     return "ws://" + host + ":" + std::to_string(impl_->ws_port);
 }
 
+std::string servers::wss_url() const
+{
+    if (!impl_->tls)
+        return {};
+    auto const& h = impl_->opts.host;
+    auto const host = h.find(':') != std::string::npos ? "[" + h + "]" : h;
+    return "wss://" + host + ":" + std::to_string(impl_->wss_port);
+}
+
+std::uint16_t servers::wss_port() const noexcept { return impl_->wss_port; }
+std::string const& servers::ca_pem() const noexcept { return impl_->ca_pem; }
+
 std::uint16_t servers::open_tcp_listener(std::string const& tag)
 {
     std::lock_guard lock(impl_->state_mu);
@@ -228,7 +256,7 @@ void servers::close_tcp_listener(std::uint16_t port)
 {
     std::lock_guard lock(impl_->state_mu);
     auto& m = *impl_;
-    if (m.stopped || port == m.ws_port || port == m.tcp_port)
+    if (m.stopped || port == m.ws_port || port == m.tcp_port || (m.wss_port != 0 && port == m.wss_port))
         return; // the main listeners go only with stop()
     m.on_strand_and_wait([&m, port] {
         auto it = m.listeners.find(port);

@@ -12,6 +12,7 @@ std::string_view to_string(conn_end e) noexcept
     case conn_end::server_closed: return "server_closed";
     case conn_end::rejected: return "rejected";
     case conn_end::dropped: return "dropped";
+    case conn_end::server_dropped: return "server_dropped";
     case conn_end::error: return "error";
     }
     return "unknown";
@@ -104,6 +105,7 @@ json wire_record::to_json() const
     return json{
         {"id", id},
         {"kind", kind == transport::websocket ? "websocket" : "tcp"},
+        {"tls", tls},
         {"tag", safe(tag)},
         {"behaviour", behaviour},
         {"target", safe(target)},

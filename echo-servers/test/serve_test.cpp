@@ -68,7 +68,7 @@ std::pair<std::string, int> serve_and_stop(bool json_output, std::regex const& c
 
 TEST(echo_serve, human_announcement_then_clean_exit_on_sigterm)
 {
-    std::regex const shape(R"(sockconf echo servers \(Ctrl-C to stop\)\n  ws   ws://127\.0\.0\.1:\d+\n  tcp  127\.0\.0\.1:\d+\n)");
+    std::regex const shape(R"(sockconf echo servers \(Ctrl-C to stop\)\n  ws   ws://127\.0\.0\.1:\d+\n  wss  wss://127\.0\.0\.1:\d+\n  tcp  127\.0\.0\.1:\d+\n)");
     auto const [text, code] = serve_and_stop(false, shape);
     EXPECT_TRUE(std::regex_match(text, shape)) << text;
     EXPECT_EQ(code, 0);
@@ -85,6 +85,10 @@ TEST(echo_serve, json_announcement_is_one_line)
     EXPECT_EQ(j["ws"].get<std::string>().rfind("ws://127.0.0.1:", 0), 0u);
     EXPECT_EQ(j["tcp"]["host"], "127.0.0.1");
     EXPECT_GT(j["tcp"]["port"].get<int>(), 0);
+    ASSERT_TRUE(j["wss"].is_string());
+    EXPECT_EQ(j["wss"].get<std::string>().rfind("wss://127.0.0.1:", 0), 0u);
+    ASSERT_TRUE(j["ca_pem"].is_string());
+    EXPECT_EQ(j["ca_pem"].get<std::string>().rfind("-----BEGIN CERTIFICATE-----", 0), 0u);
 }
 
 } // namespace

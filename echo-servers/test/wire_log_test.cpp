@@ -22,6 +22,7 @@ TEST(echo_wire_log, to_string_names_every_end)
     EXPECT_EQ(to_string(conn_end::server_closed), "server_closed");
     EXPECT_EQ(to_string(conn_end::rejected), "rejected");
     EXPECT_EQ(to_string(conn_end::dropped), "dropped");
+    EXPECT_EQ(to_string(conn_end::server_dropped), "server_dropped");
     EXPECT_EQ(to_string(conn_end::error), "error");
 }
 
@@ -138,14 +139,15 @@ TEST(echo_wire_log, to_json_uses_member_names)
     auto const id = log.add(r);
     log.finish(id, conn_end::client_closed);
     auto const j = log.by_tag("j").at(0).to_json();
-    for (auto const* key : {"id", "kind", "tag", "behaviour", "target", "remote_address", "remote_port", "local_port",
+    for (auto const* key : {"id", "kind", "tls", "tag", "behaviour", "target", "remote_address", "remote_port", "local_port",
                             "request_headers", "offered_protocols", "messages", "bytes_received", "close_code",
                             "close_reason", "sent_close_code", "http_status", "end", "error", "opened_ms",
                             "closed_ms"})
         EXPECT_TRUE(j.contains(key)) << key;
-    EXPECT_EQ(j.size(), 20u);
+    EXPECT_EQ(j.size(), 21u);
     EXPECT_EQ(j["id"], id);
     EXPECT_EQ(j["kind"], "tcp");
+    EXPECT_EQ(j["tls"], false);
     EXPECT_EQ(j["end"], "client_closed");
     EXPECT_EQ(j["close_code"], 4001);
     EXPECT_EQ(j["close_reason"], "bye");

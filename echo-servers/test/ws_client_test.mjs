@@ -82,6 +82,25 @@ async function readAnnouncement() {
 }
 
 const checks = [
+  ['wss echo with only the announced CA trusted', async (_base, announced) => {
+    assert(typeof announced.wss === 'string' && announced.wss.startsWith('wss://'), 'no wss in the announcement');
+    const ws = await open(`${announced.wss}/echo?tag=node-wss`, undefined, { ca: announced.ca_pem });
+    ws.send('secure');
+    const { data, isBinary } = await nextMessage(ws);
+    assert(!isBinary && data.toString() === 'secure', `echoed ${data}`);
+    ws.close(1000);
+    await closed(ws);
+  }],
+  ['wss without the CA fails verification', async (_base, announced) => {
+    let failedOpen = false;
+    try {
+      const ws = await open(`${announced.wss}/echo?tag=node-wss-untrusted`);
+      ws.terminate();
+    } catch (e) {
+      failedOpen = !String(e.message).startsWith('timeout');
+    }
+    assert(failedOpen, 'an untrusted wss handshake succeeded or timed out');
+  }],
   ['text echo stays a string', async (base) => {
     const ws = await open(`${base}/echo?tag=node-text`);
     ws.send('héllo');
@@ -184,7 +203,7 @@ async function main() {
 
   for (const [name, run] of checks) {
     try {
-      await run(announced.ws);
+      await run(announced.ws, announced);
       console.log(`ok   ${name}`);
       passed++;
     } catch (e) {

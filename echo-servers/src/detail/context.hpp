@@ -16,6 +16,10 @@
 #include <string>
 #include <unordered_map>
 
+namespace boost::asio::ssl {
+class context;
+}
+
 namespace sockconf::echo::detail {
 
 /// A connection that stop() can close from any thread.
@@ -54,6 +58,9 @@ struct server_context {
 /// Serve one WebSocket connection (the HTTP upgrade, then the behaviour chosen
 /// by its target). The socket must be bound to a strand when threads > 1.
 void start_ws_session(server_context ctx, boost::asio::ip::tcp::socket socket);
+
+/// The same over TLS (wss://), with the server certificate in `tls`.
+void start_wss_session(server_context ctx, boost::asio::ip::tcp::socket socket, boost::asio::ssl::context& tls);
 
 /// Echo every byte of one TCP connection; its wire record carries `tag`.
 void start_tcp_session(server_context ctx, boost::asio::ip::tcp::socket socket, std::string tag);

@@ -1,11 +1,13 @@
 // One WebSocket connection: read the HTTP upgrade request, pick the behaviour
 // from its target, then accept / reject / echo / close as servers.hpp documents.
-// The only translation unit of echo-servers that includes Beast.
+// ws:// and wss:// share it (templated on the next layer). The only translation
+// unit of echo-servers that includes Beast.
 #include "context.hpp"
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket.hpp>
 #include <boost/url/parse.hpp>
 #include <boost/url/url_view.hpp>
@@ -158,13 +160,21 @@ std::vector<std::string> offered_protocols(Fields const& fields)
     return out;
 }
 
-class ws_session final : public session_base, public std::enable_shared_from_this<ws_session> {
+/// One connection over `Next` (beast::tcp_stream for ws://, an ssl_stream over
+/// it for wss://): the same behaviours and wire records either way.
+template <class Next>
+class ws_session final : public session_base, public std::enable_shared_from_this<ws_session<Next>> {
+    static constexpr bool tls = !std::is_same_v<Next, beast::tcp_stream>;
+    using std::enable_shared_from_this<ws_session<Next>>::shared_from_this;
+
 public:
-    ws_session(server_context ctx, asio::ip::tcp::socket socket) : ctx_(ctx), ws_(std::move(socket))
+    template <class... Args>
+    ws_session(server_context ctx, Args&&... args) : ctx_(ctx), ws_(std::forward<Args>(args)...)
     {
         // Recorded from the first byte so garbage and half handshakes leave a trace too.
         wire_record r;
         r.kind = transport::websocket;
+        r.tls = tls;
         fill_endpoints(beast::get_lowest_layer(ws_).socket(), r);
         id_ = ctx_.log.add(std::move(r));
     }
@@ -177,6 +187,30 @@ public:
     }
 
     void run()
+    {
+        if constexpr (tls) {
+            beast::get_lowest_layer(ws_).expires_after(handshake_timeout);
+            ws_.next_layer().async_handshake(asio::ssl::stream_base::server,
+                                             [self = shared_from_this()](error_code ec) {
+                                                 if (ec)
+                                                     return self->on_tls_error(ec);
+                                                 self->read_request();
+                                             });
+        } else {
+            read_request();
+        }
+    }
+
+private:
+    void on_tls_error(error_code ec)
+    {
+        if (stopping_)
+            return ctx_.log.finish(id_, conn_end::server_closed);
+        fail("tls handshake: " + ec.message());
+    }
+
+public:
+    void read_request()
     {
         parser_.emplace();
         parser_->header_limit(64 * 1024);
@@ -404,7 +438,7 @@ private:
     }
 
     server_context ctx_;
-    websocket::stream<beast::tcp_stream> ws_;
+    websocket::stream<Next> ws_;
     beast::flat_buffer buffer_;
     std::optional<http::request_parser<http::string_body>> parser_;
     plan plan_;
@@ -418,9 +452,17 @@ private:
 
 void start_ws_session(server_context ctx, asio::ip::tcp::socket socket)
 {
-    auto s = std::make_shared<ws_session>(ctx, std::move(socket));
+    auto s = std::make_shared<ws_session<beast::tcp_stream>>(ctx, std::move(socket));
     if (!ctx.registry.add(s))
         return; // stop() is under way; the socket closes with `s`
+    s->run();
+}
+
+void start_wss_session(server_context ctx, asio::ip::tcp::socket socket, asio::ssl::context& tls)
+{
+    auto s = std::make_shared<ws_session<beast::ssl_stream<beast::tcp_stream>>>(ctx, std::move(socket), tls);
+    if (!ctx.registry.add(s))
+        return;
     s->run();
 }
 

@@ -15,9 +15,11 @@ namespace sockconf::echo {
 ///   json_output == false (for people):
 ///       sockconf echo servers (Ctrl-C to stop)
 ///         ws   ws://127.0.0.1:PORT
+///         wss  wss://127.0.0.1:PORT        (when opts.tls)
 ///         tcp  127.0.0.1:PORT
 ///   json_output == true (for programs), one line:
 ///       {"ws":"ws://127.0.0.1:PORT","tcp":{"host":"127.0.0.1","port":PORT}}
+///   plus, when opts.tls, "wss":"wss://127.0.0.1:PORT" and "ca_pem":"<CA certificate PEM>".
 ///
 /// Throws std::system_error when a port cannot be bound (as servers::start()).
 int serve_until_signal(server_options const& opts, bool json_output, std::ostream& out);

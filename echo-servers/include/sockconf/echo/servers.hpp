@@ -32,6 +32,10 @@ struct server_options {
     std::string host = "127.0.0.1";
     std::uint16_t ws_port = 0;  ///< 0: ephemeral
     std::uint16_t tcp_port = 0; ///< 0: ephemeral
+    std::uint16_t wss_port = 0; ///< 0: ephemeral (when tls)
+    /// Also serve wss:// (same behaviours as ws://) with a throwaway CA and a
+    /// server certificate for 127.0.0.1, ::1 and localhost, generated at start().
+    bool tls = true;
     int threads = 1;            ///< I/O threads
 };
 
@@ -53,6 +57,12 @@ public:
     std::uint16_t tcp_port() const noexcept;
     /// "ws://<host>:<ws_port>"
     std::string ws_url() const;
+    /// "wss://<host>:<wss_port>"; empty when !tls.
+    std::string wss_url() const;
+    std::uint16_t wss_port() const noexcept;
+    /// PEM of the CA that signed the wss:// certificate (generated at start();
+    /// empty when !tls). Clients trust exactly this to reach wss_url().
+    std::string const& ca_pem() const noexcept;
 
     /// A further TCP echo listener on an ephemeral port; the wire records of its
     /// connections carry `tag`. Returns the port.

@@ -27,6 +27,7 @@ enum class conn_end {
     server_closed,    ///< the server closed first (a "close" behaviour)
     rejected,         ///< handshake answered with a non-101 status
     dropped,          ///< reset or closed without a close frame
+    server_dropped,   ///< the server closed the TCP connection without a close frame (a "drop" behaviour)
     error             ///< protocol or I/O error; see `error`
 };
 std::string_view to_string(conn_end e) noexcept;
@@ -41,6 +42,7 @@ struct wire_message {
 struct wire_record {
     std::uint64_t id = 0; ///< unique per log
     transport kind = transport::websocket;
+    bool tls = false;           ///< wss:// (WebSocket over TLS)
     std::string tag;
     std::string behaviour;      ///< "echo", "close", "reject", "handshake", "tcp-echo"
     std::string target;         ///< WebSocket request target (path and query)
