@@ -130,6 +130,29 @@ public:
                       [&] { beast::get_lowest_layer(ws_).close(); });
     }
 
+    /// One message read with read_some: the size of every chunk (a chunk never
+    /// spans frames) and the payload.
+    error_code read_chunks(std::vector<std::size_t>& sizes, std::string& data)
+    {
+        beast::flat_buffer buf;
+        do {
+            std::size_t got = 0;
+            auto ec = r_.run(
+                [&](auto done) {
+                    ws_.async_read_some(buf, 1 << 20, [&got, done](error_code ec, std::size_t n) {
+                        got = n;
+                        done(ec);
+                    });
+                },
+                [&] { beast::get_lowest_layer(ws_).close(); });
+            if (ec)
+                return ec;
+            sizes.push_back(got);
+        } while (!ws_.is_message_done());
+        data = beast::buffers_to_string(buf.data());
+        return {};
+    }
+
     /// Drop the TCP connection without a close frame.
     void drop() { beast::get_lowest_layer(ws_).close(); }
 
@@ -626,6 +649,158 @@ TEST_F(echo_servers, stop_ends_connections_waiting_mid_handshake)
               << std::chrono::duration_cast<std::chrono::milliseconds>(took).count() << " ms\n";
     for (auto const& r : s_.log().all())
         EXPECT_NE(r.end, conn_end::open) << r.to_json().dump();
+}
+
+TEST_F(echo_servers, protocol_param_selects_an_offered_subprotocol)
+{
+    auto selected = [&](std::string const& target, std::string const& offered) {
+        ws_client c;
+        ws_client::options o;
+        o.protocols = offered;
+        EXPECT_FALSE(c.connect(s_.ws_port(), target, o)) << target;
+        return std::string(c.response()[http::field::sec_websocket_protocol]);
+    };
+    EXPECT_EQ(selected("/echo?protocol=b", "a, b"), "b");
+    EXPECT_EQ(selected("/echo?protocol=first", "a, b"), "a");
+    EXPECT_EQ(selected("/echo?protocol=c", "a, b"), "");
+    EXPECT_EQ(selected("/echo", "a, b"), "");
+    EXPECT_EQ(selected("/close?protocol=b&after=5", "b"), "b");
+}
+
+TEST_F(echo_servers, delay_waits_before_answering_then_echoes)
+{
+    ws_client c;
+    auto const t0 = std::chrono::steady_clock::now();
+    ASSERT_FALSE(c.connect(s_.ws_port(), "/delay?ms=200&tag=delay"));
+    EXPECT_GE(std::chrono::steady_clock::now() - t0, std::chrono::milliseconds(190));
+    ASSERT_FALSE(c.write("late", false));
+    std::string data;
+    bool binary = true;
+    ASSERT_FALSE(c.read(data, binary));
+    EXPECT_EQ(data, "late");
+    auto r = only("delay");
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->behaviour, "echo");
+
+    ws_client c2; // delay_ms on another path
+    EXPECT_TRUE(c2.connect(s_.ws_port(), "/reject?status=409&delay_ms=50&tag=delay-reject"));
+    auto rej = ended("delay-reject");
+    ASSERT_TRUE(rej);
+    EXPECT_EQ(rej->http_status, 409);
+}
+
+TEST_F(echo_servers, hang_never_answers_and_stop_is_prompt)
+{
+    tcp_client c;
+    ASSERT_FALSE(c.connect(s_.ws_port()));
+    ASSERT_FALSE(c.write("GET /hang?tag=hang HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                         "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n"));
+    ASSERT_TRUE(eventually([&] {
+        auto r = only("hang");
+        return r && r->behaviour == "hang";
+    }));
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    auto r = only("hang");
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->http_status, 0);
+    EXPECT_EQ(r->end, conn_end::open);
+    auto const t0 = std::chrono::steady_clock::now();
+    s_.stop();
+    EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds(5));
+    r = only("hang");
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->end, conn_end::server_closed);
+    std::string rest;
+    c.read_to_end(rest);
+    EXPECT_EQ(rest, ""); // never a byte of an answer
+}
+
+TEST_F(echo_servers, push_sends_messages_after_the_handshake_then_echoes)
+{
+    ws_client c;
+    ASSERT_FALSE(c.connect(s_.ws_port(), "/push?count=3&size=300&binary=1&tag=push"));
+    for (int i = 0; i < 3; ++i) {
+        std::string data;
+        bool binary = false;
+        ASSERT_FALSE(c.read(data, binary));
+        EXPECT_TRUE(binary);
+        ASSERT_EQ(data.size(), 300u);
+        EXPECT_EQ(static_cast<unsigned char>(data[299]), 299 % 256);
+    }
+    ws_client t;
+    ASSERT_FALSE(t.connect(s_.ws_port(), "/push?count=1&size=4&tag=push-text"));
+    std::string data;
+    bool binary = true;
+    ASSERT_FALSE(t.read(data, binary));
+    EXPECT_FALSE(binary);
+    EXPECT_EQ(data, "abcd");
+    ASSERT_FALSE(t.write("then echo", false));
+    ASSERT_FALSE(t.read(data, binary));
+    EXPECT_EQ(data, "then echo");
+    EXPECT_EQ(only("push")->behaviour, "push");
+}
+
+TEST_F(echo_servers, drop_closes_the_connection_without_a_close_frame)
+{
+    ws_client c;
+    ASSERT_FALSE(c.connect(s_.ws_port(), "/drop?after=1&tag=drop1"));
+    ASSERT_FALSE(c.write("x", false));
+    std::string data;
+    bool binary = false;
+    ASSERT_FALSE(c.read(data, binary));
+    EXPECT_EQ(data, "x");
+    auto ec = c.read(data, binary);
+    EXPECT_TRUE(ec);
+    EXPECT_NE(ec, websocket::error::closed); // no close frame
+    EXPECT_NE(ec, asio::error::timed_out);
+    auto r = ended("drop1");
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->end, conn_end::server_dropped);
+    EXPECT_EQ(r->sent_close_code, 0);
+    EXPECT_EQ(r->to_json()["end"], "server_dropped");
+
+    ws_client now;
+    ASSERT_FALSE(now.connect(s_.ws_port(), "/drop?tag=drop0"));
+    ec = now.read(data, binary);
+    EXPECT_TRUE(ec);
+    EXPECT_NE(ec, asio::error::timed_out);
+    r = ended("drop0");
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->end, conn_end::server_dropped);
+}
+
+TEST_F(echo_servers, fragment_echoes_in_frames_of_at_most_size_bytes)
+{
+    ws_client c;
+    ASSERT_FALSE(c.connect(s_.ws_port(), "/fragment?size=10&tag=frag"));
+    std::string const msg(100, 'f');
+    ASSERT_FALSE(c.write(msg, false));
+    std::vector<std::size_t> sizes;
+    std::string data;
+    ASSERT_FALSE(c.read_chunks(sizes, data));
+    EXPECT_EQ(data, msg);
+    EXPECT_GE(sizes.size(), 10u);
+    for (auto n : sizes)
+        EXPECT_LE(n, 10u);
+}
+
+TEST_F(echo_servers, sixteen_mib_message_echoes)
+{
+    ws_client c;
+    ASSERT_FALSE(c.connect(s_.ws_port(), "/echo?tag=big"));
+    std::string msg(16u * 1024 * 1024, '\0');
+    for (std::size_t i = 0; i < msg.size(); ++i)
+        msg[i] = static_cast<char>(i * 7);
+    ASSERT_FALSE(c.write(msg, true));
+    std::string data;
+    bool binary = false;
+    ASSERT_FALSE(c.read(data, binary));
+    EXPECT_TRUE(binary);
+    EXPECT_TRUE(data == msg);
+    auto r = only("big");
+    ASSERT_TRUE(r);
+    ASSERT_EQ(r->messages.size(), 1u);
+    EXPECT_EQ(r->messages[0].size, msg.size());
 }
 
 TEST(echo_servers_lifecycle, start_throws_when_the_port_is_taken)

@@ -11,8 +11,10 @@
 #include <boost/beast/websocket.hpp>
 #include <boost/url/parse.hpp>
 #include <boost/url/url_view.hpp>
+#include <boost/asio/steady_timer.hpp>
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <charconv>
 #include <optional>
@@ -31,7 +33,7 @@ constexpr auto handshake_timeout = std::chrono::seconds(30);
 constexpr std::size_t max_message = 64u * 1024 * 1024;
 constexpr std::size_t head_limit = 4 * 1024;
 
-enum class behaviour { echo, close, reject, handshake, not_found };
+enum class behaviour { echo, close, reject, handshake, hang, push, drop, fragment, not_found };
 
 std::string_view behaviour_name(behaviour b)
 {
@@ -40,6 +42,10 @@ std::string_view behaviour_name(behaviour b)
     case behaviour::close: return "close";
     case behaviour::reject: return "reject";
     case behaviour::handshake: return "handshake";
+    case behaviour::hang: return "hang";
+    case behaviour::push: return "push";
+    case behaviour::drop: return "drop";
+    case behaviour::fragment: return "fragment";
     case behaviour::not_found: return "";
     }
     return "";
@@ -53,6 +59,12 @@ struct plan {
     std::string close_reason;
     std::uint64_t close_after = 0;
     unsigned reject_status = 403;
+    std::optional<std::string> protocol; ///< subprotocol to select ("first": the first offered)
+    std::uint64_t delay_ms = 0;          ///< wait before answering the handshake
+    std::uint64_t push_count = 0;
+    std::size_t push_size = 0;
+    bool push_binary = false;
+    std::size_t fragment_size = 0;
     std::string bad_target; ///< non-empty when the target did not parse
 };
 
@@ -84,6 +96,16 @@ plan plan_for(std::string_view target)
         p.what = behaviour::reject;
     else if (path == "/handshake")
         p.what = behaviour::handshake;
+    else if (path == "/delay")
+        p.what = behaviour::echo;
+    else if (path == "/hang")
+        p.what = behaviour::hang;
+    else if (path == "/push")
+        p.what = behaviour::push;
+    else if (path == "/drop")
+        p.what = behaviour::drop;
+    else if (path == "/fragment")
+        p.what = behaviour::fragment;
 
     // Malformed numbers fall back to the documented defaults rather than failing
     // the connection: the case under test is the client, not the URL.
@@ -100,6 +122,22 @@ plan plan_for(std::string_view target)
         else if (param.key == "after") {
             if (auto n = parse_int<std::uint64_t>(param.value))
                 p.close_after = *n;
+        } else if (param.key == "protocol") {
+            p.protocol = param.value;
+        } else if (param.key == "delay_ms" || (param.key == "ms" && path == "/delay")) {
+            // At most 10 minutes: a typo must not park a connection for ever.
+            if (auto n = parse_int<std::uint64_t>(param.value))
+                p.delay_ms = std::min<std::uint64_t>(*n, 600000);
+        } else if (param.key == "count") {
+            if (auto n = parse_int<std::uint64_t>(param.value))
+                p.push_count = std::min<std::uint64_t>(*n, 100000);
+        } else if (param.key == "size") {
+            if (auto n = parse_int<std::size_t>(param.value)) {
+                p.push_size = std::min<std::size_t>(*n, max_message);
+                p.fragment_size = *n;
+            }
+        } else if (param.key == "binary") {
+            p.push_binary = param.value == "1" || param.value == "true";
         } else if (param.key == "status") {
             // Only final statuses: a 1xx would leave the client waiting for more.
             if (auto s = parse_int<unsigned>(param.value); s && *s >= 200 && *s <= 599)
@@ -224,6 +262,7 @@ public:
     {
         asio::dispatch(ws_.get_executor(), [self = shared_from_this()] {
             self->stopping_ = true;
+            self->timer_.cancel();
             // Close the socket outright: stop() must be prompt, not wait on closing handshakes.
             beast::get_lowest_layer(self->ws_).close();
         });
@@ -273,9 +312,39 @@ private:
                 r.error = why;
             }
         });
+        if (plan_.delay_ms == 0)
+            return answer(refusal, why);
+        timer_.expires_after(std::chrono::milliseconds(plan_.delay_ms));
+        timer_.async_wait([self = shared_from_this(), refusal, why](error_code ec) {
+            if (ec || self->stopping_)
+                return self->ctx_.log.finish(self->id_, conn_end::server_closed);
+            self->answer(refusal, why);
+        });
+    }
+
+    void answer(std::optional<http::status> refusal, std::string const& why)
+    {
         if (refusal)
             return reject(*refusal, why);
+        if (plan_.what == behaviour::hang)
+            return hang();
         accept();
+    }
+
+    // Never answer; wait for the client to give up, stop(), or the handshake timeout.
+    void hang()
+    {
+        beast::get_lowest_layer(ws_).expires_after(handshake_timeout);
+        ws_.next_layer().async_read_some(asio::buffer(sink_), [self = shared_from_this()](error_code ec, std::size_t) {
+            if (!ec)
+                return self->hang(); // more bytes: still no answer
+            if (self->stopping_ || self->ctx_.stopping.load())
+                return self->ctx_.log.finish(self->id_, conn_end::server_closed);
+            if (ec == beast::error::timeout)
+                return self->fail("hang: handshake timeout, never answered");
+            self->ctx_.log.finish(self->id_, conn_end::dropped, "hang: " + ec.message());
+            beast::get_lowest_layer(self->ws_).close();
+        });
     }
 
     // Answer the handshake with a non-101 status and close (the record already
@@ -312,9 +381,28 @@ private:
         t.keep_alive_pings = false;
         ws_.set_option(t);
         // No Sec-WebSocket-Protocol in the answer: the server picks no subprotocol.
-        ws_.set_option(websocket::stream_base::decorator(
-            [](websocket::response_type& res) { res.set(http::field::server, "sockconf-echo"); }));
-        ws_.auto_fragment(false);
+        // Sec-WebSocket-Protocol only when the target asks for one the client offered.
+        std::string chosen;
+        if (plan_.protocol) {
+            auto const offered = offered_protocols(parser_->get());
+            if (*plan_.protocol == "first") {
+                if (!offered.empty())
+                    chosen = offered.front();
+            } else if (std::find(offered.begin(), offered.end(), *plan_.protocol) != offered.end()) {
+                chosen = *plan_.protocol;
+            }
+        }
+        ws_.set_option(websocket::stream_base::decorator([chosen](websocket::response_type& res) {
+            res.set(http::field::server, "sockconf-echo");
+            if (!chosen.empty())
+                res.set(http::field::sec_websocket_protocol, chosen);
+        }));
+        if (plan_.what == behaviour::fragment && plan_.fragment_size > 0) {
+            ws_.auto_fragment(true);
+            ws_.write_buffer_bytes(std::max<std::size_t>(plan_.fragment_size, 8)); // Beast's minimum
+        } else {
+            ws_.auto_fragment(false);
+        }
         ws_.read_message_max(max_message);
         ws_.async_accept(parser_->get(), [self = shared_from_this()](error_code ec) { self->on_accept(ec); });
     }
@@ -358,7 +446,37 @@ private:
         }
         if (plan_.what == behaviour::close && plan_.close_after == 0)
             return close();
+        if (plan_.what == behaviour::drop && plan_.close_after == 0)
+            return drop();
+        if (plan_.what == behaviour::push)
+            return push(0);
         read();
+    }
+
+    void push(std::uint64_t sent)
+    {
+        if (sent >= plan_.push_count)
+            return read();
+        if (out_text_.size() != plan_.push_size) {
+            out_text_.resize(plan_.push_size);
+            for (std::size_t i = 0; i < out_text_.size(); ++i)
+                out_text_[i] = plan_.push_binary ? static_cast<char>(i % 256) : static_cast<char>('a' + i % 26);
+        }
+        ws_.binary(plan_.push_binary);
+        ws_.async_write(asio::buffer(out_text_), [self = shared_from_this(), sent](error_code ec, std::size_t) {
+            if (ec)
+                return self->on_error(ec);
+            self->push(sent + 1);
+        });
+    }
+
+    // Close the TCP connection without a close frame.
+    void drop()
+    {
+        ctx_.log.finish(id_, conn_end::server_dropped);
+        error_code ignored;
+        beast::get_lowest_layer(ws_).socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+        beast::get_lowest_layer(ws_).close();
     }
 
     void read()
@@ -386,6 +504,8 @@ private:
                 return self->on_error(ec);
             if (self->plan_.what == behaviour::close && self->received_ >= self->plan_.close_after)
                 return self->close();
+            if (self->plan_.what == behaviour::drop && self->received_ >= self->plan_.close_after)
+                return self->drop();
             self->read();
         });
     }
@@ -446,6 +566,8 @@ private:
     std::uint64_t received_ = 0;
     std::string out_text_;
     bool stopping_ = false;
+    asio::steady_timer timer_{ws_.get_executor()};
+    std::array<char, 512> sink_{};
 };
 
 } // namespace

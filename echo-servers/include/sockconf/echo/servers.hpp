@@ -11,7 +11,15 @@
 //   /handshake                    send the handshake request as one JSON text message
 //                                 {"target","method","headers":{lower-case name: value},
 //                                  "protocols":[...]}, then echo
-// Every target takes `tag=T`, the key of the connection's wire record.
+//   /delay?ms=N                   wait N ms before answering the handshake, then echo
+//   /hang                         read the request, never answer (30 s handshake timeout)
+//   /push?count=N&size=S&binary=0|1  after the handshake send N messages of S bytes, then echo
+//   /drop?after=N                 echo, and after N messages (default 0) close the TCP
+//                                 connection without a close frame (end = server_dropped)
+//   /fragment?size=S              echo each message in frames of at most S bytes
+// Every target takes `tag=T`, the key of the connection's wire record;
+// `delay_ms=N`, a wait before answering the handshake; and `protocol=P`, the
+// subprotocol to answer if the client offered it ("first": the first offered).
 // Unknown paths are answered with 404 and recorded as rejected.
 //
 // TCP: the main listener echoes every byte; open_tcp_listener() adds more

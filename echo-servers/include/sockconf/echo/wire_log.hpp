@@ -44,7 +44,7 @@ struct wire_record {
     transport kind = transport::websocket;
     bool tls = false;           ///< wss:// (WebSocket over TLS)
     std::string tag;
-    std::string behaviour;      ///< "echo", "close", "reject", "handshake", "tcp-echo"
+    std::string behaviour;      ///< "echo", "close", "reject", "handshake", "hang", "push", "drop", "fragment", "tcp-echo"
     std::string target;         ///< WebSocket request target (path and query)
     std::string remote_address; ///< client's address as the server saw it
     std::uint16_t remote_port = 0;
