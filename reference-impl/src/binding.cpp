@@ -166,6 +166,19 @@ struct binding::impl {
             json opts = args.empty() ? json::object() : from_wire(args[0]);
             return add_handle(rt.create_tcp_socket(opts), "TCPSocket");
         }
+        // Legacy globals: they act on the most recently created SocketTask.
+        if (fn == "wx.sendSocketMessage" || fn == "wx.closeSocket") {
+            auto [opts, cb] = options_arg(args);
+            if (fn == "wx.sendSocketMessage")
+                rt.send_socket_message(opts, std::move(cb));
+            else
+                rt.close_socket(opts, std::move(cb));
+            return nullptr;
+        }
+        if (fn == "wx.onSocketOpen") return rt.on_socket_open(listener_arg(args)), nullptr;
+        if (fn == "wx.onSocketMessage") return rt.on_socket_message(listener_arg(args)), nullptr;
+        if (fn == "wx.onSocketError") return rt.on_socket_error(listener_arg(args)), nullptr;
+        if (fn == "wx.onSocketClose") return rt.on_socket_close(listener_arg(args)), nullptr;
         throw bad_command("unknown function " + in_quotes(fn));
     }
 

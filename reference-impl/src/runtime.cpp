@@ -47,7 +47,10 @@ std::string detail::param_type_name(json const* v)
 
 // ---- runtime::impl ------------------------------------------------------------
 
-runtime::impl::impl(profile p) : profile_(std::move(p)), work_(ctx_.get_executor()) {}
+runtime::impl::impl(profile p, runtime_options opts)
+    : profile_(std::move(p)), options_(std::move(opts)), work_(ctx_.get_executor())
+{
+}
 
 void runtime::impl::post(std::function<void()> fn) { asio::post(ctx_, std::move(fn)); }
 
@@ -79,7 +82,7 @@ void runtime::impl::track(std::shared_ptr<detail::resource> r)
 
 // ---- runtime ----------------------------------------------------------------
 
-runtime::runtime(profile p) : impl_(std::make_unique<impl>(std::move(p)))
+runtime::runtime(profile p, runtime_options opts) : impl_(std::make_unique<impl>(std::move(p), std::move(opts)))
 {
     impl_->thread_ = std::thread([this] {
         // An exception escaping a handler must not kill the JS thread: report it
@@ -164,6 +167,45 @@ std::shared_ptr<socket_task> runtime::connect_socket(json const& options, callba
 {
     return detail::connect_socket(*impl_, options, std::move(cb));
 }
+
+// ---- legacy wx.* globals ------------------------------------------------------
+
+namespace {
+constexpr std::string_view global_not_connected = "WebSocket is not connected";
+}
+
+void runtime::send_socket_message(json const& options, callbacks cb)
+{
+    if (!impl_->current_ws_) {
+        impl_->post_fail(cb, "sendSocketMessage", global_not_connected);
+        return;
+    }
+    impl_->current_ws_->send(options, std::move(cb));
+}
+
+void runtime::close_socket(json const& options, callbacks cb)
+{
+    auto const& t = impl_->current_ws_;
+    // D12: closing before onOpen "cannot be achieved": fail, the attempt goes on.
+    if (!t || t->state() == ready_state::connecting) {
+        impl_->post_fail(cb, "closeSocket", global_not_connected);
+        return;
+    }
+    t->close(options, std::move(cb));
+}
+
+namespace {
+void add_global(runtime::impl& in, detail::ws_event e, listener l)
+{
+    if (l)
+        in.ws_globals_[static_cast<std::size_t>(e)].push_back(std::move(l));
+}
+} // namespace
+
+void runtime::on_socket_open(listener l) { add_global(*impl_, detail::ws_event::open, std::move(l)); }
+void runtime::on_socket_message(listener l) { add_global(*impl_, detail::ws_event::message, std::move(l)); }
+void runtime::on_socket_error(listener l) { add_global(*impl_, detail::ws_event::error, std::move(l)); }
+void runtime::on_socket_close(listener l) { add_global(*impl_, detail::ws_event::close, std::move(l)); }
 
 std::shared_ptr<tcp_socket> runtime::create_tcp_socket(json const& options)
 {

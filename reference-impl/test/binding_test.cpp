@@ -96,6 +96,31 @@ TEST_F(ref_binding, WebSocketRoundTripThroughCommands)
     EXPECT_FALSE(invokes_.any_sync());
 }
 
+TEST_F(ref_binding, LegacyGlobalsAreFunctions)
+{
+    auto const none = exec(json{{"op", "call"}, {"fn", "wx.sendSocketMessage"},
+                                {"args", {{{"data", "x"}, {"fail", fn("nosend")}}}}});
+    EXPECT_EQ(none, (json{{"ok", true}, {"value", nullptr}}));
+    ASSERT_TRUE(invokes_.wait("nosend"));
+    EXPECT_EQ(payload("nosend"), (json{{"errMsg", "sendSocketMessage:fail WebSocket is not connected"}}));
+
+    for (auto const* f : {"wx.onSocketOpen", "wx.onSocketMessage", "wx.onSocketClose", "wx.onSocketError"})
+        EXPECT_EQ(exec(json{{"op", "call"}, {"fn", f}, {"args", {fn(std::string(f).substr(3))}}})["ok"], true) << f;
+    exec(json{{"op", "call"}, {"fn", "wx.connectSocket"}, {"args", {{{"url", srv_.ws_url() + "/echo?tag=bg"}}}}});
+    ASSERT_TRUE(invokes_.wait("onSocketOpen"));
+    exec(json{{"op", "call"}, {"fn", "wx.sendSocketMessage"},
+              {"args", {{{"data", "hey"}, {"success", fn("sent")}}}}});
+    ASSERT_TRUE(invokes_.wait("onSocketMessage"));
+    EXPECT_EQ(payload("onSocketMessage"), (json{{"data", "hey"}}));
+    EXPECT_EQ(payload("sent"), (json{{"errMsg", "sendSocketMessage:ok"}}));
+    exec(json{{"op", "call"}, {"fn", "wx.closeSocket"}, {"args", {{{"code", 1000}, {"success", fn("closed.ok")}}}}});
+    ASSERT_TRUE(invokes_.wait("onSocketClose"));
+    EXPECT_EQ(payload("onSocketClose")["code"], 1000);
+    EXPECT_EQ(payload("closed.ok"), (json{{"errMsg", "closeSocket:ok"}}));
+    EXPECT_EQ(invokes_.count("onSocketError"), 0u);
+    EXPECT_FALSE(invokes_.any_sync());
+}
+
 TEST_F(ref_binding, BatchIsOneSynchronousBlockWithNamedObjects)
 {
     // connectSocket, then readyState and a send in the same block: nothing can

@@ -404,14 +404,140 @@ TEST_F(ref_socket_task, EveryListenerGetsTheEventInOrderAndIdsAreUnique)
     EXPECT_LT(index_of(names, "open1"), index_of(names, "open2"));
 }
 
-TEST_F(ref_socket_task, WssIsRefusedForNowWithAnErrorEvent)
+runtime_options trusting(std::string pem) { return runtime_options{.trusted_ca_pem = std::move(pem)}; }
+
+TEST_F(ref_socket_task, WssEchoesAndClosesLikeWs)
 {
+    ASSERT_FALSE(srv_.ca_pem().empty());
+    runtime rt(wechat_profile(), trusting(srv_.ca_pem()));
+    auto task = connect(rt, json{{"url", srv_.wss_url() + "/echo?tag=wss"}});
+    EXPECT_EQ(settled("t", true)["errMsg"], "connectSocket:ok");
+    ASSERT_TRUE(rec_.wait("t.open")) << rec_.first("t.error").dump();
+    EXPECT_EQ(task->state(), ready_state::open);
+    send(rt, *task, "hello", "s1");
+    send(rt, *task, make_array_buffer(std::string("\x00\xff", 2)), "s2");
+    ASSERT_TRUE(rec_.wait("t.message", 2));
+    auto const messages = rec_.all("t.message");
+    EXPECT_EQ(messages[0]["data"], "hello");
+    ASSERT_TRUE(is_array_buffer(messages[1]["data"]));
+    EXPECT_EQ(array_buffer_bytes(messages[1]["data"]), std::string("\x00\xff", 2));
+    ready_state after_call = ready_state::connecting;
+    rec_.call(rt, [&] {
+        task->close(json{{"code", 4001}, {"reason", "bye"}}, rec_.cbs("c"));
+        after_call = task->state();
+    });
+    EXPECT_EQ(after_call, ready_state::closing);
+    settled("c", true);
+    ASSERT_TRUE(rec_.wait("t.close"));
+    EXPECT_EQ(rec_.first("t.close")["code"], 4001);
+    EXPECT_EQ(rec_.count("t.error"), 0u);
+    auto const r = ended("wss");
+    ASSERT_TRUE(r);
+    EXPECT_TRUE(r->tls);
+    EXPECT_EQ(r->close_code, 4001);
+    EXPECT_FALSE(rec_.any_sync());
+}
+
+TEST_F(ref_socket_task, WssServerCloseReportsItsCode)
+{
+    runtime rt(wechat_profile(), trusting(srv_.ca_pem()));
+    connect(rt, json{{"url", srv_.wss_url() + "/close?code=4100&reason=done&tag=wssc"}});
+    ASSERT_TRUE(rec_.wait("t.close"));
+    EXPECT_EQ(rec_.count("t.open"), 1u);
+    EXPECT_EQ(rec_.first("t.close")["code"], 4100);
+    EXPECT_EQ(rec_.first("t.close")["reason"], "done");
+}
+
+TEST_F(ref_socket_task, WssWithAnUntrustedCertificateGivesErrorThenClose1006)
+{
+    // The system trust store does not know the echo servers' throwaway CA.
     runtime rt(wechat_profile());
-    connect(rt, json{{"url", "wss://127.0.0.1:1/"}});
+    auto task = connect(rt, json{{"url", srv_.wss_url() + "/echo?tag=untrusted"}});
     settled("t", true);
     ASSERT_TRUE(rec_.wait("t.close"));
-    EXPECT_EQ(rec_.first("t.error")["errMsg"], "wss not supported yet");
+    EXPECT_EQ(rec_.count("t.open"), 0u);
+    ASSERT_EQ(rec_.count("t.error"), 1u);
+    auto const err = rec_.first("t.error")["errMsg"].get<std::string>();
+    EXPECT_NE(err.find("TLS handshake failed"), std::string::npos) << err;
+    EXPECT_NE(err.find("certificate verify failed"), std::string::npos) << err;
+    EXPECT_EQ(rec_.first("t.close")["code"], 1006);
+    auto const names = rec_.names();
+    EXPECT_LT(index_of(names, "t.error"), index_of(names, "t.close"));
+    EXPECT_EQ(task->state(), ready_state::closed);
     EXPECT_EQ(rt.live_websockets(), 0u);
+}
+
+TEST_F(ref_socket_task, WssTrustingAnotherCaFails)
+{
+    // A second server's CA is a different throwaway CA: trusted_ca_pem is exact.
+    echo::servers other;
+    other.start();
+    runtime rt(wechat_profile(), trusting(other.ca_pem()));
+    connect(rt, json{{"url", srv_.wss_url() + "/echo?tag=otherca"}});
+    ASSERT_TRUE(rec_.wait("t.close"));
+    EXPECT_EQ(rec_.count("t.open"), 0u);
+    EXPECT_NE(rec_.first("t.error")["errMsg"].get<std::string>().find("certificate verify failed"),
+              std::string::npos);
+    EXPECT_EQ(rec_.first("t.close")["code"], 1006);
+}
+
+TEST_F(ref_socket_task, WssByHostNameVerifiesTheName)
+{
+    // The certificate names localhost (DNS SAN) besides the IP SANs.
+    runtime rt(wechat_profile(), trusting(srv_.ca_pem()));
+    connect(rt, json{{"url", "wss://localhost:" + std::to_string(srv_.wss_port()) + "/echo?tag=byname"}});
+    ASSERT_TRUE(rec_.wait("t.open")) << rec_.first("t.error").dump();
+}
+
+TEST_F(ref_socket_task, WssToAPlainWsPortFailsTheTlsHandshake)
+{
+    runtime rt(wechat_profile(), trusting(srv_.ca_pem()));
+    connect(rt, json{{"url", "wss://127.0.0.1:" + std::to_string(srv_.ws_port()) + "/echo?tag=plain"}});
+    ASSERT_TRUE(rec_.wait("t.close"));
+    EXPECT_EQ(rec_.count("t.open"), 0u);
+    EXPECT_NE(rec_.first("t.error")["errMsg"].get<std::string>().find("TLS handshake failed"), std::string::npos);
+    EXPECT_EQ(rec_.first("t.close")["code"], 1006);
+}
+
+TEST_F(ref_socket_task, BadTrustedCaPemGivesErrorThenClose)
+{
+    runtime rt(wechat_profile(), trusting("not a certificate"));
+    connect(rt, json{{"url", srv_.wss_url() + "/echo?tag=badpem"}});
+    settled("t", true);
+    ASSERT_TRUE(rec_.wait("t.close"));
+    EXPECT_NE(rec_.first("t.error")["errMsg"].get<std::string>().find("TLS setup failed"), std::string::npos);
+    EXPECT_EQ(rec_.first("t.close")["code"], 1006);
+    EXPECT_EQ(rt.live_websockets(), 0u);
+}
+
+TEST_F(ref_socket_task, LegacySingleConnectionClosesThePreviousTask)
+{
+    runtime rt(profile::load(SOCKCONF_SOURCE_DIR "/specs/profiles/wechat-legacy.json"));
+    ASSERT_TRUE(rt.config().switches.legacy_single_connection);
+    auto a = open(rt, "/echo?tag=lg1", "a");
+    auto b = connect(rt, json{{"url", url("/echo?tag=lg2")}}, "b");
+    EXPECT_EQ(settled("b", true)["errMsg"], "connectSocket:ok");
+    ASSERT_TRUE(rec_.wait("a.close"));
+    EXPECT_EQ(rec_.first("a.close")["code"], 1000);
+    ASSERT_TRUE(rec_.wait("b.open"));
+    EXPECT_EQ(a->state(), ready_state::closed);
+    EXPECT_EQ(b->state(), ready_state::open);
+    auto const r = ended("lg1");
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->close_code, 1000);
+    // A CONNECTING task is closed too (never opens).
+    std::shared_ptr<socket_task> c, d;
+    rec_.call(rt, [&] {
+        c = rt.connect_socket(json{{"url", url("/echo?tag=lg3")}}, {});
+        c->on_open(rec_.lst("c.open"));
+        c->on_close(rec_.lst("c.close"));
+        d = rt.connect_socket(json{{"url", url("/echo?tag=lg4")}}, {});
+        d->on_open(rec_.lst("d.open"));
+    });
+    ASSERT_TRUE(rec_.wait("c.close"));
+    ASSERT_TRUE(rec_.wait("d.open"));
+    ASSERT_TRUE(rec_.wait("b.close"));
+    EXPECT_EQ(rec_.count("c.open"), 0u);
 }
 
 } // namespace

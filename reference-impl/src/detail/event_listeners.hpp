@@ -35,17 +35,18 @@ public:
 
     /// Deliver `e` now (from a posted task): to the listeners registered at this
     /// moment, in order (a snapshot: one removed during dispatch still gets it);
-    /// nothing once the close event was delivered.
-    void dispatch(Event e, json const& payload)
+    /// nothing once the close event was delivered. Returns whether it was delivered.
+    bool dispatch(Event e, json const& payload)
     {
         if (close_delivered_)
-            return;
+            return false;
         if (e == close_)
             close_delivered_ = true;
         auto const snapshot = lists_[index(e)];
         for (auto const& l : snapshot)
             if (l && *l)
                 invoke_guarded(*l, payload);
+        return true;
     }
 
 private:

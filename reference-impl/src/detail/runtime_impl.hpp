@@ -9,12 +9,15 @@
 
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
+#include <boost/asio/ssl/context.hpp>
 
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <deque>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <thread>
@@ -49,9 +52,13 @@ std::string param_type_name(json const* v);
 struct runtime::impl {
     using clock = std::chrono::steady_clock;
 
-    explicit impl(profile p);
+    explicit impl(profile p, runtime_options opts);
 
     profile profile_;
+    runtime_options options_;
+    /// The TLS client context of wss://, made at the first wss connect (ws_task.cpp).
+    std::optional<boost::asio::ssl::context> ssl_ctx_;
+    std::string ssl_ctx_error_; // non-empty: making it failed (bad trusted_ca_pem)
     boost::asio::io_context ctx_{1};
     boost::asio::executor_work_guard<boost::asio::io_context::executor_type> work_;
     std::thread thread_;
@@ -64,6 +71,10 @@ struct runtime::impl {
     /// SocketTasks holding a concurrency slot (not CLOSED).
     std::atomic<std::size_t> live_ws_{0};
     std::vector<std::weak_ptr<socket_task>> ws_tasks_;
+    /// The task the legacy wx.* globals act on: the most recently created one.
+    std::shared_ptr<socket_task> current_ws_;
+    /// wx.onSocket* listeners, indexed by detail::ws_event.
+    std::array<std::vector<listener>, 4> ws_globals_;
     std::vector<std::weak_ptr<detail::resource>> resources_;
     /// createTCPSocket calls inside the rolling window (oldest first).
     std::deque<clock::time_point> tcp_creations_;
@@ -83,6 +94,9 @@ struct runtime::impl {
 };
 
 namespace detail {
+
+/// SocketTask events; also the index of runtime::impl::ws_globals_.
+enum class ws_event : std::size_t { open, message, error, close };
 
 /// wx.connectSocket, in ws_task.cpp (the only Beast translation unit).
 std::shared_ptr<socket_task> connect_socket(runtime::impl& rt, json const& options, callbacks cb);

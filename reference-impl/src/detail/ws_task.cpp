@@ -10,12 +10,19 @@
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/fields.hpp>
 #include <boost/beast/websocket/stream.hpp>
+#include <boost/beast/websocket/ssl.hpp>
+#include <boost/asio/ssl/host_name_verification.hpp>
+#include <boost/asio/ip/address.hpp>
+#include <boost/asio/ssl/error.hpp>
+#include <openssl/err.h>
+#include <openssl/ssl.h>
 #include <boost/url/parse.hpp>
 
 #include <algorithm>
 #include <array>
 #include <cctype>
 #include <optional>
+#include <variant>
 
 namespace sockconf::ref::detail {
 
@@ -24,6 +31,9 @@ namespace beast = boost::beast;
 namespace websocket = beast::websocket;
 using tcp = asio::ip::tcp;
 using error_code = boost::system::error_code;
+namespace ssl = asio::ssl;
+using plain_ws = websocket::stream<tcp::socket>;
+using tls_ws = websocket::stream<ssl::stream<tcp::socket>>;
 
 namespace {
 
@@ -73,9 +83,8 @@ struct connect_params {
     std::string protocols; // Sec-WebSocket-Protocol, "" for none
     std::chrono::milliseconds timeout{0};
     bool no_delay = false;
+    bool tls = false;        // wss://
 };
-
-enum class ws_event : std::size_t { open, message, error, close };
 
 class ws_task final : public socket_task, public resource, public std::enable_shared_from_this<ws_task> {
 public:
@@ -186,7 +195,7 @@ public:
 
     void release_io() override
     {
-        ws_.reset();
+        ws_ = std::monostate{};
         resolver_.reset();
         timer_.reset();
     }
@@ -216,7 +225,12 @@ public:
         auto& ctx = rt_.ctx_;
         resolver_.emplace(ctx);
         timer_.emplace(ctx);
-        ws_.emplace(ctx);
+        if (params_.tls) {
+            if (!make_tls_stream())
+                return;
+        } else {
+            ws_.emplace<plain_ws>(ctx);
+        }
         timer_->expires_after(params_.timeout);
         timer_->async_wait([self = shared_from_this()](error_code ec) {
             if (ec || self->finished_ || self->state_ != ready_state::connecting)
@@ -245,8 +259,15 @@ private:
     void emit(ws_event e, json payload)
     {
         rt_.post([self = shared_from_this(), e, payload = std::move(payload)] {
-            if (!self->rt_.shutting_down_)
-                self->listeners_.dispatch(e, payload);
+            if (self->rt_.shutting_down_ || !self->listeners_.dispatch(e, payload))
+                return;
+            // The legacy wx.onSocket* listeners follow the current task.
+            if (self->rt_.current_ws_.get() == static_cast<socket_task*>(self.get())) {
+                auto const snapshot = self->rt_.ws_globals_[static_cast<std::size_t>(e)];
+                for (auto const& l : snapshot)
+                    if (l && *l)
+                        invoke_guarded(*l, payload);
+            }
         });
     }
 
@@ -265,8 +286,8 @@ private:
             timer_->cancel();
         if (resolver_)
             resolver_->cancel();
-        if (ws_ && ws_->next_layer().is_open())
-            ws_->next_layer().close(ignored);
+        if (has_ws() && socket().is_open())
+            socket().close(ignored);
     }
 
     /// The one way to CLOSED: free the slot, fail queued sends, then queue
@@ -302,7 +323,7 @@ private:
             fail_connect("resolve fail: " + errno_text(ec));
             return;
         }
-        asio::async_connect(ws_->next_layer(), results,
+        asio::async_connect(socket(), results,
                             [self = shared_from_this()](error_code ec, tcp::endpoint const&) {
                                 self->on_connect(ec);
                             });
@@ -318,9 +339,44 @@ private:
         }
         if (params_.no_delay) {
             error_code ignored;
-            ws_->next_layer().set_option(tcp::no_delay(true), ignored);
+            socket().set_option(tcp::no_delay(true), ignored);
         }
-        ws_->set_option(websocket::stream_base::decorator(
+        if (auto* t = std::get_if<tls_ws>(&ws_)) {
+            t->next_layer().async_handshake(ssl::stream_base::client, [self = shared_from_this()](error_code ec) {
+                self->on_tls_handshake(ec);
+            });
+            return;
+        }
+        ws_handshake();
+    }
+
+    void on_tls_handshake(error_code ec)
+    {
+        if (stale())
+            return;
+        if (ec) {
+            fail_connect("TLS handshake failed: " + tls_error_text(ec));
+            return;
+        }
+        ws_handshake();
+    }
+
+    static std::string tls_error_text(error_code const& ec)
+    {
+        std::string msg = ec.message();
+        if (ec.category() == asio::error::get_ssl_category()) {
+            // Name the certificate problem when OpenSSL reports one.
+            char const* reason = ERR_reason_error_string(static_cast<unsigned long>(ec.value()));
+            if (reason && msg.find(reason) == std::string::npos)
+                msg += std::string(" (") + reason + ")";
+        }
+        return msg;
+    }
+
+    void ws_handshake()
+    {
+        with_ws([&](auto& ws) {
+        ws.set_option(websocket::stream_base::decorator(
             [headers = params_.headers, protocols = params_.protocols](websocket::request_type& req) {
                 req.set(beast::http::field::user_agent, "sockconf-reference/0.1.0");
                 for (auto const& [name, value] : headers)
@@ -328,8 +384,9 @@ private:
                 if (!protocols.empty())
                     req.set(beast::http::field::sec_websocket_protocol, protocols);
             }));
-        ws_->async_handshake(res_, params_.host_header, params_.target,
+        ws.async_handshake(res_, params_.host_header, params_.target,
                              [self = shared_from_this()](error_code ec) { self->on_handshake(ec); });
+        });
     }
 
     void on_handshake(error_code ec)
@@ -360,7 +417,9 @@ private:
 
     void read_next()
     {
-        ws_->async_read(rbuf_, [self = shared_from_this()](error_code ec, std::size_t) { self->on_read(ec); });
+        with_ws([&](auto& ws) {
+            ws.async_read(rbuf_, [self = shared_from_this()](error_code ec, std::size_t) { self->on_read(ec); });
+        });
     }
 
     void on_read(error_code ec)
@@ -370,7 +429,7 @@ private:
         if (!ec) {
             auto bytes = beast::buffers_to_string(rbuf_.data());
             rbuf_.consume(rbuf_.size());
-            json data = ws_->got_text() ? json(std::move(bytes)) : make_array_buffer(bytes);
+            json data = with_ws([](auto& ws) { return ws.got_text(); }) ? json(std::move(bytes)) : make_array_buffer(bytes);
             emit(ws_event::message, json{{"data", std::move(data)}});
             read_next();
             return;
@@ -391,7 +450,7 @@ private:
     /// onClose with the code and reason of the close frame the server sent.
     void finish_clean()
     {
-        auto const& r = ws_->reason();
+        auto const r = with_ws([](auto& ws) { return ws.reason(); });
         int const code = r.code == websocket::close_code::none ? no_status_code : int(r.code);
         finish(code, std::string(r.reason.c_str()), std::nullopt, true);
     }
@@ -405,9 +464,11 @@ private:
         }
         writing_ = true;
         auto& w = writes_.front();
-        ws_->binary(w.binary);
-        ws_->async_write(asio::buffer(w.data), [self = shared_from_this()](error_code ec, std::size_t) {
-            self->on_write(ec);
+        with_ws([&](auto& ws) {
+            ws.binary(w.binary);
+            ws.async_write(asio::buffer(w.data), [self = shared_from_this()](error_code ec, std::size_t) {
+                self->on_write(ec);
+            });
         });
     }
 
@@ -431,7 +492,8 @@ private:
         auto reason = *close_request_;
         close_request_.reset();
         close_started_ = true;
-        ws_->async_close(reason, [self = shared_from_this()](error_code ec) {
+        with_ws([&](auto& ws) {
+        ws.async_close(reason, [self = shared_from_this()](error_code ec) {
             if (self->stale())
                 return; // the read loop saw error::closed first
             if (!ec || ec == websocket::error::closed)
@@ -439,6 +501,57 @@ private:
             else
                 self->finish(abnormal_code, std::string(abnormal), std::string(abnormal));
         });
+        });
+    }
+
+    bool has_ws() const { return !std::holds_alternative<std::monostate>(ws_); }
+
+    /// Call f with the live stream (plain or TLS); only while has_ws().
+    template <class F>
+    auto with_ws(F&& f) -> decltype(f(std::declval<plain_ws&>()))
+    {
+        if (auto* t = std::get_if<tls_ws>(&ws_))
+            return f(*t);
+        return f(std::get<plain_ws>(ws_));
+    }
+
+    tcp::socket& socket()
+    {
+        if (auto* t = std::get_if<tls_ws>(&ws_))
+            return t->next_layer().next_layer();
+        return std::get<plain_ws>(ws_).next_layer();
+    }
+
+    /// The TLS stream over the runtime's client context, with SNI (names only)
+    /// and host name verification (an IP literal matches the certificate's IP SAN).
+    bool make_tls_stream()
+    {
+        auto& rt = rt_;
+        if (!rt.ssl_ctx_ && rt.ssl_ctx_error_.empty()) {
+            try {
+                ssl::context c(ssl::context::tls_client);
+                c.set_verify_mode(ssl::verify_peer);
+                if (rt.options_.trusted_ca_pem.empty())
+                    c.set_default_verify_paths();
+                else
+                    c.add_certificate_authority(asio::buffer(rt.options_.trusted_ca_pem));
+                rt.ssl_ctx_.emplace(std::move(c));
+            } catch (std::exception const& e) {
+                rt.ssl_ctx_error_ = e.what();
+            }
+        }
+        if (!rt.ssl_ctx_) {
+            fail_connect("TLS setup failed: " + rt.ssl_ctx_error_);
+            return false;
+        }
+        auto& t = ws_.emplace<tls_ws>(rt.ctx_, *rt.ssl_ctx_);
+        auto& s = t.next_layer();
+        error_code addr_ec;
+        (void)asio::ip::make_address(params_.host, addr_ec);
+        if (addr_ec) // SNI is for names only (RFC 6066)
+            SSL_set_tlsext_host_name(s.native_handle(), params_.host.c_str());
+        s.set_verify_callback(ssl::host_name_verification(params_.host));
+        return true;
     }
 
     runtime::impl& rt_;
@@ -451,7 +564,7 @@ private:
     connect_params params_;
     std::optional<tcp::resolver> resolver_;
     std::optional<asio::steady_timer> timer_;
-    std::optional<websocket::stream<tcp::socket>> ws_;
+    std::variant<std::monostate, plain_ws, tls_ws> ws_;
     websocket::response_type res_;
     beast::flat_buffer rbuf_;
     std::deque<pending_write> writes_;
@@ -478,8 +591,8 @@ std::optional<std::string> parse_options(runtime::impl& rt, json const& options,
         return "invalid url \"" + url + "\"";
     if (rt.profile_.switches.wss_only && scheme != "wss")
         return "invalid url \"" + url + "\": only wss:// is allowed";
-    if (scheme == "wss")
-        event_error = "wss not supported yet"; // TLS comes with a later issue
+    p.tls = scheme == "wss";
+    (void)event_error;
 
     p.host = u.host_address();
     p.port = u.has_port() ? std::string(u.port()) : (scheme == "wss" ? "443" : "80");
@@ -542,6 +655,7 @@ std::shared_ptr<socket_task> connect_socket(runtime::impl& rt, json const& optio
             rt.post_fail(cb, connect_api, "exceed max task count");
         } else {
             rt.post_result(cb, true, json{{"errMsg", "connectSocket:ok"}, {"socketTaskId", task->id()}});
+            rt.current_ws_ = task;
             task->refuse_with_events("createSocketTask:fail exceed max task count");
         }
         return task;
@@ -549,6 +663,7 @@ std::shared_ptr<socket_task> connect_socket(runtime::impl& rt, json const& optio
     rt.ws_tasks_.push_back(task);
 
     rt.post_result(cb, true, json{{"errMsg", "connectSocket:ok"}, {"socketTaskId", task->id()}});
+    rt.current_ws_ = task;
     if (event_error)
         task->refuse_with_events(*event_error);
     else

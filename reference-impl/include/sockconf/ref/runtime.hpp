@@ -18,9 +18,16 @@ namespace sockconf::ref {
 class socket_task;
 class tcp_socket;
 
+/// What a runtime needs besides the profile.
+struct runtime_options {
+    /// PEM certificates wss:// trusts. Empty: the system's trust store.
+    /// The harness passes the echo servers' throwaway CA, and only that.
+    std::string trusted_ca_pem;
+};
+
 class runtime {
 public:
-    explicit runtime(profile p);
+    explicit runtime(profile p, runtime_options opts = {});
     /// Closes every socket without emitting further events, stops the loop, joins.
     ~runtime();
     runtime(runtime const&) = delete;
@@ -42,6 +49,26 @@ public:
     /// max_concurrent_websockets the task is refused as the profile's
     /// limit_refusal says.
     std::shared_ptr<socket_task> connect_socket(json const& options, callbacks cb);
+
+    // Legacy globals (wx.sendSocketMessage, wx.closeSocket, wx.onSocket*): they act
+    // on the most recently created task (the last connect_socket that reported
+    // success; decisions.md D15), evaluated when they are called / when an event
+    // is delivered.
+
+    /// wx.sendSocketMessage({data}): the current task's send(). No task:
+    /// fail "sendSocketMessage:fail WebSocket is not connected".
+    void send_socket_message(json const& options, callbacks cb);
+    /// wx.closeSocket({code?, reason?}): the current task's close(). No task, or
+    /// the task still CONNECTING: fail "closeSocket:fail WebSocket is not connected"
+    /// and the attempt goes on (D12).
+    void close_socket(json const& options, callbacks cb);
+    /// wx.onSocketOpen/Message/Error/Close: append a global listener (no off*).
+    /// It gets the events of the current task delivered from now on, after the
+    /// task's own listeners; when a new task is created the globals follow it.
+    void on_socket_open(listener l);
+    void on_socket_message(listener l);
+    void on_socket_error(listener l);
+    void on_socket_close(listener l);
 
     /// wx.createTCPSocket(options?).
     std::shared_ptr<tcp_socket> create_tcp_socket(json const& options);
