@@ -63,17 +63,23 @@ TEST_F(ref_binding, Hello)
 
 TEST_F(ref_binding, WebSocketRoundTripThroughCommands)
 {
-    auto const reply = exec(json{{"op", "call"},
-                                 {"fn", "wx.connectSocket"},
-                                 {"args", {{{"url", srv_.ws_url() + "/echo?tag=b1"},
-                                            {"success", fn("ok")},
-                                            {"fail", fn("ko")},
-                                            {"complete", fn("done")}}}}});
+    // One synchronous block: the listeners are in place before the handshake can finish.
+    auto const batch = exec(json{{"op", "batch"},
+                                 {"commands",
+                                  {json{{"op", "call"},
+                                        {"fn", "wx.connectSocket"},
+                                        {"as", "t"},
+                                        {"args", {{{"url", srv_.ws_url() + "/echo?tag=b1"},
+                                                   {"success", fn("ok")},
+                                                   {"fail", fn("ko")},
+                                                   {"complete", fn("done")}}}}},
+                                   call(json{{"$ref", "t"}}, "onOpen", {fn("opened")}),
+                                   call(json{{"$ref", "t"}}, "onMessage", {fn("got")})}}});
+    ASSERT_EQ(batch["ok"], true) << batch.dump();
+    auto const reply = batch["value"][0];
     ASSERT_EQ(reply["ok"], true) << reply.dump();
     auto const task = reply["value"];
     EXPECT_EQ(task, (json{{"$handle", "1"}, {"class", "SocketTask"}}));
-    exec(call(task, "onOpen", {fn("opened")}));
-    exec(call(task, "onMessage", {fn("got")}));
     EXPECT_EQ(exec(json{{"op", "get"}, {"this", task}, {"prop", "CLOSED"}})["value"], 3);
     EXPECT_EQ(exec(json{{"op", "get"}, {"this", task}, {"prop", "socketTaskId"}})["value"], 1);
 
