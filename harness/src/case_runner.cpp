@@ -67,7 +67,10 @@ public:
         r.clauses = c_.clauses;
         deadline_ = t0 + std::chrono::milliseconds(c_.timeout_ms.value_or(env_.prof.timings.case_timeout_ms));
         try {
-            if (auto missing = missing_capability()) {
+            if (auto why = check_pattern(c_.when, env_.prof.raw)) {
+                r.result = status::skip;
+                r.message = "not for profile " + env_.prof.id + ": " + *why;
+            } else if (auto missing = missing_capability()) {
                 r.result = status::unimplemented;
                 r.message = "the IUT lacks the capability \"" + *missing + "\"";
             } else {
@@ -109,7 +112,8 @@ private:
     void setup()
     {
         tag_ = unique_tag(c_.id);
-        vars_ = {{"ws", env_.servers.ws_url()}, {"tag", tag_}, {"tcp.host", env_.servers.host()}};
+        vars_ = {{"ws", env_.servers.ws_url()}, {"wss", env_.servers.wss_url()}, {"tag", tag_},
+                 {"tcp.host", env_.servers.host()}};
         tcp_port_ = env_.servers.open_tcp_listener(tag_);
         vars_["tcp.port"] = tcp_port_;
         vars_["tcp.closed_port"] = unused_port();

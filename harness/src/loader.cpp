@@ -20,7 +20,7 @@ std::string test_case::where(std::string const& sub_pointer) const
 
 bool known_variable(std::string const& name)
 {
-    static std::set<std::string> const names = {"ws", "tag", "tcp.host", "tcp.port", "tcp.closed_port", "i"};
+    static std::set<std::string> const names = {"ws", "wss", "tag", "tcp.host", "tcp.port", "tcp.closed_port", "i"};
     return names.count(name) || name.rfind("profile.", 0) == 0;
 }
 
@@ -296,7 +296,7 @@ void check_variables(json_reader const& r)
         for (std::sregex_iterator it(s.begin(), s.end(), var_re), end; it != end; ++it)
             if (!known_variable((*it)[1].str()))
                 r.fail("E-CASE-VARIABLE", "unknown variable ${" + (*it)[1].str() +
-                                              "} (ws, tag, tcp.host, tcp.port, tcp.closed_port, i, profile.*)");
+                                              "} (ws, wss, tag, tcp.host, tcp.port, tcp.closed_port, i, profile.*)");
     } else if (v.is_object()) {
         // Values written in the case format (suites/README.md, "Patterns and matchers").
         if (v.contains("$arraybuffer_text")) {
@@ -333,7 +333,7 @@ test_case parse_case(json const& doc, std::string const& file, std::string const
 {
     static std::regex const id_re("[a-z0-9][a-z0-9.-]*");
     json_reader r(doc, file, pointer);
-    r.only_keys({"id", "title", "clauses", "requires", "timeout_ms", "steps", "expect", "outcomes", "notes"});
+    r.only_keys({"id", "title", "clauses", "requires", "when", "timeout_ms", "steps", "expect", "outcomes", "notes"});
     test_case c;
     c.file = file;
     c.pointer = pointer;
@@ -348,6 +348,10 @@ test_case parse_case(json const& doc, std::string const& file, std::string const
             cl.at(i).fail("E-CASE-CLAUSE", "unknown clause \"" + c.clauses[i] + "\" (see specs/clauses/)");
     if (auto q = r.find("requires")) c.requires_caps = string_list(*q, false);
     if (auto t = r.find("timeout_ms")) c.timeout_ms = t->integer_in(100, 3'600'000);
+    if (auto w = r.find("when")) {
+        validate_pattern(*w);
+        c.when = w->value();
+    }
 
     check_variables(r.at("steps"));
     case_validator v(api);

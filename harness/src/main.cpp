@@ -19,6 +19,7 @@
 #include <ctime>
 #include <filesystem>
 #include <iostream>
+#include <map>
 #include <thread>
 
 namespace fs = std::filesystem;
@@ -129,14 +130,14 @@ int cmd_run(common_opts const& o, int jobs, std::string const& report_dir)
         std::cerr << "error: cannot start the echo servers: " << e.what() << "\n";
         return exit_infra;
     }
-    auto factory = harness::make_reference_factory(s.prof);
+    auto factory = harness::make_reference_factory(s.prof, servers.ca_pem());
     auto hello = factory->describe();
     harness::run_env env{s.prof, s.api, s.clauses, servers, *factory, hello, &interrupted};
 
     std::signal(SIGINT, on_sigint);
-    std::cout << fmt::format("sockconf {}: {} case(s) against {} {} (profile {}), {} job(s); servers {} and tcp {}:{}\n",
+    std::cout << fmt::format("sockconf {}: {} case(s) against {} {} (profile {}), {} job(s); servers {}, {} and tcp {}:{}\n",
                              version, cases.size(), hello.value("name", "?"), hello.value("version", "?"),
-                             s.prof.id, jobs, servers.ws_url(), servers.host(), servers.tcp_port())
+                             s.prof.id, jobs, servers.ws_url(), servers.wss_url(), servers.host(), servers.tcp_port())
               << std::flush;
     auto const t0 = std::chrono::steady_clock::now();
     reports::run_report report;
@@ -194,11 +195,44 @@ int cmd_run(common_opts const& o, int jobs, std::string const& report_dir)
     return failed || interrupted ? exit_unexpected : exit_ok;
 }
 
-int cmd_list(common_opts const& o)
+/// Every clause with the cases that test it; untested clauses listed as such.
+int list_clauses(specs const& s, harness::load_result const& loaded, std::string const& filter)
+{
+    std::map<std::string, std::vector<std::string>> tested_by;
+    for (auto const& c : loaded.cases)
+        for (auto const& id : c.clauses)
+            tested_by[id].push_back(c.id);
+    static constexpr char const* levels[] = {"MUST", "SHOULD", "MAY", "INFO"};
+    std::vector<std::string> untested;
+    std::size_t shown = 0;
+    for (auto const& [id, cl] : s.clauses.all()) {
+        if (!harness::id_matches(filter, id))
+            continue;
+        ++shown;
+        auto const it = tested_by.find(id);
+        std::string cases;
+        if (it == tested_by.end()) {
+            untested.push_back(id);
+            cases = "UNTESTED";
+        } else {
+            for (auto const& c : it->second)
+                cases += (cases.empty() ? "" : ", ") + c;
+        }
+        std::cout << fmt::format("{:<44} {:<6} {:<22} {}\n", id, levels[static_cast<int>(cl.level)], cl.area, cases);
+    }
+    std::cout << fmt::format("{} clause(s), {} tested, {} untested\n", shown, shown - untested.size(), untested.size());
+    for (auto const& id : untested)
+        std::cout << "untested: " << id << " (" << s.clauses.find(id)->seed << ")\n";
+    return print_errors(loaded.errors);
+}
+
+int cmd_list(common_opts const& o, bool clauses)
 {
     auto const home = find_home(o.home);
     auto const s = load_specs(home, o.profile);
     auto loaded = load_cases(home, s, o.suites);
+    if (clauses)
+        return list_clauses(s, loaded, o.filter);
     std::size_t shown = 0;
     for (auto const& c : loaded.cases) {
         if (!harness::id_matches(o.filter, c.id))
@@ -266,8 +300,10 @@ int main(int argc, char** argv)
     run->add_option("--jobs,-j", jobs, "Cases run in parallel")->capture_default_str()->check(CLI::Range(1, 256));
     run->add_option("--report-dir", report_dir, "Where report.json and junit.xml go")->capture_default_str();
 
-    auto* list = app.add_subcommand("list", "Print the cases");
+    bool list_clauses_flag = false;
+    auto* list = app.add_subcommand("list", "Print the cases (or, with --clauses, the clauses and what tests them)");
     add_common(list, list_o);
+    list->add_flag("--clauses", list_clauses_flag, "Every clause with the cases that test it; untested ones as such (--filter then selects clause ids)");
 
     auto* lint = app.add_subcommand("lint", "Validate specs, profiles and cases; exit 2 on any error");
     add_common(lint, lint_o, false);
@@ -289,7 +325,7 @@ int main(int argc, char** argv)
     }
 
     try {
-        if (*list) return cmd_list(list_o);
+        if (*list) return cmd_list(list_o, list_clauses_flag);
         if (*lint) return cmd_lint(lint_o);
         if (*serve) return echo::serve_until_signal(serve_o, serve_json, std::cout);
         if (!*run)

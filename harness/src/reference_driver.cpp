@@ -12,7 +12,7 @@ namespace {
 
 class reference_driver final : public driver {
 public:
-    reference_driver(profile const& p, event_sink sink) : rt_(p)
+    reference_driver(profile const& p, ref::runtime_options const& o, event_sink sink) : rt_(p, o)
     {
         // The binding lives on, and is only touched from, the loop thread.
         rt_.run_sync([&] { binding_ = std::make_unique<ref::binding>(rt_, std::move(sink)); },
@@ -54,22 +54,23 @@ private:
 
 class reference_factory final : public driver_factory {
 public:
-    explicit reference_factory(profile p) : profile_(std::move(p)) {}
+    reference_factory(profile p, ref::runtime_options o) : profile_(std::move(p)), options_(std::move(o)) {}
     std::unique_ptr<driver> open(event_sink sink) override
     {
-        return std::make_unique<reference_driver>(profile_, std::move(sink));
+        return std::make_unique<reference_driver>(profile_, options_, std::move(sink));
     }
-    json describe() override { return reference_driver(profile_, [](json const&) {}).hello(); }
+    json describe() override { return reference_driver(profile_, options_, [](json const&) {}).hello(); }
 
 private:
     profile profile_;
+    ref::runtime_options options_;
 };
 
 } // namespace
 
-std::unique_ptr<driver_factory> make_reference_factory(profile p)
+std::unique_ptr<driver_factory> make_reference_factory(profile p, std::string trusted_ca_pem)
 {
-    return std::make_unique<reference_factory>(std::move(p));
+    return std::make_unique<reference_factory>(std::move(p), ref::runtime_options{std::move(trusted_ca_pem)});
 }
 
 } // namespace sockconf::harness

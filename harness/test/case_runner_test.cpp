@@ -50,6 +50,13 @@ TEST(case_runner, a_missing_capability_is_unimplemented)
     EXPECT_NE(r.message.find("bluetooth"), std::string::npos);
 }
 
+TEST(case_runner, a_case_for_other_profiles_is_skipped_with_the_reason)
+{
+    auto const r = run_case(live().by_id("outcomes.json", "fixture.not-for-this-profile"), live().env());
+    EXPECT_EQ(r.result, status::skip);
+    EXPECT_EQ(r.message, "not for profile wechat: switches.legacy_single_connection: expected true, got false");
+}
+
 TEST(case_runner, the_case_timeout_bounds_every_wait)
 {
     auto const t0 = std::chrono::steady_clock::now();

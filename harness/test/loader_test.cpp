@@ -41,7 +41,7 @@ INSTANTIATE_TEST_SUITE_P(
         bad_case{"unknown_step.json", "E-CASE-STEP", "/steps/0", "a step has one of call"},
         bad_case{"unknown_method.json", "E-CASE-TARGET", "/steps/1/call", "SocketTask has no method \"offOpen\""},
         bad_case{"undeclared_name.json", "E-CASE-NAME", "/steps/2/wait", "\"opne\" is not a listener"},
-        bad_case{"unknown_variable.json", "E-CASE-VARIABLE", "/steps/0/args/url", "${wss}"},
+        bad_case{"unknown_variable.json", "E-CASE-VARIABLE", "/steps/0/args/url", "${wsx}"},
         bad_case{"bad_matcher.json", "E-MATCHER", "/steps/1/expect", "a matcher object takes only"},
         bad_case{"duplicate_id.json", "E-CASE-DUPLICATE", "/cases/1/id", "bad.dup"},
         bad_case{"bad_repeat_value.json", "E-TYPE", "/steps/0/args/header/x/times", "expected an integer"}));

@@ -35,9 +35,10 @@ inline profile const& wechat()
 /// Echo servers and the reference, up for the whole test binary.
 class live_env {
 public:
-    live_env() : factory_(make_reference_factory(wechat()))
+    live_env()
     {
         servers_.start();
+        factory_ = make_reference_factory(wechat(), servers_.ca_pem());
         hello_ = factory_->describe();
     }
     run_env env() { return {wechat(), api(), clauses(), servers_, *factory_, hello_, nullptr}; }

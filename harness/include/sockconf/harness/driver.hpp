@@ -56,7 +56,8 @@ public:
     virtual json describe() = 0;
 };
 
-/// The in-process reference implementation under `p`.
-std::unique_ptr<driver_factory> make_reference_factory(profile p);
+/// The in-process reference implementation under `p`; its wss:// trusts
+/// exactly `trusted_ca_pem` (the echo servers' CA), or the system store when empty.
+std::unique_ptr<driver_factory> make_reference_factory(profile p, std::string trusted_ca_pem = {});
 
 } // namespace sockconf::harness

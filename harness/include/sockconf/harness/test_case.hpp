@@ -29,6 +29,9 @@ struct test_case {
     std::vector<std::string> clauses;
     std::vector<std::string> requires_caps;
     std::optional<std::int64_t> timeout_ms;
+    /// Pattern over the active profile (dotted paths into the profile file):
+    /// the case applies only where it matches; elsewhere it is SKIP.
+    json when = json::object();
     json steps = json::array();
     json expect = json::array();
     std::vector<outcome> outcomes;
