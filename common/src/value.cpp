@@ -87,8 +87,15 @@ json from_wire(json const& v)
     return v;
 }
 
+json make_typeof(std::string_view type) { return json{{"$typeof", type}}; }
+
 std::string_view js_type_name(json const& v) noexcept
 {
+    if (v.is_object() && v.size() == 1) {
+        auto it = v.find("$typeof");
+        if (it != v.end() && it->is_string())
+            return it->get_ref<std::string const&>();
+    }
     switch (v.type()) {
     case json::value_t::string: return "string";
     case json::value_t::boolean: return "boolean";

@@ -31,7 +31,7 @@ api_catalog api_catalog::from_json(json const& doc, std::string const& source)
     classes.expect_object();
     for (auto const& [name, _] : classes.value().items()) {
         auto c = classes.at(name);
-        c.only_keys({"methods", "properties", "lifecycle"});
+        c.only_keys({"methods", "properties", "absent", "lifecycle"});
         api_class cls;
         auto methods = c.at("methods");
         methods.expect_object();
@@ -41,6 +41,11 @@ api_catalog api_catalog::from_json(json const& doc, std::string const& source)
         props.expect_array();
         for (std::size_t i = 0; i < props.size(); ++i)
             cls.properties.insert(props.at(i).non_empty_string());
+        if (auto absent = c.find("absent")) {
+            absent->expect_array();
+            for (std::size_t i = 0; i < absent->size(); ++i)
+                cls.absent.insert(absent->at(i).non_empty_string());
+        }
         if (auto lc = c.find("lifecycle")) {
             lc->only_keys({"open", "close"});
             cls.open_event = lc->at("open").non_empty_string();
@@ -79,6 +84,12 @@ api_class const* api_catalog::find_class(std::string const& cls) const
 {
     auto c = classes_.find(cls);
     return c == classes_.end() ? nullptr : &c->second;
+}
+
+bool api_catalog::readable(std::string const& cls, std::string const& name) const
+{
+    auto const* c = find_class(cls);
+    return c && (c->properties.count(name) || c->methods.count(name) || c->absent.count(name));
 }
 
 } // namespace sockconf::harness

@@ -20,7 +20,8 @@ std::string test_case::where(std::string const& sub_pointer) const
 
 bool known_variable(std::string const& name)
 {
-    static std::set<std::string> const names = {"ws", "wss", "tag", "tcp.host", "tcp.port", "tcp.closed_port", "i"};
+    static std::set<std::string> const names = {"ws", "wss", "ws.port", "wss.port", "tag", "tcp.host", "tcp.port",
+                                                "tcp.closed_port", "i"};
     return names.count(name) || name.rfind("profile.", 0) == 0;
 }
 
@@ -108,9 +109,9 @@ private:
             if (dot == std::string::npos)
                 s.at("get").fail("E-CASE-TARGET", "expected \"name.property\", got \"" + target + "\"");
             auto cls = bound_class(s.at("get"), target.substr(0, dot));
-            auto const* c = api_.find_class(cls);
-            if (c && !c->properties.count(target.substr(dot + 1)))
-                s.at("get").fail("E-CASE-TARGET", cls + " has no property \"" + target.substr(dot + 1) + "\"");
+            if (api_.find_class(cls) && !api_.readable(cls, target.substr(dot + 1)))
+                s.at("get").fail("E-CASE-TARGET", cls + " has no property, method or absent name \"" +
+                                                      target.substr(dot + 1) + "\" (specs/api.json)");
             if (auto e = s.find("expect")) validate_matcher(*e);
             if (auto as = s.find("as"))
                 for (auto const& n : expand(as->non_empty_string()))
@@ -296,7 +297,7 @@ void check_variables(json_reader const& r)
         for (std::sregex_iterator it(s.begin(), s.end(), var_re), end; it != end; ++it)
             if (!known_variable((*it)[1].str()))
                 r.fail("E-CASE-VARIABLE", "unknown variable ${" + (*it)[1].str() +
-                                              "} (ws, wss, tag, tcp.host, tcp.port, tcp.closed_port, i, profile.*)");
+                                              "} (ws, wss, ws.port, wss.port, tag, tcp.host, tcp.port, tcp.closed_port, i, profile.*)");
     } else if (v.is_object()) {
         // Values written in the case format (suites/README.md, "Patterns and matchers").
         if (v.contains("$arraybuffer_text")) {
@@ -333,7 +334,7 @@ test_case parse_case(json const& doc, std::string const& file, std::string const
 {
     static std::regex const id_re("[a-z0-9][a-z0-9.-]*");
     json_reader r(doc, file, pointer);
-    r.only_keys({"id", "title", "clauses", "requires", "when", "timeout_ms", "steps", "expect", "outcomes", "notes"});
+    r.only_keys({"id", "title", "clauses", "requires", "when", "slow", "timeout_ms", "steps", "expect", "outcomes", "notes"});
     test_case c;
     c.file = file;
     c.pointer = pointer;
@@ -348,6 +349,7 @@ test_case parse_case(json const& doc, std::string const& file, std::string const
             cl.at(i).fail("E-CASE-CLAUSE", "unknown clause \"" + c.clauses[i] + "\" (see specs/clauses/)");
     if (auto q = r.find("requires")) c.requires_caps = string_list(*q, false);
     if (auto t = r.find("timeout_ms")) c.timeout_ms = t->integer_in(100, 3'600'000);
+    if (auto s = r.find("slow")) c.slow = s->boolean();
     if (auto w = r.find("when")) {
         validate_pattern(*w);
         c.when = w->value();

@@ -7,8 +7,8 @@ namespace sockconf::harness {
 
 namespace {
 
-constexpr std::array<std::string_view, 10> keywords = {
-    "equals", "prefix", "contains", "regex", "type", "byte_length", "present", "one_of", "min", "max"};
+constexpr std::array<std::string_view, 11> keywords = {
+    "equals", "prefix", "contains", "regex", "type", "byte_length", "present", "one_of", "any_of", "min", "max"};
 
 bool is_keyword(std::string_view k)
 {
@@ -54,7 +54,7 @@ void validate_matcher(json_reader const& m)
         return; // a plain value: equals
     if (!is_matcher_object(v))
         m.fail("E-MATCHER", "a matcher object takes only equals, prefix, contains, regex, type, "
-                            "byte_length, present, one_of, min, max (to compare with an object, "
+                            "byte_length, present, one_of, any_of, min, max (to compare with an object, "
                             "write {\"equals\": {...}})");
     for (auto const& [k, x] : v.items()) {
         auto r = m.at(k);
@@ -66,15 +66,22 @@ void validate_matcher(json_reader const& m)
         }
         if (k == "type") {
             auto t = r.string();
-            static constexpr std::array<std::string_view, 7> types = {
-                "string", "arraybuffer", "number", "boolean", "object", "array", "null"};
+            static constexpr std::array<std::string_view, 9> types = {
+                "string", "arraybuffer", "number", "boolean", "object", "array", "null", "function", "undefined"};
             if (std::find(types.begin(), types.end(), t) == types.end())
                 r.fail("E-MATCHER", "unknown type \"" + t + "\" (string, arraybuffer, number, "
-                                    "boolean, object, array, null)");
+                                    "boolean, object, array, null, function, undefined)");
         }
         if (k == "byte_length") r.integer_in(0, INT64_MAX);
         if (k == "present") r.boolean();
         if (k == "one_of") r.expect_array();
+        if (k == "any_of") {
+            r.expect_array();
+            if (r.size() == 0)
+                r.fail("E-MATCHER", "any_of needs at least one matcher");
+            for (std::size_t i = 0; i < r.size(); ++i)
+                validate_matcher(r.at(i));
+        }
         if ((k == "min" || k == "max") && !x.is_number())
             r.fail("E-TYPE", "expected a number, " + describe_found(x));
         if (k == "equals" || k == "one_of") {
@@ -126,14 +133,33 @@ std::optional<std::string> check_matcher(json const& m, json const* value)
             return std::nullopt;
         return "expected " + brief(want, 120) + ", got " + show(value);
     }
-    if (auto p = m.find("present"); p != m.end()) {
-        if (p->get<bool>() != (value != nullptr))
-            return p->get<bool>() ? "expected present, got (absent)" : "expected absent, got " + show(value);
-        if (!value)
+    if (auto any = m.find("any_of"); any != m.end()) {
+        std::string whys;
+        bool ok = false;
+        for (auto const& alt : *any) {
+            auto why = check_matcher(alt, value);
+            ok = ok || !why;
+            if (why)
+                whys += (whys.empty() ? "" : "; ") + *why;
+        }
+        if (!ok)
+            return "expected any of " + brief(*any, 120) + ": " + whys;
+        if (m.size() == 1)
             return std::nullopt;
     }
-    if (!value)
-        return "expected a value matching " + brief(m, 120) + ", got (absent)";
+    // As in JS, an absent property and one holding undefined read the same.
+    bool const undefined = !value || js_type_name(*value) == "undefined";
+    if (auto p = m.find("present"); p != m.end()) {
+        if (p->get<bool>() == undefined)
+            return p->get<bool>() ? "expected present, got " + show(value) : "expected absent, got " + show(value);
+        if (undefined)
+            return std::nullopt;
+    }
+    if (undefined) {
+        if (auto t = m.find("type"); t != m.end() && *t == "undefined" && m.size() == (m.contains("any_of") ? 2 : 1))
+            return std::nullopt;
+        return "expected a value matching " + brief(m, 120) + ", got " + show(value);
+    }
     auto const& v = *value;
     for (auto const& [k, x] : m.items()) {
         if (k == "equals") {

@@ -26,6 +26,34 @@ TEST(matcher, string_and_arraybuffer_never_blur)
     EXPECT_FALSE(holds(R"({"type":"string"})", ab));
 }
 
+TEST(matcher, functions_and_undefined_by_typeof)
+{
+    auto const fn = make_typeof("function");
+    auto const undef = make_typeof("undefined");
+    EXPECT_TRUE(holds(R"({"type":"function"})", fn));
+    EXPECT_FALSE(holds(R"({"type":"function"})", undef));
+    EXPECT_TRUE(holds(R"({"type":"undefined"})", undef));
+    EXPECT_TRUE(holds(R"({"present":false})", undef));
+    EXPECT_FALSE(holds(R"({"present":true})", undef));
+    EXPECT_TRUE(holds(R"({"present":true})", fn));
+    // an absent property reads as undefined
+    EXPECT_FALSE(check_matcher(json::parse(R"({"type":"undefined"})"), nullptr));
+    EXPECT_EQ(*check_matcher(json::parse(R"({"type":"function"})"), &undef),
+              R"(expected a value matching {"type":"function"}, got {"$typeof":"undefined"})");
+}
+
+TEST(matcher, any_of_holds_when_one_alternative_holds)
+{
+    char const* m = R"({"any_of":[{"type":"string"},{"type":"undefined"}]})";
+    EXPECT_TRUE(holds(m, json("ok")));
+    EXPECT_TRUE(holds(m, make_typeof("undefined")));
+    EXPECT_FALSE(check_matcher(json::parse(m), nullptr));
+    json const three = 3;
+    EXPECT_EQ(*check_matcher(json::parse(m), &three),
+              R"(expected any of [{"type":"string"},{"type":"undefined"}]: expected type string, got number 3; )"
+              R"(expected type undefined, got number 3)");
+}
+
 TEST(matcher, string_matchers)
 {
     EXPECT_TRUE(holds(R"({"prefix":"sendSocketMessage:fail"})", "sendSocketMessage:fail not connected"));

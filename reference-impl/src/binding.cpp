@@ -3,6 +3,8 @@
 #include <sockconf/ref/socket_task.hpp>
 #include <sockconf/ref/tcp_socket.hpp>
 
+#include <algorithm>
+#include <array>
 #include <atomic>
 #include <map>
 #include <stdexcept>
@@ -34,6 +36,20 @@ std::optional<std::string> fn_name(json const& v)
     if (v.is_object() && v.size() == 1 && v.contains("$fn") && v["$fn"].is_string())
         return v["$fn"].get<std::string>();
     return std::nullopt;
+}
+
+/// Calling what is not a function: JS throws a TypeError (not a protocol error).
+struct not_a_function : std::runtime_error {
+    explicit not_a_function(std::string_view fn) : std::runtime_error(std::string(fn) + " is not a function") {}
+};
+
+/// SocketTask's methods, as `get` reports them. No off*: the documents define none (D31).
+constexpr std::array<std::string_view, 6> task_methods = {"send", "close", "onOpen", "onMessage", "onError", "onClose"};
+constexpr std::array<std::string_view, 4> tcp_plain_methods = {"connect", "write", "close", "bindWifi"};
+
+bool contains(auto const& names, std::string_view name)
+{
+    return std::find(names.begin(), names.end(), name) != names.end();
 }
 
 std::optional<tcp_event> tcp_event_of(std::string_view name)
@@ -179,7 +195,7 @@ struct binding::impl {
         if (fn == "wx.onSocketMessage") return rt.on_socket_message(listener_arg(args)), nullptr;
         if (fn == "wx.onSocketError") return rt.on_socket_error(listener_arg(args)), nullptr;
         if (fn == "wx.onSocketClose") return rt.on_socket_close(listener_arg(args)), nullptr;
-        throw bad_command("unknown function " + in_quotes(fn));
+        throw not_a_function(fn);
     }
 
     json call_task(socket_task& t, std::string const& fn, json const& args)
@@ -197,7 +213,7 @@ struct binding::impl {
         if (fn == "onMessage") return t.on_message(listener_arg(args)), nullptr;
         if (fn == "onError") return t.on_error(listener_arg(args)), nullptr;
         if (fn == "onClose") return t.on_close(listener_arg(args)), nullptr;
-        throw bad_command("unknown method " + in_quotes(fn) + " of SocketTask");
+        throw not_a_function("SocketTask." + fn);
     }
 
     json call_tcp(tcp_socket& s, std::string const& fn, json const& args)
@@ -216,9 +232,11 @@ struct binding::impl {
                 return nullptr;
             }
         }
-        throw bad_command("unknown method " + in_quotes(fn) + " of TCPSocket");
+        throw not_a_function("TCPSocket." + fn);
     }
 
+    /// A property read, as JS would answer it: methods read as functions and
+    /// unknown names as undefined (both as {"$typeof": ...}).
     json get(object& o, std::string const& prop)
     {
         if (auto* t = std::get_if<std::shared_ptr<socket_task>>(&o)) {
@@ -228,9 +246,12 @@ struct binding::impl {
             if (prop == "OPEN") return int(ready_state::open);
             if (prop == "CLOSING") return int(ready_state::closing);
             if (prop == "CLOSED") return int(ready_state::closed);
-            throw bad_command("unknown property " + in_quotes(prop) + " of SocketTask");
+            return make_typeof(contains(task_methods, prop) ? "function" : "undefined");
         }
-        throw bad_command("unknown property " + in_quotes(prop) + " of TCPSocket");
+        auto const sv = std::string_view(prop);
+        bool const method = contains(tcp_plain_methods, sv) || (sv.starts_with("on") && tcp_event_of(sv.substr(2))) ||
+                            (sv.starts_with("off") && tcp_event_of(sv.substr(3)));
+        return make_typeof(method ? "function" : "undefined");
     }
 
     /// dispatch(), then keep an object result under the command's "as" name.
@@ -307,6 +328,8 @@ json binding::execute_one(json const& command)
         return json{{"ok", true}, {"value", to_wire(impl_->dispatch_named(command))}};
     } catch (js_error const& e) {
         return json{{"ok", false}, {"thrown", {{"name", "Error"}, {"message", e.what()}}}};
+    } catch (not_a_function const& e) {
+        return json{{"ok", false}, {"thrown", {{"name", "TypeError"}, {"message", e.what()}}}};
     } catch (bad_command const& e) {
         return json{{"ok", false}, {"error", e.what()}};
     } catch (std::invalid_argument const& e) { // from_wire: malformed $arraybuffer
@@ -319,7 +342,7 @@ json binding::hello() const
     return json{{"name", "sockconf-reference"},
                 {"version", "0.1.0"},
                 {"profile", impl_->rt.config().id},
-                {"capabilities", json::array({"websocket", "tcp"})}};
+                {"capabilities", json::array({"websocket", "ws-globals", "tcp"})}};
 }
 
 } // namespace sockconf::ref

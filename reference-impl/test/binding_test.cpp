@@ -58,7 +58,7 @@ TEST_F(ref_binding, Hello)
     EXPECT_EQ(b_->hello(), (json{{"name", "sockconf-reference"},
                                  {"version", "0.1.0"},
                                  {"profile", "wechat"},
-                                 {"capabilities", {"websocket", "tcp"}}}));
+                                 {"capabilities", {"websocket", "ws-globals", "tcp"}}}));
 }
 
 TEST_F(ref_binding, WebSocketRoundTripThroughCommands)
@@ -206,14 +206,27 @@ TEST_F(ref_binding, BadCommandsGetPreciseErrors)
     EXPECT_EQ(error(json{{"op", "get"}, {"this", {{"$ref", "nobody"}}}, {"prop", "readyState"}}),
               "no object named \"nobody\" (see \"as\")");
     EXPECT_EQ(error(json{{"fn", "wx.connectSocket"}}), "\"op\" must be a string (\"call\", \"get\" or \"batch\")");
-    EXPECT_EQ(error(json{{"op", "call"}, {"fn", "wx.request"}}), "unknown function \"wx.request\"");
     EXPECT_EQ(error(json{{"op", "call"}, {"fn", "wx.connectSocket"}, {"args", 1}}), "\"args\" must be an array, got 1");
     EXPECT_EQ(error(call(json{{"$handle", "99"}}, "send", json::array())), "unknown handle \"99\"");
-    EXPECT_EQ(error(call(task, "offOpen", json::array())), "unknown method \"offOpen\" of SocketTask");
-    EXPECT_EQ(error(json{{"op", "get"}, {"this", task}, {"prop", "bufferedAmount"}}),
-              "unknown property \"bufferedAmount\" of SocketTask");
     EXPECT_EQ(error(call(task, "send", {{{"data", {{"$arraybuffer", 5}}}}})),
               "malformed argument: $arraybuffer must be a base64 string");
+}
+
+TEST_F(ref_binding, MissingFunctionsThrowTypeErrorAndPropertiesReadLikeJs)
+{
+    auto const task = exec(json{{"op", "call"}, {"fn", "wx.connectSocket"}, {"args", {{{"url", srv_.ws_url()}}}}})["value"];
+    auto const get = [&](std::string const& prop) {
+        return exec(json{{"op", "get"}, {"this", task}, {"prop", prop}});
+    };
+    EXPECT_EQ(exec(json{{"op", "call"}, {"fn", "wx.request"}}),
+              (json{{"ok", false}, {"thrown", {{"name", "TypeError"}, {"message", "wx.request is not a function"}}}}));
+    EXPECT_EQ(exec(call(task, "offOpen", json::array())),
+              (json{{"ok", false}, {"thrown", {{"name", "TypeError"}, {"message", "SocketTask.offOpen is not a function"}}}}));
+    EXPECT_EQ(get("send"), (json{{"ok", true}, {"value", {{"$typeof", "function"}}}}));
+    EXPECT_EQ(get("onClose"), (json{{"ok", true}, {"value", {{"$typeof", "function"}}}}));
+    EXPECT_EQ(get("offOpen"), (json{{"ok", true}, {"value", {{"$typeof", "undefined"}}}}));
+    EXPECT_EQ(get("bufferedAmount"), (json{{"ok", true}, {"value", {{"$typeof", "undefined"}}}}));
+    exec(call(task, "close", json::array()));
 }
 
 } // namespace

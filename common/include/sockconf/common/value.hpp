@@ -5,7 +5,8 @@
 // never blur. Wherever values leave the process (traces, reports, the adapter
 // protocol) they take their *wire form*: an ArrayBuffer becomes
 // {"$arraybuffer": "<base64>"}; function and object references are
-// {"$fn": "<name>"} and {"$handle": "<id>", "class": "<Class>"}.
+// {"$fn": "<name>"} and {"$handle": "<id>", "class": "<Class>"}; a value JSON
+// cannot hold (a function the IUT owns, undefined) is {"$typeof": "<typeof>"}.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -35,8 +36,13 @@ json to_wire(json const& v);
 /// {"$arraybuffer": ...} (not a string, or not base64).
 json from_wire(json const& v);
 
+/// {"$typeof": type}: a JS value JSON cannot carry, known by its typeof
+/// ("function", "undefined", "symbol", "bigint").
+json make_typeof(std::string_view type);
+
 /// JS `typeof`-like name used by matchers and messages: "string", "number",
-/// "boolean", "null", "object", "array", "arraybuffer".
+/// "boolean", "null", "object", "array", "arraybuffer", or the type of a
+/// {"$typeof": ...} value ("function", "undefined", ...).
 std::string_view js_type_name(json const& v) noexcept;
 
 /// Short, single-line rendering of a value for failure messages (wire form,

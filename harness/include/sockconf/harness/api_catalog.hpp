@@ -20,7 +20,12 @@ struct api_entry {
 
 struct api_class {
     std::map<std::string, api_entry> methods;
+    /// Properties some IUT may have (optional ones included: a case reads them
+    /// and decides by outcome whether they must be there).
     std::set<std::string> properties;
+    /// Names the documents do not define, which a case may read to check that
+    /// they are absent (SocketTask's off* methods, D31).
+    std::set<std::string> absent;
     std::string open_event;  ///< lifecycle: the event that opens (SocketTask: "open")
     std::string close_event; ///< lifecycle: the event after which nothing may come
 };
@@ -35,6 +40,8 @@ public:
     std::optional<api_entry> function(std::string const& name) const;
     std::optional<api_entry> method(std::string const& cls, std::string const& name) const;
     api_class const* find_class(std::string const& cls) const;
+    /// True when `get cls.name` is meaningful: a property, a method or an absent name.
+    bool readable(std::string const& cls, std::string const& name) const;
 
 private:
     std::map<std::string, api_entry> functions_;

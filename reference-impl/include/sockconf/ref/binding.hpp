@@ -20,9 +20,12 @@
 // violation the harness reports). {"$arraybuffer":"<base64>"} is an ArrayBuffer.
 //
 // Replies:
-//   {"ok":true,  "value":<wire value>}     objects as {"$handle":"H","class":"SocketTask"|"TCPSocket"}
-//   {"ok":false, "thrown":{"name":"Error","message":"..."}}   the call threw (JS semantics)
-//   {"ok":false, "error":"..."}            the command itself is bad (unknown fn, handle, op)
+//   {"ok":true,  "value":<wire value>}     objects as {"$handle":"H","class":"SocketTask"|"TCPSocket"};
+//                                          a `get` of a method: {"$typeof":"function"}, of an
+//                                          unknown property: {"$typeof":"undefined"}
+//   {"ok":false, "thrown":{"name":"Error"|"TypeError","message":"..."}}   the call threw (JS
+//                                          semantics; calling an unknown function or method is a TypeError)
+//   {"ok":false, "error":"..."}            the command itself is bad (unknown handle, op, malformed)
 #pragma once
 
 #include <sockconf/common/value.hpp>
