@@ -2,6 +2,9 @@
 #include <sockconf/common/json_reader.hpp>
 #include <sockconf/common/profile.hpp>
 
+#include <algorithm>
+#include <cctype>
+
 namespace sockconf {
 
 profile profile::from_json(json const& doc, std::string const& source)
@@ -47,9 +50,15 @@ profile profile::from_json(json const& doc, std::string const& source)
     p.timings.settle_ms = t.at("settle_ms").integer_in(0, 60'000);
 
     auto s = r.at("switches");
-    s.only_keys({"legacy_single_connection", "wss_only", "close_default_code", "limit_refusal"});
+    s.only_keys({"legacy_single_connection", "wss_only", "allowed_domains", "close_default_code", "limit_refusal"});
     p.switches.legacy_single_connection = s.at("legacy_single_connection").boolean();
     p.switches.wss_only = s.at("wss_only").boolean();
+    if (auto domains = s.at("allowed_domains"); !domains.value().is_null()) {
+        domains.expect_array();
+        p.switches.allowed_domains.emplace();
+        for (std::size_t i = 0; i < domains.size(); ++i)
+            p.switches.allowed_domains->push_back(domains.at(i).non_empty_string());
+    }
     p.switches.close_default_code = int(s.at("close_default_code").integer_in(1000, 4999));
     auto refusal = s.at("limit_refusal");
     auto const channel = refusal.string();
@@ -72,6 +81,15 @@ bool profile::tcp_port_blocked(int port) const noexcept
         if (port >= lo && port <= hi)
             return true;
     return false;
+}
+
+bool profile::domain_allowed(std::string_view host) const noexcept
+{
+    if (!switches.allowed_domains)
+        return true;
+    auto const same = [](char a, char b) { return std::tolower((unsigned char)a) == std::tolower((unsigned char)b); };
+    return std::any_of(switches.allowed_domains->begin(), switches.allowed_domains->end(),
+                       [&](std::string const& d) { return std::equal(d.begin(), d.end(), host.begin(), host.end(), same); });
 }
 
 } // namespace sockconf

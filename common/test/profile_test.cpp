@@ -58,3 +58,23 @@ TEST(profile, bad_enum_is_named)
         EXPECT_EQ(e.pointer(), "/switches/limit_refusal");
     }
 }
+
+TEST(profile, allowed_domains_null_allows_any_host_and_a_list_only_its_hosts)
+{
+    auto doc = profile::load(wechat).raw;
+    EXPECT_TRUE(profile::from_json(doc, "x.json").domain_allowed("127.0.0.1"));
+    doc["switches"]["allowed_domains"] = {"Example.com", "localhost"};
+    auto const p = profile::from_json(doc, "x.json");
+    EXPECT_TRUE(p.domain_allowed("localhost"));
+    EXPECT_TRUE(p.domain_allowed("example.COM"));
+    EXPECT_FALSE(p.domain_allowed("127.0.0.1"));
+    EXPECT_FALSE(p.domain_allowed("example.com.evil"));
+    doc["switches"]["allowed_domains"] = "localhost";
+    try {
+        profile::from_json(doc, "x.json");
+        FAIL() << "no error";
+    } catch (spec_error const& e) {
+        EXPECT_EQ(e.id(), "E-TYPE");
+        EXPECT_EQ(e.pointer(), "/switches/allowed_domains");
+    }
+}

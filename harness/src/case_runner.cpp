@@ -70,6 +70,9 @@ public:
             if (auto why = check_pattern(c_.when, env_.prof.raw)) {
                 r.result = status::skip;
                 r.message = "not for profile " + env_.prof.id + ": " + *why;
+            } else if (c_.slow && !env_.run_slow) {
+                r.result = status::skip;
+                r.message = "slow case (long real waits): run with --slow";
             } else if (auto missing = missing_capability()) {
                 r.result = status::unimplemented;
                 r.message = "the IUT lacks the capability \"" + *missing + "\"";
@@ -113,6 +116,7 @@ private:
     {
         tag_ = unique_tag(c_.id);
         vars_ = {{"ws", env_.servers.ws_url()}, {"wss", env_.servers.wss_url()}, {"tag", tag_},
+                 {"ws.port", env_.servers.ws_port()}, {"wss.port", env_.servers.wss_port()},
                  {"tcp.host", env_.servers.host()}};
         tcp_port_ = env_.servers.open_tcp_listener(tag_);
         vars_["tcp.port"] = tcp_port_;

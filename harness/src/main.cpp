@@ -107,8 +107,16 @@ void add_common(CLI::App* cmd, common_opts& o, bool with_filter = true)
         cmd->add_option("--filter", o.filter, "Only cases whose id matches this glob (comma: alternatives)");
 }
 
-int cmd_run(common_opts const& o, int jobs, std::string const& report_dir)
+struct run_opts {
+    int jobs = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    std::string report_dir = "sockconf-report";
+    bool slow = false;
+};
+
+int cmd_run(common_opts const& o, run_opts const& ro)
 {
+    auto const jobs = ro.jobs;
+    auto const& report_dir = ro.report_dir;
     auto const home = find_home(o.home);
     auto const s = load_specs(home, o.profile);
     auto loaded = load_cases(home, s, o.suites);
@@ -132,7 +140,7 @@ int cmd_run(common_opts const& o, int jobs, std::string const& report_dir)
     }
     auto factory = harness::make_reference_factory(s.prof, servers.ca_pem());
     auto hello = factory->describe();
-    harness::run_env env{s.prof, s.api, s.clauses, servers, *factory, hello, &interrupted};
+    harness::run_env env{s.prof, s.api, s.clauses, servers, *factory, hello, ro.slow, &interrupted};
 
     std::signal(SIGINT, on_sigint);
     std::cout << fmt::format("sockconf {}: {} case(s) against {} {} (profile {}), {} job(s); servers {}, {} and tcp {}:{}\n",
@@ -293,12 +301,12 @@ int main(int argc, char** argv)
     app.require_subcommand(0, 1);
 
     common_opts run_o, list_o, lint_o;
-    int jobs = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-    std::string report_dir = "sockconf-report";
+    run_opts run_ro;
     auto* run = app.add_subcommand("run", "Run the suites (default: all, against the built-in reference) and write a report");
     add_common(run, run_o);
-    run->add_option("--jobs,-j", jobs, "Cases run in parallel")->capture_default_str()->check(CLI::Range(1, 256));
-    run->add_option("--report-dir", report_dir, "Where report.json and junit.xml go")->capture_default_str();
+    run->add_option("--jobs,-j", run_ro.jobs, "Cases run in parallel")->capture_default_str()->check(CLI::Range(1, 256));
+    run->add_option("--report-dir", run_ro.report_dir, "Where report.json and junit.xml go")->capture_default_str();
+    run->add_flag("--slow", run_ro.slow, "Also run cases marked slow (long real waits, e.g. a 60 s default timeout); otherwise they are SKIP");
 
     bool list_clauses_flag = false;
     auto* list = app.add_subcommand("list", "Print the cases (or, with --clauses, the clauses and what tests them)");
@@ -330,7 +338,7 @@ int main(int argc, char** argv)
         if (*serve) return echo::serve_until_signal(serve_o, serve_json, std::cout);
         if (!*run)
             run_o = {}; // bare `sockconf` is `sockconf run`
-        return cmd_run(run_o, jobs, report_dir);
+        return cmd_run(run_o, run_ro);
     } catch (spec_error const& e) {
         std::cerr << "error: " << e.what() << "\n";
         return exit_usage;

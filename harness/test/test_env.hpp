@@ -41,7 +41,7 @@ public:
         factory_ = make_reference_factory(wechat(), servers_.ca_pem());
         hello_ = factory_->describe();
     }
-    run_env env() { return {wechat(), api(), clauses(), servers_, *factory_, hello_, nullptr}; }
+    run_env env() { return {wechat(), api(), clauses(), servers_, *factory_, hello_, false, nullptr}; }
     echo::servers& servers() { return servers_; }
 
     test_case load(std::string const& file, std::size_t index = 0)

@@ -7,6 +7,7 @@
 #include <sockconf/common/value.hpp>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -44,6 +45,9 @@ struct profile {
     struct switches_t {
         bool legacy_single_connection = false;
         bool wss_only = false;
+        /// Hosts connectSocket may reach (the mini program's configured domains);
+        /// nullopt: any host. Others fail with "url not in domain list".
+        std::optional<std::vector<std::string>> allowed_domains;
         int close_default_code = 0;
         refusal_channel limit_refusal = refusal_channel::fail_callback;
     } switches;
@@ -57,6 +61,8 @@ struct profile {
     static profile load(std::string const& path);
 
     bool tcp_port_blocked(int port) const noexcept;
+    /// False when allowed_domains is a list that does not hold `host` (case-insensitive).
+    bool domain_allowed(std::string_view host) const noexcept;
 };
 
 } // namespace sockconf

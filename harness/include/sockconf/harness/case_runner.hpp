@@ -27,6 +27,7 @@ struct run_env {
     echo::servers& servers;
     driver_factory& factory;
     json iut_hello; ///< capabilities decide UNIMPLEMENTED
+    bool run_slow = false; ///< run cases marked "slow" (else they are SKIP)
     /// Set by Ctrl-C: running cases stop at their next step (SKIP, "interrupted").
     std::atomic<bool> const* interrupted = nullptr;
 };

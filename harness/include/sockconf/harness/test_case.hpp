@@ -32,6 +32,9 @@ struct test_case {
     /// Pattern over the active profile (dotted paths into the profile file):
     /// the case applies only where it matches; elsewhere it is SKIP.
     json when = json::object();
+    /// Needs long real waits (e.g. a 60 s default timeout): runs only when the
+    /// run asks for slow cases (`sockconf run --slow`), else SKIP.
+    bool slow = false;
     json steps = json::array();
     json expect = json::array();
     std::vector<outcome> outcomes;
