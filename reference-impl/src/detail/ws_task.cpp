@@ -21,8 +21,11 @@
 #include <algorithm>
 #include <array>
 #include <cctype>
+#include <functional>
 #include <optional>
+#include <utility>
 #include <variant>
+#include <vector>
 
 namespace sockconf::ref::detail {
 
@@ -217,8 +220,19 @@ public:
         emit(ws_event::close, json{{"code", abnormal_code}, {"reason", abnormal}});
     }
 
+    /// Run `fn` once this task is CLOSED (at once when it already is).
+    void when_closed(std::function<void()> fn)
+    {
+        if (finished_)
+            fn();
+        else
+            closed_hooks_.push_back(std::move(fn));
+    }
+
     void start(connect_params p)
     {
+        if (finished_) // closed while waiting for its predecessor (legacy mode)
+            return;
         counted_ = true;
         ++rt_.live_ws_;
         params_ = std::move(p);
@@ -309,6 +323,8 @@ private:
         if (error)
             emit(ws_event::error, json{{"errMsg", std::move(*error)}});
         emit(ws_event::close, json{{"code", code}, {"reason", std::move(reason)}});
+        for (auto& fn : std::exchange(closed_hooks_, {}))
+            fn();
     }
 
     void fail_connect(std::string msg) { finish(abnormal_code, std::string(abnormal), std::move(msg)); }
@@ -559,6 +575,7 @@ private:
     std::atomic<ready_state> state_{ready_state::connecting};
     bool counted_ = false;         // holds a concurrency slot
     bool finished_ = false;        // CLOSED reached; terminal events queued
+    std::vector<std::function<void()>> closed_hooks_; // when_closed()
     detail::event_listeners<ws_event, 4> listeners_{ws_event::close};
 
     connect_params params_;
@@ -591,6 +608,8 @@ std::optional<std::string> parse_options(runtime::impl& rt, json const& options,
         return "invalid url \"" + url + "\"";
     if (rt.profile_.switches.wss_only && scheme != "wss")
         return "invalid url \"" + url + "\": only wss:// is allowed";
+    if (!rt.profile_.domain_allowed(u.host_address()))
+        return "url not in domain list";
     p.tls = scheme == "wss";
     (void)event_error;
 
@@ -643,12 +662,20 @@ std::shared_ptr<socket_task> connect_socket(runtime::impl& rt, json const& optio
     }
 
     std::erase_if(rt.ws_tasks_, [](auto const& w) { return w.expired(); });
+    std::vector<std::shared_ptr<ws_task>> predecessors;
     if (rt.profile_.switches.legacy_single_connection) {
         // Below the multi-connection base library a new connectSocket closes
-        // the existing connection (specs/README.md), so no limit applies.
-        for (auto const& w : rt.ws_tasks_)
-            if (auto t = w.lock(); t && (t->state() == ready_state::connecting || t->state() == ready_state::open))
+        // the existing connection (specs/README.md), so no limit applies. The
+        // new handshake starts once the old task is CLOSED: one connection at a
+        // time, and the old onClose comes before the new onOpen.
+        for (auto const& w : rt.ws_tasks_) {
+            auto t = w.lock();
+            if (!t || t->state() == ready_state::closed)
+                continue;
+            if (t->state() != ready_state::closing)
                 t->close(json::object(), {});
+            predecessors.push_back(std::static_pointer_cast<ws_task>(t));
+        }
     } else if (rt.live_ws_ >= std::size_t(rt.profile_.limits.max_concurrent_websockets)) {
         if (rt.profile_.switches.limit_refusal == refusal_channel::fail_callback) {
             task->mark_closed();
@@ -664,10 +691,19 @@ std::shared_ptr<socket_task> connect_socket(runtime::impl& rt, json const& optio
 
     rt.post_result(cb, true, json{{"errMsg", "connectSocket:ok"}, {"socketTaskId", task->id()}});
     rt.current_ws_ = task;
-    if (event_error)
+    if (event_error) {
         task->refuse_with_events(*event_error);
-    else
+    } else if (predecessors.empty()) {
         task->start(std::move(params));
+    } else {
+        auto left = std::make_shared<std::size_t>(predecessors.size());
+        auto shared_params = std::make_shared<connect_params>(std::move(params));
+        for (auto const& old : predecessors)
+            old->when_closed([task, left, shared_params] {
+                if (--*left == 0)
+                    task->start(std::move(*shared_params));
+            });
+    }
     return task;
 }
 
