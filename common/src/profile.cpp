@@ -10,7 +10,7 @@ namespace sockconf {
 profile profile::from_json(json const& doc, std::string const& source)
 {
     json_reader r(doc, source);
-    r.only_keys({"id", "title", "base_library", "limits", "timings", "switches", "notes"});
+    r.only_keys({"id", "title", "base_library", "limits", "timings", "switches", "tcp_error_codes", "notes"});
     profile p;
     p.id = r.at("id").non_empty_string();
     p.title = r.at("title").string();
@@ -50,7 +50,8 @@ profile profile::from_json(json const& doc, std::string const& source)
     p.timings.settle_ms = t.at("settle_ms").integer_in(0, 60'000);
 
     auto s = r.at("switches");
-    s.only_keys({"legacy_single_connection", "wss_only", "allowed_domains", "close_default_code", "limit_refusal"});
+    s.only_keys({"legacy_single_connection", "wss_only", "allowed_domains", "close_default_code", "limit_refusal",
+                 "tcp_default_family", "tcp_allow_loopback", "tcp_bind_wifi"});
     p.switches.legacy_single_connection = s.at("legacy_single_connection").boolean();
     p.switches.wss_only = s.at("wss_only").boolean();
     if (auto domains = s.at("allowed_domains"); !domains.value().is_null()) {
@@ -68,6 +69,29 @@ profile profile::from_json(json const& doc, std::string const& source)
         p.switches.limit_refusal = refusal_channel::error_event;
     else
         refusal.fail("E-ENUM", "expected \"fail_callback\" or \"error_event\", got \"" + channel + "\"");
+    auto family = s.at("tcp_default_family");
+    auto const fam = family.string();
+    if (fam == "IPv4")
+        p.switches.tcp_default_family = ip_family::v4;
+    else if (fam == "IPv6")
+        p.switches.tcp_default_family = ip_family::v6;
+    else
+        family.fail("E-ENUM", "expected \"IPv4\" or \"IPv6\", got \"" + fam + "\"");
+    p.switches.tcp_allow_loopback = s.at("tcp_allow_loopback").boolean();
+    p.switches.tcp_bind_wifi = s.at("tcp_bind_wifi").boolean();
+
+    auto codes = r.at("tcp_error_codes");
+    auto& c = p.tcp_error_codes;
+    std::pair<char const*, int*> const fields[] = {
+        {"system", &c.system},           {"socket", &c.socket},
+        {"no_permission", &c.no_permission}, {"connect_failed", &c.connect_failed},
+        {"invalid_address", &c.invalid_address}, {"invalid_port", &c.invalid_port},
+        {"invalid_bssid", &c.invalid_bssid}, {"wifi_system", &c.wifi_system},
+        {"android_only", &c.android_only}, {"android_too_old", &c.android_too_old}};
+    codes.only_keys({"system", "socket", "no_permission", "connect_failed", "invalid_address", "invalid_port",
+                     "invalid_bssid", "wifi_system", "android_only", "android_too_old"});
+    for (auto const& [name, field] : fields)
+        *field = int(codes.at(name).integer_in(-1000, 1000));
 
     p.raw = doc;
     return p;

@@ -70,7 +70,7 @@ public:
             if (auto why = check_pattern(c_.when, env_.prof.raw)) {
                 r.result = status::skip;
                 r.message = "not for profile " + env_.prof.id + ": " + *why;
-            } else if (c_.slow && !env_.run_slow) {
+            } else if (c_.slow && !env_.run_slow && !(c_.slow_unless.size() && has_capability(c_.slow_unless))) {
                 r.result = status::skip;
                 r.message = "slow case (long real waits): run with --slow";
             } else if (auto missing = missing_capability()) {
@@ -102,6 +102,12 @@ public:
 
 private:
     // ---- setup and teardown -------------------------------------------------
+
+    bool has_capability(std::string const& cap) const
+    {
+        auto const caps = env_.iut_hello.value("capabilities", json::array());
+        return std::find(caps.begin(), caps.end(), cap) != caps.end();
+    }
 
     std::optional<std::string> missing_capability() const
     {
@@ -275,6 +281,7 @@ private:
                 i = end - 1;
             } else if (s.contains("wait")) wait_step(s["wait"], p);
             else if (s.contains("sleep_ms")) sleep_for(std::chrono::milliseconds(s["sleep_ms"].get<std::int64_t>()));
+            else if (s.contains("advance_clock_ms")) advance_clock(std::chrono::milliseconds(s["advance_clock_ms"].get<std::int64_t>()), p);
             else if (s.contains("wire")) wire_check(s["wire"], p + "/wire");
             else if (s.contains("repeat")) {
                 auto const n = substitute(s["repeat"]).get<std::int64_t>();
@@ -285,6 +292,21 @@ private:
                 }
             }
         }
+    }
+
+    /// Let `ms` pass for the IUT's time-window rules: on its virtual clock when
+    /// it has one, else for real (such cases are marked slow).
+    void advance_clock(std::chrono::milliseconds ms, std::string const& ptr)
+    {
+        if (!has_capability("virtual-clock")) {
+            trace_.append(json{{"type", "note"}, {"text", "waiting " + std::to_string(ms.count()) + " ms of real time (no virtual clock)"}});
+            return sleep_for(ms);
+        }
+        auto const r = driver_->execute(json{{"op", "clock"}, {"advance_ms", ms.count()}}, command_timeout());
+        trace_.append(json{{"type", "note"}, {"text", "virtual clock advanced " + std::to_string(ms.count()) + " ms"}});
+        if (r.kind != reply_kind::value)
+            throw stop{status::error, {c_.where(ptr), "the clock command to succeed", r.message.empty() ? brief(r.value) : r.message},
+                       ptr + ": the IUT did not advance its virtual clock: " + (r.message.empty() ? brief(r.value) : r.message)};
     }
 
     void sleep_for(std::chrono::milliseconds ms)

@@ -135,6 +135,11 @@ private:
             s.at("sleep_ms").integer_in(0, 600'000);
             return;
         }
+        if (v.contains("advance_clock_ms")) {
+            s.only_keys({"advance_clock_ms"});
+            s.at("advance_clock_ms").integer_in(0, 86'400'000);
+            return;
+        }
         if (v.contains("wire")) {
             s.only_keys({"wire"});
             return wire(s.at("wire"));
@@ -147,7 +152,7 @@ private:
             loops_.pop_back();
             return;
         }
-        s.fail("E-CASE-STEP", "a step has one of call, get, wait, sleep_ms, wire, repeat; " +
+        s.fail("E-CASE-STEP", "a step has one of call, get, wait, sleep_ms, advance_clock_ms, wire, repeat; " +
                                   describe_found(v));
         (void)index;
     }
@@ -349,7 +354,16 @@ test_case parse_case(json const& doc, std::string const& file, std::string const
             cl.at(i).fail("E-CASE-CLAUSE", "unknown clause \"" + c.clauses[i] + "\" (see specs/clauses/)");
     if (auto q = r.find("requires")) c.requires_caps = string_list(*q, false);
     if (auto t = r.find("timeout_ms")) c.timeout_ms = t->integer_in(100, 3'600'000);
-    if (auto s = r.find("slow")) c.slow = s->boolean();
+    if (auto s = r.find("slow")) {
+        // true, or {"unless": CAPABILITY}: slow only for an IUT without it.
+        if (s->value().is_object()) {
+            s->only_keys({"unless"});
+            c.slow = true;
+            c.slow_unless = s->at("unless").non_empty_string();
+        } else {
+            c.slow = s->boolean();
+        }
+    }
     if (auto w = r.find("when")) {
         validate_pattern(*w);
         c.when = w->value();

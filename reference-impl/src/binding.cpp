@@ -270,7 +270,7 @@ struct binding::impl {
             throw bad_command("a command must be an object, got " + brief(command));
         auto op_it = command.find("op");
         if (op_it == command.end() || !op_it->is_string())
-            throw bad_command("\"op\" must be a string (\"call\", \"get\" or \"batch\")");
+            throw bad_command("\"op\" must be a string (\"call\", \"get\", \"batch\" or \"clock\")");
         auto const op = op_it->get<std::string>();
         if (op == "call") {
             auto fn_it = command.find("fn");
@@ -292,6 +292,13 @@ struct binding::impl {
             if (prop_it == command.end() || !prop_it->is_string())
                 throw bad_command("\"get\" needs \"prop\" as a string");
             return get(this_object(command), prop_it->get<std::string>());
+        }
+        if (op == "clock") {
+            auto ms = command.find("advance_ms");
+            if (ms == command.end() || !ms->is_number() || ms->get<double>() < 0)
+                throw bad_command("\"clock\" needs \"advance_ms\" as a number >= 0");
+            rt.clock().advance(std::chrono::milliseconds(ms->get<std::int64_t>()));
+            return nullptr;
         }
         throw bad_command("unknown op " + in_quotes(op));
     }
@@ -342,7 +349,7 @@ json binding::hello() const
     return json{{"name", "sockconf-reference"},
                 {"version", "0.1.0"},
                 {"profile", impl_->rt.config().id},
-                {"capabilities", json::array({"websocket", "ws-globals", "tcp"})}};
+                {"capabilities", json::array({"websocket", "ws-globals", "tcp", "virtual-clock"})}};
 }
 
 } // namespace sockconf::ref

@@ -50,6 +50,7 @@ std::string detail::param_type_name(json const* v)
 runtime::impl::impl(profile p, runtime_options opts)
     : profile_(std::move(p)), options_(std::move(opts)), work_(ctx_.get_executor())
 {
+    clock_ = options_.clock ? options_.clock : std::make_shared<virtual_clock>();
 }
 
 void runtime::impl::post(std::function<void()> fn) { asio::post(ctx_, std::move(fn)); }
@@ -127,6 +128,8 @@ runtime::~runtime()
 }
 
 profile const& runtime::config() const noexcept { return impl_->profile_; }
+
+virtual_clock& runtime::clock() noexcept { return *impl_->clock_; }
 
 void runtime::post(std::function<void()> fn) { impl_->post(std::move(fn)); }
 

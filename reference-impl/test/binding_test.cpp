@@ -58,7 +58,7 @@ TEST_F(ref_binding, Hello)
     EXPECT_EQ(b_->hello(), (json{{"name", "sockconf-reference"},
                                  {"version", "0.1.0"},
                                  {"profile", "wechat"},
-                                 {"capabilities", {"websocket", "ws-globals", "tcp"}}}));
+                                 {"capabilities", {"websocket", "ws-globals", "tcp", "virtual-clock"}}}));
 }
 
 TEST_F(ref_binding, WebSocketRoundTripThroughCommands)
@@ -192,6 +192,33 @@ TEST_F(ref_binding, ThrownErrorsAreReportedAsThrown)
     EXPECT_EQ(second, (json{{"ok", false}, {"thrown", {{"name", "Error"}, {"message", "[TCPSocket] created too much."}}}}));
 }
 
+TEST_F(ref_binding, ClockCommandMovesTheCreationWindow)
+{
+    auto p = wechat_profile();
+    p.limits.tcp_create_max = 1;
+    p.limits.tcp_create_window_ms = 300'000;
+    runtime rt(p);
+    std::unique_ptr<binding> b;
+    json refused, early, moved, after, bad;
+    ASSERT_TRUE(rt.run_sync([&] {
+        b = std::make_unique<binding>(rt, [](json const&) {});
+        auto const create = json{{"op", "call"}, {"fn", "wx.createTCPSocket"}};
+        b->execute(create);
+        refused = b->execute(create);
+        b->execute(json{{"op", "clock"}, {"advance_ms", 299'000}});
+        early = b->execute(create);
+        moved = b->execute(json{{"op", "clock"}, {"advance_ms", 1'000}});
+        after = b->execute(create);
+        bad = b->execute(json{{"op", "clock"}});
+        b.reset();
+    }, wait_limit));
+    EXPECT_EQ(refused["ok"], false);
+    EXPECT_EQ(early["ok"], false) << "still inside the window";
+    EXPECT_EQ(moved, (json{{"ok", true}, {"value", nullptr}}));
+    EXPECT_EQ(after["ok"], true) << after.dump();
+    EXPECT_EQ(bad, (json{{"ok", false}, {"error", "\"clock\" needs \"advance_ms\" as a number >= 0"}}));
+}
+
 TEST_F(ref_binding, BadCommandsGetPreciseErrors)
 {
     auto const task = exec(json{{"op", "call"}, {"fn", "wx.connectSocket"}, {"args", {{{"url", srv_.ws_url()}}}}})["value"];
@@ -205,7 +232,7 @@ TEST_F(ref_binding, BadCommandsGetPreciseErrors)
     EXPECT_EQ(error(json{{"op", "batch"}}), "\"batch\" needs \"commands\" as an array");
     EXPECT_EQ(error(json{{"op", "get"}, {"this", {{"$ref", "nobody"}}}, {"prop", "readyState"}}),
               "no object named \"nobody\" (see \"as\")");
-    EXPECT_EQ(error(json{{"fn", "wx.connectSocket"}}), "\"op\" must be a string (\"call\", \"get\" or \"batch\")");
+    EXPECT_EQ(error(json{{"fn", "wx.connectSocket"}}), "\"op\" must be a string (\"call\", \"get\", \"batch\" or \"clock\")");
     EXPECT_EQ(error(json{{"op", "call"}, {"fn", "wx.connectSocket"}, {"args", 1}}), "\"args\" must be an array, got 1");
     EXPECT_EQ(error(call(json{{"$handle", "99"}}, "send", json::array())), "unknown handle \"99\"");
     EXPECT_EQ(error(call(task, "send", {{{"data", {{"$arraybuffer", 5}}}}})),

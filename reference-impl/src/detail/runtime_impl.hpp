@@ -50,8 +50,6 @@ std::string param_type_name(json const* v);
 } // namespace detail
 
 struct runtime::impl {
-    using clock = std::chrono::steady_clock;
-
     explicit impl(profile p, runtime_options opts);
 
     profile profile_;
@@ -77,10 +75,11 @@ struct runtime::impl {
     std::array<std::vector<listener>, 4> ws_globals_;
     std::vector<std::weak_ptr<detail::resource>> resources_;
     /// createTCPSocket calls inside the rolling window (oldest first).
-    std::deque<clock::time_point> tcp_creations_;
+    std::deque<virtual_clock::time_point> tcp_creations_;
 
-    /// The one clock of the runtime (a later change injects it).
-    clock::time_point now() const { return clock::now(); }
+    /// The one clock of time-window rules (runtime_options::clock, or our own).
+    std::shared_ptr<virtual_clock> clock_;
+    virtual_clock::time_point now() const { return clock_->now(); }
 
     void post(std::function<void()> fn);
 

@@ -20,14 +20,6 @@ using error_code = boost::system::error_code;
 
 namespace {
 
-// errCode values of WeChat's TCPSocket error table.
-constexpr int err_system = -1;
-constexpr int err_socket = -2;  // errMsg carries errno
-constexpr int err_timeout = -4; // "链接失败"
-constexpr int err_address = 1;
-constexpr int err_port = 2;
-constexpr int err_wifi_android_only = 5;
-
 /// Read chunk: one onMessage per completed read of at most this many bytes.
 constexpr std::size_t read_chunk = 64 * 1024;
 
@@ -38,36 +30,51 @@ std::string errno_text(std::string_view what, error_code const& ec)
     return std::string(what) + " socket fail: errno:" + std::to_string(ec.value()) + " errmsg:" + ec.message();
 }
 
+bool is_loopback_name(std::string const& host)
+{
+    error_code ec;
+    auto const ip = asio::ip::make_address(host, ec);
+    if (!ec)
+        return ip.is_loopback() || (ip.is_v6() && ip.to_v6().is_v4_mapped() &&
+                                    asio::ip::make_address_v4(asio::ip::v4_mapped, ip.to_v6()).is_loopback());
+    return host == "localhost" || host.ends_with(".localhost");
+}
+
 class tcp_socket_impl final : public tcp_socket, public resource, public std::enable_shared_from_this<tcp_socket_impl> {
 public:
-    explicit tcp_socket_impl(runtime::impl& rt) : rt_(rt) {}
+    tcp_socket_impl(runtime::impl& rt, ip_family family) : rt_(rt), family_(family) {}
 
     void connect(json const& options) override
     {
         if (finished_ || closing_) {
-            emit(tcp_event::error, error_payload(err_system, "connect:fail socket is closed"));
+            emit(tcp_event::error, error_payload(codes().system, "connect:fail socket is closed"));
             return;
         }
         if (state_ != tcp_state::created) {
-            emit(tcp_event::error, error_payload(err_system, "connect:fail socket is already connected"));
+            emit(tcp_event::error, error_payload(codes().system, "connect:fail socket is already connected"));
             return;
         }
         json const empty = json::object();
         json const& o = options.is_object() ? options : empty;
         auto const addr_it = o.find("address");
         if (addr_it == o.end() || !addr_it->is_string() || addr_it->get<std::string>().empty()) {
-            emit(tcp_event::error, error_payload(err_address, "connect:fail invalid address"));
+            emit(tcp_event::error, error_payload(codes().invalid_address, "connect:fail invalid address"));
             return;
         }
         auto const port_it = o.find("port");
         if (port_it == o.end() || !port_it->is_number() || port_it->get<double>() != std::floor(port_it->get<double>()) ||
             port_it->get<double>() < 1 || port_it->get<double>() > 65535) {
-            emit(tcp_event::error, error_payload(err_port, "connect:fail invalid port"));
+            emit(tcp_event::error, error_payload(codes().invalid_port, "connect:fail invalid port"));
             return;
         }
         int const port = port_it->get<int>();
         if (rt_.profile_.tcp_port_blocked(port)) {
-            emit(tcp_event::error, error_payload(err_port, "connect:fail port not allowed"));
+            emit(tcp_event::error, error_payload(codes().invalid_port, "connect:fail port not allowed"));
+            return;
+        }
+        auto const address = addr_it->get<std::string>();
+        if (!rt_.profile_.switches.tcp_allow_loopback && is_loopback_name(address)) {
+            emit(tcp_event::error, error_payload(codes().no_permission, "connect:fail local address not allowed"));
             return;
         }
         auto timeout = std::chrono::duration<double>(double(rt_.profile_.timings.tcp_connect_timeout_s));
@@ -82,24 +89,20 @@ public:
         timer_->async_wait([self = shared_from_this()](error_code ec) {
             if (ec || self->stale() || self->state_ != tcp_state::connecting)
                 return;
-            self->finish(error_payload(err_timeout, "connect socket fail: timeout"));
+            self->finish(error_payload(self->codes().connect_failed, "connect socket fail: timeout"));
         });
 
-        auto const address = addr_it->get<std::string>();
-        error_code ec;
-        auto const ip = asio::ip::make_address_v4(address, ec);
-        if (!ec) {
-            socket_->async_connect(tcp::endpoint(ip, std::uint16_t(port)),
-                                   [self = shared_from_this()](error_code ec) { self->on_connect(ec); });
-            return;
-        }
+        // The socket's family decides which addresses it reaches (an IPv6 socket
+        // reaches IPv4 peers as v4-mapped addresses).
+        auto const v6 = family_ == ip_family::v6;
         resolver_.emplace(ctx);
-        resolver_->async_resolve(tcp::v4(), address, std::to_string(port),
+        resolver_->async_resolve(v6 ? tcp::v6() : tcp::v4(), address, std::to_string(port),
+                                 v6 ? tcp::resolver::v4_mapped : tcp::resolver::flags{},
                                  [self = shared_from_this()](error_code ec, tcp::resolver::results_type r) {
                                      if (self->stale())
                                          return;
                                      if (ec) {
-                                         self->finish(error_payload(err_socket, errno_text("connect", ec)));
+                                         self->finish(error_payload(self->codes().socket, errno_text("connect", ec)));
                                          return;
                                      }
                                      asio::async_connect(*self->socket_, r,
@@ -117,12 +120,12 @@ public:
         else if (is_array_buffer(data))
             bytes = array_buffer_bytes(data);
         else {
-            emit(tcp_event::error, error_payload(err_system, "write:fail parameter error: data should be String or ArrayBuffer instead of " +
+            emit(tcp_event::error, error_payload(codes().system, "write:fail parameter error: data should be String or ArrayBuffer instead of " +
                                                                  param_type_name(&data)));
             return;
         }
         if (closing_ || finished_ || state_ == tcp_state::created) {
-            emit(tcp_event::error, error_payload(err_system, "write:fail socket is not connected"));
+            emit(tcp_event::error, error_payload(codes().system, "write:fail socket is not connected"));
             return;
         }
         // While connecting the data waits and goes out after onConnect.
@@ -144,10 +147,20 @@ public:
         finish(std::nullopt);
     }
 
-    void bind_wifi(json const&) override
+    void bind_wifi(json const& options) override
     {
-        // The reference models no Android device.
-        emit(tcp_event::error, error_payload(err_wifi_android_only, "bindWifi:fail only supported on Android"));
+        if (!rt_.profile_.switches.tcp_bind_wifi) {
+            emit(tcp_event::error, error_payload(codes().android_only, "bindWifi:fail only supported on Android"));
+            return;
+        }
+        // An Android profile: the loopback reference has no Wi-Fi to bind, so a
+        // well-formed BSSID is taken as the current network's.
+        auto const it = options.is_object() ? options.find("BSSID") : options.end();
+        if (!options.is_object() || it == options.end() || !it->is_string() || it->get<std::string>().empty()) {
+            emit(tcp_event::error, error_payload(codes().invalid_bssid, "bindWifi:fail invalid BSSID"));
+            return;
+        }
+        emit(tcp_event::bind_wifi, json::object());
     }
 
     void on(tcp_event e, listener l) override { listeners_.add(e, std::move(l)); }
@@ -171,6 +184,7 @@ public:
 
 private:
     bool stale() const { return finished_ || rt_.shutting_down_; }
+    tcp_error_codes_t const& codes() const { return rt_.profile_.tcp_error_codes; }
 
     /// Queued like every JS event; dispatched to the listeners registered when
     /// it runs (a snapshot: a listener removed during dispatch still gets this one).
@@ -214,7 +228,7 @@ private:
         if (stale())
             return;
         if (ec) {
-            finish(error_payload(err_socket, errno_text("connect", ec)));
+            finish(error_payload(codes().socket, errno_text("connect", ec)));
             return;
         }
         timer_->cancel();
@@ -222,8 +236,9 @@ private:
         error_code e1, e2;
         auto const remote = socket_->remote_endpoint(e1);
         auto const local = socket_->local_endpoint(e2);
-        remote_info_ = json{{"address", remote.address().to_string()}, {"family", "IPv4"}, {"port", remote.port()}};
-        local_info_ = json{{"address", local.address().to_string()}, {"family", "IPv4"}, {"port", local.port()}};
+        auto const family = family_ == ip_family::v6 ? "IPv6" : "IPv4";
+        remote_info_ = json{{"address", remote.address().to_string()}, {"family", family}, {"port", remote.port()}};
+        local_info_ = json{{"address", local.address().to_string()}, {"family", family}, {"port", local.port()}};
         emit(tcp_event::connect, json::object());
         if (closing_) // close() while connecting with queued writes cannot happen (close finishes at once)
             return;
@@ -250,7 +265,7 @@ private:
             if (ec == asio::error::eof)
                 finish(std::nullopt); // the peer closed
             else
-                finish(error_payload(err_socket, errno_text("read", ec)));
+                finish(error_payload(codes().socket, errno_text("read", ec)));
             return;
         }
         if (!closing_) {
@@ -276,7 +291,7 @@ private:
         if (stale())
             return;
         if (ec) {
-            finish(error_payload(err_socket, errno_text("write", ec)));
+            finish(error_payload(codes().socket, errno_text("write", ec)));
             return;
         }
         writes_.pop_front();
@@ -287,6 +302,7 @@ private:
     }
 
     runtime::impl& rt_;
+    ip_family family_;
     std::atomic<tcp_state> state_{tcp_state::created};
     bool closing_ = false;         // close() waits for queued writes
     bool finished_ = false;        // closed; terminal events queued
@@ -302,9 +318,17 @@ private:
 
 } // namespace
 
-std::shared_ptr<tcp_socket> make_tcp_socket(runtime::impl& rt, json const& /*options: IPv4 only*/)
+std::shared_ptr<tcp_socket> make_tcp_socket(runtime::impl& rt, json const& options)
 {
-    auto s = std::make_shared<tcp_socket_impl>(rt);
+    // {type: "ipv4" | "ipv6"} (D23); anything else: the profile's default.
+    auto family = rt.profile_.switches.tcp_default_family;
+    if (auto it = options.is_object() ? options.find("type") : options.end(); options.is_object() && it != options.end()) {
+        if (*it == "ipv4")
+            family = ip_family::v4;
+        else if (*it == "ipv6")
+            family = ip_family::v6;
+    }
+    auto s = std::make_shared<tcp_socket_impl>(rt, family);
     rt.track(s);
     return s;
 }

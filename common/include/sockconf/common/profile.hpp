@@ -20,6 +20,24 @@ enum class refusal_channel {
     error_event    ///< `success` (task created), then onError, then onClose
 };
 
+/// The address family of a TCPSocket created without `type`.
+enum class ip_family { v4, v6 };
+
+/// errCode values of TCPSocket errors (002_401a069a653de666.txt's note on -2;
+/// the table is WeChat's), by meaning. The profile gives the numbers.
+struct tcp_error_codes_t {
+    int system = 0;          ///< system error (-1)
+    int socket = 0;          ///< socket interface error, errno in errMsg (-2)
+    int no_permission = 0;   ///< no interface permission, e.g. a blocked target (-3)
+    int connect_failed = 0;  ///< connection failed, e.g. timed out (-4)
+    int invalid_address = 0; ///< (1)
+    int invalid_port = 0;    ///< (2)
+    int invalid_bssid = 0;   ///< bindWifi (3)
+    int wifi_system = 0;     ///< bindWifi system error (4)
+    int android_only = 0;    ///< bindWifi elsewhere than Android (5)
+    int android_too_old = 0; ///< bindWifi on an old Android (6)
+};
+
 struct profile {
     std::string id;
     std::string title;
@@ -49,8 +67,17 @@ struct profile {
         /// nullopt: any host. Others fail with "url not in domain list".
         std::optional<std::vector<std::string>> allowed_domains;
         int close_default_code = 0;
+        /// A TCPSocket created without `type` uses this family (D23: IPv4).
+        ip_family tcp_default_family = ip_family::v4;
+        /// TCP to loopback / the device's own address is allowed (D26: a strict
+        /// runtime refuses it; shipped profiles allow it for the local echo servers).
+        bool tcp_allow_loopback = true;
+        /// TCPSocket.bindWifi works (Android); elsewhere it fails with android_only.
+        bool tcp_bind_wifi = false;
         refusal_channel limit_refusal = refusal_channel::fail_callback;
     } switches;
+
+    tcp_error_codes_t tcp_error_codes;
 
     /// The file as loaded, for reports and for cases that read profile values.
     json raw;

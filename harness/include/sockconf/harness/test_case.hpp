@@ -33,8 +33,11 @@ struct test_case {
     /// the case applies only where it matches; elsewhere it is SKIP.
     json when = json::object();
     /// Needs long real waits (e.g. a 60 s default timeout): runs only when the
-    /// run asks for slow cases (`sockconf run --slow`), else SKIP.
+    /// run asks for slow cases (`sockconf run --slow`), else SKIP...
     bool slow = false;
+    /// ...unless the IUT has this capability (e.g. "virtual-clock": it can jump
+    /// past a 5-minute window instead of waiting for it).
+    std::string slow_unless;
     json steps = json::array();
     json expect = json::array();
     std::vector<outcome> outcomes;

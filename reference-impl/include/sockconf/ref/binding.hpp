@@ -8,6 +8,8 @@
 //   {"op":"call", "this":{"$handle":"H"} | {"$ref":"NAME"}, "fn":"<method>", "args":[...]}
 //   {"op":"get",  "this":{"$handle":"H"} | {"$ref":"NAME"}, "prop":"<property>"}
 //   {"op":"batch", "commands":[<command>, ...]}
+//   {"op":"clock", "advance_ms":N}    move the runtime's virtual clock N ms ahead
+//                                     (capability "virtual-clock"; replies null)
 // "as" keeps an object result under NAME, for {"$ref":"NAME"} in later
 // commands. A batch runs its commands as one synchronous block of JS (one turn
 // of the event loop: no callback or event can run between them) and answers

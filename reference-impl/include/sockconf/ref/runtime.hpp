@@ -6,6 +6,7 @@
 #pragma once
 
 #include <sockconf/common/profile.hpp>
+#include <sockconf/ref/clock.hpp>
 #include <sockconf/ref/js.hpp>
 
 #include <chrono>
@@ -23,6 +24,8 @@ struct runtime_options {
     /// PEM certificates wss:// trusts. Empty: the system's trust store.
     /// The harness passes the echo servers' throwaway CA, and only that.
     std::string trusted_ca_pem;
+    /// The clock of time-window rules; null: the runtime makes its own.
+    std::shared_ptr<virtual_clock> clock;
 };
 
 class runtime {
@@ -34,6 +37,8 @@ public:
     runtime& operator=(runtime const&) = delete;
 
     profile const& config() const noexcept;
+    /// The clock of time-window rules (advance() it to step past a window).
+    virtual_clock& clock() noexcept;
 
     /// Queue `fn` on the loop (a macrotask).
     void post(std::function<void()> fn);
@@ -70,7 +75,10 @@ public:
     void on_socket_error(listener l);
     void on_socket_close(listener l);
 
-    /// wx.createTCPSocket(options?).
+    /// wx.createTCPSocket(options?: {type: "ipv4" | "ipv6"}); no type: the
+    /// profile's switches.tcp_default_family. Throws js_error
+    /// "[TCPSocket] created too much." when limits.tcp_create_max sockets were
+    /// created within the last limits.tcp_create_window_ms (on clock()).
     std::shared_ptr<tcp_socket> create_tcp_socket(json const& options);
 
     /// WebSocket tasks not yet CLOSED (the ones that count against the limit).
