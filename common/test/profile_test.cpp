@@ -78,3 +78,31 @@ TEST(profile, allowed_domains_null_allows_any_host_and_a_list_only_its_hosts)
         EXPECT_EQ(e.pointer(), "/switches/allowed_domains");
     }
 }
+
+TEST(profile, tcp_switches_and_error_codes_come_from_the_file)
+{
+    auto const p = profile::load(wechat);
+    EXPECT_EQ(p.switches.tcp_default_family, ip_family::v4);
+    EXPECT_TRUE(p.switches.tcp_allow_loopback);
+    EXPECT_FALSE(p.switches.tcp_bind_wifi);
+    EXPECT_EQ(p.tcp_error_codes.socket, -2);
+    EXPECT_EQ(p.tcp_error_codes.connect_failed, -4);
+    EXPECT_EQ(p.tcp_error_codes.android_only, 5);
+    auto doc = p.raw;
+    doc["tcp_error_codes"].erase("invalid_bssid");
+    try {
+        profile::from_json(doc, "x.json");
+        FAIL() << "no error";
+    } catch (spec_error const& e) {
+        EXPECT_EQ(e.id(), "E-MISSING");
+        EXPECT_EQ(e.pointer(), "/tcp_error_codes");
+    }
+    doc = p.raw;
+    doc["switches"]["tcp_default_family"] = "IPX";
+    try {
+        profile::from_json(doc, "x.json");
+        FAIL() << "no error";
+    } catch (spec_error const& e) {
+        EXPECT_EQ(e.id(), "E-ENUM");
+    }
+}
