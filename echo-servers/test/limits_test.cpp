@@ -119,6 +119,25 @@ TEST_F(echo_limits, incomplete_upgrade_request_times_out_after_handshake_timeout
     }
 }
 
+TEST_F(echo_limits, silent_client_on_wss_times_out_in_the_tls_handshake)
+{
+    server_options o;
+    o.handshake_timeout_ms = 200;
+    start(o);
+    tcp_client silent; // connects to the wss port and never says ClientHello
+    ASSERT_FALSE(silent.connect(s_->wss_port()));
+    std::string rest;
+    silent.read_to_end(rest); // the server hangs up
+    std::vector<wire_record> timed_out;
+    ASSERT_TRUE(eventually([&] {
+        timed_out = errors_starting(s_->log(), "tls handshake:");
+        return timed_out.size() == 1;
+    }));
+    EXPECT_EQ(timed_out[0].error, "tls handshake: handshake timeout (handshake_timeout_ms 200)");
+    EXPECT_EQ(timed_out[0].end, conn_end::error);
+    EXPECT_TRUE(timed_out[0].tls);
+}
+
 TEST_F(echo_limits, hang_gives_up_after_handshake_timeout_ms)
 {
     server_options o;
