@@ -9,11 +9,16 @@
 #include <boost/asio/post.hpp>
 #include <boost/asio/strand.hpp>
 
+#include <poll.h>
+#include <sys/socket.h>
+
+#include <cerrno>
 #include <future>
 #include <map>
 #include <stdexcept>
 #include <system_error>
 #include <thread>
+#include <vector>
 
 namespace sockconf::echo {
 
@@ -28,6 +33,11 @@ enum class listener_kind { websocket, wss, tcp };
 // How long stop() lets closed sessions run their last handlers (to record how
 // they ended) before it stops the io_context regardless.
 constexpr auto drain_timeout = std::chrono::seconds(2);
+
+// How long opening a black hole waits for its filler connection. A loopback
+// connect completes at once when it completes at all; a pending one is fine
+// too (the queue drops SYNs either way), so this only bounds the wait.
+constexpr int filler_connect_wait_ms = 200;
 
 } // namespace
 
@@ -47,6 +57,15 @@ struct servers::impl {
         tcp::acceptor acceptor;
         listener_kind kind;
         std::string tag;
+        tcp_behaviour behaviour;         // tcp listeners
+        std::vector<tcp::socket> fillers; // a black hole's own connections
+        void close()
+        {
+            error_code ignored;
+            acceptor.close(ignored);
+            for (auto& f : fillers)
+                f.close(ignored);
+        }
     };
     std::map<std::uint16_t, std::shared_ptr<listener>> listeners; // by port; accept_strand only
     std::uint16_t ws_port = 0;
@@ -59,30 +78,91 @@ struct servers::impl {
     bool started = false;
     bool stopped = false;
 
+    std::atomic<std::size_t> ws_slots{0};
+
     explicit impl(server_options o) : opts(std::move(o)) {}
 
-    detail::server_context context() { return {log, registry, stopping}; }
+    detail::server_context context() { return {log, registry, stopping, opts, ws_slots}; }
 
     // Bind and listen now (so errors reach the caller), accept later on the strand.
-    std::shared_ptr<listener> bind(std::uint16_t port, listener_kind kind, std::string tag)
+    // On failure returns null with `ec` set and `what` naming the step.
+    std::shared_ptr<listener> bind(std::uint16_t port, listener_kind kind, std::string tag, tcp_behaviour behaviour,
+                                   error_code& ec, std::string& what)
     {
-        error_code ec;
         auto const address = asio::ip::make_address(opts.host, ec);
-        if (ec)
-            throw std::system_error(ec, "echo servers: bad host '" + opts.host + "'");
-        auto l = std::make_shared<listener>(listener{tcp::acceptor(accept_strand), kind, std::move(tag)});
+        if (ec) {
+            what = "echo servers: bad host '" + opts.host + "'";
+            return nullptr;
+        }
+        auto l = std::make_shared<listener>(listener{tcp::acceptor(accept_strand), kind, std::move(tag), behaviour, {}});
         tcp::endpoint const ep(address, port);
         auto const where = " " + opts.host + ":" + std::to_string(port);
-        if (l->acceptor.open(ep.protocol(), ec); ec)
-            throw std::system_error(ec, "echo servers: open" + where);
+        if (l->acceptor.open(ep.protocol(), ec); ec) {
+            what = "echo servers: open" + where;
+            return nullptr;
+        }
         // Lets a fixed port be reused while old connections sit in TIME_WAIT; two
         // listeners on one port still fail on Linux.
         l->acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
-        if (l->acceptor.bind(ep, ec); ec)
-            throw std::system_error(ec, "echo servers: bind" + where);
-        if (l->acceptor.listen(asio::socket_base::max_listen_connections, ec); ec)
-            throw std::system_error(ec, "echo servers: listen" + where);
+        if (l->acceptor.bind(ep, ec); ec) {
+            what = "echo servers: bind" + where;
+            return nullptr;
+        }
+        bool const hole = kind == listener_kind::tcp && behaviour.kind == tcp_behaviour_kind::black_hole;
+        // A black hole listens with backlog 0 and never accepts: once its accept
+        // queue holds one connection (our own filler), Linux drops further SYNs.
+        if (l->acceptor.listen(hole ? 0 : asio::socket_base::max_listen_connections, ec); ec) {
+            what = "echo servers: listen" + where;
+            return nullptr;
+        }
+        if (hole && (ec = fill_accept_queue(*l))) {
+            what = "echo servers: black hole filler" + where;
+            return nullptr;
+        }
         return l;
+    }
+
+    std::shared_ptr<listener> bind_or_throw(std::uint16_t port, listener_kind kind, std::string tag = {},
+                                            tcp_behaviour behaviour = {})
+    {
+        error_code ec;
+        std::string what;
+        auto l = bind(port, kind, std::move(tag), behaviour, ec, what);
+        if (!l)
+            throw std::system_error(ec, what);
+        return l;
+    }
+
+    // Connect one socket of our own to a black hole so its (zero-length) accept
+    // queue is full. The connect may complete or stay pending (without SYN
+    // cookies Linux drops even this SYN); either way later SYNs are dropped.
+    // Only an outright failure (e.g. refused) is an error.
+    error_code fill_accept_queue(listener& l)
+    {
+        error_code ec;
+        auto const target = l.acceptor.local_endpoint(ec);
+        if (ec)
+            return ec;
+        tcp::socket filler(ioc);
+        if (filler.open(target.protocol(), ec); ec)
+            return ec;
+        if (filler.non_blocking(true, ec); ec)
+            return ec;
+        filler.connect(target, ec);
+        if (ec == asio::error::in_progress || ec == asio::error::would_block) {
+            ec = {};
+            pollfd p{filler.native_handle(), POLLOUT, 0};
+            if (::poll(&p, 1, filler_connect_wait_ms) > 0) {
+                int err = 0;
+                socklen_t len = sizeof err;
+                if (::getsockopt(filler.native_handle(), SOL_SOCKET, SO_ERROR, &err, &len) != 0)
+                    err = errno;
+                ec.assign(err, boost::system::system_category());
+            }
+        }
+        if (!ec)
+            l.fillers.push_back(std::move(filler));
+        return ec;
     }
 
     std::uint16_t port_of(listener const& l)
@@ -103,7 +183,7 @@ struct servers::impl {
                 else if (l->kind == listener_kind::wss)
                     detail::start_wss_session(context(), std::move(socket), *tls);
                 else
-                    detail::start_tcp_session(context(), std::move(socket), l->tag);
+                    detail::start_tcp_session(context(), std::move(socket), l->tag, l->behaviour);
             }
             // Transient accept errors (e.g. out of descriptors) must not end the listener.
             accept(l);
@@ -113,16 +193,20 @@ struct servers::impl {
     void serve(std::shared_ptr<listener> l)
     {
         auto const port = port_of(*l);
+        // A black hole is only registered (to be closed later), never accepted on.
+        bool const accepts = !(l->kind == listener_kind::tcp && l->behaviour.kind == tcp_behaviour_kind::black_hole);
         if (threads.empty()) {
             // Nothing runs the io_context yet, so nothing races: register now, so a
             // close_tcp_listener() before start() finds it.
             listeners[port] = l;
-            accept(std::move(l));
+            if (accepts)
+                accept(std::move(l));
             return;
         }
-        asio::post(accept_strand, [this, l, port] {
+        asio::post(accept_strand, [this, l, port, accepts] {
             listeners[port] = l;
-            accept(l);
+            if (accepts)
+                accept(l);
         });
     }
 
@@ -158,15 +242,17 @@ void servers::start()
     if (impl_->started)
         return;
     auto& m = *impl_;
-    auto ws = m.bind(m.opts.ws_port, listener_kind::websocket, {});
-    auto tcp_l = m.bind(m.opts.tcp_port, listener_kind::tcp, {});
+    if (m.opts.handshake_timeout_ms == 0)
+        throw std::invalid_argument("echo servers: handshake_timeout_ms must be > 0");
+    auto ws = m.bind_or_throw(m.opts.ws_port, listener_kind::websocket);
+    auto tcp_l = m.bind_or_throw(m.opts.tcp_port, listener_kind::tcp);
     m.ws_port = m.port_of(*ws);
     m.tcp_port = m.port_of(*tcp_l);
     std::shared_ptr<impl::listener> wss;
     if (m.opts.tls) {
         auto material = detail::make_tls_material();
         m.tls = detail::make_server_context(material);
-        wss = m.bind(m.opts.wss_port, listener_kind::wss, {});
+        wss = m.bind_or_throw(m.opts.wss_port, listener_kind::wss);
         m.wss_port = m.port_of(*wss);
         m.ca_pem = std::move(material.ca_pem);
     }
@@ -201,9 +287,8 @@ void servers::stop()
         return;
     m.stopping = true;
     m.on_strand_and_wait([&m] {
-        error_code ignored;
         for (auto& [_, l] : m.listeners)
-            l->acceptor.close(ignored);
+            l->close();
         m.listeners.clear();
     });
     m.registry.close_all();
@@ -241,15 +326,43 @@ std::string servers::wss_url() const
 std::uint16_t servers::wss_port() const noexcept { return impl_->wss_port; }
 std::string const& servers::ca_pem() const noexcept { return impl_->ca_pem; }
 
-std::uint16_t servers::open_tcp_listener(std::string const& tag)
+std::uint16_t servers::open_tcp_listener(std::string const& tag, tcp_behaviour behaviour)
 {
     std::lock_guard lock(impl_->state_mu);
     if (impl_->stopped)
         throw std::logic_error("echo servers: open_tcp_listener() after stop()");
-    auto l = impl_->bind(0, listener_kind::tcp, tag);
+    auto l = impl_->bind_or_throw(0, listener_kind::tcp, tag, behaviour);
     auto const port = impl_->port_of(*l);
     impl_->serve(std::move(l));
     return port;
+}
+
+std::uint16_t servers::open_tcp_listener(std::string const& tag, tcp_behaviour behaviour, std::uint16_t port,
+                                         std::error_code& ec) noexcept
+{
+    ec.clear();
+    try {
+        std::lock_guard lock(impl_->state_mu);
+        if (impl_->stopped) {
+            ec = std::make_error_code(std::errc::operation_not_permitted);
+            return 0;
+        }
+        error_code bec;
+        std::string what;
+        auto l = impl_->bind(port, listener_kind::tcp, tag, behaviour, bec, what);
+        if (!l) {
+            ec = bec; // Boost's system errors map onto std::errc (EACCES, EADDRINUSE ...)
+            return 0;
+        }
+        auto const bound = impl_->port_of(*l);
+        impl_->serve(std::move(l));
+        return bound;
+    } catch (std::system_error const& e) {
+        ec = e.code();
+    } catch (...) {
+        ec = std::make_error_code(std::errc::not_enough_memory); // allocation is all that can throw here
+    }
+    return 0;
 }
 
 void servers::close_tcp_listener(std::uint16_t port)
@@ -262,8 +375,7 @@ void servers::close_tcp_listener(std::uint16_t port)
         auto it = m.listeners.find(port);
         if (it == m.listeners.end())
             return;
-        error_code ignored;
-        it->second->acceptor.close(ignored);
+        it->second->close();
         m.listeners.erase(it);
     });
 }

@@ -13,6 +13,7 @@ std::string_view to_string(conn_end e) noexcept
     case conn_end::rejected: return "rejected";
     case conn_end::dropped: return "dropped";
     case conn_end::server_dropped: return "server_dropped";
+    case conn_end::server_reset: return "server_reset";
     case conn_end::error: return "error";
     }
     return "unknown";
@@ -116,6 +117,11 @@ json wire_record::to_json() const
         {"offered_protocols", protocols},
         {"messages", msgs},
         {"bytes_received", bytes_received},
+        {"head", to_wire(make_array_buffer(head))},
+        {"bytes_sent", bytes_sent},
+        {"pings_sent", pings_sent},
+        {"pongs_received", pongs_received},
+        {"pings_received", pings_received},
         {"close_code", close_code ? json(*close_code) : json(nullptr)},
         {"close_reason", safe(close_reason)},
         {"sent_close_code", sent_close_code},

@@ -142,9 +142,9 @@ TEST(echo_wire_log, to_json_uses_member_names)
     for (auto const* key : {"id", "kind", "tls", "tag", "behaviour", "target", "remote_address", "remote_port", "local_port",
                             "request_headers", "offered_protocols", "messages", "bytes_received", "close_code",
                             "close_reason", "sent_close_code", "http_status", "end", "error", "opened_ms",
-                            "closed_ms"})
+                            "closed_ms", "head", "bytes_sent", "pings_sent", "pongs_received", "pings_received"})
         EXPECT_TRUE(j.contains(key)) << key;
-    EXPECT_EQ(j.size(), 21u);
+    EXPECT_EQ(j.size(), 26u);
     EXPECT_EQ(j["id"], id);
     EXPECT_EQ(j["kind"], "tcp");
     EXPECT_EQ(j["tls"], false);
@@ -154,6 +154,8 @@ TEST(echo_wire_log, to_json_uses_member_names)
     EXPECT_EQ(j["remote_port"], 5000);
     EXPECT_EQ(j["offered_protocols"], json::array({"a", "b"}));
     EXPECT_EQ(j["request_headers"]["x-k"], "v");
+    EXPECT_EQ(j["head"], json({{"$arraybuffer", ""}})); // bytes, even when empty
+    EXPECT_EQ(j["pings_sent"], 0);
 
     wire_record ws;
     EXPECT_EQ(ws.to_json()["kind"], "websocket");

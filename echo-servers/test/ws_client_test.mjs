@@ -168,6 +168,27 @@ const checks = [
     ws.close(1000);
     await closed(ws);
   }],
+  ['ping=2: the pings arrive with their payloads; `ws` answers them', async (base) => {
+    const ws = new WebSocket(`${base}/echo?ping=2&tag=node-ping`);
+    // Listen before 'open': the pings can arrive in the same packet as the 101.
+    const payloads = [];
+    const pinged = withTimeout(new Promise((resolve) => ws.on('ping', (data) => {
+      payloads.push(data.toString());
+      if (payloads.length === 2) resolve();
+    })), 'two pings');
+    await withTimeout(new Promise((resolve, reject) => {
+      ws.once('open', resolve);
+      ws.once('error', reject);
+    }), 'open ping');
+    await pinged;
+    assert(JSON.stringify(payloads) === '["sockconf-ping-1","sockconf-ping-2"]', `pings ${JSON.stringify(payloads)}`);
+    // Still echoing after the pings (and the pongs `ws` sent back).
+    ws.send('after pings');
+    const { data } = await nextMessage(ws);
+    assert(data.toString() === 'after pings', `echo ${data}`);
+    ws.close(1000);
+    await closed(ws);
+  }],
   ['the server answers no subprotocol', async (base) => {
     const ws = new WebSocket(`${base}/echo?tag=node-proto`, ['chat']);
     // Both listeners up front: `ws` emits the error in the same tick as 'upgrade'.

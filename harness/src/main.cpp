@@ -19,6 +19,7 @@
 #include <ctime>
 #include <filesystem>
 #include <iostream>
+#include <limits>
 #include <map>
 #include <thread>
 
@@ -324,6 +325,16 @@ int main(int argc, char** argv)
     serve->add_option("--ws-port", serve_o.ws_port, "WebSocket port (0: ephemeral)")->capture_default_str();
     serve->add_option("--tcp-port", serve_o.tcp_port, "TCP echo port (0: ephemeral)")->capture_default_str();
     serve->add_flag("--json", serve_json, "Print the URLs as one JSON line");
+    serve->add_option("--max-message-bytes", serve_o.max_message_bytes,
+                      "Largest WebSocket message accepted; a bigger one is closed with 1009 (0: no limit)")
+        ->capture_default_str();
+    serve->add_option("--handshake-timeout-ms", serve_o.handshake_timeout_ms,
+                      "Time for each step of a WebSocket opening or closing handshake, and for /hang")
+        ->capture_default_str()
+        ->check(CLI::Range(std::uint32_t{1}, std::numeric_limits<std::uint32_t>::max()));
+    serve->add_option("--max-connections", serve_o.max_connections,
+                      "Most WebSocket connections at once; more are answered 503 (0: no limit)")
+        ->capture_default_str();
 
     try {
         app.parse(argc, argv);

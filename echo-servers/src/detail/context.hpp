@@ -1,8 +1,10 @@
 // What every session shares with the servers object: the wire log, the
-// "stopping" flag, and the registry stop() uses to close live sessions.
+// "stopping" flag, the options (limits), the registry stop() uses to close live
+// sessions and the max_connections slot count.
 // Internal: includes Asio, so it stays out of the public headers.
 #pragma once
 
+#include <sockconf/echo/servers.hpp>
 #include <sockconf/echo/wire_log.hpp>
 
 #include <boost/asio/ip/tcp.hpp>
@@ -53,7 +55,13 @@ struct server_context {
     wire_log& log;
     session_registry& registry;
     std::atomic<bool> const& stopping;
+    server_options const& opts;
+    /// WebSocket connections holding a max_connections slot (ws:// and wss://).
+    std::atomic<std::size_t>& ws_slots;
 };
+
+/// Up to the first 4 KiB of what a client sent, kept in wire records.
+inline constexpr std::size_t head_limit = 4 * 1024;
 
 /// Serve one WebSocket connection (the HTTP upgrade, then the behaviour chosen
 /// by its target). The socket must be bound to a strand when threads > 1.
@@ -62,8 +70,10 @@ void start_ws_session(server_context ctx, boost::asio::ip::tcp::socket socket);
 /// The same over TLS (wss://), with the server certificate in `tls`.
 void start_wss_session(server_context ctx, boost::asio::ip::tcp::socket socket, boost::asio::ssl::context& tls);
 
-/// Echo every byte of one TCP connection; its wire record carries `tag`.
-void start_tcp_session(server_context ctx, boost::asio::ip::tcp::socket socket, std::string tag);
+/// Serve one TCP connection as `behaviour` says (never black_hole: that
+/// listener accepts nothing); its wire record carries `tag`.
+void start_tcp_session(server_context ctx, boost::asio::ip::tcp::socket socket, std::string tag,
+                       tcp_behaviour behaviour);
 
 /// Remote address/port and local port of a connected socket, for wire records
 /// (empty/0 when the socket is already gone).

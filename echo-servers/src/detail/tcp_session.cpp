@@ -1,11 +1,15 @@
-// TCP echo: read what arrives, write it back, until the client closes.
+// One TCP connection, as its listener's tcp_behaviour says: echo, FIN or RST
+// after N bytes, or N pattern bytes first. Records bytes both ways and the
+// head of what the client sent.
 #include "context.hpp"
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/error.hpp>
 #include <boost/asio/write.hpp>
 
+#include <algorithm>
 #include <array>
+#include <limits>
 
 namespace sockconf::echo::detail {
 
@@ -14,15 +18,27 @@ using boost::system::error_code;
 
 namespace {
 
+std::string behaviour_name(tcp_behaviour_kind k)
+{
+    switch (k) {
+    case tcp_behaviour_kind::echo: return "tcp-echo";
+    case tcp_behaviour_kind::close_after: return "tcp-close-after";
+    case tcp_behaviour_kind::reset: return "tcp-reset";
+    case tcp_behaviour_kind::send_on_connect: return "tcp-send-on-connect";
+    case tcp_behaviour_kind::black_hole: return "tcp-black-hole"; // never accepts, so never recorded
+    }
+    return "tcp-echo";
+}
+
 class tcp_session final : public session_base, public std::enable_shared_from_this<tcp_session> {
 public:
-    tcp_session(server_context ctx, asio::ip::tcp::socket socket, std::string tag)
-        : ctx_(ctx), socket_(std::move(socket))
+    tcp_session(server_context ctx, asio::ip::tcp::socket socket, std::string tag, tcp_behaviour behaviour)
+        : ctx_(ctx), socket_(std::move(socket)), behaviour_(behaviour)
     {
         wire_record r;
         r.kind = transport::tcp;
         r.tag = std::move(tag);
-        r.behaviour = "tcp-echo";
+        r.behaviour = behaviour_name(behaviour.kind);
         fill_endpoints(socket_, r);
         id_ = ctx_.log.add(std::move(r));
     }
@@ -34,7 +50,14 @@ public:
         ctx_.registry.remove(this);
     }
 
-    void run() { read(); }
+    void run()
+    {
+        if (ends_after_bytes() && behaviour_.bytes == 0)
+            return end_by_server();
+        if (behaviour_.kind == tcp_behaviour_kind::send_on_connect && behaviour_.bytes > 0)
+            return send_pattern(behaviour_.bytes);
+        read();
+    }
 
     void shutdown() override
     {
@@ -46,26 +69,101 @@ public:
     }
 
 private:
+    bool ends_after_bytes() const
+    {
+        return behaviour_.kind == tcp_behaviour_kind::close_after || behaviour_.kind == tcp_behaviour_kind::reset;
+    }
+
+    // 'a'..'z' repeated, in chunks of the buffer's size: the client can check
+    // every byte without being told the pattern's origin.
+    void send_pattern(std::uint64_t left)
+    {
+        if (left == 0)
+            return read();
+        auto const n = static_cast<std::size_t>(std::min<std::uint64_t>(left, buf_.size()));
+        for (std::size_t i = 0; i < n; ++i)
+            buf_[i] = static_cast<char>('a' + (pattern_sent_ + i) % 26);
+        asio::async_write(socket_, asio::buffer(buf_.data(), n),
+                          [self = shared_from_this(), left](error_code ec, std::size_t written) {
+                              self->count_sent(written);
+                              self->pattern_sent_ += written;
+                              if (ec)
+                                  return self->end_with(ec);
+                              self->send_pattern(left - written);
+                          });
+    }
+
     void read()
     {
-        socket_.async_read_some(asio::buffer(buf_), [self = shared_from_this()](error_code ec, std::size_t n) {
-            self->on_read(ec, n);
+        std::size_t room = buf_.size();
+        // Never read past the FIN/RST point: bytes beyond it must not be echoed.
+        if (ends_after_bytes())
+            room = static_cast<std::size_t>(std::min<std::uint64_t>(room, behaviour_.bytes - received_));
+        socket_.async_read_some(asio::buffer(buf_.data(), room),
+                                [self = shared_from_this()](error_code ec, std::size_t n) { self->on_read(ec, n); });
+    }
+
+    void count_received(std::size_t n)
+    {
+        received_ += n;
+        ctx_.log.update(id_, [&](wire_record& r) {
+            r.bytes_received += n;
+            if (r.head.size() < head_limit)
+                r.head.append(buf_.data(), std::min(n, head_limit - r.head.size()));
         });
+    }
+
+    void count_sent(std::size_t n)
+    {
+        if (n > 0)
+            ctx_.log.update(id_, [n](wire_record& r) { r.bytes_sent += n; });
     }
 
     void on_read(error_code ec, std::size_t n)
     {
-        if (n > 0) {
-            ctx_.log.update(id_, [n](wire_record& r) { r.bytes_received += n; });
-        }
+        if (n > 0)
+            count_received(n);
         if (ec)
             return end_with(ec);
         asio::async_write(socket_, asio::buffer(buf_.data(), n),
-                          [self = shared_from_this()](error_code ec, std::size_t) {
+                          [self = shared_from_this()](error_code ec, std::size_t written) {
+                              self->count_sent(written);
                               if (ec)
                                   return self->end_with(ec);
+                              if (self->ends_after_bytes() && self->received_ >= self->behaviour_.bytes)
+                                  return self->end_by_server();
                               self->read();
                           });
+    }
+
+    // close_after: FIN; reset: RST.
+    void end_by_server()
+    {
+        error_code ignored;
+        if (behaviour_.kind == tcp_behaviour_kind::reset) {
+            // SO_LINGER {on, 0}: close() aborts the connection with a RST instead of a FIN.
+            ctx_.log.finish(id_, conn_end::server_reset);
+            socket_.set_option(asio::socket_base::linger(true, 0), ignored);
+            socket_.close(ignored);
+            return;
+        }
+        ctx_.log.finish(id_, conn_end::server_closed);
+        socket_.shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+        drain();
+    }
+
+    // After our FIN, keep reading (and counting) until the client closes: closing
+    // a socket with unread bytes would send a RST, which is not what close_after means.
+    void drain()
+    {
+        socket_.async_read_some(asio::buffer(buf_), [self = shared_from_this()](error_code ec, std::size_t n) {
+            if (n > 0)
+                self->count_received(n);
+            if (!ec)
+                return self->drain();
+            error_code ignored;
+            self->socket_.close(ignored);
+        });
     }
 
     void end_with(error_code ec)
@@ -88,16 +186,19 @@ private:
 
     server_context ctx_;
     asio::ip::tcp::socket socket_;
+    tcp_behaviour behaviour_;
     std::uint64_t id_ = 0;
+    std::uint64_t received_ = 0;
+    std::uint64_t pattern_sent_ = 0;
     bool stopping_ = false;
     std::array<char, 64 * 1024> buf_{};
 };
 
 } // namespace
 
-void start_tcp_session(server_context ctx, asio::ip::tcp::socket socket, std::string tag)
+void start_tcp_session(server_context ctx, asio::ip::tcp::socket socket, std::string tag, tcp_behaviour behaviour)
 {
-    auto s = std::make_shared<tcp_session>(ctx, std::move(socket), std::move(tag));
+    auto s = std::make_shared<tcp_session>(ctx, std::move(socket), std::move(tag), behaviour);
     if (!ctx.registry.add(s))
         return; // stop() is under way; the socket closes with `s`
     s->run();

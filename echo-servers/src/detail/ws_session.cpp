@@ -17,6 +17,7 @@
 #include <array>
 #include <cctype>
 #include <charconv>
+#include <limits>
 #include <optional>
 
 namespace sockconf::echo::detail {
@@ -29,9 +30,13 @@ using boost::system::error_code;
 
 namespace {
 
-constexpr auto handshake_timeout = std::chrono::seconds(30);
-constexpr std::size_t max_message = 64u * 1024 * 1024;
-constexpr std::size_t head_limit = 4 * 1024;
+// Sanity caps on URL parameters, so a typo cannot make the server allocate or
+// wait without bound; the limits a client is held to are in server_options.
+constexpr std::size_t push_size_cap = 64u * 1024 * 1024;
+constexpr std::uint64_t count_cap = 100000;
+constexpr std::uint64_t wait_cap_ms = 600000;
+// Read size while discarding the rest of a message over max_message_bytes.
+constexpr std::size_t drain_chunk = 64 * 1024;
 
 enum class behaviour { echo, close, reject, handshake, hang, push, drop, fragment, not_found };
 
@@ -65,6 +70,8 @@ struct plan {
     std::size_t push_size = 0;
     bool push_binary = false;
     std::size_t fragment_size = 0;
+    std::uint64_t ping_count = 0;       ///< pings to send after the handshake
+    std::uint64_t ping_interval_ms = 0; ///< between them
     std::string bad_target; ///< non-empty when the target did not parse
 };
 
@@ -127,13 +134,19 @@ plan plan_for(std::string_view target)
         } else if (param.key == "delay_ms" || (param.key == "ms" && path == "/delay")) {
             // At most 10 minutes: a typo must not park a connection for ever.
             if (auto n = parse_int<std::uint64_t>(param.value))
-                p.delay_ms = std::min<std::uint64_t>(*n, 600000);
+                p.delay_ms = std::min(*n, wait_cap_ms);
         } else if (param.key == "count") {
             if (auto n = parse_int<std::uint64_t>(param.value))
-                p.push_count = std::min<std::uint64_t>(*n, 100000);
+                p.push_count = std::min(*n, count_cap);
+        } else if (param.key == "ping") {
+            if (auto n = parse_int<std::uint64_t>(param.value))
+                p.ping_count = std::min(*n, count_cap);
+        } else if (param.key == "ping_interval_ms") {
+            if (auto n = parse_int<std::uint64_t>(param.value))
+                p.ping_interval_ms = std::min(*n, wait_cap_ms);
         } else if (param.key == "size") {
             if (auto n = parse_int<std::size_t>(param.value)) {
-                p.push_size = std::min<std::size_t>(*n, max_message);
+                p.push_size = std::min(*n, push_size_cap);
                 p.fragment_size = *n;
             }
         } else if (param.key == "binary") {
@@ -220,14 +233,14 @@ public:
     ~ws_session() override
     {
         // Normally already finished; this covers handlers dropped by io_context::stop().
-        ctx_.log.finish(id_, conn_end::server_closed);
+        finish(conn_end::server_closed);
         ctx_.registry.remove(this);
     }
 
     void run()
     {
         if constexpr (tls) {
-            beast::get_lowest_layer(ws_).expires_after(handshake_timeout);
+            beast::get_lowest_layer(ws_).expires_after(handshake_timeout());
             ws_.next_layer().async_handshake(asio::ssl::stream_base::server,
                                              [self = shared_from_this()](error_code ec) {
                                                  if (ec)
@@ -243,8 +256,28 @@ private:
     void on_tls_error(error_code ec)
     {
         if (stopping_)
-            return ctx_.log.finish(id_, conn_end::server_closed);
+            return finish(conn_end::server_closed);
+        if (ec == beast::error::timeout)
+            return fail("tls handshake: handshake timeout (handshake_timeout_ms " + timeout_text() + ")");
         fail("tls handshake: " + ec.message());
+    }
+
+    std::chrono::milliseconds handshake_timeout() const
+    {
+        return std::chrono::milliseconds(ctx_.opts.handshake_timeout_ms);
+    }
+
+    std::string timeout_text() const { return std::to_string(ctx_.opts.handshake_timeout_ms); }
+
+    /// End the record, releasing the max_connections slot first, so a client
+    /// that sees this connection ended can count on its slot being free.
+    void finish(conn_end how, std::string error = {})
+    {
+        if (holds_slot_) {
+            holds_slot_ = false;
+            ctx_.ws_slots.fetch_sub(1);
+        }
+        ctx_.log.finish(id_, how, std::move(error));
     }
 
 public:
@@ -253,7 +286,7 @@ public:
         parser_.emplace();
         parser_->header_limit(64 * 1024);
         parser_->body_limit(64 * 1024);
-        beast::get_lowest_layer(ws_).expires_after(handshake_timeout);
+        beast::get_lowest_layer(ws_).expires_after(handshake_timeout());
         http::async_read(ws_.next_layer(), buffer_, *parser_,
                          [self = shared_from_this()](error_code ec, std::size_t) { self->on_request(ec); });
     }
@@ -263,6 +296,7 @@ public:
         asio::dispatch(ws_.get_executor(), [self = shared_from_this()] {
             self->stopping_ = true;
             self->timer_.cancel();
+            self->ping_timer_.cancel();
             // Close the socket outright: stop() must be prompt, not wait on closing handshakes.
             beast::get_lowest_layer(self->ws_).close();
         });
@@ -273,10 +307,13 @@ private:
     {
         if (ec) {
             if (stopping_)
-                return ctx_.log.finish(id_, conn_end::server_closed);
+                return finish(conn_end::server_closed);
             bool const nothing_sent = buffer_.size() == 0 && !parser_->got_some();
             if (nothing_sent && (ec == http::error::end_of_stream || ec == asio::error::eof))
-                return ctx_.log.finish(id_, conn_end::dropped, "closed before sending a request");
+                return finish(conn_end::dropped, "closed before sending a request");
+            if (ec == beast::error::timeout)
+                return fail("handshake timeout: no complete HTTP upgrade request within handshake_timeout_ms " +
+                            timeout_text() + (nothing_sent ? " (nothing received)" : " (request incomplete)"));
             return fail("handshake request: " + ec.message());
         }
         auto const& req = parser_->get();
@@ -296,6 +333,15 @@ private:
         } else if (!websocket::is_upgrade(req)) {
             refusal = http::status::upgrade_required;
             why = "not a WebSocket upgrade request";
+        } else if (auto const max = ctx_.opts.max_connections; max != 0) {
+            // Only requests the server would otherwise serve take a slot.
+            if (ctx_.ws_slots.fetch_add(1) >= max) {
+                ctx_.ws_slots.fetch_sub(1);
+                refusal = http::status::service_unavailable;
+                why = "max_connections " + std::to_string(max) + " reached";
+            } else {
+                holds_slot_ = true;
+            }
         }
 
         auto const headers = header_object(req);
@@ -317,7 +363,7 @@ private:
         timer_.expires_after(std::chrono::milliseconds(plan_.delay_ms));
         timer_.async_wait([self = shared_from_this(), refusal, why](error_code ec) {
             if (ec || self->stopping_)
-                return self->ctx_.log.finish(self->id_, conn_end::server_closed);
+                return self->finish(conn_end::server_closed);
             self->answer(refusal, why);
         });
     }
@@ -334,15 +380,16 @@ private:
     // Never answer; wait for the client to give up, stop(), or the handshake timeout.
     void hang()
     {
-        beast::get_lowest_layer(ws_).expires_after(handshake_timeout);
+        beast::get_lowest_layer(ws_).expires_after(handshake_timeout());
         ws_.next_layer().async_read_some(asio::buffer(sink_), [self = shared_from_this()](error_code ec, std::size_t) {
             if (!ec)
                 return self->hang(); // more bytes: still no answer
             if (self->stopping_ || self->ctx_.stopping.load())
-                return self->ctx_.log.finish(self->id_, conn_end::server_closed);
+                return self->finish(conn_end::server_closed);
             if (ec == beast::error::timeout)
-                return self->fail("hang: handshake timeout, never answered");
-            self->ctx_.log.finish(self->id_, conn_end::dropped, "hang: " + ec.message());
+                return self->fail("hang: handshake timeout, never answered (handshake_timeout_ms " +
+                                  self->timeout_text() + ")");
+            self->finish(conn_end::dropped, "hang: " + ec.message());
             beast::get_lowest_layer(self->ws_).close();
         });
     }
@@ -360,13 +407,13 @@ private:
         res->keep_alive(false);
         res->body() = why.empty() ? std::string(res->reason()) : why;
         res->prepare_payload();
-        beast::get_lowest_layer(ws_).expires_after(handshake_timeout);
+        beast::get_lowest_layer(ws_).expires_after(handshake_timeout());
         http::async_write(ws_.next_layer(), *res, [self = shared_from_this(), res](error_code, std::size_t) {
             error_code ignored;
             auto& sock = beast::get_lowest_layer(self->ws_).socket();
             sock.shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
             beast::get_lowest_layer(self->ws_).close();
-            self->ctx_.log.finish(self->id_, conn_end::rejected);
+            self->finish(conn_end::rejected);
         });
     }
 
@@ -376,7 +423,7 @@ private:
         // tcp_stream's own expiry be off).
         beast::get_lowest_layer(ws_).expires_never();
         websocket::stream_base::timeout t{};
-        t.handshake_timeout = handshake_timeout;
+        t.handshake_timeout = handshake_timeout();
         t.idle_timeout = websocket::stream_base::none(); // a quiet client is a valid client
         t.keep_alive_pings = false;
         ws_.set_option(t);
@@ -403,7 +450,16 @@ private:
         } else {
             ws_.auto_fragment(false);
         }
-        ws_.read_message_max(max_message);
+        // Beast's own limit would close with 1009 but no reason and no size, so the
+        // session enforces max_message_bytes itself (read_more).
+        ws_.read_message_max(0);
+        // Beast answers pings itself; this only counts control frames for the record.
+        ws_.control_callback([this](websocket::frame_type kind, beast::string_view) {
+            if (kind == websocket::frame_type::ping)
+                ctx_.log.update(id_, [](wire_record& r) { ++r.pings_received; });
+            else if (kind == websocket::frame_type::pong)
+                ctx_.log.update(id_, [](wire_record& r) { ++r.pongs_received; });
+        });
         ws_.async_accept(parser_->get(), [self = shared_from_this()](error_code ec) { self->on_accept(ec); });
     }
 
@@ -411,7 +467,7 @@ private:
     {
         if (ec) {
             if (stopping_)
-                return ctx_.log.finish(id_, conn_end::server_closed);
+                return finish(conn_end::server_closed);
             // Beast answered the bad upgrade itself: 426 for a wrong version, else 400.
             int const status = ec == websocket::error::bad_sec_version || ec == websocket::error::no_sec_version ? 426 : 400;
             ctx_.log.update(id_, [&](wire_record& r) {
@@ -420,12 +476,15 @@ private:
                     r.end = conn_end::rejected;
                 }
             });
-            return ctx_.log.finish(id_, conn_end::error, "handshake: " + ec.message());
+            return finish(conn_end::error, "handshake: " + ec.message());
         }
         ctx_.log.update(id_, [](wire_record& r) { r.http_status = 101; });
         // Bytes a client sent ahead of the 101 are not frames this stream can see;
         // drop them so they never pose as the head of the first message.
         buffer_.consume(buffer_.size());
+        // Alongside whatever the behaviour does: Beast lets a ping overlap a read and a write.
+        if (plan_.ping_count > 0)
+            ping(1);
 
         if (plan_.what == behaviour::handshake) {
             auto const& req = parser_->get();
@@ -445,7 +504,7 @@ private:
             });
         }
         if (plan_.what == behaviour::close && plan_.close_after == 0)
-            return close();
+            return close(plan_.close_code, plan_.close_reason);
         if (plan_.what == behaviour::drop && plan_.close_after == 0)
             return drop();
         if (plan_.what == behaviour::push)
@@ -470,24 +529,104 @@ private:
         });
     }
 
+    // Ping k of plan_.ping_count, payload "sockconf-ping-<k>"; the next one
+    // ping_interval_ms after it was sent.
+    void ping(std::uint64_t k)
+    {
+        if (closing_ || stopping_)
+            return; // no pings once a close frame is on its way
+        auto const payload = "sockconf-ping-" + std::to_string(k);
+        websocket::ping_data data;
+        data.assign(payload.data(), payload.size());
+        ws_.async_ping(data, [self = shared_from_this(), k](error_code ec) {
+            if (ec)
+                return; // the connection is ending; pings_sent counts the pings that went out
+            self->ctx_.log.update(self->id_, [](wire_record& r) { ++r.pings_sent; });
+            if (k >= self->plan_.ping_count)
+                return;
+            if (self->plan_.ping_interval_ms == 0)
+                return self->ping(k + 1);
+            self->ping_timer_.expires_after(std::chrono::milliseconds(self->plan_.ping_interval_ms));
+            self->ping_timer_.async_wait([self, k](error_code ec) {
+                if (!ec)
+                    self->ping(k + 1);
+            });
+        });
+    }
+
     // Close the TCP connection without a close frame.
     void drop()
     {
-        ctx_.log.finish(id_, conn_end::server_dropped);
+        closing_ = true;
+        finish(conn_end::server_dropped);
         error_code ignored;
         beast::get_lowest_layer(ws_).socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
         beast::get_lowest_layer(ws_).close();
     }
 
+    // The next message, read in pieces so it can be measured against
+    // max_message_bytes while holding at most about that many bytes.
     void read()
     {
-        ws_.async_read(buffer_, [self = shared_from_this()](error_code ec, std::size_t n) { self->on_read(ec, n); });
+        message_size_ = 0;
+        too_big_ = false;
+        too_big_head_.clear();
+        read_more();
     }
 
-    void on_read(error_code ec, std::size_t n)
+    void read_more()
+    {
+        auto const max = ctx_.opts.max_message_bytes;
+        std::size_t chunk = 0; // 0: Beast chooses
+        if (too_big_)
+            chunk = drain_chunk;
+        else if (max != 0)
+            // One byte past the limit is enough to know it is exceeded.
+            chunk = static_cast<std::size_t>(std::min<std::uint64_t>(
+                max - message_size_ + 1, std::numeric_limits<std::size_t>::max()));
+        ws_.async_read_some(buffer_, chunk,
+                            [self = shared_from_this()](error_code ec, std::size_t n) { self->on_read_some(ec, n); });
+    }
+
+    void on_read_some(error_code ec, std::size_t n)
     {
         if (ec)
             return on_error(ec);
+        message_size_ += n;
+        auto const max = ctx_.opts.max_message_bytes;
+        if (!too_big_ && max != 0 && message_size_ > max)
+            too_big_ = true;
+        if (too_big_) {
+            // Keep the head, discard the rest: the size is all that is still needed.
+            if (too_big_head_.size() < head_limit) {
+                std::string more(std::min(buffer_.size(), head_limit - too_big_head_.size()), '\0');
+                asio::buffer_copy(asio::buffer(more), buffer_.data());
+                too_big_head_ += more;
+            }
+            buffer_.consume(buffer_.size());
+        }
+        if (!ws_.is_message_done())
+            return read_more();
+        if (too_big_)
+            return refuse_message();
+        on_message(message_size_);
+    }
+
+    // Close 1009 naming the limit; the message is recorded (it crossed the wire).
+    void refuse_message()
+    {
+        bool const binary = !ws_.got_text();
+        auto const why = "message of " + std::to_string(message_size_) + " bytes exceeds max_message_bytes " +
+                         std::to_string(ctx_.opts.max_message_bytes);
+        ctx_.log.update(id_, [&](wire_record& r) {
+            r.messages.push_back(wire_message{binary, message_size_, std::move(too_big_head_)});
+            r.bytes_received += message_size_;
+        });
+        close(static_cast<std::uint16_t>(websocket::close_code::too_big), why, why);
+    }
+
+    void on_message(std::size_t n)
+    {
         bool const binary = !ws_.got_text();
         auto const data = buffer_.data();
         std::string head(std::min(n, head_limit), '\0');
@@ -503,25 +642,31 @@ private:
             if (ec)
                 return self->on_error(ec);
             if (self->plan_.what == behaviour::close && self->received_ >= self->plan_.close_after)
-                return self->close();
+                return self->close(self->plan_.close_code, self->plan_.close_reason);
             if (self->plan_.what == behaviour::drop && self->received_ >= self->plan_.close_after)
                 return self->drop();
             self->read();
         });
     }
 
-    void close()
+    // Start the closing handshake with `code` (0: a close frame without a code)
+    // and `reason`; the record ends server_closed, or error with `error` when given.
+    void close(std::uint16_t code, std::string const& reason, std::string error = {})
     {
-        ctx_.log.update(id_, [&](wire_record& r) { r.sent_close_code = plan_.close_code; });
-        websocket::close_reason why(plan_.close_code);
-        why.reason = plan_.close_reason;
-        if (plan_.close_code == 0)
+        closing_ = true;
+        ping_timer_.cancel();
+        ctx_.log.update(id_, [&](wire_record& r) { r.sent_close_code = code; });
+        websocket::close_reason why(code);
+        why.reason = reason;
+        if (code == 0)
             why = websocket::close_reason{}; // no code: an empty close frame
-        ws_.async_close(why, [self = shared_from_this()](error_code ec) {
+        ws_.async_close(why, [self = shared_from_this(), error = std::move(error)](error_code ec) {
             self->record_peer_close();
+            if (!error.empty())
+                return self->finish(conn_end::error, error);
             if (ec && !self->stopping_ && ec != websocket::error::closed)
-                return self->ctx_.log.finish(self->id_, conn_end::error, "closing: " + ec.message());
-            self->ctx_.log.finish(self->id_, conn_end::server_closed);
+                return self->finish(conn_end::error, "closing: " + ec.message());
+            self->finish(conn_end::server_closed);
         });
     }
 
@@ -541,19 +686,19 @@ private:
         if (ec == websocket::error::closed) {
             // The client's close frame; Beast has already answered it.
             record_peer_close();
-            return ctx_.log.finish(id_, conn_end::client_closed);
+            return finish(conn_end::client_closed);
         }
         if (stopping_ || ctx_.stopping.load())
-            return ctx_.log.finish(id_, conn_end::server_closed);
+            return finish(conn_end::server_closed);
         if (ec == asio::error::eof || ec == asio::error::connection_reset || ec == asio::error::broken_pipe ||
             ec == asio::error::connection_aborted || ec == beast::error::timeout)
-            return ctx_.log.finish(id_, conn_end::dropped, ec.message());
+            return finish(conn_end::dropped, ec.message());
         fail(ec.message());
     }
 
     void fail(std::string what)
     {
-        ctx_.log.finish(id_, conn_end::error, std::move(what));
+        finish(conn_end::error, std::move(what));
         beast::get_lowest_layer(ws_).close();
     }
 
@@ -563,10 +708,16 @@ private:
     std::optional<http::request_parser<http::string_body>> parser_;
     plan plan_;
     std::uint64_t id_ = 0;
-    std::uint64_t received_ = 0;
+    std::uint64_t received_ = 0;      ///< messages echoed
+    std::uint64_t message_size_ = 0;  ///< of the message being read
+    bool too_big_ = false;            ///< the message being read is over max_message_bytes
+    std::string too_big_head_;        ///< its first head_limit bytes
     std::string out_text_;
     bool stopping_ = false;
+    bool closing_ = false;            ///< a close frame was sent or the connection dropped: no more pings
+    bool holds_slot_ = false;         ///< counts against max_connections
     asio::steady_timer timer_{ws_.get_executor()};
+    asio::steady_timer ping_timer_{ws_.get_executor()};
     std::array<char, 512> sink_{};
 };
 

@@ -21,7 +21,8 @@ namespace sockconf::echo {
 ///       {"ws":"ws://127.0.0.1:PORT","tcp":{"host":"127.0.0.1","port":PORT}}
 ///   plus, when opts.tls, "wss":"wss://127.0.0.1:PORT" and "ca_pem":"<CA certificate PEM>".
 ///
-/// Throws std::system_error when a port cannot be bound (as servers::start()).
+/// Throws std::system_error when a port cannot be bound, std::invalid_argument
+/// when opts.handshake_timeout_ms is 0 (as servers::start()).
 int serve_until_signal(server_options const& opts, bool json_output, std::ostream& out);
 
 } // namespace sockconf::echo

@@ -12,27 +12,35 @@
 //                                 {"target","method","headers":{lower-case name: value},
 //                                  "protocols":[...]}, then echo
 //   /delay?ms=N                   wait N ms before answering the handshake, then echo
-//   /hang                         read the request, never answer (30 s handshake timeout)
+//   /hang                         read the request, never answer (until handshake_timeout_ms)
 //   /push?count=N&size=S&binary=0|1  after the handshake send N messages of S bytes, then echo
 //   /drop?after=N                 echo, and after N messages (default 0) close the TCP
 //                                 connection without a close frame (end = server_dropped)
 //   /fragment?size=S              echo each message in frames of at most S bytes
 // Every target takes `tag=T`, the key of the connection's wire record;
-// `delay_ms=N`, a wait before answering the handshake; and `protocol=P`, the
-// subprotocol to answer if the client offered it ("first": the first offered).
+// `delay_ms=N`, a wait before answering the handshake; `protocol=P`, the
+// subprotocol to answer if the client offered it ("first": the first offered);
+// and `ping=N&ping_interval_ms=I`: after the handshake send N ping frames with
+// payloads "sockconf-ping-1" ... "sockconf-ping-N", I ms apart (default 0).
 // Unknown paths are answered with 404 and recorded as rejected.
+// server_options sets the limits every connection gets (message size,
+// handshake time, concurrent connections).
 //
 // TCP: the main listener echoes every byte; open_tcp_listener() adds more
-// listeners whose connections carry a tag.
+// listeners whose connections carry a tag and follow a tcp_behaviour (echo,
+// FIN or RST after N bytes, N bytes sent on connect, or a connect that never
+// completes), on an ephemeral or a chosen port.
 //
 // No Asio in this header: the harness includes it without the cost.
 #pragma once
 
 #include <sockconf/echo/wire_log.hpp>
 
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <system_error>
 
 namespace sockconf::echo {
 
@@ -45,6 +53,50 @@ struct server_options {
     /// server certificate for 127.0.0.1, ::1 and localhost, generated at start().
     bool tls = true;
     int threads = 1;            ///< I/O threads
+
+    // Limits (data, not code: a case or `sockconf serve` may tighten them).
+
+    /// Largest WebSocket message accepted from a client, in bytes; 0: no limit.
+    /// A bigger message is read to its end (so its size is known, the memory
+    /// held stays at about this limit), recorded in `messages`, and answered
+    /// with a close frame 1009 whose reason is
+    /// "message of N bytes exceeds max_message_bytes M"; the wire record ends
+    /// with `end = error` and that text as `error`. The default is the ceiling
+    /// the servers always had.
+    std::uint64_t max_message_bytes = 64u * 1024 * 1024;
+    /// Time a WebSocket client has for each step of the opening handshake (TLS
+    /// handshake, sending its complete HTTP upgrade request, reading the 101)
+    /// and for a closing handshake; also how long /hang holds a request before
+    /// giving up. A client that runs out of it is recorded with `end = error`
+    /// and an `error` starting "handshake timeout:" (/hang: "hang: handshake
+    /// timeout"). Must be > 0.
+    std::uint32_t handshake_timeout_ms = 30000;
+    /// Most WebSocket connections (ws:// and wss:// together) served at once;
+    /// 0: no limit. Counted from the moment a connection's request would be
+    /// accepted (upgraded or held by /hang or a delay) until it ends; requests
+    /// refused anyway (404, /reject, not an upgrade) never count. One more is
+    /// answered HTTP 503 with the body "max_connections N reached" and recorded
+    /// `end = rejected`, `http_status = 503`, `error` = that body. TCP
+    /// listeners are not limited.
+    std::size_t max_connections = 0;
+};
+
+/// What a TCP listener does with each connection it accepts.
+enum class tcp_behaviour_kind {
+    echo,            ///< write back every byte until the client closes ("tcp-echo")
+    close_after,     ///< echo `bytes` bytes, then FIN ("tcp-close-after"; end = server_closed)
+    reset,           ///< echo `bytes` bytes, then RST ("tcp-reset"; end = server_reset)
+    send_on_connect, ///< send `bytes` bytes of 'a'..'z' repeated, then echo ("tcp-send-on-connect")
+    black_hole,      ///< a connect never completes: no connection, no wire record (Linux; see README)
+};
+
+struct tcp_behaviour {
+    tcp_behaviour_kind kind = tcp_behaviour_kind::echo;
+    /// close_after / reset: bytes received (and echoed) before the FIN / RST;
+    /// 0: right after the connection is accepted. Bytes beyond it are not
+    /// echoed (after a FIN they are still read and counted, so closing never
+    /// turns into a RST). send_on_connect: bytes sent first. Else unused.
+    std::uint64_t bytes = 0;
 };
 
 class servers {
@@ -55,7 +107,7 @@ public:
     servers& operator=(servers const&) = delete;
 
     /// Bind, listen and start the I/O threads. Throws std::system_error when a
-    /// port cannot be bound.
+    /// port cannot be bound, std::invalid_argument when handshake_timeout_ms is 0.
     void start();
     /// Close listeners and connections, join threads. Idempotent.
     void stop();
@@ -72,10 +124,21 @@ public:
     /// empty when !tls). Clients trust exactly this to reach wss_url().
     std::string const& ca_pem() const noexcept;
 
-    /// A further TCP echo listener on an ephemeral port; the wire records of its
-    /// connections carry `tag`. Returns the port.
-    std::uint16_t open_tcp_listener(std::string const& tag);
-    /// Stop accepting on a listener from open_tcp_listener (its open connections stay).
+    /// A further TCP listener on an ephemeral port; the wire records of its
+    /// connections carry `tag` and it treats them as `behaviour` says. Returns
+    /// the port. Throws std::system_error when it cannot listen,
+    /// std::logic_error after stop().
+    std::uint16_t open_tcp_listener(std::string const& tag, tcp_behaviour behaviour = {});
+    /// The same on `port` (0: ephemeral), for checks that need a given port to
+    /// be listened on (e.g. telling "refused by policy" from "nothing listens").
+    /// Never throws: on failure returns 0 and sets `ec`, e.g.
+    /// std::errc::permission_denied (a port below the unprivileged start,
+    /// usually 1024, without the privilege), std::errc::address_in_use (someone
+    /// listens there already), std::errc::operation_not_permitted (after stop()).
+    std::uint16_t open_tcp_listener(std::string const& tag, tcp_behaviour behaviour, std::uint16_t port,
+                                    std::error_code& ec) noexcept;
+    /// Stop accepting on a listener from open_tcp_listener (its open connections
+    /// stay; a black hole's pending connects are refused from then on).
     void close_tcp_listener(std::uint16_t port);
 
     wire_log& log() noexcept;

@@ -28,6 +28,7 @@ enum class conn_end {
     rejected,         ///< handshake answered with a non-101 status
     dropped,          ///< reset or closed without a close frame
     server_dropped,   ///< the server closed the TCP connection without a close frame (a "drop" behaviour)
+    server_reset,     ///< the server reset the TCP connection (RST; the "tcp-reset" behaviour)
     error             ///< protocol or I/O error; see `error`
 };
 std::string_view to_string(conn_end e) noexcept;
@@ -44,7 +45,9 @@ struct wire_record {
     transport kind = transport::websocket;
     bool tls = false;           ///< wss:// (WebSocket over TLS)
     std::string tag;
-    std::string behaviour;      ///< "echo", "close", "reject", "handshake", "hang", "push", "drop", "fragment", "tcp-echo"
+    /// WebSocket: "echo", "close", "reject", "handshake", "hang", "push", "drop", "fragment";
+    /// TCP: "tcp-echo", "tcp-close-after", "tcp-reset", "tcp-send-on-connect".
+    std::string behaviour;
     std::string target;         ///< WebSocket request target (path and query)
     std::string remote_address; ///< client's address as the server saw it
     std::uint16_t remote_port = 0;
@@ -53,6 +56,14 @@ struct wire_record {
     std::vector<std::string> offered_protocols; ///< Sec-WebSocket-Protocol, split
     std::vector<wire_message> messages;         ///< WebSocket messages received from the client
     std::uint64_t bytes_received = 0;           ///< payload bytes (WebSocket) or stream bytes (TCP)
+    /// TCP: up to the first 4 KiB of the stream received, byte for byte (in
+    /// JSON always {"$arraybuffer": base64}: a stream is bytes, not text).
+    /// Empty for WebSocket (see `messages`).
+    std::string head;
+    std::uint64_t bytes_sent = 0;               ///< TCP: stream bytes the server wrote (0 for WebSocket)
+    std::uint64_t pings_sent = 0;               ///< WebSocket: ping frames the server sent (`ping=N`)
+    std::uint64_t pongs_received = 0;           ///< WebSocket: pong frames received from the client
+    std::uint64_t pings_received = 0;           ///< WebSocket: ping frames received from the client
     std::optional<int> close_code;              ///< close code received from the client
     std::string close_reason;                   ///< close reason received from the client
     int sent_close_code = 0;                    ///< close code the server sent (0: none)

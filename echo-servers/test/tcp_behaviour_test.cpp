@@ -1,0 +1,250 @@
+// TCP listener behaviours (servers.hpp: tcp_behaviour, open_tcp_listener) driven
+// by plain Asio clients over loopback, and what the wire records say about
+// them. Every wait is bounded.
+#include "test_clients.hpp"
+
+#include <sockconf/common/value.hpp>
+
+#include <gtest/gtest.h>
+
+namespace sockconf::echo {
+namespace {
+
+using namespace test; // NOLINT: the test clients and their aliases
+
+class echo_tcp_behaviour : public ::testing::Test {
+protected:
+    void SetUp() override { s_.start(); }
+    servers s_;
+};
+
+TEST_F(echo_tcp_behaviour, echo_records_the_head_and_bytes_both_ways)
+{
+    auto const port = s_.open_tcp_listener("utf8");
+    tcp_client t;
+    ASSERT_FALSE(t.connect(port));
+    std::string const text = "h\xc3\xa9llo \xe2\x82\xac"; // "héllo €" as UTF-8
+    ASSERT_FALSE(t.write(text));
+    std::string back;
+    ASSERT_FALSE(t.read_exactly(text.size(), back));
+    EXPECT_EQ(back, text);
+    t.shutdown_send();
+    std::string rest;
+    EXPECT_EQ(t.read_to_end(rest), asio::error::eof);
+
+    auto const r = ended(s_.log(), "utf8");
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->behaviour, "tcp-echo");
+    EXPECT_EQ(r->end, conn_end::client_closed);
+    EXPECT_EQ(r->head, text);
+    EXPECT_EQ(r->bytes_received, text.size());
+    EXPECT_EQ(r->bytes_sent, text.size());
+    EXPECT_EQ(r->remote_port, t.local_port());
+    EXPECT_EQ(r->local_port, port);
+    // Bytes in JSON, so a case can compare them with {"$arraybuffer_text": "héllo €"}.
+    EXPECT_EQ(r->to_json()["head"], json({{"$arraybuffer", base64_encode(text)}}));
+}
+
+TEST_F(echo_tcp_behaviour, head_keeps_the_first_4_kib)
+{
+    auto const port = s_.open_tcp_listener("long");
+    tcp_client t;
+    ASSERT_FALSE(t.connect(port));
+    std::string data(10000, '\0');
+    for (std::size_t i = 0; i < data.size(); ++i)
+        data[i] = static_cast<char>(i % 253);
+    ASSERT_FALSE(t.write(data));
+    std::string back;
+    ASSERT_FALSE(t.read_exactly(data.size(), back));
+    t.shutdown_send();
+    std::string rest;
+    t.read_to_end(rest);
+    auto const r = ended(s_.log(), "long");
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->bytes_received, 10000u);
+    EXPECT_EQ(r->head, data.substr(0, 4096));
+}
+
+TEST_F(echo_tcp_behaviour, close_after_echoes_n_bytes_then_sends_fin)
+{
+    auto const port = s_.open_tcp_listener("fin5", {tcp_behaviour_kind::close_after, 5});
+    tcp_client t;
+    ASSERT_FALSE(t.connect(port));
+    ASSERT_FALSE(t.write("hello world"));
+    std::string got;
+    EXPECT_EQ(t.read_to_end(got), asio::error::eof); // a FIN, not a RST
+    EXPECT_EQ(got, "hello");
+
+    auto r = ended(s_.log(), "fin5");
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->behaviour, "tcp-close-after");
+    EXPECT_EQ(r->end, conn_end::server_closed);
+    EXPECT_EQ(r->bytes_sent, 5u);
+    // The bytes after the FIN point are still read (never echoed) and counted.
+    EXPECT_TRUE(eventually([&] { return s_.log().by_tag("fin5").at(0).bytes_received == 11; }));
+    EXPECT_EQ(s_.log().by_tag("fin5").at(0).head, "hello world");
+}
+
+TEST_F(echo_tcp_behaviour, close_after_zero_sends_fin_at_once)
+{
+    auto const port = s_.open_tcp_listener("fin0", {tcp_behaviour_kind::close_after, 0});
+    tcp_client t;
+    ASSERT_FALSE(t.connect(port));
+    std::string got;
+    EXPECT_EQ(t.read_to_end(got), asio::error::eof);
+    EXPECT_TRUE(got.empty());
+    auto const r = ended(s_.log(), "fin0");
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->end, conn_end::server_closed);
+}
+
+TEST_F(echo_tcp_behaviour, reset_echoes_n_bytes_then_sends_rst)
+{
+    auto const port = s_.open_tcp_listener("rst3", {tcp_behaviour_kind::reset, 3});
+    tcp_client t;
+    ASSERT_FALSE(t.connect(port));
+    ASSERT_FALSE(t.write("abc"));
+    std::string got;
+    ASSERT_FALSE(t.read_exactly(3, got));
+    EXPECT_EQ(got, "abc");
+    std::string rest;
+    EXPECT_EQ(t.read_to_end(rest), asio::error::connection_reset);
+    EXPECT_TRUE(rest.empty());
+
+    auto const r = ended(s_.log(), "rst3");
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->behaviour, "tcp-reset");
+    EXPECT_EQ(r->end, conn_end::server_reset);
+    EXPECT_EQ(r->to_json()["end"], "server_reset");
+    EXPECT_EQ(r->bytes_received, 3u);
+}
+
+TEST_F(echo_tcp_behaviour, reset_zero_resets_right_after_accept)
+{
+    auto const port = s_.open_tcp_listener("rst0", {tcp_behaviour_kind::reset, 0});
+    tcp_client t;
+    ASSERT_FALSE(t.connect(port)); // the kernel completes the handshake before the accept
+    std::string rest;
+    EXPECT_EQ(t.read_to_end(rest), asio::error::connection_reset);
+    auto const r = ended(s_.log(), "rst0");
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->end, conn_end::server_reset);
+}
+
+TEST_F(echo_tcp_behaviour, send_on_connect_sends_the_pattern_then_echoes)
+{
+    std::uint64_t const n = 100000; // more than one write's worth
+    auto const port = s_.open_tcp_listener("greet", {tcp_behaviour_kind::send_on_connect, n});
+    tcp_client t;
+    ASSERT_FALSE(t.connect(port));
+    std::string got;
+    ASSERT_FALSE(t.read_exactly(n, got));
+    for (std::size_t i = 0; i < got.size(); ++i)
+        ASSERT_EQ(got[i], static_cast<char>('a' + i % 26)) << "at " << i;
+    ASSERT_FALSE(t.write("xyz"));
+    ASSERT_FALSE(t.read_exactly(3, got));
+    EXPECT_EQ(got, "xyz");
+    t.shutdown_send();
+    std::string rest;
+    EXPECT_EQ(t.read_to_end(rest), asio::error::eof);
+
+    auto const r = ended(s_.log(), "greet");
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->behaviour, "tcp-send-on-connect");
+    EXPECT_EQ(r->end, conn_end::client_closed);
+    EXPECT_EQ(r->bytes_sent, n + 3);
+    EXPECT_EQ(r->bytes_received, 3u);
+}
+
+TEST_F(echo_tcp_behaviour, client_reset_is_dropped)
+{
+    auto const port = s_.open_tcp_listener("client-rst");
+    tcp_client t;
+    ASSERT_FALSE(t.connect(port));
+    ASSERT_FALSE(t.write("x"));
+    std::string got;
+    ASSERT_FALSE(t.read_exactly(1, got));
+    t.reset();
+    auto const r = ended(s_.log(), "client-rst");
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->end, conn_end::dropped);
+}
+
+TEST_F(echo_tcp_behaviour, black_hole_connect_times_out_rather_than_being_refused)
+{
+    auto const port = s_.open_tcp_listener("hole", {tcp_behaviour_kind::black_hole});
+    ASSERT_NE(port, 0);
+    for (int i = 0; i < 2; ++i) { // a second try is no luckier
+        tcp_client t;
+        EXPECT_EQ(t.connect(port, std::chrono::milliseconds(300)), asio::error::timed_out) << "attempt " << i;
+    }
+    EXPECT_TRUE(s_.log().by_tag("hole").empty()); // nothing is ever accepted
+
+    s_.close_tcp_listener(port);
+    tcp_client late;
+    EXPECT_EQ(late.connect(port), asio::error::connection_refused);
+}
+
+// A port that was free a moment ago (bound and released by the test itself).
+std::uint16_t free_port()
+{
+    asio::io_context ioc;
+    tcp::acceptor a(ioc, tcp::endpoint(asio::ip::make_address("127.0.0.1"), 0));
+    return a.local_endpoint().port();
+}
+
+TEST_F(echo_tcp_behaviour, listener_on_a_chosen_port)
+{
+    std::error_code ec;
+    std::uint16_t port = 0;
+    for (int attempt = 0; attempt < 3 && port == 0; ++attempt) { // someone may grab the free port first
+        auto const wanted = free_port();
+        port = s_.open_tcp_listener("fixed", {tcp_behaviour_kind::close_after, 2}, wanted, ec);
+        if (!ec)
+            EXPECT_EQ(port, wanted);
+    }
+    ASSERT_FALSE(ec) << ec.message();
+    tcp_client t;
+    ASSERT_FALSE(t.connect(port));
+    ASSERT_FALSE(t.write("ok"));
+    std::string got;
+    EXPECT_EQ(t.read_to_end(got), asio::error::eof);
+    EXPECT_EQ(got, "ok");
+    auto const r = ended(s_.log(), "fixed");
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->local_port, port);
+
+    // The same port again: already listened on.
+    std::error_code again;
+    EXPECT_EQ(s_.open_tcp_listener("twice", {}, port, again), 0);
+    EXPECT_EQ(again, std::errc::address_in_use) << again.message();
+}
+
+TEST_F(echo_tcp_behaviour, privileged_port_without_privilege_is_permission_denied)
+{
+    std::uint16_t const port = 1023; // below 1024: privileged unless the system says otherwise
+    {
+        // What the system says for this process: only without the privilege is there a refusal to check.
+        asio::io_context ioc;
+        tcp::acceptor probe(ioc);
+        error_code ec;
+        probe.open(tcp::v4(), ec);
+        probe.bind(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port), ec);
+        if (!ec || ec == asio::error::address_in_use)
+            GTEST_SKIP() << "this process may bind port " << port << " (privileged, or ip_unprivileged_port_start)";
+    }
+    std::error_code ec;
+    EXPECT_EQ(s_.open_tcp_listener("low", {}, port, ec), 0);
+    EXPECT_EQ(ec, std::errc::permission_denied) << ec.message();
+}
+
+TEST_F(echo_tcp_behaviour, open_after_stop_is_an_error_code_not_an_abort)
+{
+    s_.stop();
+    std::error_code ec;
+    EXPECT_EQ(s_.open_tcp_listener("late", {}, 0, ec), 0);
+    EXPECT_EQ(ec, std::errc::operation_not_permitted);
+}
+
+} // namespace
+} // namespace sockconf::echo
