@@ -24,6 +24,16 @@ namespace sockconf::echo {
 
 namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
+
+std::optional<tcp_behaviour_kind> tcp_behaviour_from_name(std::string_view name) noexcept
+{
+    if (name == "echo") return tcp_behaviour_kind::echo;
+    if (name == "close_after") return tcp_behaviour_kind::close_after;
+    if (name == "reset") return tcp_behaviour_kind::reset;
+    if (name == "send_on_connect") return tcp_behaviour_kind::send_on_connect;
+    if (name == "black_hole") return tcp_behaviour_kind::black_hole;
+    return std::nullopt;
+}
 using boost::system::error_code;
 
 namespace {

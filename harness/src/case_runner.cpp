@@ -135,6 +135,8 @@ private:
         driver_.reset(); // closes what the IUT still holds
         if (tcp_port_)
             env_.servers.close_tcp_listener(tcp_port_);
+        for (auto port : tcp_listeners_)
+            env_.servers.close_tcp_listener(port);
     }
 
     void on_event(json const& ev)
@@ -227,6 +229,14 @@ private:
                     out += unit;
                 return out;
             }
+            if (v.size() == 1 && v.contains("$concat")) {
+                std::string out;
+                for (auto const& part : v["$concat"]) {
+                    auto x = substitute(part);
+                    out += x.is_string() ? x.get<std::string>() : x.dump();
+                }
+                return out;
+            }
             json out = json::object();
             for (auto const& [k, x] : v.items())
                 out[k] = substitute(x);
@@ -281,6 +291,7 @@ private:
                 i = end - 1;
             } else if (s.contains("wait")) wait_step(s["wait"], p);
             else if (s.contains("sleep_ms")) sleep_for(std::chrono::milliseconds(s["sleep_ms"].get<std::int64_t>()));
+            else if (s.contains("listen")) listen(s["listen"], p + "/listen");
             else if (s.contains("advance_clock_ms")) advance_clock(std::chrono::milliseconds(s["advance_clock_ms"].get<std::int64_t>()), p);
             else if (s.contains("wire")) wire_check(s["wire"], p + "/wire");
             else if (s.contains("repeat")) {
@@ -292,6 +303,31 @@ private:
                 }
             }
         }
+    }
+
+    /// A TCP listener of the echo servers for this case: ${listen.NAME.port},
+    /// ${listen.NAME.tag}. A port that cannot be listened on makes the case SKIP
+    /// (e.g. below 1024 without the privilege): what it checks cannot be set up here.
+    void listen(json const& l, std::string const& ptr)
+    {
+        auto const name = l["as"].get<std::string>();
+        echo::tcp_behaviour b;
+        b.kind = *echo::tcp_behaviour_from_name(l.value("behaviour", std::string("echo")));
+        b.bytes = l.contains("bytes") ? substitute(l["bytes"]).get<std::uint64_t>() : 0;
+        auto const want = l.contains("port") ? substitute(l["port"]).get<std::uint16_t>() : std::uint16_t{0};
+        auto const tag = tag_ + "-" + name;
+        std::error_code ec;
+        auto const port = env_.servers.open_tcp_listener(tag, b, want, ec);
+        if (!port)
+            throw stop{status::skip, {c_.where(ptr), "a listener on port " + std::to_string(want), ec.message()},
+                       ptr + ": cannot listen on " + env_.servers.host() + ":" + std::to_string(want) + " (" + ec.message() +
+                           (ec == std::errc::permission_denied ? "; ports below 1024 need privilege" : "") +
+                           "), so this check cannot be made here"};
+        tcp_listeners_.push_back(port);
+        vars_["listen." + name + ".port"] = port;
+        vars_["listen." + name + ".tag"] = tag;
+        trace_.append(json{{"type", "note"}, {"text", "listening on port " + std::to_string(port) + " (" +
+                                                          l.value("behaviour", std::string("echo")) + ", tag " + tag + ")"}});
     }
 
     /// Let `ms` pass for the IUT's time-window rules: on its virtual clock when
@@ -731,6 +767,7 @@ private:
     std::string tag_;
     json vars_;
     std::uint16_t tcp_port_ = 0;
+    std::vector<std::uint16_t> tcp_listeners_; ///< from "listen" steps
     std::vector<std::int64_t> loop_index_;
     std::map<std::string, json> bound_;         ///< name -> value the IUT returned
     std::map<std::string, std::string> classes_; ///< name -> class of the object it will hold

@@ -1,5 +1,6 @@
 #include <sockconf/common/json_file.hpp>
 #include <sockconf/common/json_reader.hpp>
+#include <sockconf/echo/servers.hpp>
 #include <sockconf/harness/loader.hpp>
 #include <sockconf/harness/matcher.hpp>
 
@@ -22,7 +23,9 @@ bool known_variable(std::string const& name)
 {
     static std::set<std::string> const names = {"ws", "wss", "ws.port", "wss.port", "tag", "tcp.host", "tcp.port",
                                                 "tcp.closed_port", "i"};
-    return names.count(name) || name.rfind("profile.", 0) == 0;
+    // listen.NAME.port / listen.NAME.tag: from a "listen" step of the case.
+    static std::regex const listen_var(R"(listen\.[a-z0-9_]+\.(port|tag))");
+    return names.count(name) || name.rfind("profile.", 0) == 0 || std::regex_match(name, listen_var);
 }
 
 namespace {
@@ -135,6 +138,23 @@ private:
             s.at("sleep_ms").integer_in(0, 600'000);
             return;
         }
+        if (v.contains("listen")) {
+            s.only_keys({"listen"});
+            auto l = s.at("listen");
+            l.only_keys({"as", "behaviour", "bytes", "port"});
+            static std::regex const name_re("[a-z0-9_]+");
+            auto const as = l.at("as").non_empty_string();
+            if (!std::regex_match(as, name_re))
+                l.at("as").fail("E-CASE-NAME", "a listener name is [a-z0-9_]+, got \"" + as + "\"");
+            if (auto b = l.find("behaviour")) {
+                auto const kind = b->string();
+                if (!echo::tcp_behaviour_from_name(kind))
+                    b->fail("E-ENUM", "expected echo, close_after, reset, send_on_connect or black_hole, got \"" + kind + "\"");
+            }
+            if (auto n = l.find("bytes")) count_or_variable(*n, 0, 1'000'000'000);
+            if (auto p = l.find("port")) count_or_variable(*p, 0, 65535);
+            return;
+        }
         if (v.contains("advance_clock_ms")) {
             s.only_keys({"advance_clock_ms"});
             s.at("advance_clock_ms").integer_in(0, 86'400'000);
@@ -152,7 +172,7 @@ private:
             loops_.pop_back();
             return;
         }
-        s.fail("E-CASE-STEP", "a step has one of call, get, wait, sleep_ms, advance_clock_ms, wire, repeat; " +
+        s.fail("E-CASE-STEP", "a step has one of call, get, wait, sleep_ms, advance_clock_ms, listen, wire, repeat; " +
                                   describe_found(v));
         (void)index;
     }
@@ -302,7 +322,8 @@ void check_variables(json_reader const& r)
         for (std::sregex_iterator it(s.begin(), s.end(), var_re), end; it != end; ++it)
             if (!known_variable((*it)[1].str()))
                 r.fail("E-CASE-VARIABLE", "unknown variable ${" + (*it)[1].str() +
-                                              "} (ws, wss, ws.port, wss.port, tag, tcp.host, tcp.port, tcp.closed_port, i, profile.*)");
+                                              "} (ws, wss, ws.port, wss.port, tag, tcp.host, tcp.port, tcp.closed_port, i, profile.*, "
+                                              "listen.NAME.port, listen.NAME.tag)");
     } else if (v.is_object()) {
         // Values written in the case format (suites/README.md, "Patterns and matchers").
         if (v.contains("$arraybuffer_text")) {
@@ -312,6 +333,9 @@ void check_variables(json_reader const& r)
             r.only_keys({"$repeat", "times"});
             r.at("$repeat").string();
             count_or_variable(r.at("times"), 0, 1'000'000);
+        } else if (v.contains("$concat")) {
+            r.only_keys({"$concat"});
+            r.at("$concat").expect_array();
         }
         for (auto const& [k, _] : v.items())
             check_variables(r.at(k));

@@ -39,7 +39,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
+#include <string_view>
 #include <system_error>
 
 namespace sockconf::echo {
@@ -89,6 +91,10 @@ enum class tcp_behaviour_kind {
     send_on_connect, ///< send `bytes` bytes of 'a'..'z' repeated, then echo ("tcp-send-on-connect")
     black_hole,      ///< a connect never completes: no connection, no wire record (Linux; see README)
 };
+
+/// "echo", "close_after", "reset", "send_on_connect", "black_hole" -> the kind
+/// (the names cases use); nullopt for anything else.
+std::optional<tcp_behaviour_kind> tcp_behaviour_from_name(std::string_view name) noexcept;
 
 struct tcp_behaviour {
     tcp_behaviour_kind kind = tcp_behaviour_kind::echo;
