@@ -581,8 +581,11 @@ private:
             },
             until);
         check_time(ptr);
-        if (ok)
+        if (ok) {
+            if (auto b = w.find("bind"); b != w.end())
+                bind(*b, names, pattern, ptr + "/wait/bind");
             return;
+        }
         std::string mismatch;
         auto const entries = trace_.snapshot();
         auto const seen = count_matching(entries, names, pattern, &mismatch);
@@ -595,6 +598,29 @@ private:
             actual += "; first mismatch: " + mismatch;
         actual += "; called so far: " + called_so_far(entries);
         fail(ptr + "/wait", expected, actual);
+    }
+
+    /// ${bound.NAME} := a value of the argument of the first call that satisfied
+    /// the wait (NAME -> dotted path), so a later step or expectation can compare
+    /// it with what the server saw.
+    void bind(json const& paths, std::vector<std::string> const& names, json const* pattern, std::string const& ptr)
+    {
+        auto const entries = trace_.snapshot();
+        for (auto const& e : entries) {
+            if (e.value("type", "") != "invoke" || std::find(names.begin(), names.end(), e.value("fn", "")) == names.end())
+                continue;
+            auto const arg = from_wire(e["arg"]);
+            if (pattern && check_pattern(*pattern, arg))
+                continue;
+            for (auto const& [var, path] : paths.items()) {
+                auto const* v = lookup(arg, path.get<std::string>());
+                if (!v)
+                    fail(ptr + "/" + var, "a value at \"" + path.get<std::string>() + "\" of " + e.value("fn", ""),
+                         "(absent) in " + brief(e["arg"], 200));
+                vars_["bound." + var] = *v;
+            }
+            return;
+        }
     }
 
     static std::string called_so_far(std::vector<json> const& entries)

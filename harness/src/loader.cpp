@@ -24,7 +24,7 @@ bool known_variable(std::string const& name)
     static std::set<std::string> const names = {"ws", "wss", "ws.port", "wss.port", "tag", "tcp.host", "tcp.port",
                                                 "tcp.closed_port", "i"};
     // listen.NAME.port / listen.NAME.tag: from a "listen" step of the case.
-    static std::regex const listen_var(R"(listen\.[a-z0-9_]+\.(port|tag))");
+    static std::regex const listen_var(R"(listen\.[a-z0-9_]+\.(port|tag)|bound\.[a-z0-9_]+)");
     return names.count(name) || name.rfind("profile.", 0) == 0 || std::regex_match(name, listen_var);
 }
 
@@ -126,7 +126,16 @@ private:
             auto w = s.at("wait");
             if (w.value().is_string())
                 return name_known(w, w.string());
-            w.only_keys({"for", "match", "count", "timeout_ms"});
+            w.only_keys({"for", "match", "count", "timeout_ms", "bind"});
+            if (auto b = w.find("bind")) {
+                b->expect_object();
+                static std::regex const var_re("[a-z0-9_]+");
+                for (auto const& [var, _] : b->value().items()) {
+                    if (!std::regex_match(var, var_re))
+                        b->at(var).fail("E-CASE-NAME", "a bound variable name is [a-z0-9_]+, got \"" + var + "\"");
+                    b->at(var).non_empty_string();
+                }
+            }
             names(w.at("for"));
             if (auto m = w.find("match")) validate_pattern(*m);
             if (auto c = w.find("count")) c->integer_in(1, 1'000'000);
@@ -323,7 +332,7 @@ void check_variables(json_reader const& r)
             if (!known_variable((*it)[1].str()))
                 r.fail("E-CASE-VARIABLE", "unknown variable ${" + (*it)[1].str() +
                                               "} (ws, wss, ws.port, wss.port, tag, tcp.host, tcp.port, tcp.closed_port, i, profile.*, "
-                                              "listen.NAME.port, listen.NAME.tag)");
+                                              "listen.NAME.port, listen.NAME.tag, bound.NAME)");
     } else if (v.is_object()) {
         // Values written in the case format (suites/README.md, "Patterns and matchers").
         if (v.contains("$arraybuffer_text")) {
