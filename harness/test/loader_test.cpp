@@ -1,5 +1,7 @@
 #include "test_env.hpp"
 
+#include <cctype>
+
 using namespace sockconf;
 using namespace sockconf::harness;
 
@@ -20,6 +22,8 @@ struct bad_case {
     char const* pointer;
     char const* says;
 };
+// So that test listings (and ctest's test names) show the fixture, not raw bytes.
+void PrintTo(bad_case const& c, std::ostream* os) { *os << c.file; }
 
 class loader_rejects : public ::testing::TestWithParam<bad_case> {};
 
@@ -44,13 +48,23 @@ INSTANTIATE_TEST_SUITE_P(
         bad_case{"unknown_variable.json", "E-CASE-VARIABLE", "/steps/0/args/url", "${wsx}"},
         bad_case{"bad_matcher.json", "E-MATCHER", "/steps/1/expect", "a matcher object takes only"},
         bad_case{"duplicate_id.json", "E-CASE-DUPLICATE", "/cases/1/id", "bad.dup"},
-        bad_case{"bad_repeat_value.json", "E-TYPE", "/steps/0/args/header/x/times", "expected an integer"}));
+        bad_case{"bad_repeat_value.json", "E-TYPE", "/steps/0/args/header/x/times", "expected an integer"},
+        bad_case{"bad_listen.json", "E-ENUM", "/steps/0/listen/behaviour", "expected echo, close_after, reset"},
+        bad_case{"bad_bind.json", "E-CASE-NAME", "/steps/2/wait/bind/Header", "[a-z0-9_]+"}),
+    // Stable test names: the fixture's file name.
+    [](::testing::TestParamInfo<bad_case> const& info) {
+        std::string name = info.param.file;
+        for (auto& ch : name)
+            if (!std::isalnum(static_cast<unsigned char>(ch)))
+                ch = '_';
+        return name;
+    });
 
 TEST(loader, bad_files_do_not_hide_good_ones)
 {
     auto r = load_suites({test_env::fixture("bad"), test_env::fixture("good_echo.json")}, test_env::api(),
                          test_env::clauses());
-    EXPECT_EQ(r.errors.size(), 9u);
+    EXPECT_EQ(r.errors.size(), 11u);
     ASSERT_EQ(r.cases.size(), 1u);
     EXPECT_EQ(r.cases[0].id, "fixture.good-echo");
 }
