@@ -1,6 +1,8 @@
 // wss:// (servers.hpp: wss_url, ca_pem): a Beast client over TLS that trusts only
 // the servers' throwaway CA echoes; one that trusts nothing fails verification
 // and the server records the failed handshake. Every wait is bounded.
+#include "test_clients.hpp"
+
 #include <sockconf/echo/servers.hpp>
 
 #include <boost/asio/io_context.hpp>
@@ -29,16 +31,7 @@ namespace websocket = beast::websocket;
 using tcp = asio::ip::tcp;
 using boost::system::error_code;
 
-bool eventually(std::function<bool()> const& pred, std::chrono::milliseconds limit = std::chrono::seconds(5))
-{
-    auto const deadline = std::chrono::steady_clock::now() + limit;
-    while (std::chrono::steady_clock::now() < deadline) {
-        if (pred())
-            return true;
-        std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    }
-    return pred();
-}
+using test::eventually;
 
 /// A wss client; every step runs for at most 5 s.
 class wss_client {
