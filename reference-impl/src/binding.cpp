@@ -349,7 +349,7 @@ json binding::hello() const
     return json{{"name", "sockconf-reference"},
                 {"version", "0.1.0"},
                 {"profile", impl_->rt.config().id},
-                {"capabilities", json::array({"websocket", "ws-globals", "tcp", "virtual-clock"})}};
+                {"capabilities", json::array({"websocket", "legacy-globals", "tcp", "virtual-clock"})}};
 }
 
 } // namespace sockconf::ref

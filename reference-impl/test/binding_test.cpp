@@ -58,7 +58,7 @@ TEST_F(ref_binding, Hello)
     EXPECT_EQ(b_->hello(), (json{{"name", "sockconf-reference"},
                                  {"version", "0.1.0"},
                                  {"profile", "wechat"},
-                                 {"capabilities", {"websocket", "ws-globals", "tcp", "virtual-clock"}}}));
+                                 {"capabilities", {"websocket", "legacy-globals", "tcp", "virtual-clock"}}}));
 }
 
 TEST_F(ref_binding, WebSocketRoundTripThroughCommands)
