@@ -141,6 +141,16 @@ private:
 
     void on_event(json const& ev)
     {
+        // From a process or remote driver: the IUT's diagnostics, and protocol violations.
+        if (ev.is_object() && ev.value("op", "") == "log") {
+            trace_.append({{"type", "note"}, {"text", "IUT log: " + ev.value("text", std::string())}});
+            return;
+        }
+        if (ev.is_object() && ev.value("op", "") == "adapter-error") {
+            trace_.append({{"type", "note"}, {"text", ev.value("text", std::string())}});
+            bad_event_ = true;
+            return;
+        }
         // Anything but a well-formed invoke is the IUT's fault: note it, and fail the case.
         if (!ev.is_object() || ev.value("op", "") != "invoke" || !ev.contains("fn") ||
             !ev["fn"].is_string() || !ev.contains("args") || !ev["args"].is_array()) {

@@ -6,6 +6,7 @@
 #include <sockconf/harness/api_catalog.hpp>
 #include <sockconf/harness/clause_catalog.hpp>
 #include <sockconf/harness/loader.hpp>
+#include <sockconf/harness/process_driver.hpp>
 #include <sockconf/harness/run.hpp>
 #include <sockconf/reports/report_dir.hpp>
 
@@ -114,6 +115,7 @@ struct run_opts {
     int jobs = static_cast<int>(std::max(8u, 4 * std::thread::hardware_concurrency()));
     std::string report_dir = "sockconf-report";
     bool slow = false;
+    std::string iut; ///< empty: the in-process reference
 };
 
 int cmd_run(common_opts const& o, run_opts const& ro)
@@ -141,8 +143,17 @@ int cmd_run(common_opts const& o, run_opts const& ro)
         std::cerr << "error: cannot start the echo servers: " << e.what() << "\n";
         return exit_infra;
     }
-    auto factory = harness::make_reference_factory(s.prof, servers.ca_pem());
+    std::unique_ptr<harness::driver_factory> factory;
+    if (ro.iut.empty())
+        factory = harness::make_reference_factory(s.prof, servers.ca_pem());
+    else
+        factory = harness::make_process_factory(
+            {ro.iut, s.prof, servers.ca_pem(), std::chrono::milliseconds(s.prof.timings.wait_timeout_ms)});
     auto hello = factory->describe();
+    if (hello.contains("error")) {
+        std::cerr << "error: the IUT did not start: " << hello["error"].get<std::string>() << "\n";
+        return exit_infra;
+    }
     harness::run_env env{s.prof, s.api, s.clauses, servers, *factory, hello, ro.slow, &interrupted};
 
     std::signal(SIGINT, on_sigint);
@@ -309,6 +320,9 @@ int main(int argc, char** argv)
     add_common(run, run_o);
     run->add_option("--jobs,-j", run_ro.jobs, "Cases run in parallel")->capture_default_str()->check(CLI::Range(1, 256));
     run->add_option("--report-dir", run_ro.report_dir, "Where report.json and junit.xml go")->capture_default_str();
+    run->add_option("--iut", run_ro.iut,
+                    "Test this program instead of the built-in reference: a shell command speaking the adapter "
+                    "protocol on stdin/stdout (specs/adapter-protocol.md), started once per case");
     run->add_flag("--slow", run_ro.slow, "Also run cases marked slow (long real waits, e.g. a 60 s default timeout); otherwise they are SKIP");
 
     bool list_clauses_flag = false;

@@ -1,0 +1,125 @@
+// The process driver against real programs: the reference's stdio adapter, and
+// shell one-liners that break the adapter protocol in each way it can be broken.
+#include "test_env.hpp"
+
+#include <sockconf/harness/process_driver.hpp>
+
+#include <condition_variable>
+#include <mutex>
+
+using namespace sockconf;
+using namespace sockconf::harness;
+using namespace std::chrono_literals;
+
+namespace {
+
+std::unique_ptr<driver_factory> factory(std::string const& command)
+{
+    return make_process_factory({command, test_env::wechat(), "", 2000ms});
+}
+
+std::string const hello_line = R"({"type":"hello","protocol":1,"name":"fake","version":"0","profile":null,"capabilities":[]})";
+
+std::string error_of(std::string const& command)
+{
+    auto const h = factory(command)->describe();
+    return h.value("error", std::string("<no error: ") + h.dump() + ">");
+}
+
+/// Events the driver delivers, for waiting on.
+struct event_log {
+    std::mutex mu;
+    std::condition_variable cv;
+    std::vector<json> events;
+    event_sink sink()
+    {
+        return [this](json const& e) {
+            std::lock_guard lk(mu);
+            events.push_back(e);
+            cv.notify_all();
+        };
+    }
+    bool wait_for_op(std::string const& op)
+    {
+        std::unique_lock lk(mu);
+        return cv.wait_for(lk, 5s, [&] {
+            return std::any_of(events.begin(), events.end(), [&](json const& e) { return e.value("op", "") == op; });
+        });
+    }
+};
+
+} // namespace
+
+TEST(process_driver, the_reference_adapter_answers_commands_and_sends_events_after_the_reply)
+{
+    echo::servers srv;
+    srv.start();
+    auto f = make_process_factory({SOCKCONF_REF_ADAPTER, test_env::wechat(), srv.ca_pem(), 5000ms});
+    auto const hello = f->describe();
+    EXPECT_EQ(hello.value("name", ""), "sockconf-reference");
+    event_log log;
+    auto d = f->open(log.sink());
+    auto const r = d->execute(json{{"op", "batch"}, {"commands", {
+        {{"op", "call"}, {"fn", "wx.connectSocket"}, {"args", {{{"url", srv.ws_url() + "/echo"}}}}, {"as", "t"}},
+        {{"op", "call"}, {"this", {{"$ref", "t"}}}, {"fn", "onOpen"}, {"args", {{{"$fn", "open"}}}}}}}}, 5000ms);
+    ASSERT_EQ(r.kind, reply_kind::value) << r.message;
+    EXPECT_EQ(r.value[0]["value"]["class"], "SocketTask");
+    ASSERT_TRUE(log.wait_for_op("invoke"));
+    EXPECT_EQ(log.events.front()["fn"], "open");
+    EXPECT_EQ(log.events.front()["sync"], false);
+}
+
+TEST(process_driver, a_hello_in_another_protocol_version_is_refused_naming_both)
+{
+    auto const e = error_of(R"(echo '{"type":"hello","protocol":2,"name":"x","capabilities":[]}'; sleep 5)");
+    EXPECT_NE(e.find("E-ADAPTER-VERSION"), std::string::npos) << e;
+    EXPECT_NE(e.find("speaks protocol 2; this sockconf speaks 1"), std::string::npos) << e;
+}
+
+TEST(process_driver, no_hello_in_time_is_a_timeout)
+{
+    auto const e = error_of("sleep 5");
+    EXPECT_NE(e.find("E-ADAPTER-TIMEOUT"), std::string::npos) << e;
+    EXPECT_NE(e.find("sent no hello within 2000 ms"), std::string::npos) << e;
+}
+
+TEST(process_driver, a_line_that_is_not_json_is_a_syntax_error_with_its_line_number)
+{
+    auto const e = error_of("echo 'Listening on 8080...'; sleep 5");
+    EXPECT_NE(e.find("E-ADAPTER-SYNTAX: stdout line 1: not a JSON object: Listening on 8080..."), std::string::npos) << e;
+}
+
+TEST(process_driver, an_iut_that_exits_shows_the_end_of_its_stderr)
+{
+    auto const e = error_of("echo 'cannot load module ./wx.mjs' >&2; exit 3");
+    EXPECT_NE(e.find("E-ADAPTER-EXIT"), std::string::npos) << e;
+    EXPECT_NE(e.find("cannot load module ./wx.mjs"), std::string::npos) << e;
+}
+
+TEST(process_driver, an_iut_that_dies_on_a_command_makes_the_command_broken)
+{
+    auto f = factory("echo '" + hello_line + "'; read line; exit 1");
+    auto d = f->open([](json const&) {});
+    auto const r = d->execute(json{{"op", "call"}, {"fn", "wx.connectSocket"}}, 3000ms);
+    EXPECT_EQ(r.kind, reply_kind::broken);
+    EXPECT_NE(r.message.find("E-ADAPTER-EXIT"), std::string::npos) << r.message;
+}
+
+TEST(process_driver, a_reply_to_no_pending_command_is_reported_as_an_adapter_error_event)
+{
+    event_log log;
+    auto f = factory("echo '" + hello_line + R"('; echo '{"type":"reply","id":42,"ok":true}'; sleep 5)");
+    auto d = f->open(log.sink());
+    ASSERT_TRUE(log.wait_for_op("adapter-error"));
+    auto const text = log.events.back().value("text", "");
+    EXPECT_NE(text.find("E-ADAPTER-MESSAGE: stdout line 2: a reply to no pending command (id 42)"), std::string::npos) << text;
+}
+
+TEST(process_driver, a_silent_iut_times_out_the_command_not_the_run)
+{
+    auto f = factory("echo '" + hello_line + "'; sleep 5");
+    auto d = f->open([](json const&) {});
+    auto const r = d->execute(json{{"op", "get"}, {"this", {{"$ref", "t"}}}, {"prop", "readyState"}}, 300ms);
+    EXPECT_EQ(r.kind, reply_kind::timeout);
+    EXPECT_NE(r.message.find("no reply to command 1 within 300 ms"), std::string::npos) << r.message;
+}
