@@ -165,7 +165,7 @@ else if (isObj(mod.default)) [wx, from] = [mod.default, "the default export"];
 
 if (!wx) {
   const names = exportNames(mod);
-  const wanted = opts.export ? `an export "${opts.export}"` : 'an export "wx" or a default export';
+  const wanted = opts.export ? `export "${opts.export}"` : 'export "wx" and no default export';
   process.stderr.write(
     `sockconf-node: ${file} has no ${wanted} holding an object;` +
       ` its exports: ${names.length ? names.join(", ") : "(none)"}` +
