@@ -50,6 +50,12 @@ const B64_INDEX = (() => {
 })();
 
 export function bytesToBase64(bytes) {
+  if (typeof btoa === "function") {
+    let bin = "";
+    for (let i = 0; i < bytes.length; i += 0x8000)
+      bin += String.fromCharCode.apply(null, bytes.subarray(i, i + 0x8000));
+    return btoa(bin);
+  }
   let out = "";
   let i = 0;
   for (; i + 2 < bytes.length; i += 3) {

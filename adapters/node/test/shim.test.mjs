@@ -60,6 +60,16 @@ test("base64 round trip, and refusal of what is not base64", T, () => {
     assert.deepEqual(base64ToBytes(bytesToBase64(b)), b);
     assert.equal(bytesToBase64(b), Buffer.from(b).toString("base64"));
   }
+  const saved = globalThis.btoa; // the fallback for runtimes without btoa
+  try {
+    delete globalThis.btoa;
+    for (const n of [0, 1, 2, 3, 4, 5, 255]) {
+      const b = new Uint8Array(n).map((_, i) => (i * 91) & 255);
+      assert.equal(bytesToBase64(b), Buffer.from(b).toString("base64"));
+    }
+  } finally {
+    globalThis.btoa = saved;
+  }
   assert.throws(() => base64ToBytes("abc"));
   assert.throws(() => base64ToBytes("a=bc"));
   assert.throws(() => base64ToBytes("ab!c"));
