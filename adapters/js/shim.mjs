@@ -534,8 +534,11 @@ export function createShim(wx, options = {}) {
     });
   }
 
-  /** Run one command to its reply object ({ok, value} | {ok:false, thrown|error}). */
-  async function runOne(command, pendings) {
+  /**
+   * Run one command to its reply object ({ok, value} | {ok:false, thrown|error}): at once
+   * (synchronously) unless the call returned a thenable; then a Promise of the reply.
+   */
+  function runOne(command, pendings) {
     let started;
     try {
       started = startOne(command);
@@ -544,11 +547,8 @@ export function createShim(wx, options = {}) {
       return { ok: false, error: "adapter: " + describe(e) };
     }
     if (started.reply) return started.reply;
-    let value = started.value;
-    let promise = false;
-    if (started.thenable) {
-      promise = true;
-      const s = await settle(started.thenable);
+    if (!started.thenable) return finish(command, started.value, false, pendings);
+    return settle(started.thenable).then((s) => {
       if (s.timeout)
         return {
           ok: false,
@@ -556,8 +556,11 @@ export function createShim(wx, options = {}) {
           promise: true,
         };
       if ("error" in s) return { ok: false, thrown: thrownOf(s.error), promise: true };
-      value = s.value;
-    }
+      return finish(command, s.value, true, pendings);
+    });
+  }
+
+  function finish(command, value, promise, pendings) {
     let wire;
     try {
       wire = resultToWire(value, pendings);
@@ -569,16 +572,30 @@ export function createShim(wx, options = {}) {
     return promise ? { ok: true, value: wire, promise: true } : { ok: true, value: wire };
   }
 
-  async function runCommand(command) {
-    const pendings = [];
-    if (command && typeof command === "object" && command.op === "batch") {
-      if (!Array.isArray(command.commands))
-        return { reply: { ok: false, error: '"batch" needs "commands" as an array' }, pendings };
-      const replies = [];
-      for (const c of command.commands) replies.push(await runOne(c, pendings));
-      return { reply: { ok: true, value: replies }, pendings };
-    }
-    return { reply: await runOne(command, pendings), pendings };
+  /**
+   * A command or a batch to its reply. Synchronous as long as no call returns a thenable:
+   * no microtask of the IUT runs between a batch's commands or before the reply is queued,
+   * as between consecutive lines of JS. A returned thenable is awaited before the batch goes on.
+   */
+  function runCommand(command, pendings) {
+    if (!(command && typeof command === "object" && command.op === "batch")) return runOne(command, pendings);
+    if (!Array.isArray(command.commands)) return { ok: false, error: '"batch" needs "commands" as an array' };
+    const commands = command.commands;
+    const replies = [];
+    let i = 0;
+    const step = () => {
+      while (i < commands.length) {
+        const r = runOne(commands[i++], pendings);
+        if (r instanceof Promise)
+          return r.then((reply) => {
+            replies.push(reply);
+            return step();
+          });
+        replies.push(r);
+      }
+      return { ok: true, value: replies };
+    };
+    return step();
   }
 
   async function doReset() {
@@ -643,7 +660,9 @@ export function createShim(wx, options = {}) {
         return;
       }
       if (m.type === "command") {
-        const { reply, pendings } = await runCommand(m.command);
+        const pendings = [];
+        let reply = runCommand(m.command, pendings);
+        if (reply instanceof Promise) reply = await reply;
         enqueue({ type: "reply", id: m.id, ...reply }, pendings);
       } else if (m.type === "reset") {
         await doReset();

@@ -153,6 +153,25 @@ test("callbacks run inside the call are sync: true and come before the reply", T
   ]);
 });
 
+test("a callback queued as a microtask runs after the whole batch and after the reply: sync: false", T, async () => {
+  let ran = false;
+  const task = { send() {}, onOpen() {}, get ran() { return ran; } };
+  const wx = {
+    connectSocket(o) {
+      queueMicrotask(() => { ran = true; o.success({ errMsg: "connectSocket:ok" }); });
+      return task;
+    },
+  };
+  const h = harness(wx);
+  const r = await h.cmd({ op: "batch", commands: [
+    call("wx.connectSocket", [{ url: "u", success: { $fn: "c.success" } }], { as: "task" }),
+    { op: "get", this: { $ref: "task" }, prop: "ran" },
+  ] });
+  assert.deepEqual(r.value[1], { ok: true, value: false });
+  await until(() => h.events().length === 1);
+  assert.deepEqual(h.out.map((m) => [m.type, m.sync]), [["reply", undefined], ["event", false]]);
+});
+
 test("a returned Promise is awaited: its value with promise: true, and the batch goes on with it", T, async () => {
   const task = fakeTask();
   const wx = { connectSocket: () => Promise.resolve(task) };
