@@ -18,11 +18,12 @@
 //
 // What it does NOT do (on purpose, or not yet):
 //   - no limit on concurrent WebSockets, no single-connection rule for the legacy globals;
-//   - no URL policy: any ws:// or wss:// URL goes, no domain allow-list; wss uses Node's
-//     default CA store (the echo servers' throwaway CA is not trusted);
+//   - no URL policy: any ws:// or wss:// URL goes, no domain allow-list; wss trusts Node's CA
+//     store plus NODE_EXTRA_CA_CERTS (`sockconf run --iut` sets it to the echo servers' CA);
+//   - `header` is sent as given, Referer included (a platform would set or drop its own);
 //   - connectSocket's `timeout`, `tcpNoDelay`, `perMessageDeflate` options are ignored;
-//   - close() codes are passed to "ws" unchecked: an invalid code makes "ws" throw, reported
-//     as the fail callback;
+//   - close() codes are passed to "ws" unchecked: "ws" accepts 1001 and ignores any close()
+//     once closing; a code it refuses (it throws) is reported as the fail callback;
 //   - TCP: no blocked ports, no loopback/LAN rules, no creation window, no errCode table
 //     (onError gives errMsg only, plus errCode = the Node error code string), {type:'ipv6'}
 //     is honoured only as a family hint, bindWifi always fails (onError);
