@@ -12,6 +12,7 @@
 #include <algorithm>
 #include <map>
 #include <regex>
+#include <set>
 #include <thread>
 
 namespace sockconf::harness {
@@ -302,7 +303,8 @@ private:
             } else if (s.contains("wait")) wait_step(s["wait"], p);
             else if (s.contains("sleep_ms")) sleep_for(std::chrono::milliseconds(s["sleep_ms"].get<std::int64_t>()));
             else if (s.contains("listen")) listen(s["listen"], p + "/listen");
-            else if (s.contains("advance_clock_ms")) advance_clock(std::chrono::milliseconds(s["advance_clock_ms"].get<std::int64_t>()), p);
+            else if (s.contains("advance_clock_ms"))
+                advance_clock(std::chrono::milliseconds(substitute(s["advance_clock_ms"]).get<std::int64_t>()), p);
             else if (s.contains("wire")) wire_check(s["wire"], p + "/wire");
             else if (s.contains("repeat")) {
                 auto const n = substitute(s["repeat"]).get<std::int64_t>();
@@ -487,6 +489,11 @@ private:
     {
         auto const& s = p.step;
         auto const& ptr = p.ptr;
+        if (r.kind == reply_kind::refused && thrown_names_.count(p.owner)) {
+            // The object's creation threw (may_throw): calls on it cannot happen.
+            trace_.append({{"type", "note"}, {"text", ptr + ": skipped " + p.target + ": " + p.owner + " was never created"}});
+            return;
+        }
         if (r.kind == reply_kind::refused || r.kind == reply_kind::broken)
             throw stop{status::error, {c_.where(ptr), "the IUT to execute the command", r.message},
                        ptr + ": the IUT could not execute " + brief(p.command, 200) + ": " + r.message};
@@ -505,6 +512,12 @@ private:
             }
             if (!p.base.empty())
                 bound_[p.base] = r.value;
+            return;
+        }
+        if (r.kind == reply_kind::thrown && s.value("may_throw", false)) {
+            // Allowed: recorded as a call of "<as>.threw" with the error, for outcomes.
+            trace_.append({{"type", "invoke"}, {"fn", p.base + ".threw"}, {"arg", r.value}, {"sync", false}});
+            thrown_names_.insert(p.base);
             return;
         }
         if (r.kind == reply_kind::thrown) {
@@ -804,6 +817,7 @@ private:
     json vars_;
     std::uint16_t tcp_port_ = 0;
     std::vector<std::uint16_t> tcp_listeners_; ///< from "listen" steps
+    std::set<std::string> thrown_names_;        ///< "as" names whose creation threw (may_throw)
     std::vector<std::int64_t> loop_index_;
     std::map<std::string, json> bound_;         ///< name -> value the IUT returned
     std::map<std::string, std::string> classes_; ///< name -> class of the object it will hold

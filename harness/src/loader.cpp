@@ -166,7 +166,7 @@ private:
         }
         if (v.contains("advance_clock_ms")) {
             s.only_keys({"advance_clock_ms"});
-            s.at("advance_clock_ms").integer_in(0, 86'400'000);
+            count_or_variable(s.at("advance_clock_ms"), 0, 86'400'000);
             return;
         }
         if (v.contains("wire")) {
@@ -202,7 +202,7 @@ private:
 
     void call(json_reader const& s, std::size_t index)
     {
-        s.only_keys({"call", "args", "as", "listener", "callbacks", "returns", "throws"});
+        s.only_keys({"call", "args", "as", "listener", "callbacks", "returns", "throws", "may_throw"});
         auto target_r = s.at("call");
         auto const target = target_r.non_empty_string();
         auto const dot = target.find('.');
@@ -253,6 +253,12 @@ private:
                     declare(n + suffix);
         if (auto r = s.find("returns")) validate_matcher(*r);
         if (auto t = s.find("throws"); t && !t->value().is_boolean()) validate_matcher(*t);
+        if (auto m = s.find("may_throw"); m && m->boolean()) {
+            if (s.find("throws"))
+                m->fail("E-CASE-STEP", "give either throws (it must throw) or may_throw (it may), not both");
+            for (auto const& n : expand(base))
+                declare(n + ".threw");
+        }
     }
 
     void declare(std::string const& name) { declared_.insert(name); }

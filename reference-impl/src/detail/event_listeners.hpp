@@ -35,10 +35,12 @@ public:
 
     /// Deliver `e` now (from a posted task): to the listeners registered at this
     /// moment, in order (a snapshot: one removed during dispatch still gets it);
-    /// nothing once the close event was delivered. Returns whether it was delivered.
-    bool dispatch(Event e, json const& payload)
+    /// nothing of the connection once the close event was delivered — only
+    /// events that answer a call made later (`answers_call`: an onError for a
+    /// write after close). Returns whether it was delivered.
+    bool dispatch(Event e, json const& payload, bool answers_call = false)
     {
-        if (close_delivered_)
+        if (close_delivered_ && !answers_call)
             return false;
         if (e == close_)
             close_delivered_ = true;

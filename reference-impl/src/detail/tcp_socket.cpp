@@ -47,34 +47,34 @@ public:
     void connect(json const& options) override
     {
         if (finished_ || closing_) {
-            emit(tcp_event::error, error_payload(codes().system, "connect:fail socket is closed"));
+            answer_error(error_payload(codes().system, "connect:fail socket is closed"));
             return;
         }
         if (state_ != tcp_state::created) {
-            emit(tcp_event::error, error_payload(codes().system, "connect:fail socket is already connected"));
+            answer_error(error_payload(codes().system, "connect:fail socket is already connected"));
             return;
         }
         json const empty = json::object();
         json const& o = options.is_object() ? options : empty;
         auto const addr_it = o.find("address");
         if (addr_it == o.end() || !addr_it->is_string() || addr_it->get<std::string>().empty()) {
-            emit(tcp_event::error, error_payload(codes().invalid_address, "connect:fail invalid address"));
+            answer_error(error_payload(codes().invalid_address, "connect:fail invalid address"));
             return;
         }
         auto const port_it = o.find("port");
         if (port_it == o.end() || !port_it->is_number() || port_it->get<double>() != std::floor(port_it->get<double>()) ||
             port_it->get<double>() < 1 || port_it->get<double>() > 65535) {
-            emit(tcp_event::error, error_payload(codes().invalid_port, "connect:fail invalid port"));
+            answer_error(error_payload(codes().invalid_port, "connect:fail invalid port"));
             return;
         }
         int const port = port_it->get<int>();
         if (rt_.profile_.tcp_port_blocked(port)) {
-            emit(tcp_event::error, error_payload(codes().invalid_port, "connect:fail port not allowed"));
+            answer_error(error_payload(codes().invalid_port, "connect:fail port not allowed"));
             return;
         }
         auto const address = addr_it->get<std::string>();
         if (!rt_.profile_.switches.tcp_allow_loopback && is_loopback_name(address)) {
-            emit(tcp_event::error, error_payload(codes().no_permission, "connect:fail local address not allowed"));
+            answer_error(error_payload(codes().no_permission, "connect:fail local address not allowed"));
             return;
         }
         auto timeout = std::chrono::duration<double>(double(rt_.profile_.timings.tcp_connect_timeout_s));
@@ -120,12 +120,12 @@ public:
         else if (is_array_buffer(data))
             bytes = array_buffer_bytes(data);
         else {
-            emit(tcp_event::error, error_payload(codes().system, "write:fail parameter error: data should be String or ArrayBuffer instead of " +
+            answer_error(error_payload(codes().system, "write:fail parameter error: data should be String or ArrayBuffer instead of " +
                                                                  param_type_name(&data)));
             return;
         }
         if (closing_ || finished_ || state_ == tcp_state::created) {
-            emit(tcp_event::error, error_payload(codes().system, "write:fail socket is not connected"));
+            answer_error(error_payload(codes().system, "write:fail socket is not connected"));
             return;
         }
         // While connecting the data waits and goes out after onConnect.
@@ -150,14 +150,14 @@ public:
     void bind_wifi(json const& options) override
     {
         if (!rt_.profile_.switches.tcp_bind_wifi) {
-            emit(tcp_event::error, error_payload(codes().android_only, "bindWifi:fail only supported on Android"));
+            answer_error(error_payload(codes().android_only, "bindWifi:fail only supported on Android"));
             return;
         }
         // An Android profile: the loopback reference has no Wi-Fi to bind, so a
         // well-formed BSSID is taken as the current network's.
         auto const it = options.is_object() ? options.find("BSSID") : options.end();
         if (!options.is_object() || it == options.end() || !it->is_string() || it->get<std::string>().empty()) {
-            emit(tcp_event::error, error_payload(codes().invalid_bssid, "bindWifi:fail invalid BSSID"));
+            answer_error(error_payload(codes().invalid_bssid, "bindWifi:fail invalid BSSID"));
             return;
         }
         emit(tcp_event::bind_wifi, json::object());
@@ -188,13 +188,18 @@ private:
 
     /// Queued like every JS event; dispatched to the listeners registered when
     /// it runs (a snapshot: a listener removed during dispatch still gets this one).
-    void emit(tcp_event e, json payload)
+    void emit(tcp_event e, json payload, bool answers_call = false)
     {
-        rt_.post([self = shared_from_this(), e, payload = std::move(payload)] {
+        rt_.post([self = shared_from_this(), e, answers_call, payload = std::move(payload)] {
             if (!self->rt_.shutting_down_)
-                self->listeners_.dispatch(e, payload);
+                self->listeners_.dispatch(e, payload, answers_call);
         });
     }
+
+    /// onError answering a call (connect, write, bindWifi) that cannot be
+    /// done: delivered even after onClose, since it is about the call, not the
+    /// connection (TCP-ONCLOSE-LAST).
+    void answer_error(json payload) { emit(tcp_event::error, std::move(payload), true); }
 
     void teardown()
     {
