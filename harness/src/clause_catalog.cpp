@@ -43,7 +43,7 @@ void clause_catalog::load_file(std::string const& path)
     list.expect_array();
     for (std::size_t i = 0; i < list.size(); ++i) {
         auto c = list.at(i);
-        c.only_keys({"id", "area", "level", "statement", "seed", "quote", "decision"});
+        c.only_keys({"id", "area", "level", "statement", "seed", "quote", "decision", "untestable"});
         clause cl;
         cl.id = c.at("id").non_empty_string();
         if (!std::regex_match(cl.id, id_re))
@@ -66,6 +66,8 @@ void clause_catalog::load_file(std::string const& path)
         cl.quote = c.at("quote").non_empty_string();
         if (auto d = c.find("decision"))
             cl.decision = d->string();
+        if (auto u = c.find("untestable"))
+            cl.untestable = u->non_empty_string();
         cl.file = path;
         clauses_[cl.id] = std::move(cl);
     }

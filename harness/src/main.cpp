@@ -235,16 +235,24 @@ int list_clauses(specs const& s, harness::load_result const& loaded, std::string
         std::string cases;
         if (it == tested_by.end()) {
             untested.push_back(id);
-            cases = "UNTESTED";
+            cases = cl.untestable.empty() ? "UNTESTED" : "UNTESTABLE HERE";
         } else {
             for (auto const& c : it->second)
                 cases += (cases.empty() ? "" : ", ") + c;
         }
         std::cout << fmt::format("{:<44} {:<6} {:<22} {}\n", id, levels[static_cast<int>(cl.level)], cl.area, cases);
     }
-    std::cout << fmt::format("{} clause(s), {} tested, {} untested\n", shown, shown - untested.size(), untested.size());
-    for (auto const& id : untested)
-        std::cout << "untested: " << id << " (" << s.clauses.find(id)->seed << ")\n";
+    auto const untestable = std::count_if(untested.begin(), untested.end(),
+                                          [&](auto const& id) { return !s.clauses.find(id)->untestable.empty(); });
+    std::cout << fmt::format("{} clause(s), {} tested, {} untested ({} of them untestable here, with the reason)\n",
+                             shown, shown - untested.size(), untested.size(), untestable);
+    for (auto const& id : untested) {
+        auto const* cl = s.clauses.find(id);
+        if (cl->untestable.empty())
+            std::cout << "untested: " << id << " (" << cl->seed << ")\n";
+        else
+            std::cout << "untestable here: " << id << " (" << cl->seed << "): " << cl->untestable << "\n";
+    }
     return print_errors(loaded.errors);
 }
 

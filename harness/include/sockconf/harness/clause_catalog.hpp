@@ -18,6 +18,8 @@ struct clause {
     std::string seed;
     std::string quote;
     std::string decision;
+    /// Why no case can test it on a loopback test machine ("" when one can).
+    std::string untestable;
     std::string file; ///< catalog file it came from
 };
 
