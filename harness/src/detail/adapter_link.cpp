@@ -1,0 +1,157 @@
+#include "adapter_link.hpp"
+
+namespace sockconf::harness::detail {
+
+namespace {
+constexpr int protocol_version = 1;
+}
+
+adapter_link::adapter_link(std::function<bool(std::string const&)> write, std::function<std::string()> context)
+    : write_(std::move(write)), context_(std::move(context)), sink_([](json const&) {})
+{
+}
+
+void adapter_link::violation(std::string why)
+{
+    event_sink sink;
+    {
+        std::lock_guard lk(mu_);
+        if (!dead_)
+            dead_ = why;
+        sink = sink_;
+    }
+    cv_.notify_all();
+    // The case sees it as a malformed event and ends as ERROR, with `why` in its trace.
+    sink(json{{"op", "adapter-error"}, {"text", why}});
+}
+
+void adapter_link::on_message(std::string const& text, std::string const& where_)
+{
+    auto const where = where_ + ": ";
+    json m = json::parse(text, nullptr, false);
+    if (m.is_discarded() || !m.is_object())
+        return violation("E-ADAPTER-SYNTAX: " + where + "not a JSON object: " + text.substr(0, 200));
+    auto const type = m.value("type", std::string());
+    if (type == "hello") {
+        if (m.value("protocol", json()) != protocol_version)
+            return violation("E-ADAPTER-VERSION: " + where + "the IUT speaks protocol " +
+                             brief(m.value("protocol", json()), 20) + "; this sockconf speaks " +
+                             std::to_string(protocol_version));
+        if (!m.contains("name") || !m["name"].is_string() || !m.contains("capabilities") ||
+            !m["capabilities"].is_array())
+            return violation("E-ADAPTER-MESSAGE: " + where + "a hello needs name (string) and capabilities (array): " +
+                             brief(m, 200));
+        m.erase("type");
+        {
+            std::lock_guard lk(mu_);
+            hello_ = std::move(m);
+        }
+        cv_.notify_all();
+    } else if (type == "reply") {
+        if (!m.contains("id") || !m["id"].is_number_integer())
+            return violation("E-ADAPTER-MESSAGE: " + where + "a reply without an integer id: " + brief(m, 200));
+        auto const id = m["id"].get<std::int64_t>();
+        bool pending = false;
+        {
+            std::lock_guard lk(mu_);
+            pending = id == next_id_ && !replies_.count(id);
+            if (pending) {
+                m.erase("type");
+                m.erase("id");
+                replies_[id] = std::move(m);
+            }
+        }
+        if (!pending)
+            return violation("E-ADAPTER-MESSAGE: " + where + "a reply to no pending command (id " + std::to_string(id) + ")");
+        cv_.notify_all();
+    } else if (type == "event" || type == "log") {
+        event_sink sink;
+        {
+            std::lock_guard lk(mu_);
+            sink = sink_;
+        }
+        if (type == "event") {
+            m.erase("type");
+            sink(m); // the case runner checks the invoke's shape
+        } else {
+            sink(json{{"op", "log"}, {"text", m.value("text", std::string())}});
+        }
+    } else {
+        violation("E-ADAPTER-MESSAGE: " + where + "unknown message type " + brief(m.value("type", json()), 40));
+    }
+}
+
+void adapter_link::on_closed(std::string const& why)
+{
+    {
+        std::lock_guard lk(mu_);
+        if (!dead_)
+            dead_ = why;
+    }
+    cv_.notify_all();
+}
+
+bool adapter_link::wait_hello(std::chrono::milliseconds timeout)
+{
+    std::unique_lock lk(mu_);
+    cv_.wait_for(lk, timeout, [&] { return hello_ || dead_; });
+    return hello_.has_value();
+}
+
+json adapter_link::hello() const
+{
+    std::lock_guard lk(mu_);
+    if (hello_)
+        return *hello_;
+    return json{{"error", dead_.value_or("E-ADAPTER-TIMEOUT: no hello") + context_()}};
+}
+
+void adapter_link::set_sink(event_sink sink)
+{
+    std::lock_guard lk(mu_);
+    sink_ = sink ? std::move(sink) : [](json const&) {};
+}
+
+reply adapter_link::request(json message, std::chrono::milliseconds timeout)
+{
+    std::unique_lock lk(mu_);
+    if (dead_)
+        return {reply_kind::broken, {}, *dead_ + context_()};
+    auto const id = ++next_id_;
+    message["id"] = id;
+    if (!write_(message.dump(-1, ' ', false, json::error_handler_t::replace))) {
+        if (!dead_)
+            dead_ = "E-ADAPTER-EXIT: cannot send to the IUT: it is gone";
+        return {reply_kind::broken, {}, *dead_ + context_()};
+    }
+    if (!cv_.wait_for(lk, timeout, [&] { return replies_.count(id) || dead_; }))
+        return {reply_kind::timeout, {}, "E-ADAPTER-TIMEOUT: no reply to command " + std::to_string(id) + " within " +
+                                             std::to_string(timeout.count()) + " ms"};
+    if (auto it = replies_.find(id); it != replies_.end()) {
+        auto r = reply_from_json(it->second);
+        replies_.erase(it);
+        return r;
+    }
+    return {reply_kind::broken, {}, *dead_ + context_()};
+}
+
+reply adapter_link::execute(json const& command, std::chrono::milliseconds timeout)
+{
+    return request(json{{"type", "command"}, {"command", command}}, timeout);
+}
+
+reply adapter_link::reset(std::chrono::milliseconds timeout) { return request(json{{"type", "reset"}}, timeout); }
+
+void adapter_link::bye()
+{
+    std::lock_guard lk(mu_);
+    write_(json{{"type", "bye"}}.dump());
+}
+
+std::optional<std::string> adapter_link::dead() const
+{
+    std::lock_guard lk(mu_);
+    return dead_;
+}
+
+} // namespace sockconf::harness::detail
