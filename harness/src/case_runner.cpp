@@ -128,7 +128,7 @@ private:
         tcp_port_ = env_.servers.open_tcp_listener(tag_);
         vars_["tcp.port"] = tcp_port_;
         vars_["tcp.closed_port"] = unused_port();
-        driver_ = env_.factory.open([this](json const& ev) { on_event(ev); });
+        driver_ = env_.factory.open([this](json const& ev) { on_event(ev); }, c_.fresh);
     }
 
     void teardown()

@@ -378,7 +378,7 @@ test_case parse_case(json const& doc, std::string const& file, std::string const
 {
     static std::regex const id_re("[a-z0-9][a-z0-9.-]*");
     json_reader r(doc, file, pointer);
-    r.only_keys({"id", "title", "clauses", "requires", "when", "slow", "timeout_ms", "steps", "expect", "outcomes", "notes"});
+    r.only_keys({"id", "title", "clauses", "requires", "when", "slow", "fresh", "timeout_ms", "steps", "expect", "outcomes", "notes"});
     test_case c;
     c.file = file;
     c.pointer = pointer;
@@ -393,6 +393,7 @@ test_case parse_case(json const& doc, std::string const& file, std::string const
             cl.at(i).fail("E-CASE-CLAUSE", "unknown clause \"" + c.clauses[i] + "\" (see specs/clauses/)");
     if (auto q = r.find("requires")) c.requires_caps = string_list(*q, false);
     if (auto t = r.find("timeout_ms")) c.timeout_ms = t->integer_in(100, 3'600'000);
+    if (auto f = r.find("fresh")) c.fresh = f->boolean();
     if (auto s = r.find("slow")) {
         // true, or {"unless": CAPABILITY}: slow only for an IUT without it.
         if (s->value().is_object()) {

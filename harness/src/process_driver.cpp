@@ -206,7 +206,7 @@ public:
         ca_file_ = files_.write("ca.pem", opts_.ca_pem);
     }
 
-    std::unique_ptr<driver> open(event_sink sink) override
+    std::unique_ptr<driver> open(event_sink sink, bool /*fresh: always*/) override
     {
         return std::make_unique<process_driver>(opts_, profile_file_, ca_file_, std::move(sink));
     }

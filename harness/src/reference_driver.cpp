@@ -55,7 +55,7 @@ private:
 class reference_factory final : public driver_factory {
 public:
     reference_factory(profile p, ref::runtime_options o) : profile_(std::move(p)), options_(std::move(o)) {}
-    std::unique_ptr<driver> open(event_sink sink) override
+    std::unique_ptr<driver> open(event_sink sink, bool /*fresh: always*/) override
     {
         return std::make_unique<reference_driver>(profile_, options_, std::move(sink));
     }

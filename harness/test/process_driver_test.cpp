@@ -58,7 +58,7 @@ TEST(process_driver, the_reference_adapter_answers_commands_and_sends_events_aft
     auto const hello = f->describe();
     EXPECT_EQ(hello.value("name", ""), "sockconf-reference");
     event_log log;
-    auto d = f->open(log.sink());
+    auto d = f->open(log.sink(), false);
     auto const r = d->execute(json{{"op", "batch"}, {"commands", {
         {{"op", "call"}, {"fn", "wx.connectSocket"}, {"args", {{{"url", srv.ws_url() + "/echo"}}}}, {"as", "t"}},
         {{"op", "call"}, {"this", {{"$ref", "t"}}}, {"fn", "onOpen"}, {"args", {{{"$fn", "open"}}}}}}}}, 5000ms);
@@ -99,7 +99,7 @@ TEST(process_driver, an_iut_that_exits_shows_the_end_of_its_stderr)
 TEST(process_driver, an_iut_that_dies_on_a_command_makes_the_command_broken)
 {
     auto f = factory("echo '" + hello_line + "'; read line; exit 1");
-    auto d = f->open([](json const&) {});
+    auto d = f->open([](json const&) {}, false);
     auto const r = d->execute(json{{"op", "call"}, {"fn", "wx.connectSocket"}}, 3000ms);
     EXPECT_EQ(r.kind, reply_kind::broken);
     EXPECT_NE(r.message.find("E-ADAPTER-EXIT"), std::string::npos) << r.message;
@@ -109,7 +109,7 @@ TEST(process_driver, a_reply_to_no_pending_command_is_reported_as_an_adapter_err
 {
     event_log log;
     auto f = factory("echo '" + hello_line + R"('; echo '{"type":"reply","id":42,"ok":true}'; sleep 5)");
-    auto d = f->open(log.sink());
+    auto d = f->open(log.sink(), false);
     ASSERT_TRUE(log.wait_for_op("adapter-error"));
     auto const text = log.events.back().value("text", "");
     EXPECT_NE(text.find("E-ADAPTER-MESSAGE: stdout line 2: a reply to no pending command (id 42)"), std::string::npos) << text;
@@ -118,7 +118,7 @@ TEST(process_driver, a_reply_to_no_pending_command_is_reported_as_an_adapter_err
 TEST(process_driver, a_silent_iut_times_out_the_command_not_the_run)
 {
     auto f = factory("echo '" + hello_line + "'; sleep 5");
-    auto d = f->open([](json const&) {});
+    auto d = f->open([](json const&) {}, false);
     auto const r = d->execute(json{{"op", "get"}, {"this", {{"$ref", "t"}}}, {"prop", "readyState"}}, 300ms);
     EXPECT_EQ(r.kind, reply_kind::timeout);
     EXPECT_NE(r.message.find("no reply to command 1 within 300 ms"), std::string::npos) << r.message;

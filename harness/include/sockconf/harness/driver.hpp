@@ -47,11 +47,14 @@ public:
     virtual reply execute(json const& command, std::chrono::milliseconds timeout) = 0;
 };
 
-/// Makes IUT instances. Each case gets a fresh one.
+/// Makes IUT instances, one per case.
 class driver_factory {
 public:
     virtual ~driver_factory() = default;
-    virtual std::unique_ptr<driver> open(event_sink sink) = 0;
+    /// An instance for one case. A factory may reuse instances (a pool of
+    /// browser pages, reset between cases); `fresh` asks for one that no earlier
+    /// case touched, for cases where global state matters (limits).
+    virtual std::unique_ptr<driver> open(event_sink sink, bool fresh) = 0;
     /// The hello of an instance, for the report.
     virtual json describe() = 0;
 };

@@ -38,6 +38,10 @@ struct test_case {
     /// ...unless the IUT has this capability (e.g. "virtual-clock": it can jump
     /// past a 5-minute window instead of waiting for it).
     std::string slow_unless;
+    /// Needs an IUT instance no earlier case touched (global state matters, as
+    /// for the connection and creation limits); drivers that pool instances
+    /// start a new one.
+    bool fresh = false;
     json steps = json::array();
     json expect = json::array();
     std::vector<outcome> outcomes;
