@@ -7,6 +7,7 @@
 #include <sockconf/harness/clause_catalog.hpp>
 #include <sockconf/harness/loader.hpp>
 #include <sockconf/harness/process_driver.hpp>
+#include <sockconf/harness/remote_driver.hpp>
 #include <sockconf/harness/run.hpp>
 #include <sockconf/reports/report_dir.hpp>
 
@@ -116,6 +117,8 @@ struct run_opts {
     std::string report_dir = "sockconf-report";
     bool slow = false;
     std::string iut; ///< empty: the in-process reference
+    std::string browser, iut_page; ///< the remote driver
+    int pages = 2;
 };
 
 int cmd_run(common_opts const& o, run_opts const& ro)
@@ -144,11 +147,19 @@ int cmd_run(common_opts const& o, run_opts const& ro)
         return exit_infra;
     }
     std::unique_ptr<harness::driver_factory> factory;
-    if (ro.iut.empty())
-        factory = harness::make_reference_factory(s.prof, servers.ca_pem());
-    else
+    if (!ro.iut_page.empty()) {
+        // A browser needs seconds to start and load a page: more than one wait.
+        auto const hello_wait = std::max<std::int64_t>(30'000, s.prof.timings.wait_timeout_ms);
+        auto remote = harness::make_remote_factory({home, ro.iut_page, ro.browser, ro.pages, std::chrono::milliseconds(hello_wait)});
+        if (ro.browser.empty())
+            std::cout << "waiting for a browser or device to open " << remote->page_url() << "\n" << std::flush;
+        factory = std::move(remote);
+    } else if (!ro.iut.empty()) {
         factory = harness::make_process_factory(
             {ro.iut, s.prof, servers.ca_pem(), std::chrono::milliseconds(s.prof.timings.wait_timeout_ms)});
+    } else {
+        factory = harness::make_reference_factory(s.prof, servers.ca_pem());
+    }
     auto hello = factory->describe();
     if (hello.contains("error")) {
         std::cerr << "error: the IUT did not start: " << hello["error"].get<std::string>() << "\n";
@@ -328,9 +339,19 @@ int main(int argc, char** argv)
     add_common(run, run_o);
     run->add_option("--jobs,-j", run_ro.jobs, "Cases run in parallel")->capture_default_str()->check(CLI::Range(1, 256));
     run->add_option("--report-dir", run_ro.report_dir, "Where report.json and junit.xml go")->capture_default_str();
-    run->add_option("--iut", run_ro.iut,
+    auto* iut_opt = run->add_option("--iut", run_ro.iut,
                     "Test this program instead of the built-in reference: a shell command speaking the adapter "
                     "protocol on stdin/stdout (specs/adapter-protocol.md), started once per case");
+    run->add_option("--iut-page", run_ro.iut_page,
+                    "Test a platform in a browser: its page folder (adapters/browser/NAME); sockconf serves the page "
+                    "and a control WebSocket, pages that open it are the IUT")
+        ->excludes(iut_opt);
+    run->add_option("--browser", run_ro.browser,
+                    "Launch this browser on the --iut-page (chromium, via adapters/browser/launch.mjs); without it, "
+                    "sockconf prints the page URL and waits for a browser or device to open it")
+        ->check(CLI::IsMember({"chromium"}));
+    run->add_option("--pages", run_ro.pages, "Pages the launched browser opens (instances reused between cases)")
+        ->capture_default_str()->check(CLI::Range(1, 16));
     run->add_flag("--slow", run_ro.slow, "Also run cases marked slow (long real waits, e.g. a 60 s default timeout); otherwise they are SKIP");
 
     bool list_clauses_flag = false;

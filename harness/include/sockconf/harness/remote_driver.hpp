@@ -1,0 +1,41 @@
+// The remote driver: sockconf serves a page and a control WebSocket on
+// loopback; browsers (or devices) that open the page connect back and speak the
+// adapter protocol (specs/adapter-protocol.md), one text frame per message.
+//
+// HTTP on 127.0.0.1:PORT serves the project's adapters/ and node_modules/
+// folders (read-only, nothing outside them) and upgrades /control to the
+// control WebSocket. Every page that says hello joins a pool of IUT instances:
+// a case takes an idle page and resets it; a case that asks for a fresh
+// instance gets a page that said hello after being told "bye" (it reloads).
+// With `browser` set, the factory launches it (adapters/browser/launch.mjs) on
+// the page URL and stops it at the end; without, it waits for whatever opens
+// page_url().
+#pragma once
+
+#include <sockconf/harness/driver.hpp>
+
+#include <chrono>
+#include <memory>
+#include <string>
+
+namespace sockconf::harness {
+
+struct remote_options {
+    std::string home;     ///< the project tree (adapters/, node_modules/)
+    std::string page;     ///< the platform: "adapters/browser/NAME" or "NAME"
+    std::string browser;  ///< "chromium": launch it; "": wait for a page to connect
+    int pages = 2;        ///< pages the launched browser opens (the pool's size)
+    std::chrono::milliseconds hello_timeout{}; ///< how long a page has to (re)connect
+};
+
+class remote_factory : public driver_factory {
+public:
+    /// The URL a browser or device opens to become an IUT instance.
+    virtual std::string page_url() const = 0;
+};
+
+/// Starts the server (and the browser). Throws std::runtime_error naming what
+/// failed (port, missing page folder, launcher).
+std::unique_ptr<remote_factory> make_remote_factory(remote_options opts);
+
+} // namespace sockconf::harness

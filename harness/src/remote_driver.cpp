@@ -1,0 +1,443 @@
+// Remote driver: an HTTP + control-WebSocket server on loopback, a pool of
+// connected pages, and (optionally) the browser that opens them.
+#include <sockconf/harness/remote_driver.hpp>
+
+#include "detail/adapter_link.hpp"
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/websocket.hpp>
+#include <boost/process/args.hpp>
+#include <boost/process/child.hpp>
+#include <boost/process/exe.hpp>
+#include <boost/process/group.hpp>
+#include <boost/process/io.hpp>
+#include <boost/process/pipe.hpp>
+
+#include <atomic>
+#include <condition_variable>
+#include <csignal>
+#include <deque>
+#include <optional>
+#include <filesystem>
+#include <mutex>
+#include <thread>
+#include <unistd.h>
+
+namespace sockconf::harness {
+
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+namespace websocket = beast::websocket;
+namespace bp = boost::process;
+namespace fs = std::filesystem;
+using tcp = asio::ip::tcp;
+using namespace std::chrono_literals;
+
+/// One connected page: an IUT instance of the pool.
+struct page_conn {
+    std::unique_ptr<detail::adapter_link> link;
+    bool busy = false; ///< a case holds it
+    bool used = false; ///< a case held it (so it is not fresh)
+};
+
+class factory_impl;
+
+/// The control WebSocket of one page.
+class control_session : public std::enable_shared_from_this<control_session> {
+public:
+    control_session(tcp::socket s, factory_impl& f) : ws_(std::move(s)), f_(f) {}
+    void run(http::request<http::string_body> req);
+    /// Any thread. False once the connection is gone.
+    bool send(std::string text);
+
+private:
+    void read();
+    void write_next();
+    void closed(std::string const& why);
+
+    websocket::stream<beast::tcp_stream> ws_;
+    factory_impl& f_;
+    beast::flat_buffer buf_;
+    std::shared_ptr<page_conn> page_;
+    std::deque<std::string> out_;
+    bool writing_ = false;
+    std::atomic<bool> gone_{false};
+    std::size_t frames_ = 0;
+};
+
+/// One HTTP request: a file under adapters/ or node_modules/, or the upgrade to /control.
+class http_session : public std::enable_shared_from_this<http_session> {
+public:
+    http_session(tcp::socket s, factory_impl& f) : stream_(std::move(s)), f_(f) {}
+    void run()
+    {
+        stream_.expires_after(10s);
+        http::async_read(stream_, buf_, req_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+            if (!ec)
+                self->handle();
+        });
+    }
+
+private:
+    void handle();
+    template <class Body>
+    void reply(http::response<Body> res)
+    {
+        auto sp = std::make_shared<http::response<Body>>(std::move(res));
+        sp->keep_alive(false);
+        sp->prepare_payload();
+        http::async_write(stream_, *sp, [self = shared_from_this(), sp](beast::error_code, std::size_t) {
+            beast::error_code ignored;
+            self->stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+        });
+    }
+
+    beast::tcp_stream stream_;
+    factory_impl& f_;
+    beast::flat_buffer buf_;
+    http::request<http::string_body> req_;
+};
+
+class remote_driver final : public driver {
+public:
+    remote_driver(std::shared_ptr<page_conn> page, factory_impl& f) : page_(std::move(page)), f_(f) {}
+    ~remote_driver() override;
+    json hello() const override { return page_->link->hello(); }
+    reply execute(json const& command, std::chrono::milliseconds timeout) override
+    {
+        return page_->link->execute(command, timeout);
+    }
+
+private:
+    std::shared_ptr<page_conn> page_;
+    factory_impl& f_;
+};
+
+class factory_impl final : public remote_factory {
+public:
+    explicit factory_impl(remote_options o) : o_(std::move(o)), acceptor_(ioc_)
+    {
+        platform_ = fs::path(o_.page).filename().string();
+        if (platform_.empty() || !fs::is_directory(fs::path(o_.home) / "adapters/browser" / platform_))
+            throw std::runtime_error("no platform folder adapters/browser/" + platform_ + " under " + o_.home);
+        tcp::endpoint const ep(asio::ip::make_address("127.0.0.1"), 0);
+        acceptor_.open(ep.protocol());
+        acceptor_.set_option(asio::socket_base::reuse_address(true));
+        acceptor_.bind(ep);
+        acceptor_.listen();
+        auto const port = std::to_string(acceptor_.local_endpoint().port());
+        url_ = "http://127.0.0.1:" + port + "/adapters/browser/page.html?platform=" + platform_ +
+               "&control=ws://127.0.0.1:" + port + "/control";
+        accept();
+        thread_ = std::thread([this] { ioc_.run(); });
+        if (!o_.browser.empty())
+            launch();
+    }
+
+    ~factory_impl() override
+    {
+        {
+            std::lock_guard lk(mu_);
+            for (auto const& p : pages_)
+                p->link->bye();
+        }
+        if (launcher_) {
+            std::error_code ec;
+            launcher_in_.pipe().close(); // the launcher closes the browser when its stdin ends
+            for (int i = 0; i < 300 && launcher_->running(ec); ++i)
+                std::this_thread::sleep_for(10ms);
+            group_.terminate(ec);
+            launcher_->wait(ec);
+            group_.detach();
+        }
+        ioc_.stop();
+        if (thread_.joinable())
+            thread_.join();
+    }
+
+    std::string page_url() const override { return url_; }
+
+    json describe() override
+    {
+        std::unique_lock lk(mu_);
+        if (!cv_.wait_for(lk, o_.hello_timeout, [&] { return idle_page(false) != nullptr; }))
+            return json{{"error", "E-ADAPTER-TIMEOUT: no page said hello within " +
+                                      std::to_string(o_.hello_timeout.count()) + " ms (" + url_ + ")" + launcher_log()}};
+        return idle_page(false)->link->hello();
+    }
+
+    std::unique_ptr<driver> open(event_sink sink, bool fresh) override
+    {
+        auto const deadline = std::chrono::steady_clock::now() + o_.hello_timeout;
+        std::unique_lock lk(mu_);
+        for (;;) {
+            std::shared_ptr<page_conn> page;
+            cv_.wait_until(lk, deadline, [&] {
+                if (fresh && !idle_page(true) && reloading_ == 0)
+                    retire_one(); // a used idle page reloads and comes back fresh
+                return idle_page(fresh) != nullptr;
+            });
+            page = idle_page(fresh);
+            if (!page)
+                return dead_driver(std::string("E-ADAPTER-TIMEOUT: no ") + (fresh ? "fresh " : "") +
+                                   "page available within " + std::to_string(o_.hello_timeout.count()) + " ms" +
+                                   launcher_log());
+            page->busy = true;
+            bool const was_used = page->used;
+            page->used = true;
+            lk.unlock();
+            auto const r = was_used ? page->link->reset(o_.hello_timeout) : reply{reply_kind::value, nullptr, {}};
+            lk.lock();
+            if (r.kind == reply_kind::value) {
+                page->link->set_sink(std::move(sink));
+                return std::make_unique<remote_driver>(page, *this);
+            }
+            drop(page); // it could not reset: try another one
+        }
+    }
+
+    // ---- for the sessions and drivers ------------------------------------------
+
+    std::shared_ptr<page_conn> add_page(std::weak_ptr<control_session> session)
+    {
+        auto p = std::make_shared<page_conn>();
+        p->link = std::make_unique<detail::adapter_link>(
+            [session](std::string const& text) {
+                auto s = session.lock();
+                return s && s->send(text);
+            },
+            [] { return std::string(); });
+        std::lock_guard lk(mu_);
+        pages_.push_back(p);
+        if (reloading_ > 0)
+            --reloading_;
+        return p;
+    }
+
+    /// A page's hello arrived or its connection ended: waiters re-check.
+    void changed() { cv_.notify_all(); }
+
+    void release(std::shared_ptr<page_conn> const& p)
+    {
+        p->link->set_sink(nullptr);
+        std::lock_guard lk(mu_);
+        p->busy = false;
+        if (p->link->dead())
+            drop(p);
+        cv_.notify_all();
+    }
+
+    fs::path const& home() const { return home_; }
+
+private:
+    void accept()
+    {
+        acceptor_.async_accept([this](beast::error_code ec, tcp::socket s) {
+            if (ec)
+                return;
+            std::make_shared<http_session>(std::move(s), *this)->run();
+            accept();
+        });
+    }
+
+    /// Caller holds mu_. An idle page that said hello (and was never used, if `fresh`).
+    std::shared_ptr<page_conn> idle_page(bool fresh)
+    {
+        for (auto const& p : pages_)
+            if (!p->busy && !p->link->dead() && !(fresh && p->used) && !p->link->hello().contains("error"))
+                return p;
+        return nullptr;
+    }
+
+    /// Caller holds mu_. Tell one used idle page to reload.
+    void retire_one()
+    {
+        for (auto const& p : pages_)
+            if (!p->busy && p->used && !p->link->dead()) {
+                p->link->bye();
+                p->link->on_closed("retired: reloading for a fresh instance");
+                drop(p);
+                ++reloading_;
+                return;
+            }
+    }
+
+    /// Caller holds mu_.
+    void drop(std::shared_ptr<page_conn> const& p) { std::erase(pages_, p); }
+
+    std::unique_ptr<driver> dead_driver(std::string why)
+    {
+        auto p = std::make_shared<page_conn>();
+        p->link = std::make_unique<detail::adapter_link>([](std::string const&) { return false; }, [] { return std::string(); });
+        p->link->on_closed(why);
+        p->busy = true;
+        return std::make_unique<remote_driver>(p, *this);
+    }
+
+    void launch()
+    {
+        auto const script = (fs::path(o_.home) / "adapters/browser/launch.mjs").string();
+        auto const log = fs::temp_directory_path() / ("sockconf-browser-" + std::to_string(::getpid()) + ".log");
+        log_path_ = log.string();
+        try {
+            launcher_.emplace(bp::exe = "/usr/bin/env",
+                              bp::args = {"node", script, "--browser", o_.browser, "--url", url_, "--pages",
+                                          std::to_string(o_.pages)},
+                              bp::std_in < launcher_in_, (bp::std_out & bp::std_err) > log_path_, group_);
+        } catch (std::exception const& e) {
+            throw std::runtime_error("cannot start " + script + ": " + e.what());
+        }
+    }
+
+    std::string launcher_log() const
+    {
+        if (log_path_.empty())
+            return "";
+        std::error_code ec;
+        auto const size = fs::file_size(log_path_, ec);
+        return ec || size == 0 ? "" : " (browser log: " + log_path_ + ")";
+    }
+
+    remote_options o_;
+    fs::path home_ = fs::path(o_.home);
+    std::string platform_, url_;
+    asio::io_context ioc_;
+    tcp::acceptor acceptor_;
+    std::thread thread_;
+    std::mutex mu_;
+    std::condition_variable cv_;
+    std::vector<std::shared_ptr<page_conn>> pages_;
+    int reloading_ = 0; ///< pages told to reload, not yet back
+    bp::opstream launcher_in_;
+    bp::group group_;
+    std::optional<bp::child> launcher_;
+    std::string log_path_;
+};
+
+remote_driver::~remote_driver() { f_.release(page_); }
+
+// ---- control_session ------------------------------------------------------------
+
+void control_session::run(http::request<http::string_body> req)
+{
+    beast::get_lowest_layer(ws_).expires_never();
+    ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
+    ws_.async_accept(req, [self = shared_from_this()](beast::error_code ec) {
+        if (ec)
+            return;
+        self->page_ = self->f_.add_page(self);
+        self->read();
+    });
+}
+
+bool control_session::send(std::string text)
+{
+    if (gone_)
+        return false;
+    asio::post(ws_.get_executor(), [self = shared_from_this(), text = std::move(text)]() mutable {
+        self->out_.push_back(std::move(text));
+        if (!self->writing_)
+            self->write_next();
+    });
+    return true;
+}
+
+void control_session::write_next()
+{
+    if (out_.empty() || gone_) {
+        writing_ = false;
+        return;
+    }
+    writing_ = true;
+    ws_.text(true);
+    ws_.async_write(asio::buffer(out_.front()), [self = shared_from_this()](beast::error_code ec, std::size_t) {
+        self->out_.pop_front();
+        if (ec)
+            return self->closed("E-ADAPTER-EXIT: the page's control connection failed: " + ec.message());
+        self->write_next();
+    });
+}
+
+void control_session::read()
+{
+    ws_.async_read(buf_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+        if (ec)
+            return self->closed("E-ADAPTER-EXIT: the page closed its control connection (" + ec.message() + ")");
+        auto const text = beast::buffers_to_string(self->buf_.data());
+        self->buf_.consume(self->buf_.size());
+        self->page_->link->on_message(text, "control frame " + std::to_string(++self->frames_));
+        self->f_.changed();
+        self->read();
+    });
+}
+
+void control_session::closed(std::string const& why)
+{
+    gone_ = true;
+    if (page_)
+        page_->link->on_closed(why);
+    f_.changed();
+}
+
+// ---- http_session -----------------------------------------------------------------
+
+std::string_view content_type(fs::path const& p)
+{
+    auto const ext = p.extension().string();
+    if (ext == ".html") return "text/html; charset=utf-8";
+    if (ext == ".js" || ext == ".mjs" || ext == ".cjs") return "text/javascript; charset=utf-8";
+    if (ext == ".json" || ext == ".map") return "application/json";
+    if (ext == ".css") return "text/css";
+    return "application/octet-stream";
+}
+
+void http_session::handle()
+{
+    auto target = std::string(req_.target());
+    if (websocket::is_upgrade(req_)) {
+        if (target.rfind("/control", 0) == 0)
+            return std::make_shared<control_session>(stream_.release_socket(), f_)->run(std::move(req_));
+    }
+    auto const path_part = target.substr(0, target.find('?'));
+    auto const rel = fs::path(path_part.substr(1)).lexically_normal();
+    auto const first = rel.begin() == rel.end() ? std::string() : rel.begin()->string();
+    auto const file = f_.home() / rel;
+    std::error_code ec;
+    if (req_.method() != http::verb::get || (first != "adapters" && first != "node_modules") ||
+        rel.string().find("..") != std::string::npos || !fs::is_regular_file(file, ec)) {
+        http::response<http::string_body> res{http::status::not_found, req_.version()};
+        res.set(http::field::content_type, "text/plain");
+        res.body() = "not found: " + path_part + " (sockconf serves /adapters/ and /node_modules/)\n";
+        return reply(std::move(res));
+    }
+    http::file_body::value_type body;
+    beast::error_code bec;
+    body.open(file.c_str(), beast::file_mode::scan, bec);
+    if (bec) {
+        http::response<http::string_body> res{http::status::internal_server_error, req_.version()};
+        res.body() = "cannot read " + path_part + ": " + bec.message() + "\n";
+        return reply(std::move(res));
+    }
+    http::response<http::file_body> res{http::status::ok, req_.version()};
+    res.set(http::field::content_type, content_type(file));
+    res.set(http::field::cache_control, "no-store");
+    res.body() = std::move(body);
+    reply(std::move(res));
+}
+
+} // namespace
+
+std::unique_ptr<remote_factory> make_remote_factory(remote_options opts)
+{
+    std::signal(SIGPIPE, SIG_IGN);
+    return std::make_unique<factory_impl>(std::move(opts));
+}
+
+} // namespace sockconf::harness
