@@ -482,6 +482,8 @@ private:
             e["threw"] = r.value;
         else
             e["error"] = r.message;
+        if (r.promise)
+            e["promise"] = true; // it returned a Promise, which the adapter awaited
         return e;
     }
 
@@ -514,6 +516,10 @@ private:
                 bound_[p.base] = r.value;
             return;
         }
+        if (r.promise && s.value("no_promise", false))
+            fail(ptr, p.target + " to return its result synchronously",
+                 std::string("it returned a Promise, which ") +
+                     (r.kind == reply_kind::thrown ? "rejected with " : "resolved to ") + brief(r.value, 200));
         if (r.kind == reply_kind::thrown && s.value("may_throw", false)) {
             // Allowed: recorded as a call of "<as>.threw" with the error, for outcomes.
             trace_.append({{"type", "invoke"}, {"fn", p.base + ".threw"}, {"arg", r.value}, {"sync", false}});

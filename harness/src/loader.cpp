@@ -202,7 +202,8 @@ private:
 
     void call(json_reader const& s, std::size_t index)
     {
-        s.only_keys({"call", "args", "as", "listener", "callbacks", "returns", "throws", "may_throw"});
+        s.only_keys({"call", "args", "as", "listener", "callbacks", "returns", "throws", "may_throw", "no_promise"});
+        if (auto np = s.find("no_promise")) np->boolean();
         auto target_r = s.at("call");
         auto const target = target_r.non_empty_string();
         auto const dot = target.find('.');

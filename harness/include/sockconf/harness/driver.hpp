@@ -29,6 +29,9 @@ struct reply {
     reply_kind kind = reply_kind::broken;
     json value;          ///< the value (wire form), or the thrown error
     std::string message; ///< for refused / timeout / broken: why
+    /// The call returned a Promise and the adapter awaited it: `value` or the
+    /// thrown error is what it settled to (adapters/js/shim.mjs).
+    bool promise = false;
 };
 
 /// A reply as the protocol carries it ({"ok":..., "value"|"thrown"|"error"}) -> reply.
