@@ -1,5 +1,6 @@
 #include <sockconf/reports/json_writer.hpp>
 #include <sockconf/reports/junit_writer.hpp>
+#include <sockconf/reports/markdown_writer.hpp>
 #include <sockconf/reports/report_dir.hpp>
 
 #include <filesystem>
@@ -37,6 +38,7 @@ std::vector<std::string> write_report_dir(run_report const& r, std::string const
     };
     write("report.json", [&](std::ostream& o) { write_json(r, o); });
     write("junit.xml", [&](std::ostream& o) { write_junit(r, o); });
+    write("report.md", [&](std::ostream& o) { write_markdown(r, o); });
     return written;
 }
 

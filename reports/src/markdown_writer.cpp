@@ -1,0 +1,148 @@
+#include <sockconf/reports/markdown_writer.hpp>
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <map>
+
+namespace sockconf::reports {
+
+std::string md_escape(std::string_view text)
+{
+    std::string out;
+    out.reserve(text.size());
+    for (unsigned char c : text) {
+        switch (c) {
+        case '<': out += "&lt;"; break;
+        case '>': out += "&gt;"; break;
+        case '&': out += "&amp;"; break;
+        case '\n': case '\r': case '\t': out += ' '; break;
+        case '|': case '`': case '*': case '_': case '[': case ']': case '\\': case '#': case '~':
+            out += '\\';
+            out += static_cast<char>(c);
+            break;
+        default:
+            if (c < 0x20 || c == 0x7f)
+                out += fmt::format("\\x{:02x}", c); // control characters (e.g. ANSI escapes) as text
+            else
+                out += static_cast<char>(c);
+        }
+    }
+    return out;
+}
+
+namespace {
+
+/// A fenced block whose fence no line of `text` can close.
+std::string fenced(std::string const& text)
+{
+    std::size_t longest = 0, run = 0;
+    for (char c : text) {
+        run = c == '`' ? run + 1 : 0;
+        longest = std::max(longest, run);
+    }
+    std::string const fence(std::max<std::size_t>(3, longest + 1), '`');
+    std::string clean;
+    for (unsigned char c : text)
+        clean += (c < 0x20 && c != '\n') || c == 0x7f ? fmt::format("\\x{:02x}", c) : std::string(1, static_cast<char>(c));
+    return fence + "text\n" + clean + "\n" + fence + "\n";
+}
+
+bool needs_detail(status s) { return s == status::fail || s == status::error || s == status::timeout; }
+
+} // namespace
+
+void write_markdown(run_report const& r, std::ostream& out)
+{
+    auto const& iut = r.info.iut;
+    out << "# sockconf: " << md_escape(iut.value("name", "?")) << " " << md_escape(iut.value("version", "?"))
+        << "\n\n";
+    out << fmt::format("Profile `{}` · {} case(s) · {:.1f} s · sockconf {} · {}{}\n\n", md_escape(r.info.profile),
+                       r.cases.size(), r.info.duration_ms / 1000, md_escape(r.info.tool_version),
+                       md_escape(r.info.started_at), r.info.interrupted ? " · **interrupted**" : "");
+
+    // Count per status.
+    out << "| status | cases |\n| --- | ---: |\n";
+    static constexpr status all[] = {status::pass,          status::non_strict, status::informational,
+                                     status::unimplemented, status::fail,       status::error,
+                                     status::timeout,       status::skip};
+    for (auto s : all)
+        if (auto n = r.count(s))
+            out << "| " << to_string(s) << " | " << n << " |\n";
+    out << "\n";
+
+    // Count per suite.
+    std::map<std::string, std::map<status, std::size_t>> by_suite;
+    for (auto const& c : r.cases)
+        ++by_suite[c.suite][c.result];
+    out << "| suite |";
+    for (auto s : all)
+        out << " " << to_string(s) << " |";
+    out << "\n| --- |";
+    for (std::size_t i = 0; i < std::size(all); ++i)
+        out << " ---: |";
+    out << "\n";
+    for (auto const& [suite, counts] : by_suite) {
+        out << "| " << md_escape(suite) << " |";
+        for (auto s : all) {
+            auto it = counts.find(s);
+            out << " " << (it == counts.end() ? 0 : it->second) << " |";
+        }
+        out << "\n";
+    }
+    out << "\n";
+
+    // Cases that failed, in detail.
+    bool any = false;
+    for (auto const& c : r.cases) {
+        if (!needs_detail(c.result))
+            continue;
+        if (!any)
+            out << "## Failures\n\n";
+        any = true;
+        out << "### " << to_string(c.result) << " `" << c.id << "`\n\n"; // ids are [a-z0-9.-]
+        if (!c.title.empty())
+            out << md_escape(c.title) << "\n\n";
+        std::string clauses;
+        for (auto const& id : c.clauses)
+            clauses += (clauses.empty() ? "" : ", ") + md_escape(id);
+        out << "- clauses: " << clauses << "\n";
+        if (c.failed) {
+            out << "- at: " << md_escape(c.failed->where) << "\n";
+            out << "- expected: " << md_escape(c.failed->expected) << "\n";
+            out << "- got: " << md_escape(c.failed->actual) << "\n";
+        } else if (!c.message.empty()) {
+            out << "- " << md_escape(c.message) << "\n";
+        }
+        if (!c.trace.empty()) {
+            std::string lines;
+            for (auto const& e : c.trace)
+                lines += trace_line(e) + "\n";
+            if (!lines.empty())
+                lines.pop_back();
+            out << "\n<details><summary>trace (" << c.trace.size() << " entries)</summary>\n\n" << fenced(lines)
+                << "\n</details>\n";
+        }
+        out << "\n";
+    }
+
+    // The rest that did not simply pass, one line each.
+    bool others = false;
+    for (auto const& c : r.cases) {
+        if (c.result == status::pass || needs_detail(c.result))
+            continue;
+        if (!others)
+            out << "## Other results\n\n| case | status | why |\n| --- | --- | --- |\n";
+        others = true;
+        auto why = c.message;
+        if (!c.outcome.empty())
+            why = "outcome: " + c.outcome + (why.empty() ? "" : "; " + why);
+        out << "| `" << c.id << "` | " << to_string(c.result) << " | " << md_escape(why) << " |\n";
+    }
+    if (others)
+        out << "\n";
+    if (!any && !others)
+        out << "Every case passed.\n";
+}
+
+} // namespace sockconf::reports
