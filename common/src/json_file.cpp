@@ -1,7 +1,9 @@
 #include <sockconf/common/json_file.hpp>
 #include <sockconf/common/spec_error.hpp>
 
+#include <cstdio>
 #include <fstream>
+#include <stdexcept>
 #include <sstream>
 
 namespace sockconf {
@@ -26,6 +28,19 @@ json read_json_file(std::string const& path)
                          "not valid JSON at line " + std::to_string(line) + ", column " +
                              std::to_string(col) + ": " + e.what());
     }
+}
+
+void write_json_file(std::string const& path, json const& doc)
+{
+    auto const tmp = path + ".tmp";
+    {
+        std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
+        out << doc.dump(2, ' ', false, json::error_handler_t::replace) << '\n';
+        if (!out.flush())
+            throw std::runtime_error("cannot write " + tmp);
+    }
+    if (std::rename(tmp.c_str(), path.c_str()) != 0)
+        throw std::runtime_error("cannot rename " + tmp + " to " + path);
 }
 
 } // namespace sockconf

@@ -6,6 +6,8 @@
 #include <sockconf/harness/api_catalog.hpp>
 #include <sockconf/harness/clause_catalog.hpp>
 #include <sockconf/harness/loader.hpp>
+#include <sockconf/common/json_file.hpp>
+#include <sockconf/harness/expectations.hpp>
 #include <sockconf/harness/process_driver.hpp>
 #include <sockconf/harness/remote_driver.hpp>
 #include <sockconf/harness/run.hpp>
@@ -119,6 +121,7 @@ struct run_opts {
     std::string iut; ///< empty: the in-process reference
     std::string browser, iut_page; ///< the remote driver
     int pages = 2;
+    std::string expectations, update_expectations;
 };
 
 int cmd_run(common_opts const& o, run_opts const& ro)
@@ -130,6 +133,9 @@ int cmd_run(common_opts const& o, run_opts const& ro)
     auto loaded = load_cases(home, s, o.suites);
     if (!loaded.errors.empty())
         return print_errors(loaded.errors);
+    // Read before the run: a bad expectations file must not cost a run.
+    harness::expectations const expected =
+        ro.expectations.empty() ? harness::expectations() : harness::expectations::load(ro.expectations);
     std::vector<harness::test_case> cases;
     for (auto& c : loaded.cases)
         if (harness::id_matches(o.filter, c.id))
@@ -198,6 +204,9 @@ int cmd_run(common_opts const& o, run_opts const& ro)
     servers.stop();
     report.info.duration_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     report.info.interrupted = interrupted;
+    report.info.expectations = expected.file();
+    for (auto& r : report.cases)
+        expected.apply(r);
 
     int rc = exit_ok;
     try {
@@ -223,9 +232,29 @@ int cmd_run(common_opts const& o, run_opts const& ro)
                              interrupted ? " (interrupted: cases not run are SKIP)" : "");
     std::cout << fmt::format("{} passed, {} failed", passed, failed)
               << (skipped ? fmt::format(", {} skipped", skipped) : std::string()) << "\n";
+    if (!expected.file().empty()) {
+        for (auto const& r : report.cases)
+            if (r.unexpected)
+                std::cout << fmt::format("unexpected {}: {} (expected {}{})\n",
+                                         r.result == reports::status::pass ? "pass" : std::string(reports::to_string(r.result)),
+                                         r.id, r.expected.empty() ? "a conforming result" : r.expected,
+                                         r.expected_reason.empty() ? "" : ": " + r.expected_reason);
+        auto const stale = expected.not_run(report.cases);
+        std::cout << fmt::format("{} unexpected result(s) against {}", report.unexpected(), expected.file())
+                  << (stale.empty() ? "" : fmt::format(" ({} listed case(s) not run)", stale.size())) << "\n";
+    }
+    if (!ro.update_expectations.empty()) {
+        try {
+            write_json_file(ro.update_expectations, harness::expectations::from_run(report, expected));
+            std::cout << "wrote " << ro.update_expectations << "\n";
+        } catch (std::exception const& e) {
+            std::cerr << "error: " << e.what() << "\n";
+            rc = exit_infra;
+        }
+    }
     if (rc != exit_ok)
         return rc;
-    return failed || interrupted ? exit_unexpected : exit_ok;
+    return report.unexpected() || interrupted ? exit_unexpected : exit_ok;
 }
 
 /// Every clause with the cases that test it; untested clauses listed as such.
@@ -352,6 +381,12 @@ int main(int argc, char** argv)
         ->check(CLI::IsMember({"chromium"}));
     run->add_option("--pages", run_ro.pages, "Pages the launched browser opens (instances reused between cases)")
         ->capture_default_str()->check(CLI::Range(1, 16));
+    run->add_option("--expectations", run_ro.expectations,
+                    "The IUT's known results (case id -> status, flaky list): the run fails only on unexpected "
+                    "results, an unexpected pass included")
+        ->check(CLI::ExistingFile);
+    run->add_option("--update-expectations", run_ro.update_expectations,
+                    "After the run, write an expectations file that accepts its results (reasons of --expectations kept)");
     run->add_flag("--slow", run_ro.slow, "Also run cases marked slow (long real waits, e.g. a 60 s default timeout); otherwise they are SKIP");
 
     bool list_clauses_flag = false;

@@ -4,7 +4,7 @@ namespace sockconf::reports {
 
 json to_json(run_report const& r)
 {
-    json summary = {{"total", r.cases.size()}};
+    json summary = {{"total", r.cases.size()}, {"unexpected", r.unexpected()}};
     auto const n = r.counts();
     for (std::size_t i = 0; i < n.size(); ++i)
         summary[std::string(to_string(static_cast<status>(i)))] = n[i];
@@ -17,6 +17,12 @@ json to_json(run_report const& r)
                   {"duration_ms", c.duration_ms}};
         if (!c.outcome.empty())
             j["outcome"] = c.outcome;
+        if (!c.expected.empty()) {
+            j["expected"] = c.expected;
+            if (!c.expected_reason.empty())
+                j["expected_reason"] = c.expected_reason;
+        }
+        j["unexpected"] = c.unexpected;
         if (!c.message.empty())
             j["message"] = c.message;
         if (c.failed)
@@ -39,7 +45,8 @@ json to_json(run_report const& r)
               {"profile", r.info.profile},
               {"jobs", r.info.jobs},
               {"filter", r.info.filter},
-              {"interrupted", r.info.interrupted}}},
+              {"interrupted", r.info.interrupted},
+              {"expectations", r.info.expectations}}},
             {"summary", summary},
             {"cases", cases}};
 }

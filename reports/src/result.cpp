@@ -1,5 +1,7 @@
 #include <sockconf/reports/result.hpp>
 
+#include <algorithm>
+
 #include <array>
 
 namespace sockconf::reports {
@@ -62,5 +64,10 @@ std::vector<std::size_t> run_report::counts() const
 }
 
 std::size_t run_report::count(status s) const { return counts()[static_cast<std::size_t>(s)]; }
+
+std::size_t run_report::unexpected() const
+{
+    return static_cast<std::size_t>(std::count_if(cases.begin(), cases.end(), [](auto const& c) { return c.unexpected; }));
+}
 
 } // namespace sockconf::reports

@@ -11,4 +11,8 @@ namespace sockconf {
 /// read and "E-JSON-SYNTAX" (with line and column) when it is not JSON.
 json read_json_file(std::string const& path);
 
+/// Write `doc` (2-space indent, UTF-8, invalid UTF-8 replaced) to `path`, via a
+/// temporary file renamed into place. Throws std::runtime_error naming the path.
+void write_json_file(std::string const& path, json const& doc);
+
 } // namespace sockconf

@@ -49,6 +49,13 @@ struct case_result {
     std::optional<failure> failed;
     json trace = json::array(); ///< API events, wire form (see harness/README.md)
     json wire = json::array();  ///< echo-server records of the case's tag
+
+    /// What the run's expectations file says of this case: "" when it lists
+    /// nothing (then a conforming status is expected), a status name, or "flaky".
+    std::string expected;
+    std::string expected_reason; ///< and why, with a link if it gave one
+    /// The status is not what was expected: a run with one fails (exit 1).
+    bool unexpected = false;
 };
 
 /// One trace entry as a line for people: "#3  12.5 ms  invoke msg {"data":"hi"}".
@@ -63,6 +70,7 @@ struct run_info {
     int jobs = 0;
     std::string filter;
     bool interrupted = false;
+    std::string expectations; ///< the expectations file, if the run had one
 };
 
 struct run_report {
@@ -72,6 +80,7 @@ struct run_report {
     /// Count of cases with each status, in the order of `status`.
     std::vector<std::size_t> counts() const;
     std::size_t count(status s) const;
+    std::size_t unexpected() const;
 };
 
 } // namespace sockconf::reports

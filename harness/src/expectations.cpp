@@ -1,0 +1,111 @@
+#include <sockconf/common/json_file.hpp>
+#include <sockconf/common/json_reader.hpp>
+#include <sockconf/harness/expectations.hpp>
+
+#include <algorithm>
+
+namespace sockconf::harness {
+
+expectations expectations::from_json(json const& doc, std::string const& source)
+{
+    json_reader r(doc, source);
+    r.only_keys({"format", "version", "iut", "profile", "cases", "flaky", "notes"});
+    if (r.at("format").string() != "sockconf-expectations")
+        r.at("format").fail("E-EXPECT-FORMAT", "expected \"sockconf-expectations\"");
+    if (r.at("version").integer() != 1)
+        r.at("version").fail("E-EXPECT-VERSION", "this sockconf reads version 1");
+    expectations e;
+    e.file_ = source;
+    if (auto cases = r.find("cases")) {
+        cases->expect_object();
+        for (auto const& [id, _] : cases->value().items()) {
+            auto c = cases->at(id);
+            expectation x;
+            auto read_status = [&](json_reader const& s) {
+                auto const name = s.string();
+                auto st = reports::status_from_string(name);
+                if (!st)
+                    s.fail("E-EXPECT-STATUS", "unknown status \"" + name +
+                                                  "\" (PASS, NON-STRICT, INFORMATIONAL, UNIMPLEMENTED, FAIL, ERROR, TIMEOUT, SKIP)");
+                return *st;
+            };
+            if (c.value().is_string()) {
+                x.status = read_status(c);
+            } else {
+                c.only_keys({"status", "reason", "link"});
+                x.status = read_status(c.at("status"));
+                if (auto reason = c.find("reason")) x.reason = reason->string();
+                if (auto link = c.find("link")) x.link = link->string();
+            }
+            e.cases_[id] = std::move(x);
+        }
+    }
+    if (auto flaky = r.find("flaky")) {
+        flaky->expect_array();
+        for (std::size_t i = 0; i < flaky->size(); ++i)
+            e.flaky_.insert(flaky->at(i).non_empty_string());
+    }
+    return e;
+}
+
+expectations expectations::load(std::string const& path) { return from_json(read_json_file(path), path); }
+
+void expectations::apply(reports::case_result& c) const
+{
+    if (flaky_.count(c.id)) {
+        c.expected = "flaky";
+        c.unexpected = false;
+        return;
+    }
+    auto it = cases_.find(c.id);
+    if (it == cases_.end()) {
+        c.expected.clear();
+        c.unexpected = !reports::conforming(c.result);
+        return;
+    }
+    c.expected = std::string(reports::to_string(it->second.status));
+    c.expected_reason = it->second.reason + (it->second.link.empty() ? "" : (it->second.reason.empty() ? "" : " ") + it->second.link);
+    c.unexpected = c.result != it->second.status;
+}
+
+std::vector<std::string> expectations::not_run(std::vector<reports::case_result> const& ran) const
+{
+    std::vector<std::string> out;
+    for (auto const& [id, _] : cases_)
+        if (std::none_of(ran.begin(), ran.end(), [&](auto const& c) { return c.id == id; }))
+            out.push_back(id);
+    return out;
+}
+
+json expectations::from_run(reports::run_report const& run, expectations const& previous)
+{
+    json cases = json::object();
+    for (auto const& [id, x] : previous.cases_) // entries for cases this run did not have stay
+        if (std::none_of(run.cases.begin(), run.cases.end(), [&](auto const& c) { return c.id == id; })) {
+            json e = {{"status", reports::to_string(x.status)}};
+            if (!x.reason.empty()) e["reason"] = x.reason;
+            if (!x.link.empty()) e["link"] = x.link;
+            cases[id] = std::move(e);
+        }
+    for (auto const& c : run.cases) {
+        if (c.result == reports::status::pass || previous.flaky_.count(c.id))
+            continue;
+        json e = {{"status", reports::to_string(c.result)}};
+        auto it = previous.cases_.find(c.id);
+        if (it != previous.cases_.end() && !it->second.reason.empty())
+            e["reason"] = it->second.reason;
+        else if (!c.message.empty())
+            e["reason"] = c.message;
+        if (it != previous.cases_.end() && !it->second.link.empty())
+            e["link"] = it->second.link;
+        cases[c.id] = std::move(e);
+    }
+    return json{{"format", "sockconf-expectations"},
+                {"version", 1},
+                {"iut", run.info.iut.value("name", "")},
+                {"profile", run.info.profile},
+                {"cases", cases},
+                {"flaky", json(std::vector<std::string>(previous.flaky_.begin(), previous.flaky_.end()))}};
+}
+
+} // namespace sockconf::harness
