@@ -120,13 +120,14 @@ struct run_opts {
     bool slow = false;
     std::string iut; ///< empty: the in-process reference
     std::string browser, iut_page; ///< the remote driver
-    int pages = 2;
+    int pages = 4;
     std::string expectations, update_expectations;
 };
 
 int cmd_run(common_opts const& o, run_opts const& ro)
 {
-    auto const jobs = ro.jobs;
+    // Pages are the IUT instances of a browser run: one case per page at a time.
+    auto const jobs = ro.iut_page.empty() ? ro.jobs : std::min(ro.jobs, ro.pages);
     auto const& report_dir = ro.report_dir;
     auto const home = find_home(o.home);
     auto const s = load_specs(home, o.profile);
@@ -156,7 +157,8 @@ int cmd_run(common_opts const& o, run_opts const& ro)
     if (!ro.iut_page.empty()) {
         // A browser needs seconds to start and load a page: more than one wait.
         auto const hello_wait = std::max<std::int64_t>(30'000, s.prof.timings.wait_timeout_ms);
-        auto remote = harness::make_remote_factory({home, ro.iut_page, ro.browser, ro.pages, std::chrono::milliseconds(hello_wait)});
+        auto remote = harness::make_remote_factory(
+            {home, ro.iut_page, ro.browser, ro.pages, std::chrono::milliseconds(hello_wait), servers.ca_pem()});
         if (ro.browser.empty())
             std::cout << "waiting for a browser or device to open " << remote->page_url() << "\n" << std::flush;
         factory = std::move(remote);

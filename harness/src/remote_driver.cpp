@@ -18,6 +18,10 @@
 #include <boost/process/pipe.hpp>
 
 #include <atomic>
+#include <openssl/pem.h>
+#include <openssl/sha.h>
+#include <openssl/x509.h>
+
 #include <condition_variable>
 #include <csignal>
 #include <deque>
@@ -281,6 +285,26 @@ private:
         return std::make_unique<remote_driver>(p, *this);
     }
 
+    /// base64(SHA-256(SubjectPublicKeyInfo)) of the CA: what chromium's
+    /// --ignore-certificate-errors-spki-list takes. Empty when there is no CA.
+    static std::string spki_sha256(std::string const& pem)
+    {
+        if (pem.empty())
+            return "";
+        std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())), BIO_free);
+        std::unique_ptr<X509, decltype(&X509_free)> cert(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr), X509_free);
+        if (!cert)
+            throw std::runtime_error("the echo servers' CA is not a PEM certificate");
+        unsigned char* der = nullptr;
+        int const len = i2d_X509_PUBKEY(X509_get_X509_PUBKEY(cert.get()), &der);
+        if (len <= 0)
+            throw std::runtime_error("cannot encode the CA's public key");
+        unsigned char digest[SHA256_DIGEST_LENGTH];
+        SHA256(der, static_cast<std::size_t>(len), digest);
+        OPENSSL_free(der);
+        return base64_encode(std::string_view(reinterpret_cast<char const*>(digest), sizeof digest));
+    }
+
     void launch()
     {
         auto const script = (fs::path(o_.home) / "adapters/browser/launch.mjs").string();
@@ -289,7 +313,7 @@ private:
         try {
             launcher_.emplace(bp::exe = "/usr/bin/env",
                               bp::args = {"node", script, "--browser", o_.browser, "--url", url_, "--pages",
-                                          std::to_string(o_.pages)},
+                                          std::to_string(o_.pages), "--trust-spki", spki_sha256(o_.ca_pem)},
                               bp::std_in < launcher_in_, (bp::std_out & bp::std_err) > log_path_, group_);
         } catch (std::exception const& e) {
             throw std::runtime_error("cannot start " + script + ": " + e.what());

@@ -24,8 +24,11 @@ struct remote_options {
     std::string home;     ///< the project tree (adapters/, node_modules/)
     std::string page;     ///< the platform: "adapters/browser/NAME" or "NAME"
     std::string browser;  ///< "chromium": launch it; "": wait for a page to connect
-    int pages = 2;        ///< pages the launched browser opens (the pool's size)
+    int pages = 4;        ///< pages the launched browser opens (the pool's size)
     std::chrono::milliseconds hello_timeout{}; ///< how long a page has to (re)connect
+    /// PEM of the echo servers' CA: the launched browser trusts exactly this
+    /// key for wss:// (chromium's --ignore-certificate-errors-spki-list).
+    std::string ca_pem;
 };
 
 class remote_factory : public driver_factory {
