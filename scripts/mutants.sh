@@ -163,6 +163,7 @@ baseline() { # profile filter -> sets base (the baseline folder)
 combos() { # patch -> "profile<TAB>filter" lines
   local filter profiles
   filter=$(header "$1" filter | head -1)
+  [ ${#SUITES[@]} -eq 0 ] || filter="" # --suites: the patches' filters do not apply
   profiles=$(header "$1" profile)
   [ -n "$profiles" ] || profiles=wechat
   while IFS= read -r p; do printf '%s\t%s\n' "$p" "$filter"; done <<<"$profiles"
