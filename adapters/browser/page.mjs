@@ -129,14 +129,15 @@ function report(text) {
   if (state.errors.length > 20) state.errors.shift();
   note(text);
   render();
-  console.error("sockconf page: " + text);
+  // No console.error here: launch.mjs forwards page errors (uncaught and unhandled) itself.
   if (currentShim) currentShim.log(text);
   else if (bufferedLogs.length < MAX_BUFFERED_LOGS) bufferedLogs.push(text);
 }
 
 addEventListener("error", (e) => {
   // A failing <script>/resource load is an Event without .error; a thrown error has it.
-  const where = e.filename ? ` (${e.filename}:${e.lineno}:${e.colno})` : "";
+  const hasStack = e.error instanceof Error && typeof e.error.stack === "string";
+  const where = e.filename && !hasStack ? ` (${e.filename}:${e.lineno}:${e.colno})` : "";
   report(`uncaught exception in the IUT page: ${e.error !== undefined ? describe(e.error) : e.message}${where}`);
 });
 addEventListener("unhandledrejection", (e) => {
