@@ -8,7 +8,8 @@
 //
 // A platform folder may hold build.config.mjs, whose default export is
 //   { package: "<npm name>",   // its version is given to the entry as __PACKAGE_VERSION__
-//     esbuild: { … } }         // esbuild options merged over the defaults (alias, define, …)
+//     esbuild: { … } }         // esbuild options merged over the defaults (alias, define, …),
+//                              // or ({name, version}) => ({ … }) of the package
 // The entry always sees __PACKAGE_NAME__ and __PACKAGE_VERSION__ (the package's, else
 // "sockconf-<name>" and "0"), and process.env.NODE_ENV as "production".
 //
@@ -62,8 +63,12 @@ async function buildOne(name) {
   let config = {};
   const configFile = path.join(dir, "build.config.mjs");
   if (fs.existsSync(configFile)) config = (await import(pathToFileURL(configFile).href)).default ?? {};
+  if (typeof config.package !== "string" && config.package !== undefined)
+    throw new Error(`${path.relative(root, configFile)}: "package" must be an npm package name`);
   const pkgName = config.package ?? `sockconf-${name}`;
   const pkgVersion = config.package ? packageVersion(config.package) : "0";
+  // esbuild options may depend on the package's version: esbuild: ({name, version}) => ({…})
+  if (typeof config.esbuild === "function") config = { ...config, esbuild: config.esbuild({ name: pkgName, version: pkgVersion }) };
   const extra = config.esbuild ?? {};
   const outfile = path.join(dir, "dist", "bundle.mjs");
   const t0 = Date.now();
@@ -95,7 +100,8 @@ async function buildOne(name) {
   const inputs = Object.keys(result.metafile.inputs).length;
   process.stdout.write(
     `build: ${name}: ${path.relative(root, outfile)} ${(size / 1024).toFixed(0)} KiB from ${inputs} files` +
-      ` (${pkgName} ${pkgVersion}) in ${Date.now() - t0} ms\n`,
+      (config.package ? ` (${pkgName} ${pkgVersion})` : "") +
+      ` in ${Date.now() - t0} ms\n`,
   );
 }
 
