@@ -231,7 +231,16 @@ try {
   });
 } catch (e) {
   removeUserDataDir();
-  say(`cannot launch Chromium (${executable}${executable !== wrapper ? `, behind ${wrapper}` : ""}): ${e.message}`);
+  // Playwright's message is long (the whole command line and call log): its first line, how
+  // the browser exited, and the rest only with --verbose.
+  const text = String((e && e.message) || e).replace(/\x1b\[[0-9;]*m/g, "");
+  const exit = /process did exit: ([^>]*)>/.exec(text);
+  say(
+    `cannot launch Chromium (${executable}${executable !== wrapper ? `, behind ${wrapper}` : ""}): ` +
+      text.split("\n")[0] +
+      (exit ? ` (the browser exited: ${exit[1]})` : "") +
+      (opts.verbose ? `\n${text}` : " [--verbose for Playwright's log]"),
+  );
   process.exit(3);
 }
 if (stopping) await new Promise(() => {}); // a signal came while launching: stop() exits

@@ -310,6 +310,13 @@ test("launch.mjs: a missing Chromium is a clear error, exit 3", T, async () => {
   assert.match(l.stderr(), /cannot find Chromium \(tried: \/nonexistent\/chromium\)/);
 });
 
+test("launch.mjs: a browser that does not start is a clear error, exit 3", T, async () => {
+  const l = startLaunch(["--browser", "chromium", "--url", "http://127.0.0.1:9/x", "--executable", "/bin/false", "--ignore-stdin"]);
+  const { code } = await bounded(l.exited, 40000, "launch.mjs to exit");
+  assert.equal(code, 3, l.stderr());
+  assert.match(l.stderr(), /cannot launch Chromium \(\/bin\/false\).*the browser exited: exitCode=1/);
+});
+
 test("launch.mjs: bad arguments, exit 2", T, async () => {
   for (const args of [
     ["--browser", "firefox", "--url", "http://127.0.0.1:9/x"],
