@@ -17,7 +17,7 @@ import { after, before, test } from "node:test";
 
 import { WebSocketServer } from "ws";
 
-import { root, startServer } from "./server.mjs";
+import { root, startServer } from "../serve.mjs";
 
 const launcher = path.join(root, "adapters/browser/launch.mjs");
 const builder = path.join(root, "adapters/browser/build.mjs");

@@ -4,7 +4,7 @@
 //   GET /node_modules/...  files of the repository's node_modules/ folder
 //   ws  /control           the control WebSocket (one connection per IUT instance)
 //
-// By hand:  node adapters/browser/test/server.mjs [--port N] [--platform ws-browser]
+// By hand:  node adapters/browser/serve.mjs [--port N] [--platform ws-browser]
 // prints the page URL and every protocol message; type a JSON message + Enter to send it to
 // the newest connection.
 
@@ -17,7 +17,7 @@ import { fileURLToPath } from "node:url";
 import { WebSocketServer } from "ws";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-export const root = path.resolve(here, "../../..");
+export const root = path.resolve(here, "../..");
 
 const TYPES = {
   ".html": "text/html; charset=utf-8",
