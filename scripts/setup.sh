@@ -12,6 +12,7 @@ debs=(
   libgtest-dev libbenchmark-dev
   libssl-dev            # wss:// (TLS) in the echo servers and the reference
   nodejs npm            # the `ws` client that checks our echo server
+  chromium              # the browser IUTs (adapters/browser/launch.mjs, headless)
 )
 
 missing=()
@@ -35,8 +36,11 @@ else
   echo "setup: Debian packages present"
 fi
 
-# JS side: exact versions from package-lock.json.
-if [ ! -d node_modules/ws ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+# JS side: exact versions from package-lock.json (.npmrc: legacy-peer-deps, so that the
+# platforms' React Native/Expo peers are not installed). The browser platforms' bundles are
+# built on demand: npm run build:browser (adapters/browser/README.md).
+if [ ! -d node_modules/ws ] || [ ! -d node_modules/playwright-core ] || [ ! -d node_modules/esbuild ] ||
+   [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "setup: npm ci"
   npm ci --no-audit --no-fund --loglevel=error
 else
