@@ -38,6 +38,8 @@ stdin ends or SIGTERM/SIGINT.
   --pages N                how many pages (default 1, at most ${MAX_PAGES})
   --executable PATH        the browser binary (default: $SOCKCONF_CHROMIUM, else chromium,
                            chromium-browser on PATH)
+  --trust-spki HASH        trust TLS certificates whose chain has this key (base64 SHA-256 of
+                           its SubjectPublicKeyInfo): sockconf passes its echo servers' CA
   --verbose                also forward console messages other than errors
   --ignore-stdin           do not stop when stdin ends (for running it by hand < /dev/null)
   --help                   this text
@@ -54,7 +56,13 @@ function usageError(message) {
 
 function parseArgs(argv) {
   const opts = { pages: 1, verbose: false, ignoreStdin: false };
-  const valued = { "--browser": "browser", "--url": "url", "--pages": "pages", "--executable": "executable" };
+  const valued = {
+    "--browser": "browser",
+    "--url": "url",
+    "--pages": "pages",
+    "--executable": "executable",
+    "--trust-spki": "trustSpki",
+  };
   for (let i = 0; i < argv.length; i++) {
     let arg = argv[i];
     let value;
@@ -212,6 +220,8 @@ const args = [
   // start the binary behind the wrapper, so we say it ourselves.
   "--disable-dev-shm-usage",
 ];
+// wss:// to the echo servers: trust their throwaway CA's key, and nothing else.
+if (opts.trustSpki) args.push(`--ignore-certificate-errors-spki-list=${opts.trustSpki}`);
 
 let version = "";
 try {
