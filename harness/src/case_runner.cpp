@@ -542,9 +542,13 @@ private:
             if (auto why = check_matcher(s["returns"], &v))
                 fail(ptr + "/returns", "the return value to match", *why);
         }
+        if (s.contains("as") && p.entry && !p.entry->returns.empty() && !is_handle(r.value))
+            fail(ptr, p.target + " to return a " + p.entry->returns, "it returned " + brief(r.value, 200));
         if (s.contains("as"))
             bound_[p.base] = r.value;
     }
+
+    static bool is_handle(json const& v) { return v.is_object() && v.contains("$handle"); }
 
     /// The IUT's id of the object bound to `name` ("" when unknown).
     std::string handle_id(std::string const& name) const
