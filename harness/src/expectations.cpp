@@ -92,8 +92,12 @@ json expectations::from_run(reports::run_report const& run, expectations const& 
             continue;
         json e = {{"status", reports::to_string(c.result)}};
         auto it = previous.cases_.find(c.id);
+        // A reason written by hand stays; otherwise where it failed, which (unlike the
+        // message, with its tags and ports) does not change from run to run.
         if (it != previous.cases_.end() && !it->second.reason.empty())
             e["reason"] = it->second.reason;
+        else if (c.failed)
+            e["reason"] = "fails at " + c.failed->where;
         else if (!c.message.empty())
             e["reason"] = c.message;
         if (it != previous.cases_.end() && !it->second.link.empty())

@@ -60,10 +60,14 @@ TEST(expectations, from_run_accepts_the_run_and_keeps_reasons_links_and_flaky)
     run.info.profile = "taro";
     run.cases = {result("a.fails", status::fail), result("d.new", status::non_strict), result("e.ok", status::pass)};
     run.cases[1].message = "a SHOULD was missed";
+    run.cases.push_back(result("f.failed", status::fail));
+    run.cases.back().message = "tag f-1234-5 saw code 1003";
+    run.cases.back().failed = reports::failure{"suites/x.json#/expect/2", "code 1000", "code 1003"};
     auto const doc = expectations::from_run(run, sample);
     EXPECT_EQ(doc["cases"]["a.fails"], (json{{"status", "FAIL"}, {"reason", "no limit"}, {"link", "https://x.invalid/1"}}));
     EXPECT_EQ(doc["cases"]["d.new"], (json{{"status", "NON-STRICT"}, {"reason", "a SHOULD was missed"}}));
     EXPECT_FALSE(doc["cases"].contains("e.ok"));
+    EXPECT_EQ(doc["cases"]["f.failed"]["reason"], "fails at suites/x.json#/expect/2") << "stable, unlike the message";
     EXPECT_EQ(doc["cases"]["b.unimplemented"]["status"], "UNIMPLEMENTED") << "kept: not in this run";
     EXPECT_EQ(doc["flaky"], json::array({"c.flaky"}));
     auto const again = expectations::from_json(doc, "again.json"); // round trip
