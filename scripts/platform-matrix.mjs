@@ -28,7 +28,7 @@ row("IUT", (r) => esc(`${r.run.iut.name ?? "?"} ${r.run.iut.version ?? ""}`.trim
 row("profile", (r) => esc(r.run.profile));
 for (const s of ["PASS", "NON-STRICT", "INFORMATIONAL", "UNIMPLEMENTED", "FAIL", "ERROR", "TIMEOUT", "SKIP"])
   row(s, (r) => String(r.summary[s] ?? 0));
-row("unexpected (vs expectations)", (r) => String(r.summary.unexpected ?? 0));
+row("unexpected (vs its expectations)", (r) => (r.run.expectations ? String(r.summary.unexpected ?? 0) : "– (no expectations yet)"));
 out.push("");
 
 // Per area: passing / run (not SKIP or n/a).
