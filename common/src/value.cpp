@@ -96,6 +96,9 @@ std::string_view js_type_name(json const& v) noexcept
         if (it != v.end() && it->is_string())
             return it->get_ref<std::string const&>();
     }
+    // A Blob from a platform that delivers one where an ArrayBuffer is documented.
+    if (v.is_object() && v.contains("$blob"))
+        return "blob";
     switch (v.type()) {
     case json::value_t::string: return "string";
     case json::value_t::boolean: return "boolean";

@@ -11,6 +11,8 @@ TEST(value, array_buffer_is_not_a_string)
     EXPECT_FALSE(is_array_buffer(json("hi")));
     EXPECT_EQ(js_type_name(ab), "arraybuffer");
     EXPECT_EQ(js_type_name(json("hi")), "string");
+    EXPECT_EQ(js_type_name(json{{"$blob", "aGk="}, {"type", ""}}), "blob");
+    EXPECT_EQ(js_type_name(make_typeof("function")), "function");
     EXPECT_EQ(array_buffer_bytes(ab), "hi");
 }
 

@@ -41,8 +41,8 @@ json from_wire(json const& v);
 json make_typeof(std::string_view type);
 
 /// JS `typeof`-like name used by matchers and messages: "string", "number",
-/// "boolean", "null", "object", "array", "arraybuffer", or the type of a
-/// {"$typeof": ...} value ("function", "undefined", ...).
+/// "boolean", "null", "object", "array", "arraybuffer", "blob" ({"$blob": ...},
+/// adapter-protocol.md), or the type of a {"$typeof": ...} value ("function", "undefined", ...).
 std::string_view js_type_name(json const& v) noexcept;
 
 /// Short, single-line rendering of a value for failure messages (wire form,
