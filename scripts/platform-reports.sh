@@ -39,7 +39,7 @@ for name in "${names[@]}"; do
   fi
   echo "== $name (profile $profile)"
   timeout 900 build/bin/sockconf run "${iut[@]}" --profile "$profile" "${expect[@]}" --report-dir "$out" \
-    | grep -E '^(unexpected|[0-9]+ (PASS|passed|unexpected)|wrote .*expectations)' || true
+    | grep -E '^(unexpected|[0-9]+ (PASS|passed|unexpected)|wrote .*expectations)'
   rc=${PIPESTATUS[0]}
   [ "$rc" -eq 0 ] || status=1
   cp "$out/report.json" "$out/report.md" "$dir/" 2>/dev/null || { echo "platform-reports: $name wrote no report" >&2; status=1; }
