@@ -20,6 +20,7 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { parseArgs as parseNodeArgs } from "node:util";
 
 const LAUNCH_TIMEOUT_MS = 30000;
 const GOTO_TIMEOUT_MS = 20000;
@@ -55,43 +56,40 @@ function usageError(message) {
 }
 
 function parseArgs(argv) {
-  const opts = { pages: 1, verbose: false, ignoreStdin: false };
-  const valued = {
-    "--browser": "browser",
-    "--url": "url",
-    "--pages": "pages",
-    "--executable": "executable",
-    "--trust-spki": "trustSpki",
-  };
-  for (let i = 0; i < argv.length; i++) {
-    let arg = argv[i];
-    let value;
-    const eq = arg.indexOf("=");
-    if (arg.startsWith("--") && eq > 0) {
-      value = arg.slice(eq + 1);
-      arg = arg.slice(0, eq);
-    }
-    if (arg === "--help" || arg === "-h") {
-      process.stdout.write(USAGE + "\n");
-      process.exit(0);
-    }
-    if (arg === "--verbose") {
-      opts.verbose = true;
-      continue;
-    }
-    if (arg === "--ignore-stdin") {
-      opts.ignoreStdin = true;
-      continue;
-    }
-    const key = valued[arg];
-    if (!key) usageError(`unknown argument ${JSON.stringify(argv[i])}`);
-    if (value === undefined) {
-      if (i + 1 >= argv.length) usageError(`${arg} needs a value`);
-      value = argv[++i];
-    }
-    if (value === "") usageError(`${arg} needs a non-empty value`);
-    opts[key] = value;
+  let values;
+  try {
+    ({ values } = parseNodeArgs({
+      args: argv,
+      strict: true,
+      options: {
+        browser: { type: "string" },
+        url: { type: "string" },
+        pages: { type: "string" },
+        executable: { type: "string" },
+        "trust-spki": { type: "string" },
+        verbose: { type: "boolean" },
+        "ignore-stdin": { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+      },
+    }));
+  } catch (e) {
+    usageError(e.message);
   }
+  if (values.help) {
+    process.stdout.write(USAGE + "\n");
+    process.exit(0);
+  }
+  for (const [key, value] of Object.entries(values))
+    if (value === "") usageError(`--${key} needs a non-empty value`);
+  const opts = {
+    browser: values.browser,
+    url: values.url,
+    pages: values.pages ?? 1,
+    executable: values.executable,
+    trustSpki: values["trust-spki"],
+    verbose: values.verbose ?? false,
+    ignoreStdin: values["ignore-stdin"] ?? false,
+  };
   if (!opts.browser) usageError("--browser is required (chromium)");
   if (opts.browser !== "chromium") usageError(`unsupported browser ${JSON.stringify(opts.browser)} (only chromium)`);
   if (!opts.url) usageError("--url is required");

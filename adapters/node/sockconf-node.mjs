@@ -12,7 +12,7 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import readline from "node:readline";
 import { pathToFileURL } from "node:url";
-import { format } from "node:util";
+import { format, parseArgs as parseNodeArgs } from "node:util";
 
 import { createShim } from "../js/shim.mjs";
 
@@ -44,41 +44,42 @@ function usageError(message) {
 }
 
 function parseArgs(argv) {
-  const opts = { websocketGlobal: true, promiseTimeoutMs: 5000 };
-  const valued = {
-    "--module": "module",
-    "--export": "export",
-    "--name": "name",
-    "--version": "version",
-    "--profile": "profile",
-    "--capabilities": "capabilities",
-    "--promise-timeout-ms": "promiseTimeoutMs",
-  };
-  for (let i = 0; i < argv.length; i++) {
-    let arg = argv[i];
-    let value;
-    const eq = arg.indexOf("=");
-    if (arg.startsWith("--") && eq > 0) {
-      value = arg.slice(eq + 1);
-      arg = arg.slice(0, eq);
-    }
-    if (arg === "--help" || arg === "-h") {
-      process.stdout.write(USAGE + "\n");
-      process.exit(0);
-    }
-    if (arg === "--no-websocket-global") {
-      opts.websocketGlobal = false;
-      continue;
-    }
-    const key = valued[arg];
-    if (!key) usageError(`unknown argument ${JSON.stringify(argv[i])}`);
-    if (value === undefined) {
-      if (i + 1 >= argv.length || argv[i + 1].startsWith("--")) usageError(`${arg} needs a value`);
-      value = argv[++i];
-    }
-    if (value === "") usageError(`${arg} needs a non-empty value`);
-    opts[key] = value;
+  let values;
+  try {
+    ({ values } = parseNodeArgs({
+      args: argv,
+      strict: true,
+      options: {
+        module: { type: "string" },
+        export: { type: "string" },
+        name: { type: "string" },
+        version: { type: "string" },
+        profile: { type: "string" },
+        capabilities: { type: "string" },
+        "promise-timeout-ms": { type: "string" },
+        "no-websocket-global": { type: "boolean" },
+        help: { type: "boolean", short: "h" },
+      },
+    }));
+  } catch (e) {
+    usageError(e.message);
   }
+  if (values.help) {
+    process.stdout.write(USAGE + "\n");
+    process.exit(0);
+  }
+  for (const [key, value] of Object.entries(values))
+    if (value === "") usageError(`--${key} needs a non-empty value`);
+  const opts = {
+    module: values.module,
+    export: values.export,
+    name: values.name,
+    version: values.version,
+    profile: values.profile,
+    capabilities: values.capabilities,
+    promiseTimeoutMs: values["promise-timeout-ms"] ?? 5000,
+    websocketGlobal: !values["no-websocket-global"],
+  };
   if (!opts.module) usageError("--module FILE is required");
   if (typeof opts.promiseTimeoutMs === "string") {
     const n = Number(opts.promiseTimeoutMs);
