@@ -20,7 +20,7 @@ import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { parseArgs as parseNodeArgs } from "node:util";
+import { parseCommandLine } from "../node/cli.mjs";
 
 const LAUNCH_TIMEOUT_MS = 30000;
 const GOTO_TIMEOUT_MS = 20000;
@@ -56,31 +56,19 @@ function usageError(message) {
 }
 
 function parseArgs(argv) {
-  let values;
-  try {
-    ({ values } = parseNodeArgs({
-      args: argv,
-      strict: true,
-      options: {
-        browser: { type: "string" },
-        url: { type: "string" },
-        pages: { type: "string" },
-        executable: { type: "string" },
-        "trust-spki": { type: "string" },
-        verbose: { type: "boolean" },
-        "ignore-stdin": { type: "boolean" },
-        help: { type: "boolean", short: "h" },
-      },
-    }));
-  } catch (e) {
-    usageError(e.message);
-  }
-  if (values.help) {
-    process.stdout.write(USAGE + "\n");
-    process.exit(0);
-  }
-  for (const [key, value] of Object.entries(values))
-    if (value === "") usageError(`--${key} needs a non-empty value`);
+  const values = parseCommandLine(
+    argv,
+    {
+      browser: { type: "string" },
+      url: { type: "string" },
+      pages: { type: "string" },
+      executable: { type: "string" },
+      "trust-spki": { type: "string" },
+      verbose: { type: "boolean" },
+      "ignore-stdin": { type: "boolean" },
+    },
+    { program: "launch", usage: USAGE },
+  );
   const opts = {
     browser: values.browser,
     url: values.url,

@@ -12,9 +12,10 @@ import { createRequire } from "node:module";
 import path from "node:path";
 import readline from "node:readline";
 import { pathToFileURL } from "node:url";
-import { format, parseArgs as parseNodeArgs } from "node:util";
+import { format } from "node:util";
 
 import { createShim } from "../js/shim.mjs";
+import { parseCommandLine } from "./cli.mjs";
 
 const VERSION = "0.1.0";
 
@@ -44,32 +45,20 @@ function usageError(message) {
 }
 
 function parseArgs(argv) {
-  let values;
-  try {
-    ({ values } = parseNodeArgs({
-      args: argv,
-      strict: true,
-      options: {
-        module: { type: "string" },
-        export: { type: "string" },
-        name: { type: "string" },
-        version: { type: "string" },
-        profile: { type: "string" },
-        capabilities: { type: "string" },
-        "promise-timeout-ms": { type: "string" },
-        "no-websocket-global": { type: "boolean" },
-        help: { type: "boolean", short: "h" },
-      },
-    }));
-  } catch (e) {
-    usageError(e.message);
-  }
-  if (values.help) {
-    process.stdout.write(USAGE + "\n");
-    process.exit(0);
-  }
-  for (const [key, value] of Object.entries(values))
-    if (value === "") usageError(`--${key} needs a non-empty value`);
+  const values = parseCommandLine(
+    argv,
+    {
+      module: { type: "string" },
+      export: { type: "string" },
+      name: { type: "string" },
+      version: { type: "string" },
+      profile: { type: "string" },
+      capabilities: { type: "string" },
+      "promise-timeout-ms": { type: "string" },
+      "no-websocket-global": { type: "boolean" },
+    },
+    { program: "sockconf-node", usage: USAGE },
+  );
   const opts = {
     module: values.module,
     export: values.export,
