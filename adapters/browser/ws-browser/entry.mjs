@@ -10,38 +10,10 @@
 //   wx.sendSocketMessage / wx.closeSocket / wx.onSocketOpen/Message/Error/Close: the legacy
 //     globals, acting on the most recently created SocketTask.
 
+import { callbacks, later } from "../../js/wx-callbacks.mjs";
+
 export const name = "sockconf-ws-browser";
 export const version = "0.1.0";
-
-const later = (fn) => setTimeout(fn, 0);
-
-function callbacks(options, api) {
-  const o = options && typeof options === "object" ? options : {};
-  const call = (key, res) => {
-    if (typeof o[key] !== "function") return;
-    try {
-      o[key](res);
-    } catch (e) {
-      console.error(`${api}: the ${key} callback threw`, e);
-    }
-  };
-  return {
-    ok(extra = {}) {
-      later(() => {
-        const res = { errMsg: `${api}:ok`, ...extra };
-        call("success", res);
-        call("complete", res);
-      });
-    },
-    fail(reason) {
-      later(() => {
-        const res = { errMsg: `${api}:fail ${reason}` };
-        call("fail", res);
-        call("complete", res);
-      });
-    },
-  };
-}
 
 function emitAll(list, res, what) {
   for (const fn of [...list]) {

@@ -31,37 +31,7 @@
 
 import net from "node:net";
 import WebSocket from "ws";
-
-const later = (fn) => setTimeout(fn, 0);
-
-function callbacks(options, api) {
-  const o = options && typeof options === "object" ? options : {};
-  const call = (name, res) => {
-    if (typeof o[name] === "function") {
-      try {
-        o[name](res);
-      } catch (e) {
-        console.error(`${api}: the ${name} callback threw`, e);
-      }
-    }
-  };
-  return {
-    ok(extra = {}) {
-      later(() => {
-        const res = { errMsg: `${api}:ok`, ...extra };
-        call("success", res);
-        call("complete", res);
-      });
-    },
-    fail(reason) {
-      later(() => {
-        const res = { errMsg: `${api}:fail ${reason}` };
-        call("fail", res);
-        call("complete", res);
-      });
-    },
-  };
-}
+import { callbacks, later } from "../../js/wx-callbacks.mjs";
 
 class Listeners {
   #fns = [];
