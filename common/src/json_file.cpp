@@ -30,17 +30,26 @@ json read_json_file(std::string const& path)
     }
 }
 
-void write_json_file(std::string const& path, json const& doc)
+void write_file_atomically(std::string const& path, std::function<void(std::ostream&)> const& fill)
 {
     auto const tmp = path + ".tmp";
     {
         std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-        out << doc.dump(2, ' ', false, json::error_handler_t::replace) << '\n';
+        if (!out)
+            throw std::runtime_error("cannot write " + tmp);
+        fill(out);
         if (!out.flush())
             throw std::runtime_error("cannot write " + tmp);
     }
     if (std::rename(tmp.c_str(), path.c_str()) != 0)
         throw std::runtime_error("cannot rename " + tmp + " to " + path);
+}
+
+void write_json_file(std::string const& path, json const& doc)
+{
+    write_file_atomically(path, [&](std::ostream& out) {
+        out << doc.dump(2, ' ', false, json::error_handler_t::replace) << '\n';
+    });
 }
 
 } // namespace sockconf

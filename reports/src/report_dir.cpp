@@ -1,10 +1,10 @@
+#include <sockconf/common/json_file.hpp>
 #include <sockconf/reports/json_writer.hpp>
 #include <sockconf/reports/junit_writer.hpp>
 #include <sockconf/reports/markdown_writer.hpp>
 #include <sockconf/reports/report_dir.hpp>
 
 #include <filesystem>
-#include <fstream>
 #include <functional>
 #include <stdexcept>
 
@@ -21,19 +21,7 @@ std::vector<std::string> write_report_dir(run_report const& r, std::string const
     std::vector<std::string> written;
     auto write = [&](std::string const& name, std::function<void(std::ostream&)> const& fn) {
         auto const path = (fs::path(dir) / name).string();
-        // Write to a temporary name first: an interrupted write never leaves half a report.
-        auto const tmp = path + ".tmp";
-        {
-            std::ofstream out(tmp, std::ios::binary | std::ios::trunc);
-            if (!out)
-                throw std::runtime_error("cannot write " + tmp);
-            fn(out);
-            if (!out.flush())
-                throw std::runtime_error("cannot write " + tmp);
-        }
-        fs::rename(tmp, path, ec);
-        if (ec)
-            throw std::runtime_error("cannot rename " + tmp + " to " + path + ": " + ec.message());
+        write_file_atomically(path, fn);
         written.push_back(path);
     };
     write("report.json", [&](std::ostream& o) { write_json(r, o); });

@@ -3,6 +3,8 @@
 
 #include <sockconf/common/value.hpp>
 
+#include <functional>
+#include <ostream>
 #include <string>
 
 namespace sockconf {
@@ -14,5 +16,10 @@ json read_json_file(std::string const& path);
 /// Write `doc` (2-space indent, UTF-8, invalid UTF-8 replaced) to `path`, via a
 /// temporary file renamed into place. Throws std::runtime_error naming the path.
 void write_json_file(std::string const& path, json const& doc);
+
+/// Write what `fill` writes to `path` through "<path>.tmp", renamed into place:
+/// an interrupted write never leaves half a file. Throws std::runtime_error
+/// naming the path.
+void write_file_atomically(std::string const& path, std::function<void(std::ostream&)> const& fill);
 
 } // namespace sockconf
