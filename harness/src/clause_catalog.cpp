@@ -8,6 +8,12 @@
 
 namespace sockconf::harness {
 
+char const* to_string(clause_level level) noexcept
+{
+    static constexpr char const* names[] = {"MUST", "SHOULD", "MAY", "INFO"};
+    return names[static_cast<int>(level)];
+}
+
 std::vector<std::string> const& seed_files()
 {
     static std::vector<std::string> const files = {

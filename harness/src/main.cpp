@@ -25,6 +25,7 @@
 #include <iostream>
 #include <limits>
 #include <map>
+#include <set>
 #include <thread>
 
 namespace fs = std::filesystem;
@@ -188,6 +189,12 @@ int cmd_run(common_opts const& o, run_opts const& ro)
     report.info.profile = s.prof.id;
     report.info.jobs = jobs;
     report.info.filter = o.filter;
+    std::set<std::string> cited;
+    for (auto const& c : cases)
+        cited.insert(c.clauses.begin(), c.clauses.end());
+    for (auto const& id : cited)
+        if (auto const* cl = s.clauses.find(id))
+            report.clauses.push_back({cl->id, harness::to_string(cl->level), cl->area, cl->seed, cl->statement});
 
     auto const width = std::to_string(cases.size()).size();
     report.cases = harness::run_cases(cases, env, jobs, [&](std::size_t done, std::size_t total, reports::case_result const& r) {
@@ -266,7 +273,6 @@ int list_clauses(specs const& s, harness::load_result const& loaded, std::string
     for (auto const& c : loaded.cases)
         for (auto const& id : c.clauses)
             tested_by[id].push_back(c.id);
-    static constexpr char const* levels[] = {"MUST", "SHOULD", "MAY", "INFO"};
     std::vector<std::string> untested;
     std::size_t shown = 0;
     for (auto const& [id, cl] : s.clauses.all()) {
@@ -282,7 +288,7 @@ int list_clauses(specs const& s, harness::load_result const& loaded, std::string
             for (auto const& c : it->second)
                 cases += (cases.empty() ? "" : ", ") + c;
         }
-        std::cout << fmt::format("{:<44} {:<6} {:<22} {}\n", id, levels[static_cast<int>(cl.level)], cl.area, cases);
+        std::cout << fmt::format("{:<44} {:<6} {:<22} {}\n", id, harness::to_string(cl.level), cl.area, cases);
     }
     auto const untestable = std::count_if(untested.begin(), untested.end(),
                                           [&](auto const& id) { return !s.clauses.find(id)->untestable.empty(); });

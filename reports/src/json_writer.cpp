@@ -34,6 +34,11 @@ json to_json(run_report const& r)
         cases.push_back(std::move(j));
     }
 
+    json clauses = json::array();
+    for (auto const& c : r.clauses)
+        clauses.push_back({{"id", c.id}, {"level", c.level}, {"area", c.area}, {"seed", c.seed},
+                           {"statement", c.statement}});
+
     return {{"format", "sockconf-report"},
             {"version", json_report_version},
             {"run",
@@ -48,7 +53,8 @@ json to_json(run_report const& r)
               {"interrupted", r.info.interrupted},
               {"expectations", r.info.expectations}}},
             {"summary", summary},
-            {"cases", cases}};
+            {"cases", cases},
+            {"clauses", clauses}};
 }
 
 void write_json(run_report const& r, std::ostream& out)

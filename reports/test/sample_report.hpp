@@ -20,6 +20,8 @@ inline run_report sample_report()
     r.info.iut = {{"name", "sockconf-reference"}, {"version", "0.0.0-test"}};
     r.info.profile = "wechat";
     r.info.jobs = 2;
+    r.clauses = {{"WS-TASK-SEND-STRING", "MUST", "socket-task.send", "wx.connectSocket.md",
+                  "send(string) delivers a text message"}};
 
     case_result pass;
     pass.id = "ws.lifecycle.echo-text";

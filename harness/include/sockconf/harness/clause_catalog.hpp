@@ -10,6 +10,9 @@ namespace sockconf::harness {
 
 enum class clause_level { must, should, may, info };
 
+/// "MUST", "SHOULD", "MAY", "INFO": as catalogs and reports spell it.
+char const* to_string(clause_level level) noexcept;
+
 struct clause {
     std::string id;
     std::string area;

@@ -7,7 +7,7 @@
 
 namespace sockconf::reports {
 
-inline constexpr int json_report_version = 1;
+inline constexpr int json_report_version = 2;
 
 json to_json(run_report const& r);
 void write_json(run_report const& r, std::ostream& out);

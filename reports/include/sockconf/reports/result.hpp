@@ -73,9 +73,25 @@ struct run_info {
     std::string expectations; ///< the expectations file, if the run had one
 };
 
+/// A clause the run's cases cite, as the clause catalog states it: enough for
+/// a reader of the report to see what each case checks without the catalog.
+struct clause_info {
+    std::string id;
+    std::string level; ///< "MUST", "SHOULD", "MAY" or "INFO"
+    std::string area;
+    std::string seed;  ///< the seed document it comes from
+    std::string statement;
+};
+
 struct run_report {
     run_info info;
     std::vector<case_result> cases;
+    /// The clauses the cases cite, by id (report.json "clauses"; empty in a
+    /// report written before version 2).
+    std::vector<clause_info> clauses;
+    /// Benchmark results (bench/README.md, format "sockconf-bench") when the
+    /// run has them; null otherwise. Not part of report.json.
+    json bench = nullptr;
 
     /// Count of cases with each status, in the order of `status`.
     std::vector<std::size_t> counts() const;
