@@ -44,6 +44,7 @@ inline run_report sample_report()
                             {"fn", "msg"},
                             {"arg", {{"data", {{"$arraybuffer", "AAEC"}}}}}});
     failed.wire = json::array({{{"close_code", 1003}}});
+    failed.unexpected = true; // as a run without expectations marks it
     r.cases.push_back(failed);
 
     case_result errored = pass;
@@ -51,12 +52,14 @@ inline run_report sample_report()
     errored.suite = "tcp";
     errored.result = status::error;
     errored.message = "IUT did not answer within 5000 ms\x1b[31m";
+    errored.unexpected = true;
     r.cases.push_back(errored);
 
     case_result skipped = errored;
     skipped.id = "tcp.basic.skipped";
     skipped.result = status::skip;
     skipped.message = "interrupted";
+    skipped.unexpected = false;
     r.cases.push_back(skipped);
 
     case_result graded = pass;
@@ -65,6 +68,25 @@ inline run_report sample_report()
     graded.outcome = "refused by onError";
     graded.message = "a SHOULD was missed";
     r.cases.push_back(graded);
+    return r;
+}
+
+/// sample_report() run against an expectations file: one known FAIL, one
+/// unexpected pass, one case flaky across retries.
+inline run_report sample_report_with_expectations()
+{
+    auto r = sample_report();
+    r.info.expectations = "expectations/reference.json";
+    r.info.retry_unexpected = 2;
+    auto& known = r.cases[1]; // FAIL, listed as FAIL
+    known.expected = "FAIL";
+    known.expected_reason = "drops the close code https://example.com/issue/1";
+    known.unexpected = false;
+    auto& surprise = r.cases[0]; // PASS, listed as FAIL
+    surprise.expected = "FAIL";
+    surprise.unexpected = true;
+    auto& flaky = r.cases[4]; // NON-STRICT on its second attempt
+    flaky.attempts = {status::timeout, status::non_strict};
     return r;
 }
 
