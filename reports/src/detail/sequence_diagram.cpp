@@ -87,7 +87,6 @@ std::vector<row> trace_rows(case_result const& c)
                                      : str(e, "target");
             rows.push_back(r);
             row back{t, row_kind::arrow, lane::iut, lane::test};
-            back.title = line;
             back.dashed = true;
             back.highlight = r.highlight;
             if (e.contains("threw")) {
@@ -101,6 +100,7 @@ std::vector<row> trace_rows(case_result const& c)
             } else {
                 continue; // a call that returned nothing: no return arrow
             }
+            back.title = back.label;
             rows.push_back(std::move(back));
         } else if (type == "invoke") {
             r.from = lane::iut;
@@ -118,18 +118,45 @@ std::vector<row> trace_rows(case_result const& c)
     return rows;
 }
 
-/// The time of the first connect call on the trace's clock (0 when none).
-double first_connect_ms(json const& trace)
+std::string lower_target(json const& e)
 {
-    for (auto const& e : trace) {
-        if (!e.is_object() || str(e, "type") != "call")
-            continue;
-        auto target = str(e, "target");
-        std::transform(target.begin(), target.end(), target.begin(), [](unsigned char ch) { return std::tolower(ch); });
-        if (target.find("connect") != std::string::npos)
-            return num(e, "t_ms").value_or(0);
+    auto target = str(e, "target");
+    std::transform(target.begin(), target.end(), target.begin(), [](unsigned char ch) { return std::tolower(ch); });
+    return target;
+}
+
+/// The time of the first call whose target `pred` accepts, on the trace's clock.
+template <class Pred>
+std::optional<double> first_call_ms(json const& trace, Pred pred)
+{
+    for (auto const& e : trace)
+        if (e.is_object() && str(e, "type") == "call" && pred(lower_target(e)))
+            return num(e, "t_ms");
+    return std::nullopt;
+}
+
+/// How far to move wire-log times onto the trace's clock. A connection opens
+/// after the first connect call, and one the client closed closes after the
+/// first close call: the smallest shift that satisfies both.
+double wire_shift(case_result const& c)
+{
+    std::optional<double> first_open, first_client_close;
+    for (auto const& rec : c.wire) {
+        if (auto o = num(rec, "opened_ms"))
+            first_open = std::min(first_open.value_or(*o), *o);
+        if (auto cl = num(rec, "closed_ms"); cl && str(rec, "end") == "client_closed")
+            first_client_close = std::min(first_client_close.value_or(*cl), *cl);
     }
-    return 0;
+    auto const connect = first_call_ms(c.trace, [](std::string const& t) { return t.find("connect") != std::string::npos; });
+    double shift = connect.value_or(0) - first_open.value_or(0);
+    auto const close = first_call_ms(c.trace, [](std::string const& t) {
+        auto const dot = t.rfind('.');
+        auto const fn = dot == std::string::npos ? t : t.substr(dot + 1);
+        return fn == "close" || fn == "closesocket";
+    });
+    if (close && first_client_close)
+        shift = std::max(shift, *close - *first_client_close);
+    return shift;
 }
 
 std::string describe_messages(json const& rec)
@@ -184,14 +211,13 @@ std::string describe_end(json const& rec, lane& from, lane& to, std::string& cls
 std::vector<row> wire_rows(case_result const& c)
 {
     std::vector<row> rows;
+    auto const shift = wire_shift(c);
+    // A record without times is drawn where the first one opened.
     double first_open = INFINITY;
     for (auto const& rec : c.wire)
-        if (auto o = num(rec, "opened_ms"))
-            first_open = std::min(first_open, *o);
-    auto const connect = first_connect_ms(c.trace);
+        first_open = std::min(first_open, num(rec, "opened_ms").value_or(INFINITY));
     if (!std::isfinite(first_open))
-        first_open = 0; // no times at all: every record at the first connect
-    auto const shift = connect - first_open;
+        first_open = first_call_ms(c.trace, [](auto const&) { return true; }).value_or(0) - shift;
     for (auto const& rec : c.wire) {
         if (!rec.is_object())
             continue;
@@ -211,19 +237,20 @@ std::vector<row> wire_rows(case_result const& c)
 
         row got{opened, row_kind::wire_note, lane::server, lane::server};
         got.server_clock = true;
-        got.title = full;
+
         got.label = str(rec, "kind") == "tcp"
                         ? fmt::format("received {} B, sent {} B", num(rec, "bytes_received").value_or(0),
                                       num(rec, "bytes_sent").value_or(0))
                         : describe_messages(rec);
+        got.title = got.label;
         rows.push_back(got);
 
         if (str(rec, "end") != "open") {
             row end{num(rec, "closed_ms").value_or(0) > 0 ? num(rec, "closed_ms").value_or(0) + shift : opened};
             end.cls = "wire";
             end.server_clock = true;
-            end.title = full;
             end.label = describe_end(rec, end.from, end.to, end.cls);
+            end.title = end.label;
             rows.push_back(std::move(end));
         }
     }
@@ -277,7 +304,7 @@ std::string sequence_diagram(case_result const& c, diagram_layout const& L)
             body += fmt::format("<line class=\"gap\" x1=\"{:.0f}\" x2=\"{:.0f}\" y1=\"{:.1f}\" y2=\"{:.1f}\"/>\n",
                                 L.test_x, L.server_x, y - L.row + 2, y - L.row + 2);
         prev_t = r.t;
-        body += "<g><title>" + html_escape(r.title) + "</title>";
+        body += "<g><title>" + html_escape(utf8_cut(r.title, L.title_chars)) + "</title>";
         if (r.highlight)
             body += fmt::format("<rect class=\"hl\" x=\"{:.0f}\" y=\"{:.1f}\" width=\"{:.0f}\" height=\"{:.0f}\"/>",
                                 L.time_x, y - L.row + 4, L.width - L.time_x, L.row);

@@ -7,8 +7,10 @@
 //   wire record  IUT <-> server: the connection opening (request, HTTP status),
 //                what the server received, how it ended (close code, FIN, RST)
 // The wire log and the case trace have different clocks: the server rows are
-// aligned so that the first wire record opens at the first connect call (the
-// order between server rows is exact, their place among API rows approximate).
+// shifted by the least amount that puts the first connection's opening after
+// the first connect call and the first connection the client closed after the
+// first close call (the order between server rows is exact, their place among
+// API rows approximate; their times are marked ~).
 // A failing case's step is highlighted and the failure closes the diagram.
 #pragma once
 
@@ -30,6 +32,7 @@ struct diagram_layout {
     double max_gap = 40;
     std::size_t api_label_chars = 84;  ///< labels are cut there (the full text is the row's tooltip)
     std::size_t wire_label_chars = 48;
+    std::size_t title_chars = 600;     ///< a tooltip is cut there (the text trace below has it all)
     std::size_t max_rows = 1500;       ///< a longer trace is cut, saying how much (the text trace has all)
 };
 
