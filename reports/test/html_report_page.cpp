@@ -2,13 +2,15 @@
 // the golden sample run, a benchmark block, and a failing case whose title,
 // message, failure, trace and wire record carry hostile HTML/JS.
 //
-//   html_report_page OUT.html              the test page
-//   html_report_page OUT.html REPORT.json  any report.json, to look at by hand
+//   html_report_page OUT.html                   the test page
+//   html_report_page OUT.html REPORT.json       any report.json as report.html, to look at by hand
+//   html_report_page OUT.html R1.json R2.json…  their compatibility matrix (matrix.hpp), likewise
 #include "sample_report.hpp"
 
 #include <sockconf/common/json_file.hpp>
 #include <sockconf/reports/html_writer.hpp>
 #include <sockconf/reports/json_reader.hpp>
+#include <sockconf/reports/matrix.hpp>
 
 #include <exception>
 #include <iostream>
@@ -51,11 +53,18 @@ run_report test_run()
 
 int main(int argc, char** argv)
 {
-    if (argc != 2 && argc != 3) {
-        std::cerr << "usage: html_report_page OUT.html [REPORT.json]\n";
+    if (argc < 2) {
+        std::cerr << "usage: html_report_page OUT.html [REPORT.json...]\n";
         return 2;
     }
     try {
+        if (argc > 3) {
+            std::vector<run_report> runs;
+            for (int i = 2; i < argc; ++i)
+                runs.push_back(read_report(argv[i]));
+            sockconf::write_file_atomically(argv[1], [&](std::ostream& o) { write_matrix_html(runs, o); });
+            return 0;
+        }
         auto const r = argc == 3 ? read_report(argv[2]) : test_run();
         sockconf::write_file_atomically(argv[1], [&](std::ostream& o) { write_html(r, o); });
     } catch (std::exception const& e) {
