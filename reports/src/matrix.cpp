@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <map>
 #include <optional>
 #include <set>
@@ -27,6 +28,19 @@ struct clause_row {
     std::set<std::string> suites; // of the cases citing it, in any run
     cells worst;
 };
+
+/// A relative link, percent-encoded but for letters, digits and -._~/#.
+std::string safe_link(std::string_view link)
+{
+    std::string out;
+    for (unsigned char c : link) {
+        if (std::isalnum(c) || std::string_view("-._~/#").find(static_cast<char>(c)) != std::string_view::npos)
+            out += static_cast<char>(c);
+        else
+            out += fmt::format("%{:02X}", c);
+    }
+    return out;
+}
 
 bool same_everywhere(cells const& c)
 {
@@ -104,10 +118,10 @@ std::string md_cell(std::optional<status> s)
     return conforming(*s) ? std::string(to_string(*s)) : "**" + std::string(to_string(*s)) + "**";
 }
 
-std::string md_table_head(std::string const& first, std::vector<std::string> const& columns, std::string const& extra = {})
+std::string md_table_head(std::string const& first, std::vector<std::string> const& columns)
 {
-    std::string out = "| " + first + " |" + (extra.empty() ? "" : " " + extra + " |");
-    std::string rule = "| --- |" + std::string(extra.empty() ? "" : " --- |");
+    std::string out = "| " + first + " |";
+    std::string rule = "| --- |";
     for (auto const& c : columns) {
         out += " " + md_escape(c) + " |";
         rule += " --- |";
@@ -145,11 +159,19 @@ void md_rows(std::vector<Row> const& rows, std::vector<std::string> const& colum
 
 } // namespace
 
-void write_matrix_markdown(std::vector<run_report> const& runs, std::ostream& out)
+void write_matrix_markdown(std::vector<run_report> const& runs, std::ostream& out, std::vector<std::string> const& links)
 {
     matrix const m(runs);
     out << "# Compatibility matrix\n\n" << runs.size() << " run(s) side by side. " << legend << "\n\n";
-    out << md_table_head("", m.columns);
+    out << "|  |";
+    for (std::size_t i = 0; i < m.columns.size(); ++i)
+        out << " " << (i < links.size() && !links[i].empty() ? "[" + md_escape(m.columns[i]) + "](" + safe_link(links[i]) + ")"
+                                                             : md_escape(m.columns[i]))
+            << " |";
+    out << "\n| --- |";
+    for (std::size_t i = 0; i < m.columns.size(); ++i)
+        out << " ---: |";
+    out << "\n";
     auto row = [&](std::string const& label, auto value) {
         out << "| " << label << " |";
         for (auto const& r : runs)
@@ -198,7 +220,7 @@ std::string html_head_row(std::string const& first, std::vector<std::string> con
 
 } // namespace
 
-void write_matrix_html(std::vector<run_report> const& runs, std::ostream& out)
+void write_matrix_html(std::vector<run_report> const& runs, std::ostream& out, std::vector<std::string> const& links)
 {
     matrix const m(runs);
     std::map<std::string, std::string> token; // suite -> "aN" (no report string reaches the script)
@@ -207,7 +229,12 @@ void write_matrix_html(std::vector<run_report> const& runs, std::ostream& out)
 
     std::string body = fmt::format("<h1>Compatibility matrix</h1>\n<p class=\"meta\">{} run(s) side by side. {}</p>\n",
                                    runs.size(), html_escape(legend));
-    body += "<table class=\"matrix\">" + html_head_row("", m.columns);
+    body += "<table class=\"matrix\"><tr><th></th>";
+    for (std::size_t i = 0; i < m.columns.size(); ++i)
+        body += i < links.size() && !links[i].empty()
+                    ? "<th><a href=\"" + safe_link(links[i]) + "\">" + html_escape(m.columns[i]) + "</a></th>"
+                    : "<th>" + html_escape(m.columns[i]) + "</th>";
+    body += "</tr>\n";
     auto row = [&](std::string const& label, auto value) {
         body += "<tr><th>" + label + "</th>";
         for (auto const& r : runs)

@@ -104,3 +104,15 @@ TEST(matrix, the_committed_platform_reports_side_by_side)
     EXPECT_NE(md.find("| PASS | " + std::to_string(runs[0].count(status::pass)) + " | "), std::string::npos);
     EXPECT_NE(html(runs).find("Compatibility matrix"), std::string::npos);
 }
+
+TEST(matrix, column_links_stay_relative_and_inside_the_markdown)
+{
+    std::ostringstream md, page;
+    std::vector<std::string> const links = {"reference/report.md", "x) [y](javascript:alert(1)"};
+    write_matrix_markdown(two_runs(), md, links);
+    write_matrix_html(two_runs(), page, links);
+    EXPECT_NE(md.str().find("| [sockconf-reference 0.0.0-test](reference/report.md) |"), std::string::npos) << md.str();
+    EXPECT_NE(md.str().find("[other-iut 2.0](x%29%20%5By%5D%28javascript%3Aalert%281%29) |"), std::string::npos);
+    EXPECT_NE(page.str().find("<a href=\"reference/report.md\">"), std::string::npos);
+    EXPECT_EQ(page.str().find("javascript:"), std::string::npos);
+}

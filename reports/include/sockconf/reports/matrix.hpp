@@ -11,15 +11,22 @@
 #include <sockconf/reports/result.hpp>
 
 #include <ostream>
+#include <string>
 #include <vector>
 
 namespace sockconf::reports {
 
-/// Renders on GitHub (tables, <details> for the folded rows).
-void write_matrix_markdown(std::vector<run_report> const& runs, std::ostream& out);
+/// Renders on GitHub (tables, <details> for the folded rows). `links`, when
+/// given, makes run i's column heading a link to links[i] (e.g. its report.md,
+/// relative to the matrix): a relative path; anything but letters, digits and
+/// -._~/# is percent-encoded, so no link can leave the page's directory tree
+/// by a scheme or break out of the Markdown.
+void write_matrix_markdown(std::vector<run_report> const& runs, std::ostream& out,
+                           std::vector<std::string> const& links = {});
 
 /// One self-contained page (as report.html: no network, strict CSP), with a
-/// suite filter and a switch to show only the rows that differ.
-void write_matrix_html(std::vector<run_report> const& runs, std::ostream& out);
+/// suite filter and a switch to show only the rows that differ. `links` as above.
+void write_matrix_html(std::vector<run_report> const& runs, std::ostream& out,
+                       std::vector<std::string> const& links = {});
 
 } // namespace sockconf::reports
