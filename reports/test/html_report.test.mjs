@@ -3,6 +3,8 @@
 // file:// and must load without a console error, a page error or a network request; the failing
 // cases' diagrams are there; the hostile string shows as text and nothing of it runs or becomes
 // an element; the status and area filters hide and show cases; a clause chip opens its case.
+// Then the compatibility matrix of two committed platform reports: no error, and the switch
+// "only rows that differ" and the suite filter work.
 //
 //   SOCKCONF_HTML_REPORT_PAGE=build/tests/html_report_page node --test reports/test/html_report.test.mjs
 //
@@ -150,4 +152,24 @@ test("a case chip in the clause matrix opens its case", { ...T, skip }, async ()
 test("the benchmark charts are drawn", { ...T, skip }, async () => {
   assert.ok((await page.locator("#bench svg.chart").count()) >= 4);
   assert.equal(await page.locator('#bench svg[aria-label="latency percentiles"]').count(), 1);
+});
+
+test("the compatibility matrix page: no error, its filters work", { ...T, skip }, async () => {
+  const file = path.join(tmp, "matrix.html");
+  const made = spawnSync(pageProgram, [file, "reports/platforms/reference/report.json", "reports/platforms/taro-h5/report.json"],
+                         { encoding: "utf8", timeout: 30000 });
+  assert.equal(made.status, 0, `html_report_page (matrix) failed: ${made.stderr}`);
+  const before = consoleErrors.length + pageErrors.length;
+  await page.goto("file://" + file, { waitUntil: "load", timeout: PAGE_TIMEOUT_MS });
+  await page.waitForTimeout(200);
+  assert.equal(consoleErrors.length + pageErrors.length, before, [...consoleErrors, ...pageErrors].join("\n"));
+  const shown = () => page.$$eval("tr.case", (rs) => rs.filter((r) => !r.hidden).length);
+  const total = await page.locator("tr.case").count();
+  const differ = await shown();
+  assert.ok(differ > 0 && differ < total, `${differ} of ${total} rows differ`);
+  await page.locator("#filter-differ").uncheck();
+  assert.equal(await shown(), total);
+  await page.selectOption("#filter-area", { label: "tcp" });
+  const tcp = await page.$$eval("tr.case", (rs) => rs.filter((r) => !r.hidden).map((r) => r.querySelector("code").textContent));
+  assert.ok(tcp.length > 0 && tcp.every((id) => id.startsWith("tcp.")), tcp.join());
 });

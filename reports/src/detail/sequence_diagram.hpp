@@ -30,8 +30,8 @@ struct diagram_layout {
     double row = 22;          ///< one event
     double gap_per_doubling = 5; ///< extra space per doubling of the ms between two rows
     double max_gap = 40;
-    std::size_t api_label_chars = 84;  ///< labels are cut there (the full text is the row's tooltip)
-    std::size_t wire_label_chars = 48;
+    std::size_t api_label_chars = 76;  ///< labels are cut there (the full text is the row's tooltip)
+    std::size_t wire_label_chars = 44;
     std::size_t title_chars = 600;     ///< a tooltip is cut there (the text trace below has it all)
     std::size_t max_rows = 1500;       ///< a longer trace is cut, saying how much (the text trace has all)
 };
