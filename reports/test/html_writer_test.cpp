@@ -34,7 +34,7 @@ TEST(html_writer, escapes_text_and_attributes)
 {
     EXPECT_EQ(html_escape("</script><img src=x onerror=alert(1)>"),
               "&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;");
-    EXPECT_EQ(html_escape("a\"b'c&d"), "a&quot;b&#39;c&amp;d");
+    EXPECT_EQ(html_escape("a\"b'c&d"), "a&quot;b&apos;c&amp;d");
     EXPECT_EQ(html_escape("red\x1b[31m\x01"), "red\\x1b[31m\\x01");
 }
 

@@ -32,7 +32,7 @@ void write_html(run_report const& r, std::ostream& out);
 void write_bench_html(json const& bench, std::ostream& out);
 
 /// HTML text and attribute escaping (& < > " '); control characters other than
-/// tab and newline show as \xNN.
+/// tab, CR and LF show as \xNN. The same as xml_escape (junit_writer.hpp).
 std::string html_escape(std::string_view text);
 
 } // namespace sockconf::reports
