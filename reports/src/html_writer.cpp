@@ -19,6 +19,7 @@ using detail::utf8_cut;
 
 constexpr std::size_t summary_message_chars = 140; // a case's one line in its folded summary
 constexpr std::size_t wire_record_chars = 4000;    // each wire record as text (report.json has it whole)
+constexpr std::size_t trace_line_chars = 4000;     // each trace entry as text (likewise)
 
 /// Rank of a status when listing cases: what needs reading first comes first.
 int reading_order(case_result const& c)
@@ -206,7 +207,7 @@ std::string case_entry(run_report const& r, std::size_t i, std::set<std::string>
     if (!c.trace.empty()) {
         std::string lines;
         for (auto const& e : c.trace)
-            lines += trace_line(e) + "\n";
+            lines += utf8_cut(trace_line(e), trace_line_chars) + "\n";
         out += fmt::format("<details><summary>trace as text ({} entries)</summary><pre>{}</pre></details>\n", c.trace.size(),
                            html_escape(lines));
     }

@@ -127,3 +127,13 @@ TEST(html_writer, a_long_trace_is_drawn_and_cut_with_a_note)
     auto const html = html_of(r);
     EXPECT_NE(html.find("more row(s): see the trace as text"), std::string::npos);
 }
+
+TEST(html_writer, a_huge_value_is_cut_in_the_page)
+{
+    auto r = golden::sample_report();
+    auto const big = std::string(200000, 'x');
+    r.cases[1].trace.push_back({{"seq", 3}, {"t_ms", 1.0}, {"type", "invoke"}, {"fn", "msg"}, {"arg", {{"data", big}}}});
+    r.cases[1].wire.push_back({{"kind", "websocket"}, {"messages", {{{"size", 200000}, {"head", big}}}}});
+    auto const html = html_of(r);
+    EXPECT_LT(html.size(), html_of(golden::sample_report()).size() + 20000) << "report.json keeps it whole";
+}
