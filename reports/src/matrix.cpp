@@ -115,7 +115,10 @@ std::string md_cell(std::optional<status> s)
 {
     if (!s)
         return "–";
-    return conforming(*s) ? std::string(to_string(*s)) : "**" + std::string(to_string(*s)) + "**";
+    // Bold what failed; UNIMPLEMENTED (a capability the IUT lacks) stays plain, or a
+    // browser platform's TCP rows would shout.
+    auto const failed = *s == status::fail || *s == status::error || *s == status::timeout;
+    return failed ? "**" + std::string(to_string(*s)) + "**" : std::string(to_string(*s));
 }
 
 std::string md_table_head(std::string const& first, std::vector<std::string> const& columns)
