@@ -52,6 +52,9 @@ struct matrix {
     std::vector<std::string> columns;
     std::map<std::string, std::vector<case_row>> suites; // suite -> its cases, by id
     std::vector<clause_row> clauses;                     // by id
+    /// Case group (the id's first two parts, "ws.close") -> per run: passing, run
+    /// (run: neither SKIP nor UNIMPLEMENTED; passing: PASS, NON-STRICT, INFORMATIONAL).
+    std::map<std::string, std::vector<std::pair<int, int>>> groups;
 
     explicit matrix(std::vector<run_report> const& runs)
     {
@@ -75,6 +78,13 @@ struct matrix {
                 }
             }
             for (auto const& c : runs[k].cases) {
+                auto& g = groups[group_of(c.id)];
+                g.resize(runs.size());
+                if (c.result != status::skip && c.result != status::unimplemented) {
+                    ++g[k].second;
+                    g[k].first += c.result == status::pass || c.result == status::non_strict ||
+                                  c.result == status::informational;
+                }
                 auto [it, added] = cases.try_emplace(c.id, c.suite, case_row{c.id, c.title, cells(runs.size())});
                 it->second.second.statuses[k] = c.result;
                 for (auto const& id : c.clauses) {
@@ -93,6 +103,12 @@ struct matrix {
             row.worst.resize(runs.size());
             clauses.push_back(std::move(row));
         }
+    }
+
+    static std::string group_of(std::string const& id)
+    {
+        auto const first = id.find('.');
+        return first == std::string::npos ? id : id.substr(0, id.find('.', first + 1));
     }
 
     static std::string iut_name(run_report const& r)
@@ -188,6 +204,13 @@ void write_matrix_markdown(std::vector<run_report> const& runs, std::ostream& ou
     row("unexpected", [](run_report const& r) {
         return r.info.expectations.empty() ? std::string("–") : std::to_string(r.unexpected());
     });
+    out << "\n## By case group (passing / run)\n\n" << md_table_head("group", m.columns);
+    for (auto const& [group, counts] : m.groups) {
+        out << "| " << md_escape(group) << " |";
+        for (auto [passing, run] : counts)
+            out << " " << (run == 0 ? std::string("–") : fmt::format("{} / {}", passing, run)) << " |";
+        out << "\n";
+    }
     out << "\n## Cases\n\n";
     for (auto const& [suite, rows] : m.suites) {
         auto const differ = std::count_if(rows.begin(), rows.end(), [](case_row const& r) { return !same_everywhere(r.statuses); });
@@ -258,7 +281,15 @@ void write_matrix_html(std::vector<run_report> const& runs, std::ostream& out, s
     for (auto const& [suite, t] : token)
         body += "<option value=\"" + t + "\">" + html_escape(suite) + "</option>";
     body += "</select></label> <label><input type=\"checkbox\" id=\"filter-differ\" checked> only rows that differ</label> "
-            "<span id=\"filter-shown\" class=\"meta\"></span></div>\n<h2>Cases</h2>\n";
+            "<span id=\"filter-shown\" class=\"meta\"></span></div>\n";
+    body += "<h2>By case group (passing / run)</h2>\n<table class=\"matrix\">" + html_head_row("group", m.columns);
+    for (auto const& [group, counts] : m.groups) {
+        body += "<tr><td><code>" + html_escape(group) + "</code></td>";
+        for (auto [passing, run] : counts)
+            body += "<td class=\"num\">" + (run == 0 ? std::string("–") : fmt::format("{} / {}", passing, run)) + "</td>";
+        body += "</tr>\n";
+    }
+    body += "</table>\n<h2>Cases</h2>\n";
     for (auto const& [suite, rows] : m.suites) {
         auto const differ = std::count_if(rows.begin(), rows.end(), [](case_row const& r) { return !same_everywhere(r.statuses); });
         body += fmt::format("<h3>{}: {} case(s), {} differ</h3>\n<table class=\"matrix\">", html_escape(suite.empty() ? "(no suite)" : suite),

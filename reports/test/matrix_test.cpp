@@ -61,6 +61,9 @@ TEST(matrix, a_row_per_case_with_each_runs_status_and_the_worst_per_clause)
     // WS-TASK-SEND-STRING: the sample's cases are PASS, FAIL, ERROR, SKIP, NON-STRICT: FAIL is the worst.
     EXPECT_NE(md.find("| WS-TASK-SEND-STRING (MUST) | **FAIL** |"), std::string::npos);
     EXPECT_NE(md.find("| WS-ONLY (SHOULD) | – | UNIMPLEMENTED |"), std::string::npos);
+    // ws.lifecycle: echo-text PASS/FAIL, close-code FAIL/FAIL.
+    EXPECT_NE(md.find("| ws.lifecycle | 1 / 2 | 0 / 2 |"), std::string::npos);
+    EXPECT_NE(md.find("| ws.only | – | – |"), std::string::npos) << "UNIMPLEMENTED does not count as run";
     EXPECT_NE(md.find("| unexpected | – | 2 |"), std::string::npos) << "the run with expectations counts its unexpected cases";
 }
 
