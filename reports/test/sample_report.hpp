@@ -90,6 +90,32 @@ inline run_report sample_report_with_expectations()
     return r;
 }
 
+/// Fixed benchmark results (format "sockconf-bench"): two targets, two sizes, a handshake row.
+inline json sample_bench()
+{
+    auto tp = [](char const* target, double size, double msgs, double p50) {
+        return json{{"kind", "throughput"}, {"scenario", "echo"}, {"target", target}, {"transport", "ws"},
+                    {"payload", "binary"}, {"size", size}, {"connections", 8}, {"in_flight", 16},
+                    {"duration_s", 4.0}, {"messages", msgs * 4}, {"msgs_per_s", msgs},
+                    {"mb_per_s", msgs * size / 1e6},
+                    {"latency_us", {{"p50", p50}, {"p90", p50 * 1.2}, {"p99", p50 * 2}, {"p999", p50 * 5},
+                                    {"max", p50 * 11}, {"buckets", {{p50 / 2, 10}, {p50, 500}, {p50 * 2, 60}, {p50 * 16, 1}}}}},
+                    {"cpu", {{"client", 0.65}, {"server", 0.99}}}};
+    };
+    return {{"format", "sockconf-bench"},
+            {"version", 1},
+            {"started_at", "2026-01-01T00:00:00Z"},
+            {"command", "sockconf bench --quick"},
+            {"machine", {{"cpu_model", "test cpu"}, {"cores", 2}, {"kernel", "6.1"}, {"compiler", "gcc 12"},
+                         {"boost", "1.81"}, {"load_avg", 0.3}}},
+            {"results",
+             {tp("sockconf-ws", 16, 1420000, 80), tp("sockconf-ws", 1024, 1220000, 95),
+              tp("uwebsockets", 16, 1400000, 78), tp("uwebsockets", 1024, 1180000, 99),
+              {{"kind", "handshake"}, {"scenario", "echo"}, {"target", "sockconf-ws"}, {"transport", "ws"},
+               {"concurrency", 8}, {"duration_s", 4.0}, {"handshakes", 76000}, {"per_s", 19000.0},
+               {"cpu", nullptr}}}}};
+}
+
 /// Compare `actual` with the golden file; SOCKCONF_UPDATE_GOLDEN=1 rewrites it.
 inline void expect_golden(std::string const& name, std::string const& actual)
 {
