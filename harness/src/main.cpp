@@ -13,6 +13,8 @@
 #include <sockconf/harness/run.hpp>
 #include <sockconf/reports/report_dir.hpp>
 #include <sockconf/reports/diff.hpp>
+#include <sockconf/reports/html_writer.hpp>
+#include <sockconf/reports/matrix.hpp>
 #include <sockconf/reports/merge.hpp>
 #include <sockconf/reports/report_reader.hpp>
 
@@ -26,6 +28,7 @@
 #include <ctime>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <iostream>
 #include <limits>
 #include <map>
@@ -411,6 +414,41 @@ int cmd_report_merge(std::vector<std::string> const& inputs, std::string const& 
     return merged.unexpected() || merged.info.interrupted ? exit_unexpected : exit_ok;
 }
 
+/// Write with `fill` to `path`, or to stdout when it is "" or "-".
+void write_out(std::string const& path, std::function<void(std::ostream&)> const& fill)
+{
+    if (path.empty() || path == "-") {
+        fill(std::cout);
+        return;
+    }
+    write_file_atomically(path, fill);
+    std::cerr << "wrote " << path << "\n";
+}
+
+int cmd_report_matrix(std::vector<std::string> const& inputs, std::string const& format, std::string const& output,
+                      std::vector<std::string> const& links)
+{
+    if (!links.empty() && links.size() != inputs.size())
+        throw spec_error("E-USAGE", "", "", fmt::format("--links gives {} link(s) for {} report(s)", links.size(), inputs.size()));
+    std::vector<reports::run_report> runs;
+    for (auto const& path : inputs)
+        runs.push_back(reports::read_report(path));
+    write_out(output, [&](std::ostream& o) {
+        if (format == "html")
+            reports::write_matrix_html(runs, o, links);
+        else
+            reports::write_matrix_markdown(runs, o, links);
+    });
+    return exit_ok;
+}
+
+int cmd_report_html(std::string const& input, std::string const& output)
+{
+    auto const r = reports::read_report(input);
+    write_out(output, [&](std::ostream& o) { reports::write_html(r, o); });
+    return exit_ok;
+}
+
 /// Every clause with the cases that test it; untested clauses listed as such.
 int list_clauses(specs const& s, harness::load_result const& loaded, std::string const& filter)
 {
@@ -520,7 +558,7 @@ int main(int argc, char** argv)
     auto* run = app.add_subcommand("run", "Run the suites (default: all, against the built-in reference) and write a report");
     add_common(run, run_o);
     run->add_option("--jobs,-j", run_ro.jobs, "Cases run in parallel (each on its own IUT instance; a browser run uses at most --pages)")->capture_default_str()->check(CLI::Range(1, 256));
-    run->add_option("--report-dir", run_ro.report_dir, "Where report.json, junit.xml and report.md go")->capture_default_str();
+    run->add_option("--report-dir", run_ro.report_dir, "Where report.json, junit.xml, report.md and report.html go")->capture_default_str();
     auto* iut_opt = run->add_option("--iut", run_ro.iut,
                     "Test this program instead of the built-in reference: a shell command speaking the adapter "
                     "protocol on stdin/stdout (specs/adapter-protocol.md), started once per case");
@@ -592,7 +630,7 @@ int main(int argc, char** argv)
                       "Most WebSocket connections at once; more are answered 503 (0: no limit)")
         ->capture_default_str();
 
-    auto* report_cmd = app.add_subcommand("report", "Work with report.json files: diff, merge, matrix");
+    auto* report_cmd = app.add_subcommand("report", "Work with report.json files: diff, merge, matrix, html");
     report_cmd->require_subcommand(1);
     std::vector<std::string> diff_inputs, merge_inputs;
     auto* diff = report_cmd->add_subcommand(
@@ -604,7 +642,21 @@ int main(int argc, char** argv)
         "merge", "Join the reports of the shards of one run (--shard 1/N … N/N) into the full run's report; exit 1 "
                  "on unexpected results, as the run would");
     merge->add_option("reports", merge_inputs, "The shards' report.json files")->required()->check(CLI::ExistingFile);
-    merge->add_option("--report-dir", merge_dir, "Where the merged report.json, junit.xml, report.md go")->capture_default_str();
+    merge->add_option("--report-dir", merge_dir, "Where the merged report.json, junit.xml, report.md, report.html go")->capture_default_str();
+
+    std::vector<std::string> matrix_inputs, matrix_links;
+    std::string matrix_format = "md", matrix_out, html_input, html_out;
+    auto* matrix = report_cmd->add_subcommand(
+        "matrix", "Several runs side by side (one per IUT or profile): a compatibility matrix in Markdown or HTML");
+    matrix->add_option("reports", matrix_inputs, "report.json files, one column each")->required()->check(CLI::ExistingFile);
+    matrix->add_option("--format", matrix_format, "md (GitHub Markdown) or html (one self-contained page)")
+        ->capture_default_str()->check(CLI::IsMember({"md", "html"}));
+    matrix->add_option("-o,--output", matrix_out, "Write here instead of stdout");
+    matrix->add_option("--links", matrix_links,
+                       "Make each column heading a link (relative path, e.g. taro-h5/report.md), one per report");
+    auto* html = report_cmd->add_subcommand("html", "Render a report.json as report.html (one self-contained page)");
+    html->add_option("report", html_input, "report.json")->required()->check(CLI::ExistingFile);
+    html->add_option("-o,--output", html_out, "Write here instead of stdout");
 
     try {
         app.parse(argc, argv);
@@ -619,6 +671,8 @@ int main(int argc, char** argv)
         if (*serve) return echo::serve_until_signal(serve_o, serve_json, std::cout);
         if (*diff) return cmd_report_diff(diff_inputs[0], diff_inputs[1]);
         if (*merge) return cmd_report_merge(merge_inputs, merge_dir);
+        if (*matrix) return cmd_report_matrix(matrix_inputs, matrix_format, matrix_out, matrix_links);
+        if (*html) return cmd_report_html(html_input, html_out);
         if (!*run)
             run_o = {}; // bare `sockconf` is `sockconf run`
         return cmd_run(run_o, run_ro);
