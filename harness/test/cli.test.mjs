@@ -180,3 +180,23 @@ test("a real run's report files match their golden copies (times, ports, keys no
   for (const f of ["junit.xml", "report.md"])
     expectGolden(`run-${f}`, normaliseText(fs.readFileSync(path.join(dir("approval"), f), "utf8")));
 });
+
+test("report matrix and report html render written reports; a bad report.json is a usage error", T, () => {
+  const a = path.join(dir("full"), "report.json"), b = path.join(dir("first"), "report.json");
+  const md = sockconf2("report", "matrix", a, b, "--links", "full/report.md", "first/report.md");
+  assert.equal(md.code, 0, md.err);
+  assert.match(md.out, /^# Compatibility matrix/);
+  assert.match(md.out, /\[sockconf-reference [^\]]+\]\(full\/report\.md\)/);
+  const page = path.join(tmp, "matrix.html");
+  assert.equal(sockconf2("report", "matrix", a, b, "--format", "html", "-o", page).code, 0);
+  assert.match(fs.readFileSync(page, "utf8"), /^<!DOCTYPE html>/i);
+  const html = sockconf2("report", "html", b);
+  assert.equal(html.code, 0, html.err);
+  assert.match(html.out, /fixture\.wrong-echo/);
+  assert.equal(sockconf2("report", "matrix", a, b, "--links", "one").code, 2);
+  const notReport = path.join(tmp, "not-a-report.json");
+  fs.writeFileSync(notReport, '{"format": "something-else"}');
+  const bad = sockconf2("report", "html", notReport);
+  assert.equal(bad.code, 2);
+  assert.match(bad.err, /E-REPORT-FORMAT/);
+});
