@@ -116,6 +116,7 @@ json wire_record::to_json() const
         {"request_headers", headers},
         {"offered_protocols", protocols},
         {"messages", msgs},
+        {"messages_received", messages_received},
         {"bytes_received", bytes_received},
         {"head", to_wire(make_array_buffer(head))},
         {"bytes_sent", bytes_sent},

@@ -54,7 +54,10 @@ struct wire_record {
     std::uint16_t local_port = 0;
     json request_headers = json::object(); ///< lower-case name -> value (repeats joined by ", ")
     std::vector<std::string> offered_protocols; ///< Sec-WebSocket-Protocol, split
-    std::vector<wire_message> messages;         ///< WebSocket messages received from the client
+    /// WebSocket messages received from the client: the first
+    /// server_options::wire_messages_max of them (and one over max_message_bytes).
+    std::vector<wire_message> messages;
+    std::uint64_t messages_received = 0;        ///< WebSocket: every message received, recorded or not
     std::uint64_t bytes_received = 0;           ///< payload bytes (WebSocket) or stream bytes (TCP)
     /// TCP: up to the first 4 KiB of the stream received, byte for byte (in
     /// JSON always {"$arraybuffer": base64}: a stream is bytes, not text).
