@@ -39,6 +39,9 @@ public:
         // Echoes are written at once and only wait when the socket is full.
         error_code ignored;
         socket_.non_blocking(true, ignored);
+        // An echo goes out when it is written, not after the client's ACK of the
+        // previous one (Nagle would hold a big echo's tail).
+        socket_.set_option(asio::ip::tcp::no_delay(true), ignored);
         wire_record r;
         r.kind = transport::tcp;
         r.tag = std::move(tag);

@@ -532,6 +532,9 @@ private:
         error_code ignored;
         // Writes are tried at once and only wait when the socket is full.
         raw().non_blocking(true, ignored);
+        // Each gathered write is a whole batch of replies: send it now, not
+        // after the client's ACK of the last one (Nagle would hold a big echo's tail).
+        raw().set_option(asio::ip::tcp::no_delay(true), ignored);
         fast_read();
     }
 

@@ -14,6 +14,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace sockconf::echo {
@@ -102,10 +103,18 @@ public:
     double now_ms() const;
 
 private:
+    /// Open connections now and at most, per tag: kept as records open and
+    /// end, so adding a record costs the same after a million as after one.
+    struct open_counts {
+        std::size_t now = 0;
+        std::size_t peak = 0;
+    };
+    void count(std::string const& tag, bool was_open, bool is_open);
+
     mutable std::mutex mu_;
     std::vector<wire_record> records_;
     std::chrono::steady_clock::time_point epoch_;
-    std::vector<std::pair<std::string, std::size_t>> peaks_;
+    std::unordered_map<std::string, open_counts> open_;
 };
 
 } // namespace sockconf::echo
