@@ -27,25 +27,42 @@ constexpr std::uint8_t op_cont = 0x0, op_text = 0x1, op_binary = 0x2, op_close =
 constexpr std::size_t copy_threshold = 2048;
 
 // XOR the client's mask over `p` (RFC 6455 5.3), `offset` bytes into the frame's
-// payload; eight bytes at a time.
+// payload. 64 bytes per step in GCC/Clang vector types (SSE2 or better on x86-64,
+// whatever the target has elsewhere): at 64 KiB this is the server's main own cost.
 void unmask(char* p, std::size_t n, std::uint32_t key, std::size_t offset) noexcept
 {
     unsigned char k[4];
     std::memcpy(k, &key, 4);
-    unsigned char rk[8];
-    for (std::size_t i = 0; i < 8; ++i)
+    using v16 = unsigned char __attribute__((vector_size(16)));
+    unsigned char rk[16];
+    for (std::size_t i = 0; i < 16; ++i)
         rk[i] = k[(offset + i) % 4];
-    std::uint64_t wide;
-    std::memcpy(&wide, rk, 8);
+    v16 wide;
+    std::memcpy(&wide, rk, 16);
     std::size_t i = 0;
-    for (; i + 8 <= n; i += 8) {
-        std::uint64_t v;
-        std::memcpy(&v, p + i, 8);
-        v ^= wide;
-        std::memcpy(p + i, &v, 8);
+    for (; i + 64 <= n; i += 64) {
+        v16 a, b, c, d;
+        std::memcpy(&a, p + i, 16);
+        std::memcpy(&b, p + i + 16, 16);
+        std::memcpy(&c, p + i + 32, 16);
+        std::memcpy(&d, p + i + 48, 16);
+        a ^= wide;
+        b ^= wide;
+        c ^= wide;
+        d ^= wide;
+        std::memcpy(p + i, &a, 16);
+        std::memcpy(p + i + 16, &b, 16);
+        std::memcpy(p + i + 32, &c, 16);
+        std::memcpy(p + i + 48, &d, 16);
+    }
+    for (; i + 16 <= n; i += 16) {
+        v16 a;
+        std::memcpy(&a, p + i, 16);
+        a ^= wide;
+        std::memcpy(p + i, &a, 16);
     }
     for (; i < n; ++i)
-        p[i] = static_cast<char>(p[i] ^ rk[i % 8]);
+        p[i] = static_cast<char>(p[i] ^ rk[i % 16]);
 }
 
 std::uint16_t be16(char const* p) noexcept

@@ -540,14 +540,17 @@ private:
 
     void fast_read()
     {
-        if (rbeg_ > 0) {
-            // The start of an incomplete frame goes to the front (small, except
-            // while a big frame is arriving, and then only once per read).
+        auto const need = echo_->frame_bytes_needed();
+        if (rbeg_ == rend_) {
+            rbeg_ = rend_ = 0; // nothing kept: free
+        } else if (rbeg_ > 0 && (rbeg_ + need > rbuf_.size() || rbuf_.size() - rend_ < rbuf_.size() / 4)) {
+            // The start of an incomplete frame goes to the front, only when the
+            // frame would not fit where it is or too little room is left to read into.
             std::memmove(rbuf_.data(), rbuf_.data() + rbeg_, rend_ - rbeg_);
             rend_ -= rbeg_;
             rbeg_ = 0;
         }
-        if (auto const need = echo_->frame_bytes_needed(); need > rbuf_.size())
+        if (need > rbuf_.size())
             rbuf_.resize(need); // a frame bigger than the buffer: room for all of it, once
         raw().async_read_some(asio::buffer(rbuf_.data() + rend_, rbuf_.size() - rend_),
                               [self = shared_from_this()](error_code ec, std::size_t n) { self->on_fast_read(ec, n); });
