@@ -5,9 +5,13 @@
 // message apart from the kernel.
 #include "detail/frame_echo.hpp"
 
+#include <sockconf/bench/frame.hpp>
+
 #include <benchmark/benchmark.h>
 
+#include <array>
 #include <cstring>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -15,26 +19,15 @@ namespace {
 
 using sockconf::echo::detail::frame_echo;
 
-// One masked client frame (FIN, opcode) carrying `payload`.
-void append_frame(std::vector<char>& out, std::uint8_t opcode, std::string const& payload)
+// One masked client frame carrying `payload`, as the load generator writes it.
+void append_frame(std::vector<char>& out, bool text, std::string const& payload)
 {
-    std::size_t const n = payload.size();
-    out.push_back(static_cast<char>(0x80 | opcode));
-    if (n < 126) {
-        out.push_back(static_cast<char>(0x80 | n));
-    } else if (n <= 0xffff) {
-        out.push_back(static_cast<char>(0x80 | 126));
-        out.push_back(static_cast<char>(n >> 8));
-        out.push_back(static_cast<char>(n & 0xff));
-    } else {
-        out.push_back(static_cast<char>(0x80 | 127));
-        for (int i = 7; i >= 0; --i)
-            out.push_back(static_cast<char>((static_cast<std::uint64_t>(n) >> (8 * i)) & 0xff));
-    }
-    char const key[4] = {0x12, 0x34, 0x56, 0x78};
-    out.insert(out.end(), key, key + 4);
-    for (std::size_t i = 0; i < n; ++i)
-        out.push_back(static_cast<char>(payload[i] ^ key[i % 4]));
+    std::array<std::byte, 4> const mask{std::byte{0x12}, std::byte{0x34}, std::byte{0x56}, std::byte{0x78}};
+    auto const at = out.size();
+    out.resize(at + sockconf::bench::frame_header_size(payload.size(), true) + payload.size());
+    sockconf::bench::write_frame(reinterpret_cast<std::byte*>(out.data() + at),
+                                 text ? sockconf::bench::ws_opcode::text : sockconf::bench::ws_opcode::binary,
+                                 std::as_bytes(std::span(payload)), &mask);
 }
 
 // args: payload size, frames per batch, text (1) or binary (0).
@@ -48,7 +41,7 @@ void BM_frame_echo(benchmark::State& state)
         payload[i] = text ? static_cast<char>('a' + i % 26) : static_cast<char>(i % 256);
     std::vector<char> frames;
     for (std::size_t i = 0; i < batch; ++i)
-        append_frame(frames, text ? 0x1 : 0x2, payload);
+        append_frame(frames, text, payload);
     std::vector<char> buf(frames.size());
     // Like a long-running connection: the first heads recorded, the rest counted.
     frame_echo echo(64u * 1024 * 1024, 0);
