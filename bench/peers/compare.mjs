@@ -19,7 +19,7 @@ import { parseCommandLine } from "../../adapters/node/cli.mjs";
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, "..", "..");
 const usage = `usage: node bench/peers/compare.mjs [--rounds 3] [--seconds 4] [--warmup 1] [--sizes 16,1024,65536,1048576]
-       [--connections 8] [--only ws|tcp|handshakes] [--text] [--client-cpu 0] [--server-cpu 1] [--build build] [--out FILE]`;
+       [--connections 8] [--only ws|tcp|handshakes] [--text] [--beast-path] [--client-cpu 0] [--server-cpu 1] [--build build] [--out FILE]`;
 const o = parseCommandLine(process.argv.slice(2), {
   rounds: { type: "string", default: "3" },
   seconds: { type: "string", default: "4" },
@@ -28,6 +28,7 @@ const o = parseCommandLine(process.argv.slice(2), {
   connections: { type: "string", default: "8" },
   only: { type: "string" },
   text: { type: "boolean", default: false },
+  "beast-path": { type: "boolean", default: false },
   "client-cpu": { type: "string", default: "0" },
   "server-cpu": { type: "string", default: "1" },
   build: { type: "string", default: join(root, "build") },
@@ -110,6 +111,10 @@ const median = (xs) => {
 };
 
 const wsTargets = [["sockconf-ws", "sockconf"], ["uwebsockets", "uwebsockets"], ["ws", "ws"]];
+// --beast-path: also sockconf's Beast stream path (one read and one write per message,
+// what /echo was before its own frame loop), reached through /drop?after=<never>.
+const wsPath = (target) => (target === "sockconf-ws-beast" ? "/drop?after=18446744073709551615" : "/echo");
+if (o["beast-path"]) wsTargets.push(["sockconf-ws-beast", "sockconf"]);
 const tcpTargets = [["sockconf-tcp", "sockconf"], ["epoll-echo", "epoll-echo"]];
 const plans = [];
 const payload = o.text ? "--text" : "--binary";
@@ -117,7 +122,7 @@ for (const size of sizes) {
   if (!o.only || o.only === "ws")
     for (const [target, server] of wsTargets)
       plans.push({ key: `ws ${size}`, target, server, size,
-        args: (s) => ["--url", s.info.ws.replace(/\/$/, "") + "/echo", "--size", String(size), payload,
+        args: (s) => ["--url", s.info.ws.replace(/\/$/, "") + wsPath(target), "--size", String(size), payload,
           "--connections", o.connections, "--in-flight", String(inFlight(size))] });
   if (!o.only || o.only === "tcp")
     for (const [target, server] of tcpTargets)
