@@ -1,0 +1,39 @@
+// The bench results JSON ("format": "sockconf-bench", "version": 1; the schema is
+// in bench/README.md and is shared with the HTML report: fields may be added,
+// never renamed).
+#pragma once
+
+#include <sockconf/bench/load.hpp>
+#include <sockconf/common/value.hpp>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace sockconf::bench {
+
+/// What a measurement was of: the key --compare matches results by.
+struct measurement_id {
+    std::string scenario;  ///< echo | reference | iut | peer
+    std::string target;    ///< sockconf-ws, sockconf-tcp, uwebsockets, beast-plain-client, ...
+    std::string transport; ///< ws | wss | tcp
+};
+
+/// One "kind": "throughput" result. server_cpu: fraction of one core, absent when not measurable.
+json throughput_json(measurement_id const& id, load_options const& o, load_result const& r,
+                     std::optional<double> server_cpu);
+
+/// One "kind": "handshake" result.
+json handshake_json(measurement_id const& id, handshake_options const& o, handshake_result const& r,
+                    std::optional<double> server_cpu);
+
+/// {"cpu_model", "cores", "kernel", "compiler", "boost", "load_avg"} of this machine now.
+json machine_json();
+
+/// Current UTC time as 2026-11-23T21:00:00Z.
+std::string utc_now();
+
+/// The whole document around `results`.
+json bench_document(std::string const& command, std::string const& started_at, json results);
+
+} // namespace sockconf::bench

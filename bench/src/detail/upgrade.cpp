@@ -1,0 +1,87 @@
+#include "upgrade.hpp"
+
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/this_coro.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/http/empty_body.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/websocket/detail/hybi13.hpp>
+
+#include <stdexcept>
+#include <string>
+
+namespace sockconf::bench::detail {
+
+namespace asio = boost::asio;
+namespace http = boost::beast::http;
+using tcp = asio::ip::tcp;
+using namespace asio::experimental::awaitable_operators;
+
+tcp::endpoint endpoint_of(load_target const& t)
+{
+    return {asio::ip::make_address(t.host), t.port};
+}
+
+namespace {
+
+asio::awaitable<void> do_connect_and_upgrade(tcp::socket& sock, load_target const& t)
+{
+    co_await sock.async_connect(endpoint_of(t), asio::use_awaitable);
+    sock.set_option(tcp::no_delay(true));
+    if (t.kind != transport::ws)
+        co_return;
+
+    boost::beast::websocket::detail::sec_ws_key_type key;
+    boost::beast::websocket::detail::make_sec_ws_key(key);
+    std::string request;
+    request.reserve(256);
+    request.append("GET ").append(t.path).append(" HTTP/1.1\r\nHost: ").append(t.host).append(":");
+    request.append(std::to_string(t.port));
+    request.append("\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: ");
+    request.append(key.data(), key.size()).append("\r\n\r\n");
+    co_await asio::async_write(sock, asio::buffer(request), asio::use_awaitable);
+
+    boost::beast::flat_buffer buf;
+    http::response_parser<http::empty_body> parser;
+    parser.skip(true); // a 101 has no body; do not wait for one
+    co_await http::async_read_header(sock, buf, parser, asio::use_awaitable);
+    auto const& res = parser.get();
+    if (res.result() != http::status::switching_protocols)
+        throw std::runtime_error("upgrade refused: HTTP " + std::to_string(res.result_int()));
+    boost::beast::websocket::detail::sec_ws_accept_type accept;
+    boost::beast::websocket::detail::make_sec_ws_accept(accept, {key.data(), key.size()});
+    if (res[http::field::sec_websocket_accept] != std::string_view(accept.data(), accept.size()))
+        throw std::runtime_error("upgrade answered with a wrong Sec-WebSocket-Accept");
+    // The echo servers say nothing before the client does; bytes here would be
+    // lost to the frame parser, so they are an error rather than a silent skew.
+    if (buf.size() != 0)
+        throw std::runtime_error("server sent data right after the upgrade");
+}
+
+} // namespace
+
+asio::awaitable<std::exception_ptr> captured(asio::awaitable<void> op)
+{
+    try {
+        co_await std::move(op);
+    } catch (...) {
+        co_return std::current_exception();
+    }
+    co_return nullptr;
+}
+
+asio::awaitable<void> connect_and_upgrade(tcp::socket& sock, load_target const& t, std::chrono::milliseconds timeout)
+{
+    asio::steady_timer timer(co_await asio::this_coro::executor, timeout);
+    auto outcome = co_await (captured(do_connect_and_upgrade(sock, t)) || timer.async_wait(asio::use_awaitable));
+    if (outcome.index() == 1)
+        throw boost::system::system_error(asio::error::timed_out, "connect and upgrade");
+    if (auto e = std::get<0>(outcome))
+        std::rethrow_exception(e);
+}
+
+} // namespace sockconf::bench::detail

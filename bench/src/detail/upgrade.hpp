@@ -1,0 +1,29 @@
+// Connecting and the WebSocket opening handshake for the load generator (Asio
+// coroutines; included only by the load generator's translation units).
+#pragma once
+
+#include <sockconf/bench/load.hpp>
+
+#include <boost/asio/awaitable.hpp>
+#include <boost/asio/ip/tcp.hpp>
+
+#include <chrono>
+#include <exception>
+
+namespace sockconf::bench::detail {
+
+/// Resolve-free endpoint of a loopback target (host must be a numeric address).
+boost::asio::ip::tcp::endpoint endpoint_of(load_target const& t);
+
+/// Run `op` and hand back what it threw, if anything. Asio's `a || b` waits for
+/// the first *success*, so an operation that fails fast must not throw into it.
+boost::asio::awaitable<std::exception_ptr> captured(boost::asio::awaitable<void> op);
+
+/// Connect `sock` to `t` and, for ws, send the upgrade request and check the
+/// 101 answer and its Sec-WebSocket-Accept; all within `timeout`. Throws
+/// boost::system::system_error (timed_out when the time ran out) or
+/// std::runtime_error for a refused upgrade.
+boost::asio::awaitable<void> connect_and_upgrade(boost::asio::ip::tcp::socket& sock, load_target const& t,
+                                                 std::chrono::milliseconds timeout);
+
+} // namespace sockconf::bench::detail

@@ -1,0 +1,451 @@
+#include <sockconf/bench/frame.hpp>
+#include <sockconf/bench/load.hpp>
+
+#include "detail/upgrade.hpp"
+
+#include <boost/asio/as_tuple.hpp>
+#include <boost/asio/co_spawn.hpp>
+#include <boost/asio/detached.hpp>
+#include <boost/asio/experimental/awaitable_operators.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/read.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/use_awaitable.hpp>
+#include <boost/asio/write.hpp>
+#include <boost/url/parse.hpp>
+
+#include <sys/resource.h>
+
+#include <cstring>
+#include <memory>
+#include <stdexcept>
+#include <vector>
+
+namespace sockconf::bench {
+
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+using clock_type = std::chrono::steady_clock;
+using namespace asio::experimental::awaitable_operators;
+
+std::string to_string(transport t) { return t == transport::ws ? "ws" : "tcp"; }
+std::string to_string(payload_kind p) { return p == payload_kind::text ? "text" : "binary"; }
+
+load_target parse_ws_url(std::string const& url)
+{
+    auto u = boost::urls::parse_uri(url);
+    if (!u || u->scheme() != "ws" || u->host().empty())
+        throw std::invalid_argument("not a ws:// URL: " + url);
+    load_target t;
+    t.kind = transport::ws;
+    t.host = u->host();
+    t.port = u->has_port() ? u->port_number() : 80;
+    t.path = u->encoded_resource().empty() ? "/" : std::string(u->encoded_resource());
+    return t;
+}
+
+load_target parse_tcp_address(std::string const& host_port)
+{
+    auto const colon = host_port.rfind(':');
+    if (colon == std::string::npos || colon == 0)
+        throw std::invalid_argument("not HOST:PORT: " + host_port);
+    load_target t;
+    t.kind = transport::tcp;
+    t.host = host_port.substr(0, colon);
+    unsigned long const port = std::stoul(host_port.substr(colon + 1));
+    if (port == 0 || port > 65535)
+        throw std::invalid_argument("bad port in " + host_port);
+    t.port = static_cast<std::uint16_t>(port);
+    return t;
+}
+
+cpu_times process_cpu_times()
+{
+    rusage ru{};
+    ::getrusage(RUSAGE_SELF, &ru);
+    auto const secs = [](timeval tv) { return double(tv.tv_sec) + double(tv.tv_usec) / 1e6; };
+    return {secs(ru.ru_utime), secs(ru.ru_stime)};
+}
+
+namespace {
+
+/// The payload every message carries: text is `abc…z` repeated, binary byte i is i % 256
+/// (the same patterns as the echo servers' /push).
+std::vector<std::byte> make_payload(std::size_t size, payload_kind kind)
+{
+    std::vector<std::byte> p(size);
+    for (std::size_t i = 0; i < size; ++i)
+        p[i] = kind == payload_kind::text ? std::byte('a' + i % 26) : std::byte(i % 256);
+    return p;
+}
+
+/// What every connection of one run shares: the counters of the window and how it ends.
+struct run_state {
+    asio::io_context& io;
+    std::uint64_t max_messages = 0;
+    bool measuring = false;
+    bool ended = false;
+    clock_type::time_point window_start{}, window_end{};
+    cpu_times cpu_start{}, cpu_end{};
+    std::uint64_t messages = 0, bytes = 0, sent = 0, mismatches = 0;
+    latency_histogram latency;
+    std::string error;
+
+    void start_window()
+    {
+        measuring = true;
+        messages = bytes = sent = mismatches = 0;
+        latency.reset();
+        window_start = clock_type::now();
+        cpu_start = process_cpu_times();
+    }
+    void end_window()
+    {
+        if (ended)
+            return;
+        ended = true;
+        window_end = clock_type::now();
+        cpu_end = process_cpu_times();
+        io.stop();
+    }
+    void fail(std::string what)
+    {
+        if (error.empty())
+            error = std::move(what);
+    }
+};
+
+/// One connection's hot loop: a read always pending; a write of every free slot's
+/// frame whenever none is under way.
+class connection {
+public:
+    connection(tcp::socket sock, run_state& st, load_options const& o, std::vector<std::byte> const& payload)
+        : sock_(std::move(sock)), st_(st), ws_(o.target.kind == transport::ws), size_(o.size),
+          in_flight_(o.in_flight), verify_(o.verify), payload_(payload), sent_at_(o.in_flight)
+    {
+        // K copies of the message, pre-masked: a write of n messages is a prefix.
+        std::array<std::byte, 4> const mask{std::byte{0x37}, std::byte{0xFA}, std::byte{0x21}, std::byte{0x3D}};
+        auto const op = o.payload == payload_kind::text ? ws_opcode::text : ws_opcode::binary;
+        frame_size_ = ws_ ? frame_header_size(size_, true) + size_ : size_;
+        out_.resize(frame_size_ * in_flight_);
+        for (unsigned i = 0; i < in_flight_; ++i) {
+            if (ws_)
+                write_frame(out_.data() + i * frame_size_, op, payload_, &mask);
+            else
+                std::memcpy(out_.data() + i * frame_size_, payload_.data(), size_);
+        }
+        // Big enough to take many small replies per read; large messages stream through it.
+        in_.resize(std::max<std::size_t>(64 * 1024, std::min<std::size_t>(frame_size_ * in_flight_, 1024 * 1024)));
+    }
+
+    void start()
+    {
+        pending_ = in_flight_;
+        do_write();
+        do_read();
+    }
+
+private:
+    void do_write()
+    {
+        unsigned const n = pending_;
+        pending_ = 0;
+        writing_ = true;
+        auto const now = clock_type::now();
+        for (unsigned i = 0; i < n; ++i)
+            sent_at_[(head_ + queued_ + i) % in_flight_] = now;
+        queued_ += n;
+        if (st_.measuring)
+            st_.sent += n;
+        asio::async_write(sock_, asio::buffer(out_.data(), std::size_t(n) * frame_size_),
+                          [this](boost::system::error_code ec, std::size_t) {
+                              writing_ = false;
+                              if (ec)
+                                  return on_error("write", ec.message());
+                              if (pending_ > 0)
+                                  do_write();
+                          });
+    }
+
+    void do_read()
+    {
+        sock_.async_read_some(asio::buffer(in_), [this](boost::system::error_code ec, std::size_t n) {
+            if (ec)
+                return on_error("read", ec.message());
+            on_bytes({in_.data(), n});
+            if (dead_)
+                return;
+            if (pending_ > 0 && !writing_)
+                do_write();
+            do_read();
+        });
+    }
+
+    void on_bytes(std::span<std::byte const> data)
+    {
+        auto const now = clock_type::now();
+        std::uint64_t done = 0, done_bytes = 0;
+        auto complete = [&](std::uint64_t size) {
+            ++done;
+            done_bytes += size;
+            auto const at = sent_at_[head_];
+            head_ = (head_ + 1) % in_flight_;
+            --queued_;
+            if (st_.measuring)
+                st_.latency.record(static_cast<std::uint64_t>((now - at).count()));
+        };
+        auto check = [&](std::span<std::byte const> chunk, std::uint64_t offset) {
+            if (!verify_)
+                return;
+            for (std::size_t i = 0; i < chunk.size(); ++i)
+                if (chunk[i] != payload_[(offset + i) % size_])
+                    ++mismatches_;
+        };
+        if (ws_) {
+            auto const st = parser_.feed(data, check, [&](ws_opcode, std::uint64_t size) {
+                if (size != size_)
+                    mismatches_ += 1;
+                complete(size);
+            });
+            if (st == parse_status::close_received)
+                return on_error("read", "server sent a close frame");
+            if (st == parse_status::protocol_error)
+                return on_error("read", "protocol error in the server's frames");
+        } else {
+            check(data, tcp_offset_);
+            tcp_offset_ += data.size();
+            while (tcp_offset_ >= size_) {
+                tcp_offset_ -= size_;
+                complete(size_);
+            }
+        }
+        if (st_.measuring) {
+            st_.messages += done;
+            st_.bytes += done_bytes;
+            st_.mismatches += mismatches_;
+            if (st_.max_messages != 0 && st_.messages >= st_.max_messages)
+                st_.end_window();
+        }
+        mismatches_ = 0;
+        pending_ += static_cast<unsigned>(done);
+    }
+
+    void on_error(char const* what, std::string const& message)
+    {
+        dead_ = true;
+        if (!st_.ended)
+            st_.fail(std::string(what) + ": " + message);
+    }
+
+    tcp::socket sock_;
+    run_state& st_;
+    bool ws_;
+    std::size_t size_;
+    unsigned in_flight_;
+    bool verify_;
+    std::vector<std::byte> const& payload_;
+    std::size_t frame_size_ = 0;
+    std::vector<std::byte> out_;
+    std::vector<std::byte> in_;
+    frame_parser parser_;
+    std::uint64_t tcp_offset_ = 0;
+    // Send times of the messages in flight, oldest at head_ (replies come in order).
+    std::vector<clock_type::time_point> sent_at_;
+    std::size_t head_ = 0;
+    std::size_t queued_ = 0;
+    unsigned pending_ = 0; // slots freed by replies, not yet written
+    bool writing_ = false;
+    bool dead_ = false;
+    std::uint64_t mismatches_ = 0;
+};
+
+template <class Rep, class Period>
+asio::steady_timer::duration to_timer(std::chrono::duration<Rep, Period> d)
+{
+    return std::chrono::duration_cast<asio::steady_timer::duration>(d);
+}
+
+} // namespace
+
+load_result run_load(load_options const& o)
+{
+    if (o.connections == 0 || o.in_flight == 0 || o.size == 0)
+        throw std::invalid_argument("connections, in-flight and size must be at least 1");
+    asio::io_context io(1);
+    run_state st{io};
+    st.max_messages = o.max_messages;
+    auto const payload = make_payload(o.size, o.payload);
+
+    // Set every connection up first (concurrently, each within connect_timeout).
+    std::vector<tcp::socket> socks;
+    for (unsigned i = 0; i < o.connections; ++i)
+        socks.emplace_back(io);
+    unsigned set_up = 0;
+    std::string setup_error;
+    for (auto& s : socks)
+        asio::co_spawn(io, detail::connect_and_upgrade(s, o.target, o.connect_timeout),
+                       [&](std::exception_ptr e) {
+                           ++set_up;
+                           if (e && setup_error.empty()) {
+                               try {
+                                   std::rethrow_exception(e);
+                               } catch (std::exception const& x) {
+                                   setup_error = x.what();
+                               }
+                           }
+                       });
+    io.run();
+    if (!setup_error.empty())
+        throw std::runtime_error("cannot set up a connection to " + o.target.host + ":" +
+                                 std::to_string(o.target.port) + ": " + setup_error);
+    io.restart();
+
+    std::vector<std::unique_ptr<connection>> conns;
+    for (auto& s : socks)
+        conns.push_back(std::make_unique<connection>(std::move(s), st, o, payload));
+    for (auto& c : conns)
+        c->start();
+
+    asio::steady_timer timer(io);
+    auto measure = [&] {
+        st.start_window();
+        timer.expires_after(to_timer(o.duration));
+        timer.async_wait([&](boost::system::error_code ec) {
+            if (!ec)
+                st.end_window();
+        });
+    };
+    if (o.warmup.count() > 0) {
+        timer.expires_after(to_timer(o.warmup));
+        timer.async_wait([&](boost::system::error_code ec) {
+            if (!ec)
+                measure();
+        });
+    } else {
+        measure();
+    }
+    io.run();
+    if (!st.ended) // every connection died before the window ended
+        st.end_window();
+    if (!st.measuring) {
+        st.start_window();
+        st.window_end = st.window_start;
+        st.cpu_end = st.cpu_start;
+    }
+
+    load_result r;
+    r.duration_s = std::chrono::duration<double>(st.window_end - st.window_start).count();
+    r.messages = st.messages;
+    r.bytes = st.bytes;
+    r.sent = st.sent;
+    r.latency = st.latency;
+    r.mismatches = st.mismatches;
+    r.error = st.error;
+    r.client_cpu = r.duration_s > 0 ? (st.cpu_end.total() - st.cpu_start.total()) / r.duration_s : 0;
+    return r;
+}
+
+namespace {
+
+/// One handshake: connect, upgrade, close frame, the server's close frame, its TCP close.
+asio::awaitable<void> one_handshake(tcp::socket& sock, load_target const& t, std::chrono::milliseconds timeout)
+{
+    co_await detail::connect_and_upgrade(sock, t, timeout);
+    std::array<std::byte, 8> close{};
+    std::array<std::byte, 2> const code{std::byte{0x03}, std::byte{0xE8}}; // 1000
+    std::array<std::byte, 4> const mask{std::byte{1}, std::byte{2}, std::byte{3}, std::byte{4}};
+    auto const n = write_frame(close.data(), ws_opcode::close, code, &mask);
+    co_await asio::async_write(sock, asio::buffer(close.data(), n), asio::use_awaitable);
+    std::array<std::byte, 256> buf;
+    frame_parser parser;
+    bool got_close = false;
+    for (;;) {
+        auto [ec, got] = co_await sock.async_read_some(asio::buffer(buf), asio::as_tuple(asio::use_awaitable));
+        if (ec == asio::error::eof && got_close)
+            co_return;
+        if (ec)
+            throw boost::system::system_error(ec, got_close ? "waiting for the server's TCP close"
+                                                            : "waiting for the close frame");
+        if (!got_close) {
+            auto const st = parser.feed({buf.data(), got}, [](auto, auto) {}, [](auto, auto) {});
+            if (st == parse_status::protocol_error)
+                throw std::runtime_error("protocol error in the server's close");
+            got_close = st == parse_status::close_received;
+        }
+    }
+}
+
+} // namespace
+
+handshake_result run_handshakes(handshake_options const& o)
+{
+    if (o.target.kind != transport::ws)
+        throw std::invalid_argument("handshakes need a ws:// target");
+    if (o.concurrency == 0)
+        throw std::invalid_argument("concurrency must be at least 1");
+    asio::io_context io(1);
+    run_state st{io};
+    std::uint64_t handshakes = 0, failures = 0;
+
+    auto worker = [&]() -> asio::awaitable<void> {
+        while (!st.ended) {
+            tcp::socket sock(io);
+            asio::steady_timer timer(io, o.timeout);
+            bool failed = false;
+            try {
+                auto r = co_await (detail::captured(one_handshake(sock, o.target, o.timeout)) ||
+                                   timer.async_wait(asio::use_awaitable));
+                if (r.index() == 1)
+                    throw std::runtime_error("handshake timed out");
+                if (auto e = std::get<0>(r))
+                    std::rethrow_exception(e);
+                if (st.measuring) {
+                    ++handshakes;
+                    if (o.max_handshakes != 0 && handshakes >= o.max_handshakes)
+                        st.end_window();
+                }
+            } catch (std::exception const& e) {
+                if (st.measuring)
+                    ++failures;
+                st.fail(e.what());
+                failed = true;
+            }
+            if (failed) { // a refused connection fails at once: do not spin on it
+                timer.expires_after(std::chrono::milliseconds(10));
+                co_await timer.async_wait(asio::as_tuple(asio::use_awaitable));
+            }
+        }
+    };
+    for (unsigned i = 0; i < o.concurrency; ++i)
+        asio::co_spawn(io, worker(), asio::detached);
+
+    asio::steady_timer timer(io);
+    auto measure = [&] {
+        st.start_window();
+        timer.expires_after(to_timer(o.duration));
+        timer.async_wait([&](boost::system::error_code ec) {
+            if (!ec)
+                st.end_window();
+        });
+    };
+    if (o.warmup.count() > 0) {
+        timer.expires_after(to_timer(o.warmup));
+        timer.async_wait([&](boost::system::error_code ec) {
+            if (!ec)
+                measure();
+        });
+    } else {
+        measure();
+    }
+    io.run();
+
+    handshake_result r;
+    r.duration_s = std::chrono::duration<double>(st.window_end - st.window_start).count();
+    r.handshakes = handshakes;
+    r.failures = failures;
+    r.error = st.error;
+    r.client_cpu = r.duration_s > 0 ? (st.cpu_end.total() - st.cpu_start.total()) / r.duration_s : 0;
+    return r;
+}
+
+} // namespace sockconf::bench

@@ -1,0 +1,115 @@
+// load.hpp against the in-process echo servers: bounded short loads that check
+// counts and that every echoed byte equals what was sent. No timing asserts.
+#include <sockconf/bench/load.hpp>
+#include <sockconf/echo/servers.hpp>
+
+#include <gtest/gtest.h>
+
+namespace sockconf::bench {
+namespace {
+
+class load : public ::testing::Test {
+protected:
+    void SetUp() override
+    {
+        echo::server_options o;
+        o.tls = false;
+        s_.emplace(o);
+        s_->start();
+    }
+    load_options options(transport kind, std::size_t size, unsigned conns, unsigned in_flight)
+    {
+        load_options o;
+        o.target = kind == transport::ws ? parse_ws_url(s_->ws_url() + "/echo")
+                                         : parse_tcp_address("127.0.0.1:" + std::to_string(s_->tcp_port()));
+        o.size = size;
+        o.connections = conns;
+        o.in_flight = in_flight;
+        o.warmup = std::chrono::duration<double>(0);
+        o.duration = std::chrono::duration<double>(10); // the count ends it first
+        o.verify = true;
+        return o;
+    }
+    std::optional<echo::servers> s_;
+};
+
+class load_sizes : public load, public ::testing::WithParamInterface<std::tuple<transport, payload_kind, std::size_t>> {};
+
+TEST_P(load_sizes, every_reply_arrives_intact)
+{
+    auto const [kind, payload, size] = GetParam();
+    auto o = options(kind, size, 2, 4);
+    o.payload = payload;
+    o.max_messages = size >= 65536 ? 40 : 2000;
+    auto const r = run_load(o);
+    EXPECT_EQ(r.error, "");
+    EXPECT_EQ(r.mismatches, 0u);
+    EXPECT_GE(r.messages, o.max_messages);
+    EXPECT_LE(r.messages, o.max_messages + o.connections * o.in_flight);
+    EXPECT_EQ(r.bytes, r.messages * size);
+    EXPECT_EQ(r.latency.count(), r.messages);
+    EXPECT_GE(r.sent, r.messages - o.connections * o.in_flight);
+    EXPECT_GT(r.latency.percentile_us(0.5), 0.0);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    shapes, load_sizes,
+    ::testing::Values(std::tuple{transport::ws, payload_kind::binary, std::size_t{16}},
+                      std::tuple{transport::ws, payload_kind::text, std::size_t{1024}},
+                      std::tuple{transport::ws, payload_kind::binary, std::size_t{70000}}, // 64-bit length
+                      std::tuple{transport::ws, payload_kind::text, std::size_t{200}},     // 16-bit length
+                      std::tuple{transport::tcp, payload_kind::binary, std::size_t{16}},
+                      std::tuple{transport::tcp, payload_kind::binary, std::size_t{65536}}));
+
+TEST_F(load, the_window_ends_on_time_without_a_count)
+{
+    auto o = options(transport::ws, 16, 1, 1);
+    o.duration = std::chrono::duration<double>(0.2);
+    auto const r = run_load(o);
+    EXPECT_EQ(r.error, "");
+    EXPECT_GT(r.messages, 0u);
+    EXPECT_GE(r.duration_s, 0.2);
+}
+
+TEST_F(load, a_refused_connection_is_an_error_not_a_hang)
+{
+    auto o = options(transport::tcp, 16, 1, 1);
+    s_->stop();
+    EXPECT_THROW(run_load(o), std::runtime_error);
+}
+
+TEST_F(load, a_refused_upgrade_is_an_error)
+{
+    auto o = options(transport::ws, 16, 1, 1);
+    o.target.path = "/reject?status=403";
+    EXPECT_THROW(run_load(o), std::runtime_error);
+}
+
+TEST_F(load, handshakes_complete_with_the_servers_close)
+{
+    handshake_options h;
+    h.target = parse_ws_url(s_->ws_url() + "/echo");
+    h.concurrency = 2;
+    h.warmup = std::chrono::duration<double>(0);
+    h.duration = std::chrono::duration<double>(10);
+    h.max_handshakes = 50;
+    auto const r = run_handshakes(h);
+    EXPECT_EQ(r.error, "");
+    EXPECT_EQ(r.failures, 0u);
+    EXPECT_GE(r.handshakes, 50u);
+}
+
+TEST(load_target, urls_and_addresses_parse)
+{
+    auto const t = parse_ws_url("ws://127.0.0.1:8080/echo?x=1");
+    EXPECT_EQ(t.host, "127.0.0.1");
+    EXPECT_EQ(t.port, 8080);
+    EXPECT_EQ(t.path, "/echo?x=1");
+    EXPECT_EQ(parse_ws_url("ws://127.0.0.2:1").path, "/");
+    EXPECT_EQ(parse_tcp_address("127.0.0.1:99").port, 99);
+    EXPECT_THROW(parse_ws_url("http://x/"), std::invalid_argument);
+    EXPECT_THROW(parse_tcp_address("nope"), std::invalid_argument);
+}
+
+} // namespace
+} // namespace sockconf::bench
