@@ -90,9 +90,12 @@ struct run_state {
     std::uint64_t messages = 0, bytes = 0, sent = 0, mismatches = 0;
     latency_histogram latency;
     std::string error;
+    std::function<void()> on_start, on_end;
 
     void start_window()
     {
+        if (on_start)
+            on_start();
         measuring = true;
         messages = bytes = sent = mismatches = 0;
         latency.reset();
@@ -106,6 +109,8 @@ struct run_state {
         ended = true;
         window_end = clock_type::now();
         cpu_end = process_cpu_times();
+        if (on_end && measuring)
+            on_end();
         io.stop();
     }
     void fail(std::string what)
@@ -274,6 +279,8 @@ load_result run_load(load_options const& o)
     asio::io_context io(1);
     run_state st{io};
     st.max_messages = o.max_messages;
+    st.on_start = o.on_window_start;
+    st.on_end = o.on_window_end;
     auto const payload = make_payload(o.size, o.payload);
 
     // Set every connection up first (concurrently, each within connect_timeout).
@@ -327,7 +334,8 @@ load_result run_load(load_options const& o)
     io.run();
     if (!st.ended) // every connection died before the window ended
         st.end_window();
-    if (!st.measuring) {
+    if (!st.measuring) { // never reached the window: an empty one
+        st.on_start = nullptr;
         st.start_window();
         st.window_end = st.window_start;
         st.cpu_end = st.cpu_start;
@@ -385,6 +393,8 @@ handshake_result run_handshakes(handshake_options const& o)
         throw std::invalid_argument("concurrency must be at least 1");
     asio::io_context io(1);
     run_state st{io};
+    st.on_start = o.on_window_start;
+    st.on_end = o.on_window_end;
     std::uint64_t handshakes = 0, failures = 0;
 
     auto worker = [&]() -> asio::awaitable<void> {

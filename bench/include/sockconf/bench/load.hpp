@@ -14,6 +14,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -49,6 +50,8 @@ struct load_options {
     std::chrono::milliseconds connect_timeout{5000}; ///< TCP connect plus the upgrade, per connection
     /// Compare every echoed byte with what was sent (costs client CPU; tests use it).
     bool verify = false;
+    /// Called as the measured window starts and ends (e.g. to read the server's CPU time).
+    std::function<void()> on_window_start, on_window_end;
 };
 
 struct cpu_times {
@@ -85,6 +88,7 @@ struct handshake_options {
     std::chrono::duration<double> duration{4.0};
     std::uint64_t max_handshakes = 0; ///< 0: none
     std::chrono::milliseconds timeout{5000}; ///< per handshake, connect to the server's close
+    std::function<void()> on_window_start, on_window_end; ///< as load_options'
 };
 
 struct handshake_result {
