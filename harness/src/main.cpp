@@ -1,5 +1,6 @@
 // sockconf: the command line. Exceptions stop here: spec errors exit 2,
 // infrastructure errors (servers, report files) exit 3.
+#include <sockconf/bench/command.hpp>
 #include <sockconf/common/profile.hpp>
 #include <sockconf/echo/serve.hpp>
 #include <sockconf/echo/servers.hpp>
@@ -424,6 +425,9 @@ int main(int argc, char** argv)
                       "Most WebSocket connections at once; more are answered 503 (0: no limit)")
         ->capture_default_str();
 
+    bench::bench_options bench_o;
+    auto* bench_cmd = bench::add_bench_command(app, bench_o);
+
     try {
         app.parse(argc, argv);
     } catch (CLI::ParseError const& e) {
@@ -435,6 +439,10 @@ int main(int argc, char** argv)
         if (*list) return cmd_list(list_o, list_clauses_flag);
         if (*lint) return cmd_lint(lint_o);
         if (*serve) return echo::serve_until_signal(serve_o, serve_json, std::cout);
+        if (*bench_cmd) {
+            auto const home = find_home(bench_o.home);
+            return bench::run_bench(bench_o, home, profile_path(home, bench_o.profile));
+        }
         if (!*run)
             run_o = {}; // bare `sockconf` is `sockconf run`
         return cmd_run(run_o, run_ro);
