@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -30,6 +31,8 @@ server_process::server_process(std::string const& command, int cpu, std::chrono:
         throw std::runtime_error("fork: cannot start " + command);
     if (pid_ == 0) {
         ::setpgid(0, 0);
+        // A server must not outlive a bench that was killed.
+        ::prctl(PR_SET_PDEATHSIG, SIGTERM);
         ::dup2(fds[1], 1);
         int const devnull = ::open("/dev/null", O_RDONLY);
         ::dup2(devnull, 0);
