@@ -116,6 +116,7 @@ json wire_record::to_json() const
         {"request_headers", headers},
         {"offered_protocols", protocols},
         {"messages", msgs},
+        {"messages_received", messages_received},
         {"bytes_received", bytes_received},
         {"head", to_wire(make_array_buffer(head))},
         {"bytes_sent", bytes_sent},
@@ -141,29 +142,18 @@ double wire_log::now_ms() const
     return std::chrono::duration_cast<ms>(std::chrono::steady_clock::now() - epoch_).count();
 }
 
-namespace {
-
-std::size_t count_open(std::vector<wire_record> const& records, std::string const& tag)
+void wire_log::count(std::string const& tag, bool was_open, bool is_open)
 {
-    return static_cast<std::size_t>(std::count_if(records.begin(), records.end(), [&](auto const& r) {
-        return r.tag == tag && r.end == conn_end::open;
-    }));
+    if (was_open == is_open)
+        return;
+    auto& c = open_[tag];
+    if (is_open) {
+        ++c.now;
+        c.peak = std::max(c.peak, c.now);
+    } else if (c.now > 0) {
+        --c.now;
+    }
 }
-
-// Called under the lock after anything that may have opened a connection for
-// `tag` (a new record, or an update that changed its tag or end).
-void bump_peak(std::vector<std::pair<std::string, std::size_t>>& peaks,
-               std::vector<wire_record> const& records, std::string const& tag)
-{
-    std::size_t const now = count_open(records, tag);
-    auto it = std::find_if(peaks.begin(), peaks.end(), [&](auto const& p) { return p.first == tag; });
-    if (it == peaks.end())
-        peaks.emplace_back(tag, now);
-    else
-        it->second = std::max(it->second, now);
-}
-
-} // namespace
 
 std::uint64_t wire_log::add(wire_record r)
 {
@@ -171,8 +161,10 @@ std::uint64_t wire_log::add(wire_record r)
     r.id = records_.size() + 1;
     r.opened_ms = now_ms();
     records_.push_back(std::move(r));
-    bump_peak(peaks_, records_, records_.back().tag);
-    return records_.back().id;
+    auto const& added = records_.back();
+    open_.try_emplace(added.tag); // a tag seen has a peak, even of 0
+    count(added.tag, false, added.end == conn_end::open);
+    return added.id;
 }
 
 void wire_log::update(std::uint64_t id, std::function<void(wire_record&)> const& fn)
@@ -181,13 +173,18 @@ void wire_log::update(std::uint64_t id, std::function<void(wire_record&)> const&
     if (id == 0 || id > records_.size())
         return;
     auto& r = records_[id - 1];
+    bool const was_open = r.end == conn_end::open;
     std::string const old_tag = r.tag;
-    conn_end const old_end = r.end;
     fn(r);
     r.id = id; // ids are the log's, not the caller's
-    // Only a change of tag or state can raise a peak; per-message updates skip the count.
-    if (r.tag != old_tag || r.end != old_end)
-        bump_peak(peaks_, records_, r.tag);
+    bool const is_open = r.end == conn_end::open;
+    if (r.tag != old_tag) {
+        open_.try_emplace(r.tag);
+        count(old_tag, was_open, false);
+        count(r.tag, false, is_open);
+    } else {
+        count(r.tag, was_open, is_open);
+    }
 }
 
 void wire_log::finish(std::uint64_t id, conn_end how, std::string error)
@@ -196,8 +193,10 @@ void wire_log::finish(std::uint64_t id, conn_end how, std::string error)
     if (id == 0 || id > records_.size())
         return;
     auto& r = records_[id - 1];
+    bool const was_open = r.end == conn_end::open;
     if (r.end == conn_end::open)
         r.end = how;
+    count(r.tag, was_open, r.end == conn_end::open);
     // The first end wins, for the time as for the cause: later calls come from
     // the teardown of a connection that had already ended.
     if (r.closed_ms == 0)
@@ -225,16 +224,15 @@ std::vector<wire_record> wire_log::all() const
 std::size_t wire_log::open_count(std::string const& tag) const
 {
     std::lock_guard lock(mu_);
-    return count_open(records_, tag);
+    auto const it = open_.find(tag);
+    return it == open_.end() ? 0 : it->second.now;
 }
 
 std::size_t wire_log::peak_open(std::string const& tag) const
 {
     std::lock_guard lock(mu_);
-    for (auto const& p : peaks_)
-        if (p.first == tag)
-            return p.second;
-    return 0;
+    auto const it = open_.find(tag);
+    return it == open_.end() ? 0 : it->second.peak;
 }
 
 } // namespace sockconf::echo

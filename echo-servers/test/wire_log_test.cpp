@@ -142,9 +142,10 @@ TEST(echo_wire_log, to_json_uses_member_names)
     for (auto const* key : {"id", "kind", "tls", "tag", "behaviour", "target", "remote_address", "remote_port", "local_port",
                             "request_headers", "offered_protocols", "messages", "bytes_received", "close_code",
                             "close_reason", "sent_close_code", "http_status", "end", "error", "opened_ms",
-                            "closed_ms", "head", "bytes_sent", "pings_sent", "pongs_received", "pings_received"})
+                            "closed_ms", "head", "bytes_sent", "pings_sent", "pongs_received", "pings_received",
+                            "messages_received"})
         EXPECT_TRUE(j.contains(key)) << key;
-    EXPECT_EQ(j.size(), 26u);
+    EXPECT_EQ(j.size(), 27u);
     EXPECT_EQ(j["id"], id);
     EXPECT_EQ(j["kind"], "tcp");
     EXPECT_EQ(j["tls"], false);

@@ -8,7 +8,7 @@
 #include <boost/asio/write.hpp>
 
 #include <algorithm>
-#include <array>
+#include <vector>
 #include <limits>
 
 namespace sockconf::echo::detail {
@@ -33,8 +33,15 @@ std::string behaviour_name(tcp_behaviour_kind k)
 class tcp_session final : public session_base, public std::enable_shared_from_this<tcp_session> {
 public:
     tcp_session(server_context ctx, asio::ip::tcp::socket socket, std::string tag, tcp_behaviour behaviour)
-        : ctx_(ctx), socket_(std::move(socket)), behaviour_(behaviour)
+        : ctx_(ctx), socket_(std::move(socket)), behaviour_(behaviour),
+          buf_(std::max<std::size_t>(ctx.opts.io_buffer_bytes, 1024))
     {
+        // Echoes are written at once and only wait when the socket is full.
+        error_code ignored;
+        socket_.non_blocking(true, ignored);
+        // An echo goes out when it is written, not after the client's ACK of the
+        // previous one (Nagle would hold a big echo's tail).
+        socket_.set_option(asio::ip::tcp::no_delay(true), ignored);
         wire_record r;
         r.kind = transport::tcp;
         r.tag = std::move(tag);
@@ -125,15 +132,30 @@ private:
             count_received(n);
         if (ec)
             return end_with(ec);
-        asio::async_write(socket_, asio::buffer(buf_.data(), n),
+        // Most echoes fit the socket at once: write now, no trip through the scheduler.
+        error_code wec;
+        std::size_t const now = asio::write(socket_, asio::buffer(buf_.data(), n), wec);
+        if (!wec)
+            return on_written(n);
+        count_sent(now);
+        if (wec != asio::error::would_block && wec != asio::error::try_again)
+            return end_with(wec);
+        asio::async_write(socket_, asio::buffer(buf_.data() + now, n - now),
                           [self = shared_from_this()](error_code ec, std::size_t written) {
-                              self->count_sent(written);
-                              if (ec)
+                              if (ec) {
+                                  self->count_sent(written);
                                   return self->end_with(ec);
-                              if (self->ends_after_bytes() && self->received_ >= self->behaviour_.bytes)
-                                  return self->end_by_server();
-                              self->read();
+                              }
+                              self->on_written(written);
                           });
+    }
+
+    void on_written(std::size_t n)
+    {
+        count_sent(n);
+        if (ends_after_bytes() && received_ >= behaviour_.bytes)
+            return end_by_server();
+        read();
     }
 
     // close_after: FIN; reset: RST.
@@ -191,7 +213,7 @@ private:
     std::uint64_t received_ = 0;
     std::uint64_t pattern_sent_ = 0;
     bool stopping_ = false;
-    std::array<char, 64 * 1024> buf_{};
+    std::vector<char> buf_; ///< server_options::io_buffer_bytes, allocated once
 };
 
 } // namespace

@@ -3,6 +3,7 @@
 // ws:// and wss:// share it (templated on the next layer). The only translation
 // unit of echo-servers that includes Beast.
 #include "context.hpp"
+#include "frame_echo.hpp"
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/beast/core.hpp>
@@ -12,13 +13,16 @@
 #include <boost/url/parse.hpp>
 #include <boost/url/url_view.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/asio/write.hpp>
 
 #include <algorithm>
 #include <array>
 #include <cctype>
 #include <charconv>
 #include <limits>
+#include <cstring>
 #include <optional>
+#include <span>
 
 namespace sockconf::echo::detail {
 
@@ -509,7 +513,210 @@ private:
             return drop();
         if (plan_.what == behaviour::push)
             return push(0);
+        if (plan_.what == behaviour::echo && plan_.ping_count == 0 && !tls)
+            return fast_start();
         read();
+    }
+
+    // ---- The echo loop over the raw socket (ws://, echo, no server pings) ----
+    // Beast did the handshake; from here frame_echo does the protocol and this
+    // does the I/O: read as much as there is, answer every complete frame in one
+    // write, record once per read. Nothing else touches ws_ from now on.
+
+    asio::ip::tcp::socket& raw() { return beast::get_lowest_layer(ws_).socket(); }
+
+    void fast_start()
+    {
+        echo_.emplace(ctx_.opts.max_message_bytes, ctx_.opts.wire_messages_max);
+        rbuf_.resize(std::max<std::size_t>(ctx_.opts.io_buffer_bytes, 1024));
+        error_code ignored;
+        // Writes are tried at once and only wait when the socket is full.
+        raw().non_blocking(true, ignored);
+        // Each gathered write is a whole batch of replies: send it now, not
+        // after the client's ACK of the last one (Nagle would hold a big echo's tail).
+        raw().set_option(asio::ip::tcp::no_delay(true), ignored);
+        fast_read();
+    }
+
+    void fast_read()
+    {
+        if (rbeg_ > 0) {
+            // The start of an incomplete frame goes to the front (small, except
+            // while a big frame is arriving, and then only once per read).
+            std::memmove(rbuf_.data(), rbuf_.data() + rbeg_, rend_ - rbeg_);
+            rend_ -= rbeg_;
+            rbeg_ = 0;
+        }
+        if (auto const need = echo_->frame_bytes_needed(); need > rbuf_.size())
+            rbuf_.resize(need); // a frame bigger than the buffer: room for all of it, once
+        raw().async_read_some(asio::buffer(rbuf_.data() + rend_, rbuf_.size() - rend_),
+                              [self = shared_from_this()](error_code ec, std::size_t n) { self->on_fast_read(ec, n); });
+    }
+
+    void on_fast_read(error_code ec, std::size_t n)
+    {
+        using st = frame_echo::state;
+        if (ec) {
+            timer_.cancel();
+            if (echo_->current() == st::closing) {
+                // Our close frame (1009) went out; the client left without its own.
+                record_fast();
+                return fast_teardown(conn_end::error, std::move(close_error_));
+            }
+            return on_error(ec);
+        }
+        rend_ += n;
+        rbeg_ += echo_->consume(rbuf_.data() + rbeg_, rend_ - rbeg_);
+        record_fast();
+        switch (echo_->current()) {
+        case st::open:
+            return fast_write();
+        case st::closing:
+            if (echo_->has_output())
+                return fast_write();
+            return fast_read();
+        case st::client_closed:
+            // Ended before the answer goes out, so a client that sees the close sees the record ended.
+            finish(conn_end::client_closed);
+            return fast_write();
+        case st::failed:
+            // Failing while closing for 1009: the record keeps the 1009 reason.
+            finish(conn_end::error, close_error_.empty() ? echo_->error().message() : close_error_);
+            return fast_write();
+        case st::too_big: {
+            auto const& big = echo_->too_big_message();
+            close_error_ = "message of " + std::to_string(big.size) + " bytes exceeds max_message_bytes " +
+                           std::to_string(ctx_.opts.max_message_bytes);
+            std::uint16_t const code = static_cast<std::uint16_t>(websocket::close_code::too_big);
+            ctx_.log.update(id_, [this, code](wire_record& r) {
+                r.messages.push_back(echo_->too_big_message());
+                r.sent_close_code = code;
+            });
+            echo_->send_close(code, close_error_);
+            // The closing handshake is bounded like the opening one.
+            timer_.expires_after(handshake_timeout());
+            timer_.async_wait([self = shared_from_this()](error_code ec) {
+                if (!ec)
+                    self->raw().close(ec);
+            });
+            return fast_write();
+        }
+        case st::closed:
+            timer_.cancel();
+            return fast_teardown(conn_end::error, std::move(close_error_));
+        }
+    }
+
+    // Everything the batch produced, in one write (usually one sendmsg). What a
+    // full socket does not take now is written asynchronously.
+    void fast_write()
+    {
+        if (!echo_->has_output())
+            return after_fast_write();
+        auto const& bufs = echo_->output();
+        error_code ec;
+        std::size_t const n = asio::write(raw(), std::span(bufs), ec);
+        if (!ec)
+            return after_fast_write();
+        if (ec != asio::error::would_block && ec != asio::error::try_again)
+            return on_fast_write_error(ec);
+        // The rest, as a list of its own (only under back-pressure).
+        rest_.clear();
+        std::size_t skip = n;
+        for (auto const& b : bufs) {
+            if (skip >= b.size()) {
+                skip -= b.size();
+                continue;
+            }
+            rest_.push_back(b + skip);
+            skip = 0;
+        }
+        asio::async_write(raw(), std::span(rest_), [self = shared_from_this()](error_code ec, std::size_t) {
+            if (ec)
+                return self->on_fast_write_error(ec);
+            self->after_fast_write();
+        });
+    }
+
+    void on_fast_write_error(error_code ec)
+    {
+        using st = frame_echo::state;
+        auto const state = echo_->current();
+        if (state == st::client_closed || state == st::failed)
+            return fast_teardown(conn_end::open, {}); // already finished
+        timer_.cancel();
+        if (state == st::closing)
+            return fast_teardown(conn_end::error, std::move(close_error_));
+        on_error(ec);
+    }
+
+    void after_fast_write()
+    {
+        using st = frame_echo::state;
+        echo_->clear_output();
+        switch (echo_->current()) {
+        case st::open:
+        case st::closing:
+            return fast_read();
+        case st::client_closed:
+        case st::failed:
+            return fast_teardown(conn_end::open, {}); // already finished
+        case st::too_big:
+        case st::closed:
+            return; // not reached: too_big becomes closing before the write; closed tears down
+        }
+    }
+
+    // What the batch taught the wire record, in one update.
+    void record_fast()
+    {
+        auto& e = *echo_;
+        if (e.client_close_code() && !close_recorded_) {
+            close_recorded_ = true;
+            ctx_.log.update(id_, [&e](wire_record& r) {
+                r.close_code = *e.client_close_code();
+                r.close_reason = e.client_close_reason();
+            });
+        }
+        if (!e.has_news())
+            return;
+        ctx_.log.update(id_, [&e](wire_record& r) {
+            for (auto& m : e.recorded())
+                r.messages.push_back(std::move(m));
+            e.recorded().clear();
+            r.messages_received += e.take_messages();
+            r.bytes_received += e.take_bytes();
+            r.pings_received += e.take_pings();
+            r.pongs_received += e.take_pongs();
+        });
+    }
+
+    // End the record (unless `how` is open: already ended), send our FIN, and
+    // close once the client has closed its side or the handshake timeout passed
+    // (a server closes the TCP connection first, RFC 6455 7.1.1).
+    void fast_teardown(conn_end how, std::string error)
+    {
+        if (how != conn_end::open)
+            finish(how, std::move(error));
+        error_code ignored;
+        raw().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+        timer_.expires_after(handshake_timeout());
+        timer_.async_wait([self = shared_from_this()](error_code ec) {
+            if (!ec)
+                self->raw().close(ec);
+        });
+        fast_drain();
+    }
+
+    void fast_drain()
+    {
+        raw().async_read_some(asio::buffer(rbuf_), [self = shared_from_this()](error_code ec, std::size_t) {
+            if (!ec)
+                return self->fast_drain();
+            self->timer_.cancel();
+            error_code ignored;
+            self->raw().close(ignored);
+        });
     }
 
     void push(std::uint64_t sent)
@@ -620,6 +827,7 @@ private:
                          std::to_string(ctx_.opts.max_message_bytes);
         ctx_.log.update(id_, [&](wire_record& r) {
             r.messages.push_back(wire_message{binary, message_size_, std::move(too_big_head_)});
+            ++r.messages_received;
             r.bytes_received += message_size_;
         });
         close(static_cast<std::uint16_t>(websocket::close_code::too_big), why, why);
@@ -629,11 +837,15 @@ private:
     {
         bool const binary = !ws_.got_text();
         auto const data = buffer_.data();
-        std::string head(std::min(n, head_limit), '\0');
-        asio::buffer_copy(asio::buffer(head), data);
         ++received_;
         ctx_.log.update(id_, [&](wire_record& r) {
-            r.messages.push_back(wire_message{binary, n, std::move(head)});
+            // Heads of the first wire_messages_max messages; later ones are counted only.
+            if (r.messages.size() < ctx_.opts.wire_messages_max) {
+                std::string head(std::min(n, head_limit), '\0');
+                asio::buffer_copy(asio::buffer(head), data);
+                r.messages.push_back(wire_message{binary, n, std::move(head)});
+            }
+            ++r.messages_received;
             r.bytes_received += n;
         });
         ws_.text(!binary); // text stays text, binary stays binary
@@ -718,6 +930,15 @@ private:
     bool holds_slot_ = false;         ///< counts against max_connections
     asio::steady_timer timer_{ws_.get_executor()};
     asio::steady_timer ping_timer_{ws_.get_executor()};
+    // The echo loop (fast_*): protocol state, read buffer and its unconsumed
+    // part [rbeg_, rend_), what a full socket has not taken yet.
+    std::optional<frame_echo> echo_;
+    std::vector<char> rbuf_;
+    std::size_t rbeg_ = 0;
+    std::size_t rend_ = 0;
+    std::vector<asio::const_buffer> rest_;
+    std::string close_error_; ///< why the server is closing (1009)
+    bool close_recorded_ = false; ///< the client's close code is in the record
     std::array<char, 512> sink_{};
 };
 

@@ -81,6 +81,20 @@ struct server_options {
     /// `end = rejected`, `http_status = 503`, `error` = that body. TCP
     /// listeners are not limited.
     std::size_t max_connections = 0;
+
+    // Wire log and buffers (data too: a long benchmark must not grow the log
+    // per message; a case may want more heads).
+
+    /// WebSocket messages per connection whose size and head are kept in the
+    /// wire record's `messages`; later ones are only counted
+    /// (`messages_received`, `bytes_received`). A message over
+    /// max_message_bytes is always recorded.
+    std::size_t wire_messages_max = 1000;
+    /// Read buffer per echoing connection (TCP echo and the WebSocket echo
+    /// loop), in bytes; a WebSocket frame bigger than it grows it to the
+    /// frame's size (at most about max_message_bytes). Bigger means fewer reads
+    /// per byte under load.
+    std::size_t io_buffer_bytes = 256 * 1024;
 };
 
 /// What a TCP listener does with each connection it accepts.

@@ -14,6 +14,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace sockconf::echo {
@@ -54,7 +55,10 @@ struct wire_record {
     std::uint16_t local_port = 0;
     json request_headers = json::object(); ///< lower-case name -> value (repeats joined by ", ")
     std::vector<std::string> offered_protocols; ///< Sec-WebSocket-Protocol, split
-    std::vector<wire_message> messages;         ///< WebSocket messages received from the client
+    /// WebSocket messages received from the client: the first
+    /// server_options::wire_messages_max of them (and one over max_message_bytes).
+    std::vector<wire_message> messages;
+    std::uint64_t messages_received = 0;        ///< WebSocket: every message received, recorded or not
     std::uint64_t bytes_received = 0;           ///< payload bytes (WebSocket) or stream bytes (TCP)
     /// TCP: up to the first 4 KiB of the stream received, byte for byte (in
     /// JSON always {"$arraybuffer": base64}: a stream is bytes, not text).
@@ -99,10 +103,18 @@ public:
     double now_ms() const;
 
 private:
+    /// Open connections now and at most, per tag: kept as records open and
+    /// end, so adding a record costs the same after a million as after one.
+    struct open_counts {
+        std::size_t now = 0;
+        std::size_t peak = 0;
+    };
+    void count(std::string const& tag, bool was_open, bool is_open);
+
     mutable std::mutex mu_;
     std::vector<wire_record> records_;
     std::chrono::steady_clock::time_point epoch_;
-    std::vector<std::pair<std::string, std::size_t>> peaks_;
+    std::unordered_map<std::string, open_counts> open_;
 };
 
 } // namespace sockconf::echo
