@@ -404,7 +404,7 @@ handshake_result run_handshakes(handshake_options const& o)
             bool failed = false;
             try {
                 auto r = co_await (detail::captured(one_handshake(sock, o.target, o.timeout)) ||
-                                   timer.async_wait(asio::use_awaitable));
+                                   timer.async_wait(asio::as_tuple(asio::use_awaitable)));
                 if (r.index() == 1)
                     throw std::runtime_error("handshake timed out");
                 if (auto e = std::get<0>(r))
