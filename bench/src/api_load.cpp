@@ -19,14 +19,6 @@ namespace {
 
 using clock_type = std::chrono::steady_clock;
 
-std::string payload_bytes(std::size_t size, payload_kind kind)
-{
-    std::string p(size, '\0');
-    for (std::size_t i = 0; i < size; ++i)
-        p[i] = kind == payload_kind::text ? char('a' + i % 26) : char(i % 256);
-    return p;
-}
-
 /// The size of a message as an API delivers it: a string, or an ArrayBuffer
 /// (in memory, or in the wire form a driver carries).
 std::size_t data_size(json const& v)

@@ -1,6 +1,8 @@
 // run_beast_plain_load: the baseline client, as Beast's documentation writes one.
 #include <sockconf/bench/api_load.hpp>
 
+#include "detail/window.hpp"
+
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -20,42 +22,9 @@ namespace websocket = boost::beast::websocket;
 using tcp = asio::ip::tcp;
 using clock_type = std::chrono::steady_clock;
 
-struct plain_state {
-    asio::io_context& io;
-    bool measuring = false, ended = false;
-    std::uint64_t max_messages = 0, messages = 0, bytes = 0, sent = 0;
-    latency_histogram latency;
-    std::string error;
-    cpu_times cpu_start{}, cpu_end{};
-    clock_type::time_point start{}, end{};
-    load_options const* o = nullptr;
-
-    void open_window()
-    {
-        if (o->on_window_start)
-            o->on_window_start();
-        measuring = true;
-        messages = bytes = sent = 0;
-        latency.reset();
-        start = clock_type::now();
-        cpu_start = process_cpu_times();
-    }
-    void close_window()
-    {
-        if (ended)
-            return;
-        ended = true;
-        end = clock_type::now();
-        cpu_end = process_cpu_times();
-        if (measuring && o->on_window_end)
-            o->on_window_end();
-        io.stop();
-    }
-};
-
 class plain_connection {
 public:
-    plain_connection(asio::io_context& io, plain_state& st, std::string const& payload)
+    plain_connection(asio::io_context& io, detail::run_window& st, std::string const& payload)
         : ws_(io), st_(st), payload_(payload)
     {
     }
@@ -103,13 +72,9 @@ private:
             if (ec)
                 return fail("read", ec);
             buf_.consume(buf_.size());
-            if (st_.measuring && !sent_at_.empty()) {
+            if (st_.measuring && !sent_at_.empty())
                 st_.latency.record(static_cast<std::uint64_t>((clock_type::now() - sent_at_.front()).count()));
-                ++st_.messages;
-                st_.bytes += n;
-                if (st_.max_messages != 0 && st_.messages >= st_.max_messages)
-                    st_.close_window();
-            }
+            st_.count(1, n);
             if (!sent_at_.empty())
                 sent_at_.pop_front();
             ++credits_;
@@ -125,7 +90,7 @@ private:
     }
 
     websocket::stream<tcp::socket> ws_;
-    plain_state& st_;
+    detail::run_window& st_;
     std::string const& payload_;
     boost::beast::flat_buffer buf_;
     std::deque<clock_type::time_point> sent_at_;
@@ -141,12 +106,8 @@ load_result run_beast_plain_load(load_options const& o)
     if (o.target.kind != transport::ws)
         throw std::invalid_argument("the plain Beast client is ws only");
     asio::io_context io(1);
-    plain_state st{io};
-    st.o = &o;
-    st.max_messages = o.max_messages;
-    std::string payload(o.size, '\0');
-    for (std::size_t i = 0; i < o.size; ++i)
-        payload[i] = o.payload == payload_kind::text ? char('a' + i % 26) : char(i % 256);
+    detail::run_window st(io, o.max_messages, o.on_window_start, o.on_window_end);
+    auto const payload = payload_bytes(o.size, o.payload);
     tcp::endpoint const ep(asio::ip::make_address(o.target.host), o.target.port);
     std::vector<std::unique_ptr<plain_connection>> conns;
     for (unsigned i = 0; i < o.connections; ++i) {
@@ -158,6 +119,7 @@ load_result run_beast_plain_load(load_options const& o)
     std::function<void()> check_open;
     bool all_open = false;
     asio::steady_timer poll(io);
+    asio::steady_timer window_timer(io);
     check_open = [&] {
         bool all = true;
         for (auto& c : conns)
@@ -165,21 +127,11 @@ load_result run_beast_plain_load(load_options const& o)
         if (all) {
             all_open = true;
             timer.cancel();
-            timer.expires_after(std::chrono::duration_cast<clock_type::duration>(o.warmup));
-            timer.async_wait([&](boost::system::error_code ec) {
-                if (ec)
-                    return;
-                st.open_window();
-                timer.expires_after(std::chrono::duration_cast<clock_type::duration>(o.duration));
-                timer.async_wait([&](boost::system::error_code ec) {
-                    if (!ec)
-                        st.close_window();
-                });
-            });
+            st.schedule(window_timer, o.warmup, o.duration);
             return;
         }
         if (!st.error.empty())
-            return st.close_window();
+            return st.end_window();
         poll.expires_after(std::chrono::milliseconds(1));
         poll.async_wait([&](boost::system::error_code ec) {
             if (!ec)
@@ -188,22 +140,15 @@ load_result run_beast_plain_load(load_options const& o)
     };
     timer.async_wait([&](boost::system::error_code ec) {
         if (!ec && !all_open)
-            st.close_window();
+            st.end_window();
     });
     check_open();
     io.run();
     if (!all_open)
         throw std::runtime_error("the plain Beast client could not open its connections" +
                                  (st.error.empty() ? std::string() : ": " + st.error));
-    load_result r;
-    r.duration_s = std::chrono::duration<double>(st.end - st.start).count();
-    r.messages = st.messages;
-    r.bytes = st.bytes;
-    r.sent = st.sent;
-    r.latency = st.latency;
-    r.error = st.error;
-    r.client_cpu = r.duration_s > 0 ? (st.cpu_end.total() - st.cpu_start.total()) / r.duration_s : 0;
-    return r;
+    st.settle();
+    return st.result();
 }
 
 } // namespace sockconf::bench

@@ -390,11 +390,17 @@ int run_bench(bench_options const& in, std::string const& home, std::string cons
         prof = profile::load(profile_file);
     if (wants("reference")) {
         auto const ws = server->ws_base();
+        // The plain client gets the connections the profile lets the reference open: same load, side by side.
+        auto const ws_cap = [&](load_options lo) {
+            if (prof->limits.max_concurrent_websockets > 0)
+                lo.connections = std::min<unsigned>(lo.connections, unsigned(prof->limits.max_concurrent_websockets));
+            return lo;
+        };
         for (auto size : o.sizes)
             for (auto const& t : o.transports) {
                 if (t == "ws")
                     for (auto const& p : o.payloads) {
-                        auto lo = load_for(o, parse_ws_url(ws + "/echo"), size, payload_of(p));
+                        auto lo = ws_cap(load_for(o, parse_ws_url(ws + "/echo"), size, payload_of(p)));
                         lo.connect_timeout = std::chrono::milliseconds(10000);
                         auto const& pr = *prof;
                         ms.push_back(throughput(fmt::format("reference reference ws {} {}", p, size_label(size)),

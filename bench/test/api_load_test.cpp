@@ -2,7 +2,7 @@
 // API, the plain Beast client, and the reference through the harness driver.
 // Bounded by count; no timing asserts.
 #include <sockconf/bench/api_load.hpp>
-#include <sockconf/echo/servers.hpp>
+#include "echo_fixture.hpp"
 #include <sockconf/harness/driver.hpp>
 
 #include <gtest/gtest.h>
@@ -10,31 +10,20 @@
 namespace sockconf::bench {
 namespace {
 
-class api_load : public ::testing::Test {
+class api_load : public test::echo_fixture {
 protected:
     void SetUp() override
     {
-        echo::server_options o;
-        o.tls = false;
-        s_.emplace(o);
-        s_->start();
+        echo_fixture::SetUp();
         prof_ = profile::load(SOCKCONF_SOURCE_DIR "/specs/profiles/wechat.json");
     }
     load_options options(transport kind, std::size_t size, payload_kind p)
     {
-        load_options o;
-        o.target = kind == transport::ws ? parse_ws_url(s_->ws_url() + "/echo")
-                                         : parse_tcp_address("127.0.0.1:" + std::to_string(s_->tcp_port()));
-        o.size = size;
+        auto o = echo_fixture::options(kind, size, 2, 4);
         o.payload = p;
-        o.connections = 2;
-        o.in_flight = 4;
-        o.warmup = std::chrono::duration<double>(0);
-        o.duration = std::chrono::duration<double>(10);
         o.max_messages = 300;
         return o;
     }
-    std::optional<echo::servers> s_;
     profile prof_;
 };
 

@@ -26,6 +26,10 @@ enum class payload_kind { text, binary };
 std::string to_string(transport t);
 std::string to_string(payload_kind p);
 
+/// The payload of every message: text is `abc…z` repeated, binary byte i is i % 256
+/// (the echo servers' /push patterns).
+std::string payload_bytes(std::size_t size, payload_kind kind);
+
 /// Where to connect: ws://host:port/path or a TCP host and port.
 struct load_target {
     transport kind = transport::ws;
