@@ -11,6 +11,7 @@ debs=(
   libcli11-dev libfmt-dev
   libgtest-dev libbenchmark-dev
   libssl-dev            # wss:// (TLS) in the echo servers and the reference
+  libxml2-utils         # xmllint: junit.xml checked against the JUnit schema
   nodejs npm            # the `ws` client that checks our echo server
   chromium              # the browser IUTs (adapters/browser/launch.mjs, headless)
 )

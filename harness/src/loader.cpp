@@ -379,7 +379,7 @@ test_case parse_case(json const& doc, std::string const& file, std::string const
 {
     static std::regex const id_re("[a-z0-9][a-z0-9.-]*");
     json_reader r(doc, file, pointer);
-    r.only_keys({"id", "title", "clauses", "requires", "when", "slow", "fresh", "timeout_ms", "steps", "expect", "outcomes", "notes"});
+    r.only_keys({"id", "title", "clauses", "tags", "requires", "when", "slow", "fresh", "timeout_ms", "steps", "expect", "outcomes", "notes"});
     test_case c;
     c.file = file;
     c.pointer = pointer;
@@ -393,6 +393,12 @@ test_case parse_case(json const& doc, std::string const& file, std::string const
         if (!clauses.find(c.clauses[i]))
             cl.at(i).fail("E-CASE-CLAUSE", "unknown clause \"" + c.clauses[i] + "\" (see specs/clauses/)");
     if (auto q = r.find("requires")) c.requires_caps = string_list(*q, false);
+    if (auto t = r.find("tags")) {
+        c.tags = string_list(*t, false);
+        for (std::size_t i = 0; i < c.tags.size(); ++i)
+            if (!std::regex_match(c.tags[i], id_re))
+                t->at(i).fail("E-CASE-TAG", "a tag is lower-case letters, digits, '.' and '-', got \"" + c.tags[i] + "\"");
+    }
     if (auto t = r.find("timeout_ms")) c.timeout_ms = t->integer_in(100, 3'600'000);
     if (auto f = r.find("fresh")) c.fresh = f->boolean();
     if (auto s = r.find("slow")) {
@@ -484,7 +490,8 @@ load_result load_suites(std::vector<std::string> const& paths, api_catalog const
             if (!suites_root.empty()) {
                 std::error_code rel_ec;
                 auto rel = fs::relative(f, suites_root, rel_ec);
-                if (!rel.empty() && rel.begin() != rel.end() && std::next(rel.begin()) != rel.end())
+                // Outside the root (a file named on the command line), the folder name stays.
+                if (!rel.empty() && *rel.begin() != ".." && std::next(rel.begin()) != rel.end())
                     suite = rel.begin()->string();
             }
             auto known = seen; // a file's cases count only if the whole file is good

@@ -13,6 +13,11 @@
 #include <sockconf/harness/remote_driver.hpp>
 #include <sockconf/harness/run.hpp>
 #include <sockconf/reports/report_dir.hpp>
+#include <sockconf/reports/diff.hpp>
+#include <sockconf/reports/html_writer.hpp>
+#include <sockconf/reports/matrix.hpp>
+#include <sockconf/reports/merge.hpp>
+#include <sockconf/reports/report_reader.hpp>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -23,9 +28,12 @@
 #include <cstdlib>
 #include <ctime>
 #include <filesystem>
+#include <fstream>
+#include <functional>
 #include <iostream>
 #include <limits>
 #include <map>
+#include <optional>
 #include <set>
 #include <thread>
 
@@ -116,15 +124,72 @@ void add_common(CLI::App* cmd, common_opts& o, bool with_filter = true)
 
 struct run_opts {
     // Cases spend their time waiting on sockets and timers, not computing: run
-    // several per core (8 on this project's 2-core CI machine).
-    int jobs = static_cast<int>(std::max(8u, 4 * std::thread::hardware_concurrency()));
+    // many at once, so that the run takes about as long as its longest case.
+    int jobs = 32;
     std::string report_dir = "sockconf-report";
     bool slow = false;
     std::string iut; ///< empty: the in-process reference
     std::string browser, iut_page; ///< the remote driver
     int pages = 4;
     std::string expectations, update_expectations;
+    std::string exclude, shard, rerun_failed;
+    std::vector<std::string> tags;
+    harness::attempt_policy attempts;
+    bool list = false, dry_run = false;
 };
+
+/// --shard, else GoogleTest's sharding variables (GTEST_SHARD_INDEX is 0-based),
+/// so that CI systems that shard test binaries shard sockconf too.
+std::optional<reports::shard> shard_of(std::string const& flag)
+{
+    if (!flag.empty())
+        return harness::shard_from(flag, "--shard");
+    auto const* index = std::getenv("GTEST_SHARD_INDEX");
+    auto const* total = std::getenv("GTEST_TOTAL_SHARDS");
+    if (!index || !total)
+        return std::nullopt;
+    char* end = nullptr;
+    auto const i = std::strtol(index, &end, 10);
+    auto const ok = *index && !*end;
+    return harness::shard_from(ok ? std::to_string(i + 1) + "/" + total : std::string(index) + "/" + total,
+                               "GTEST_SHARD_INDEX/GTEST_TOTAL_SHARDS");
+}
+
+/// The cases of `path` (a report.json) that need another run: the unexpected ones.
+std::vector<std::string> failed_in(std::string const& path)
+{
+    std::vector<std::string> ids;
+    for (auto const& c : reports::read_report(path).cases)
+        if (c.unexpected)
+            ids.push_back(c.id);
+    return ids;
+}
+
+/// Durations of the previous run in the report directory, to start the longest
+/// cases first; nothing when there is none (or it cannot be read).
+std::map<std::string, double> previous_costs(std::string const& report_dir)
+{
+    std::map<std::string, double> cost;
+    auto const path = (fs::path(report_dir) / "report.json").string();
+    if (!fs::exists(path))
+        return cost;
+    try {
+        for (auto const& c : reports::read_report(path).cases)
+            cost[c.id] = c.duration_ms;
+    } catch (std::exception const& e) {
+        std::cerr << "note: not using " << path << " for scheduling: " << e.what() << "\n";
+    }
+    return cost;
+}
+
+std::string driver_name(run_opts const& ro)
+{
+    if (!ro.iut_page.empty())
+        return "the page " + ro.iut_page + (ro.browser.empty() ? " (a browser you open)" : " in " + ro.browser);
+    if (!ro.iut.empty())
+        return "the program `" + ro.iut + "`";
+    return "the built-in reference";
+}
 
 int cmd_run(common_opts const& o, run_opts const& ro)
 {
@@ -139,13 +204,71 @@ int cmd_run(common_opts const& o, run_opts const& ro)
     // Read before the run: a bad expectations file must not cost a run.
     harness::expectations const expected =
         ro.expectations.empty() ? harness::expectations() : harness::expectations::load(ro.expectations);
-    std::vector<harness::test_case> cases;
-    for (auto& c : loaded.cases)
-        if (harness::id_matches(o.filter, c.id))
-            cases.push_back(std::move(c));
-    if (cases.empty()) {
-        std::cerr << "error: no case matches --filter \"" << o.filter << "\"\n";
+
+    harness::selection sel{o.filter, ro.exclude, ro.tags};
+    auto const shard = shard_of(ro.shard);
+    if (shard) {
+        sel.shard_index = shard->index;
+        sel.shard_count = shard->count;
+    }
+    if (!ro.rerun_failed.empty())
+        sel.only = failed_in(ro.rerun_failed);
+    auto const cases = harness::select_cases(std::move(loaded.cases), sel);
+    if (cases.empty() && !shard && !sel.only) {
+        std::cerr << "error: no case matches the selection (--filter, --exclude, --tag)\n";
         return exit_usage;
+    }
+    if (ro.list) {
+        for (auto const& c : cases)
+            std::cout << fmt::format("{:<48} {}\n", c.id, c.title);
+        std::cout << cases.size() << " case(s)\n";
+        return exit_ok;
+    }
+    auto const order = harness::longest_first(cases, previous_costs(report_dir));
+    if (ro.dry_run) {
+        std::cout << fmt::format("would run {} case(s) against {} (profile {}), {} job(s){}{}{}; report in {}\n",
+                                 cases.size(), driver_name(ro), s.prof.id, jobs,
+                                 shard ? fmt::format(", shard {}/{}", shard->index, shard->count) : "",
+                                 ro.attempts.repeat > 1 ? fmt::format(", {} times each", ro.attempts.repeat) : "",
+                                 ro.attempts.retry_unexpected ? fmt::format(", up to {} retries of unexpected results", ro.attempts.retry_unexpected) : "",
+                                 report_dir);
+        std::cout << "in this order (longest first):\n";
+        for (auto i : order)
+            std::cout << "  " << cases[i].id << "\n";
+        return exit_ok;
+    }
+    // GoogleTest's protocol: a runner that shards says so by touching this file.
+    if (auto const* status_file = std::getenv("GTEST_SHARD_STATUS_FILE"); status_file && shard)
+        std::ofstream(status_file, std::ios::app);
+
+    reports::run_report report;
+    report.info.tool_version = version;
+    report.info.started_at = iso_now();
+    report.info.profile = s.prof.id;
+    report.info.jobs = jobs;
+    report.info.filter = o.filter;
+    report.info.exclude = ro.exclude;
+    report.info.tags = ro.tags;
+    report.info.shard = shard ? fmt::format("{}/{}", shard->index, shard->count) : "";
+    report.info.repeat = ro.attempts.repeat;
+    report.info.retry_unexpected = ro.attempts.retry_unexpected;
+    report.info.expectations = expected.file();
+    std::set<std::string> cited;
+    for (auto const& c : cases)
+        cited.insert(c.clauses.begin(), c.clauses.end());
+    for (auto const& id : cited)
+        if (auto const* cl = s.clauses.find(id))
+            report.clauses.push_back({cl->id, harness::to_string(cl->level), cl->area, cl->seed, cl->statement});
+
+    if (cases.empty()) {
+        // An empty shard (more shards than cases) or nothing left to rerun: an
+        // empty report, so that merges and CI steps that read it still work.
+        std::cout << (sel.only ? "no unexpected result in " + ro.rerun_failed + ": nothing to rerun\n"
+                               : "this shard has no case\n");
+        report.info.iut = {{"name", "?"}};
+        for (auto const& path : reports::write_report_dir(report, report_dir))
+            std::cout << "wrote " << path << "\n";
+        return exit_ok;
     }
 
     echo::servers servers;
@@ -175,30 +298,19 @@ int cmd_run(common_opts const& o, run_opts const& ro)
         std::cerr << "error: the IUT did not start: " << hello["error"].get<std::string>() << "\n";
         return exit_infra;
     }
+    report.info.iut = hello;
     harness::run_env env{s.prof, s.api, s.clauses, servers, *factory, hello, ro.slow, &interrupted};
 
     std::signal(SIGINT, on_sigint);
-    std::cout << fmt::format("sockconf {}: {} case(s) against {} {} (profile {}), {} job(s); servers {}, {} and tcp {}:{}\n",
+    std::cout << fmt::format("sockconf {}: {} case(s) against {} {} (profile {}), {} job(s){}; servers {}, {} and tcp {}:{}\n",
                              version, cases.size(), hello.value("name", "?"), hello.value("version", "?"),
-                             s.prof.id, jobs, servers.ws_url(), servers.wss_url(), servers.host(), servers.tcp_port())
+                             s.prof.id, jobs, report.info.shard.empty() ? "" : ", shard " + report.info.shard,
+                             servers.ws_url(), servers.wss_url(), servers.host(), servers.tcp_port())
               << std::flush;
     auto const t0 = std::chrono::steady_clock::now();
-    reports::run_report report;
-    report.info.tool_version = version;
-    report.info.started_at = iso_now();
-    report.info.iut = hello;
-    report.info.profile = s.prof.id;
-    report.info.jobs = jobs;
-    report.info.filter = o.filter;
-    std::set<std::string> cited;
-    for (auto const& c : cases)
-        cited.insert(c.clauses.begin(), c.clauses.end());
-    for (auto const& id : cited)
-        if (auto const* cl = s.clauses.find(id))
-            report.clauses.push_back({cl->id, harness::to_string(cl->level), cl->area, cl->seed, cl->statement});
 
-    auto const width = std::to_string(cases.size()).size();
-    report.cases = harness::run_cases(cases, env, jobs, [&](std::size_t done, std::size_t total, reports::case_result const& r) {
+    auto width = std::to_string(cases.size()).size();
+    auto progress = [&](std::size_t done, std::size_t total, reports::case_result const& r) {
         std::cout << fmt::format("[{:>{}}/{}] {:<13} {} ({:.0f} ms)\n", done, width, total,
                                  reports::to_string(r.result), r.id, r.duration_ms);
         if (!reports::conforming(r.result) || r.result == reports::status::skip)
@@ -209,14 +321,16 @@ int cmd_run(common_opts const& o, run_opts const& ro)
                 std::cout << "        " << reports::trace_line(e) << "\n";
         }
         std::cout << std::flush;
-    });
+    };
+    auto on_round = [&](std::string const& label, std::size_t n) {
+        width = std::to_string(n).size();
+        std::cout << fmt::format("-- {}: {} case(s)\n", label, n) << std::flush;
+    };
+    report.cases = harness::run_attempts(cases, env, jobs, expected, ro.attempts, progress, on_round, order);
     std::signal(SIGINT, SIG_DFL);
     servers.stop();
     report.info.duration_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     report.info.interrupted = interrupted;
-    report.info.expectations = expected.file();
-    for (auto& r : report.cases)
-        expected.apply(r);
 
     int rc = exit_ok;
     try {
@@ -240,8 +354,22 @@ int cmd_run(common_opts const& o, run_opts const& ro)
             detail += fmt::format("{}{} {}", detail.empty() ? "" : ", ", n[i], reports::to_string(static_cast<reports::status>(i)));
     std::cout << fmt::format("{} in {:.1f} s{}\n", detail, report.info.duration_ms / 1000.0,
                              interrupted ? " (interrupted: cases not run are SKIP)" : "");
+    // The run cannot be shorter than its longest case: how close it came.
+    auto const longest = std::max_element(report.cases.begin(), report.cases.end(),
+                                          [](auto const& a, auto const& b) { return a.duration_ms < b.duration_ms; });
+    if (ro.attempts.repeat == 1 && longest->duration_ms > 0)
+        std::cout << fmt::format("wall {:.2f} s, critical path {:.2f} s (longest case {}): {:.2f}x\n",
+                                 report.info.duration_ms / 1000.0, longest->duration_ms / 1000.0, longest->id,
+                                 report.info.duration_ms / longest->duration_ms);
     std::cout << fmt::format("{} passed, {} failed", passed, failed)
               << (skipped ? fmt::format(", {} skipped", skipped) : std::string()) << "\n";
+    for (auto const& r : report.cases)
+        if (r.flaky()) {
+            std::string statuses;
+            for (auto a : r.attempts)
+                statuses += (statuses.empty() ? "" : ", ") + std::string(reports::to_string(a));
+            std::cout << fmt::format("flaky: {} ({}){}\n", r.id, statuses, r.unexpected ? "" : ": counted as expected");
+        }
     if (!expected.file().empty()) {
         for (auto const& r : report.cases)
             if (r.unexpected)
@@ -265,6 +393,61 @@ int cmd_run(common_opts const& o, run_opts const& ro)
     if (rc != exit_ok)
         return rc;
     return report.unexpected() || interrupted ? exit_unexpected : exit_ok;
+}
+
+int cmd_report_diff(std::string const& a, std::string const& b)
+{
+    auto const d = reports::diff_reports(reports::read_report(a), reports::read_report(b));
+    reports::write_diff_markdown(d, a, b, std::cout);
+    return d.count(reports::change_kind::new_failure) ? exit_unexpected : exit_ok;
+}
+
+int cmd_report_merge(std::vector<std::string> const& inputs, std::string const& report_dir)
+{
+    std::vector<reports::run_report> parts;
+    for (auto const& path : inputs)
+        parts.push_back(reports::read_report(path));
+    auto const merged = reports::merge_reports(parts, inputs);
+    for (auto const& path : reports::write_report_dir(merged, report_dir))
+        std::cout << "wrote " << path << "\n";
+    std::cout << fmt::format("{} case(s) from {} report(s), {} unexpected result(s)\n", merged.cases.size(),
+                             parts.size(), merged.unexpected());
+    return merged.unexpected() || merged.info.interrupted ? exit_unexpected : exit_ok;
+}
+
+/// Write with `fill` to `path`, or to stdout when it is "" or "-".
+void write_out(std::string const& path, std::function<void(std::ostream&)> const& fill)
+{
+    if (path.empty() || path == "-") {
+        fill(std::cout);
+        return;
+    }
+    write_file_atomically(path, fill);
+    std::cerr << "wrote " << path << "\n";
+}
+
+int cmd_report_matrix(std::vector<std::string> const& inputs, std::string const& format, std::string const& output,
+                      std::vector<std::string> const& links)
+{
+    if (!links.empty() && links.size() != inputs.size())
+        throw spec_error("E-USAGE", "", "", fmt::format("--links gives {} link(s) for {} report(s)", links.size(), inputs.size()));
+    std::vector<reports::run_report> runs;
+    for (auto const& path : inputs)
+        runs.push_back(reports::read_report(path));
+    write_out(output, [&](std::ostream& o) {
+        if (format == "html")
+            reports::write_matrix_html(runs, o, links);
+        else
+            reports::write_matrix_markdown(runs, o, links);
+    });
+    return exit_ok;
+}
+
+int cmd_report_html(std::string const& input, std::string const& output)
+{
+    auto const r = reports::read_report(input);
+    write_out(output, [&](std::ostream& o) { reports::write_html(r, o); });
+    return exit_ok;
 }
 
 /// Every clause with the cases that test it; untested clauses listed as such.
@@ -375,8 +558,8 @@ int main(int argc, char** argv)
     run_opts run_ro;
     auto* run = app.add_subcommand("run", "Run the suites (default: all, against the built-in reference) and write a report");
     add_common(run, run_o);
-    run->add_option("--jobs,-j", run_ro.jobs, "Cases run in parallel")->capture_default_str()->check(CLI::Range(1, 256));
-    run->add_option("--report-dir", run_ro.report_dir, "Where report.json, junit.xml and report.md go")->capture_default_str();
+    run->add_option("--jobs,-j", run_ro.jobs, "Cases run in parallel (each on its own IUT instance; a browser run uses at most --pages)")->capture_default_str()->check(CLI::Range(1, 256));
+    run->add_option("--report-dir", run_ro.report_dir, "Where report.json, junit.xml, report.md and report.html go")->capture_default_str();
     auto* iut_opt = run->add_option("--iut", run_ro.iut,
                     "Test this program instead of the built-in reference: a shell command speaking the adapter "
                     "protocol on stdin/stdout (specs/adapter-protocol.md), started once per case");
@@ -397,6 +580,29 @@ int main(int argc, char** argv)
     run->add_option("--update-expectations", run_ro.update_expectations,
                     "After the run, write an expectations file that accepts its results (reasons of --expectations kept)");
     run->add_flag("--slow", run_ro.slow, "Also run cases marked slow (long real waits, e.g. a 60 s default timeout); otherwise they are SKIP");
+    run->add_option("--exclude", run_ro.exclude, "Leave out cases whose id matches this glob (comma: alternatives)");
+    run->add_option("--tag", run_ro.tags,
+                    "Only cases with this tag (repeat or comma-separate for any of several). Tags: a case's own "
+                    "\"tags\", its suite (websocket, tcp), the capabilities it requires, slow, fresh")
+        ->delimiter(',');
+    run->add_option("--shard", run_ro.shard,
+                    "Run shard I of N (e.g. 2/3): the selected cases in id order, dealt round-robin; "
+                    "default from GTEST_SHARD_INDEX (0-based) and GTEST_TOTAL_SHARDS. "
+                    "`sockconf report merge` joins the shards' reports into the full run's");
+    run->add_option("--rerun-failed", run_ro.rerun_failed,
+                    "Only the cases with an unexpected result in this report.json (of an earlier run)")
+        ->check(CLI::ExistingFile);
+    run->add_option("--repeat", run_ro.attempts.repeat,
+                    "Run every case N times (to find flaky cases); a case counts its first unexpected result")
+        ->capture_default_str()->check(CLI::Range(1, 1000));
+    run->add_option("--retry-unexpected", run_ro.attempts.retry_unexpected,
+                    "Run a case with an unexpected result again, up to N times; one expected result makes it "
+                    "flaky, not a failure (both show in the report)")
+        ->capture_default_str()->check(CLI::Range(0, 100));
+    run->add_flag("--list", run_ro.list, "Print the cases the selection takes and exit (nothing runs)");
+    run->add_flag("--dry-run", run_ro.dry_run,
+                  "Load and check everything (specs, cases, expectations), print what would run, in which order, "
+                  "and exit without starting servers or the IUT");
 
     bool list_clauses_flag = false;
     auto* list = app.add_subcommand("list", "Print the cases (or, with --clauses, the clauses and what tests them)");
@@ -425,6 +631,34 @@ int main(int argc, char** argv)
                       "Most WebSocket connections at once; more are answered 503 (0: no limit)")
         ->capture_default_str();
 
+    auto* report_cmd = app.add_subcommand("report", "Work with report.json files: diff, merge, matrix, html");
+    report_cmd->require_subcommand(1);
+    std::vector<std::string> diff_inputs, merge_inputs;
+    auto* diff = report_cmd->add_subcommand(
+        "diff", "Compare two runs: new failures, fixes, changed statuses, added and removed cases (Markdown on "
+                "stdout); exit 1 when B has a new failure");
+    diff->add_option("reports", diff_inputs, "A.json B.json")->required()->expected(2)->check(CLI::ExistingFile);
+    std::string merge_dir = "sockconf-report";
+    auto* merge = report_cmd->add_subcommand(
+        "merge", "Join the reports of the shards of one run (--shard 1/N … N/N) into the full run's report; exit 1 "
+                 "on unexpected results, as the run would");
+    merge->add_option("reports", merge_inputs, "The shards' report.json files")->required()->check(CLI::ExistingFile);
+    merge->add_option("--report-dir", merge_dir, "Where the merged report.json, junit.xml, report.md, report.html go")->capture_default_str();
+
+    std::vector<std::string> matrix_inputs, matrix_links;
+    std::string matrix_format = "md", matrix_out, html_input, html_out;
+    auto* matrix = report_cmd->add_subcommand(
+        "matrix", "Several runs side by side (one per IUT or profile): a compatibility matrix in Markdown or HTML");
+    matrix->add_option("reports", matrix_inputs, "report.json files, one column each")->required()->check(CLI::ExistingFile);
+    matrix->add_option("--format", matrix_format, "md (GitHub Markdown) or html (one self-contained page)")
+        ->capture_default_str()->check(CLI::IsMember({"md", "html"}));
+    matrix->add_option("-o,--output", matrix_out, "Write here instead of stdout");
+    matrix->add_option("--links", matrix_links,
+                       "Make each column heading a link (relative path, e.g. taro-h5/report.md), one per report");
+    auto* html = report_cmd->add_subcommand("html", "Render a report.json as report.html (one self-contained page)");
+    html->add_option("report", html_input, "report.json")->required()->check(CLI::ExistingFile);
+    html->add_option("-o,--output", html_out, "Write here instead of stdout");
+
     bench::bench_options bench_o;
     auto* bench_cmd = bench::add_bench_command(app, bench_o);
 
@@ -439,6 +673,11 @@ int main(int argc, char** argv)
         if (*list) return cmd_list(list_o, list_clauses_flag);
         if (*lint) return cmd_lint(lint_o);
         if (*serve) return echo::serve_until_signal(serve_o, serve_json, std::cout);
+        if (*diff) return cmd_report_diff(diff_inputs[0], diff_inputs[1]);
+        if (*merge) return cmd_report_merge(merge_inputs, merge_dir);
+        if (*matrix) return cmd_report_matrix(matrix_inputs, matrix_format, matrix_out, matrix_links);
+        if (*html) return cmd_report_html(html_input, html_out);
+
         if (*bench_cmd) {
             auto const home = find_home(bench_o.home);
             return bench::run_bench(bench_o, home, profile_path(home, bench_o.profile));

@@ -23,6 +23,13 @@ json to_json(run_report const& r)
                 j["expected_reason"] = c.expected_reason;
         }
         j["unexpected"] = c.unexpected;
+        if (!c.attempts.empty()) {
+            json attempts = json::array();
+            for (auto a : c.attempts)
+                attempts.push_back(to_string(a));
+            j["attempts"] = attempts;
+            j["flaky"] = c.flaky();
+        }
         if (!c.message.empty())
             j["message"] = c.message;
         if (c.failed)
@@ -50,6 +57,11 @@ json to_json(run_report const& r)
               {"profile", r.info.profile},
               {"jobs", r.info.jobs},
               {"filter", r.info.filter},
+              {"exclude", r.info.exclude},
+              {"tags", r.info.tags},
+              {"shard", r.info.shard},
+              {"repeat", r.info.repeat},
+              {"retry_unexpected", r.info.retry_unexpected},
               {"interrupted", r.info.interrupted},
               {"expectations", r.info.expectations}}},
             {"summary", summary},

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <map>
+#include <sstream>
 
 namespace sockconf::reports {
 
@@ -51,15 +52,27 @@ void write_junit(run_report const& r, std::ostream& out)
     for (auto const& c : r.cases)
         suites[c.suite].push_back(&c);
 
-    auto is_failure = [](status s) { return s == status::fail || s == status::timeout; };
-    auto is_error = [](status s) { return s == status::error || s == status::unimplemented; };
+    // CI reads failure/error/skipped: expectations decide which a case is.
+    // A known, expected non-conforming result is reported skipped (with why), an
+    // unexpected pass a failure: CI then fails exactly when the run does.
+    enum class kind { passed, failure, error, skipped };
+    auto kind_of = [](case_result const& c) {
+        if (c.result == status::skip)
+            return kind::skipped;
+        if (!c.unexpected)
+            return conforming(c.result) ? kind::passed : kind::skipped;
+        if (conforming(c.result) || c.result == status::fail || c.result == status::timeout)
+            return kind::failure;
+        return kind::error;
+    };
     auto tally = [&](std::vector<case_result const*> const& cs) {
         std::size_t f = 0, e = 0, s = 0;
         double ms = 0;
         for (auto const* c : cs) {
-            f += is_failure(c->result);
-            e += is_error(c->result);
-            s += c->result == status::skip;
+            auto const k = kind_of(*c);
+            f += k == kind::failure;
+            e += k == kind::error;
+            s += k == kind::skipped;
             ms += c->duration_ms;
         }
         return std::tuple{f, e, s, ms};
@@ -70,10 +83,10 @@ void write_junit(run_report const& r, std::ostream& out)
         for (auto const& c : r.cases) all.push_back(&c);
         return all;
     }());
+    (void)s; // testsuites carries no skipped count in the common JUnit schema
     out << "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n";
-    out << fmt::format("<testsuites name=\"sockconf\" tests=\"{}\" failures=\"{}\" errors=\"{}\" "
-                       "skipped=\"{}\" time=\"{}\">\n",
-                       r.cases.size(), f, e, s, seconds(r.info.duration_ms));
+    out << fmt::format("<testsuites name=\"sockconf\" tests=\"{}\" failures=\"{}\" errors=\"{}\" time=\"{}\">\n",
+                       r.cases.size(), f, e, seconds(r.info.duration_ms));
     for (auto const& [name, cs] : suites) {
         auto const [sf, se, ss, sms] = tally(cs);
         out << fmt::format("  <testsuite name=\"{}\" tests=\"{}\" failures=\"{}\" errors=\"{}\" "
@@ -81,23 +94,38 @@ void write_junit(run_report const& r, std::ostream& out)
                            xml_escape(name), cs.size(), sf, se, ss, seconds(sms),
                            xml_escape(r.info.started_at));
         for (auto const* c : cs) {
-            out << fmt::format("    <testcase classname=\"sockconf.{}\" name=\"{}\" time=\"{}\"",
-                               xml_escape(c->suite), xml_escape(c->id), seconds(c->duration_ms));
+            std::ostringstream body;
             auto const st = std::string(to_string(c->result));
-            if (c->result == status::skip) {
-                out << fmt::format(">\n      <skipped message=\"{}\"/>\n    </testcase>\n",
-                                   xml_escape(c->message));
-            } else if (is_failure(c->result) || is_error(c->result)) {
-                auto const tag = is_failure(c->result) ? "failure" : "error";
-                out << fmt::format(">\n      <{} message=\"{}\" type=\"{}\">{}</{}>\n    </testcase>\n",
-                                   tag, xml_escape(c->message), st, xml_escape(details(*c)), tag);
-            } else if (c->result != status::pass) {
-                // NON-STRICT / INFORMATIONAL pass, with the grade visible.
-                out << fmt::format(">\n      <system-out>{}: {}</system-out>\n    </testcase>\n", st,
-                                   xml_escape(c->message));
-            } else {
-                out << "/>\n";
+            auto const expected = c->expected + (c->expected_reason.empty() ? "" : " (" + c->expected_reason + ")");
+            switch (kind_of(*c)) {
+            case kind::skipped:
+                body << fmt::format("      <skipped message=\"{}\"/>\n",
+                                   xml_escape(c->result == status::skip ? c->message
+                                                                        : "expected " + expected + ": " + c->message));
+                break;
+            case kind::failure:
+            case kind::error: {
+                auto const tag = kind_of(*c) == kind::failure ? "failure" : "error";
+                auto const message = conforming(c->result) ? "unexpected " + st + ": expected " + expected : c->message;
+                body << fmt::format("      <{} message=\"{}\" type=\"{}\">{}</{}>\n", tag, xml_escape(message),
+                                   conforming(c->result) ? "UNEXPECTED-" + st : st, xml_escape(details(*c)), tag);
+                break;
             }
+            case kind::passed:
+                if (c->result != status::pass) // NON-STRICT / INFORMATIONAL pass, with the grade visible
+                    body << fmt::format("      <system-out>{}: {}</system-out>\n", st, xml_escape(c->message));
+                break;
+            }
+            // Earlier attempts that ended otherwise (--repeat, --retry-unexpected).
+            if (c->flaky())
+                for (std::size_t a = 0; a < c->attempts.size(); ++a)
+                    if (c->attempts[a] != c->result)
+                        body << fmt::format("      <flakyFailure type=\"{}\" message=\"attempt {} of {} ended {}\"/>\n",
+                                           to_string(c->attempts[a]), a + 1, c->attempts.size(),
+                                           to_string(c->attempts[a]));
+            out << fmt::format("    <testcase classname=\"sockconf.{}\" name=\"{}\" time=\"{}\"", xml_escape(c->suite),
+                               xml_escape(c->id), seconds(c->duration_ms))
+                << (body.str().empty() ? "/>\n" : ">\n" + body.str() + "    </testcase>\n");
         }
         out << "  </testsuite>\n";
     }

@@ -61,6 +61,35 @@ void write_markdown(run_report const& r, std::ostream& out)
                        r.cases.size(), r.info.duration_ms / 1000, md_escape(r.info.tool_version),
                        md_escape(r.info.started_at), r.info.interrupted ? " · **interrupted**" : "");
 
+    // What a CI gate decides on: results the expectations did not foresee, and
+    // cases whose attempts disagreed.
+    if (!r.info.expectations.empty()) {
+        out << fmt::format("Expectations `{}`: **{} unexpected result(s)**\n\n", md_escape(r.info.expectations),
+                           r.unexpected());
+        if (r.unexpected()) {
+            out << "| case | status | expected |\n| --- | --- | --- |\n";
+            for (auto const& c : r.cases)
+                if (c.unexpected)
+                    out << "| `" << c.id << "` | " << to_string(c.result) << " | "
+                        << md_escape(c.expected.empty() ? "a conforming result" : c.expected) << " |\n";
+            out << "\n";
+        }
+    }
+    bool flaky = false;
+    for (auto const& c : r.cases) {
+        if (!c.flaky())
+            continue;
+        if (!flaky)
+            out << "Flaky (attempts that disagreed):\n\n";
+        flaky = true;
+        std::string attempts;
+        for (auto a : c.attempts)
+            attempts += (attempts.empty() ? "" : ", ") + std::string(to_string(a));
+        out << "- `" << c.id << "`: " << attempts << (c.unexpected ? "" : " (counted as expected)") << "\n";
+    }
+    if (flaky)
+        out << "\n";
+
     // Count per status.
     out << "| status | cases |\n| --- | ---: |\n";
     static constexpr status all[] = {status::pass,          status::non_strict, status::informational,
@@ -100,7 +129,11 @@ void write_markdown(run_report const& r, std::ostream& out)
         if (!any)
             out << "## Failures\n\n";
         any = true;
-        out << "### " << to_string(c.result) << " `" << c.id << "`\n\n"; // ids are [a-z0-9.-]
+        out << "### " << to_string(c.result) << " `" << c.id << "`" // ids are [a-z0-9.-]
+            << (c.unexpected || c.expected.empty()
+                    ? ""
+                    : " (expected" + (c.expected_reason.empty() ? "" : ": " + md_escape(c.expected_reason)) + ")")
+            << "\n\n";
         if (!c.title.empty())
             out << md_escape(c.title) << "\n\n";
         std::string clauses;

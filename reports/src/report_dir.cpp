@@ -1,4 +1,5 @@
 #include <sockconf/common/json_file.hpp>
+#include <sockconf/reports/html_writer.hpp>
 #include <sockconf/reports/json_writer.hpp>
 #include <sockconf/reports/junit_writer.hpp>
 #include <sockconf/reports/markdown_writer.hpp>
@@ -27,6 +28,7 @@ std::vector<std::string> write_report_dir(run_report const& r, std::string const
     write("report.json", [&](std::ostream& o) { write_json(r, o); });
     write("junit.xml", [&](std::ostream& o) { write_junit(r, o); });
     write("report.md", [&](std::ostream& o) { write_markdown(r, o); });
+    write("report.html", [&](std::ostream& o) { write_html(r, o); });
     return written;
 }
 

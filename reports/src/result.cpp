@@ -3,6 +3,8 @@
 #include <algorithm>
 
 #include <array>
+#include <cstdio>
+#include <functional>
 
 namespace sockconf::reports {
 
@@ -53,6 +55,21 @@ std::string trace_line(json const& e)
     else
         line += val("data");
     return line;
+}
+
+std::optional<shard> parse_shard(std::string_view text)
+{
+    int i = 0, n = 0;
+    char slash = 0, extra = 0;
+    if (std::sscanf(std::string(text).c_str(), "%d%c%d%c", &i, &slash, &n, &extra) != 3 || slash != '/' || n < 1 ||
+        i < 1 || i > n)
+        return std::nullopt;
+    return shard{i, n};
+}
+
+bool case_result::flaky() const noexcept
+{
+    return std::adjacent_find(attempts.begin(), attempts.end(), std::not_equal_to<>()) != attempts.end();
 }
 
 std::vector<std::size_t> run_report::counts() const

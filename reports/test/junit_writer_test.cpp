@@ -25,8 +25,21 @@ TEST(junit_writer, statuses_map_to_junit_elements)
     std::ostringstream out;
     write_junit(golden::sample_report(), out);
     auto const xml = out.str();
-    EXPECT_NE(xml.find("tests=\"5\" failures=\"1\" errors=\"1\" skipped=\"1\""), std::string::npos);
+    EXPECT_NE(xml.find("<testsuites name=\"sockconf\" tests=\"5\" failures=\"1\" errors=\"1\" time="), std::string::npos);
     EXPECT_NE(xml.find("<failure message=\"expected close code 1000"), std::string::npos);
     EXPECT_NE(xml.find("<error message=\"IUT did not answer"), std::string::npos);
     EXPECT_NE(xml.find("<skipped message=\"interrupted\"/>"), std::string::npos);
+}
+
+TEST(junit_writer, expectations_decide_failure_and_skipped)
+{
+    std::ostringstream out;
+    write_junit(golden::sample_report_with_expectations(), out);
+    auto const xml = out.str();
+    golden::expect_golden("junit-expectations.xml", xml);
+    // A known FAIL is skipped with its reason; an unexpected pass is a failure.
+    EXPECT_NE(xml.find("<skipped message=\"expected FAIL (drops the close code https://example.com/issue/1): expected close code"),
+              std::string::npos);
+    EXPECT_NE(xml.find("<failure message=\"unexpected PASS: expected FAIL\" type=\"UNEXPECTED-PASS\">"), std::string::npos);
+    EXPECT_NE(xml.find("<flakyFailure type=\"TIMEOUT\" message=\"attempt 1 of 2 ended TIMEOUT\"/>"), std::string::npos);
 }

@@ -33,3 +33,12 @@ TEST(markdown_writer, a_trace_cannot_close_its_code_fence)
     auto const close = md.find("\n````\n", open);
     EXPECT_LT(injected, close) << "the injected line stays inside the code block";
 }
+
+TEST(markdown_writer, expectations_and_flaky_cases_lead)
+{
+    std::ostringstream out;
+    write_markdown(golden::sample_report_with_expectations(), out);
+    golden::expect_golden("report-expectations.md", out.str());
+    EXPECT_NE(out.str().find("**2 unexpected result(s)**"), std::string::npos);
+    EXPECT_NE(out.str().find("- `ws.limit.sixth`: TIMEOUT, NON-STRICT (counted as expected)"), std::string::npos);
+}

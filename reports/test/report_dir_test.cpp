@@ -13,10 +13,11 @@ TEST(report_dir, writes_every_format_and_creates_the_directory)
     auto const dir = fs::temp_directory_path() / ("sockconf-report-test-" + std::to_string(::getpid()));
     fs::remove_all(dir);
     auto written = write_report_dir(golden::sample_report(), (dir / "nested").string());
-    ASSERT_EQ(written.size(), 3u);
+    ASSERT_EQ(written.size(), 4u);
     EXPECT_TRUE(fs::exists(dir / "nested" / "report.json"));
     EXPECT_TRUE(fs::exists(dir / "nested" / "junit.xml"));
     EXPECT_TRUE(fs::exists(dir / "nested" / "report.md"));
+    EXPECT_TRUE(fs::exists(dir / "nested" / "report.html"));
     EXPECT_FALSE(fs::exists(dir / "nested" / "report.json.tmp"));
     fs::remove_all(dir);
 }

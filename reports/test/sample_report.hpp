@@ -44,6 +44,7 @@ inline run_report sample_report()
                             {"fn", "msg"},
                             {"arg", {{"data", {{"$arraybuffer", "AAEC"}}}}}});
     failed.wire = json::array({{{"close_code", 1003}}});
+    failed.unexpected = true; // as a run without expectations marks it
     r.cases.push_back(failed);
 
     case_result errored = pass;
@@ -51,12 +52,14 @@ inline run_report sample_report()
     errored.suite = "tcp";
     errored.result = status::error;
     errored.message = "IUT did not answer within 5000 ms\x1b[31m";
+    errored.unexpected = true;
     r.cases.push_back(errored);
 
     case_result skipped = errored;
     skipped.id = "tcp.basic.skipped";
     skipped.result = status::skip;
     skipped.message = "interrupted";
+    skipped.unexpected = false;
     r.cases.push_back(skipped);
 
     case_result graded = pass;
@@ -66,6 +69,51 @@ inline run_report sample_report()
     graded.message = "a SHOULD was missed";
     r.cases.push_back(graded);
     return r;
+}
+
+/// sample_report() run against an expectations file: one known FAIL, one
+/// unexpected pass, one case flaky across retries.
+inline run_report sample_report_with_expectations()
+{
+    auto r = sample_report();
+    r.info.expectations = "expectations/reference.json";
+    r.info.retry_unexpected = 2;
+    auto& known = r.cases[1]; // FAIL, listed as FAIL
+    known.expected = "FAIL";
+    known.expected_reason = "drops the close code https://example.com/issue/1";
+    known.unexpected = false;
+    auto& surprise = r.cases[0]; // PASS, listed as FAIL
+    surprise.expected = "FAIL";
+    surprise.unexpected = true;
+    auto& flaky = r.cases[4]; // NON-STRICT on its second attempt
+    flaky.attempts = {status::timeout, status::non_strict};
+    return r;
+}
+
+/// Fixed benchmark results (format "sockconf-bench"): two targets, two sizes, a handshake row.
+inline json sample_bench()
+{
+    auto tp = [](char const* target, double size, double msgs, double p50) {
+        return json{{"kind", "throughput"}, {"scenario", "echo"}, {"target", target}, {"transport", "ws"},
+                    {"payload", "binary"}, {"size", size}, {"connections", 8}, {"in_flight", 16},
+                    {"duration_s", 4.0}, {"messages", msgs * 4}, {"msgs_per_s", msgs},
+                    {"mb_per_s", msgs * size / 1e6},
+                    {"latency_us", {{"p50", p50}, {"p90", p50 * 1.2}, {"p99", p50 * 2}, {"p999", p50 * 5},
+                                    {"max", p50 * 11}, {"buckets", {{p50 / 2, 10}, {p50, 500}, {p50 * 2, 60}, {p50 * 16, 1}}}}},
+                    {"cpu", {{"client", 0.65}, {"server", 0.99}}}};
+    };
+    return {{"format", "sockconf-bench"},
+            {"version", 1},
+            {"started_at", "2026-01-01T00:00:00Z"},
+            {"command", "sockconf bench --quick"},
+            {"machine", {{"cpu_model", "test cpu"}, {"cores", 2}, {"kernel", "6.1"}, {"compiler", "gcc 12"},
+                         {"boost", "1.81"}, {"load_avg", 0.3}}},
+            {"results",
+             {tp("sockconf-ws", 16, 1420000, 80), tp("sockconf-ws", 1024, 1220000, 95),
+              tp("uwebsockets", 16, 1400000, 78), tp("uwebsockets", 1024, 1180000, 99),
+              {{"kind", "handshake"}, {"scenario", "echo"}, {"target", "sockconf-ws"}, {"transport", "ws"},
+               {"concurrency", 8}, {"duration_s", 4.0}, {"handshakes", 76000}, {"per_s", 19000.0},
+               {"cpu", nullptr}}}}};
 }
 
 /// Compare `actual` with the golden file; SOCKCONF_UPDATE_GOLDEN=1 rewrites it.

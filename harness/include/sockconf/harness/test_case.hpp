@@ -28,6 +28,8 @@ struct test_case {
     std::string pointer; ///< of the case in its file: "" or "/cases/N"
     std::vector<std::string> clauses;
     std::vector<std::string> requires_caps;
+    /// The case's own "tags" (words for `sockconf run --tag`); see tags_of().
+    std::vector<std::string> tags;
     std::optional<std::int64_t> timeout_ms;
     /// Pattern over the active profile (dotted paths into the profile file):
     /// the case applies only where it matches; elsewhere it is SKIP.

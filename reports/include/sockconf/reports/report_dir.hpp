@@ -8,7 +8,8 @@
 
 namespace sockconf::reports {
 
-/// Creates `dir` if needed and writes report.json and junit.xml into it.
+/// Creates `dir` if needed and writes report.json, junit.xml, report.md and
+/// report.html into it.
 /// Returns the paths written. Throws std::runtime_error naming the path on failure.
 std::vector<std::string> write_report_dir(run_report const& r, std::string const& dir);
 

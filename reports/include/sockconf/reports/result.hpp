@@ -56,10 +56,25 @@ struct case_result {
     std::string expected_reason; ///< and why, with a link if it gave one
     /// The status is not what was expected: a run with one fails (exit 1).
     bool unexpected = false;
+
+    /// Every status the case ended with when it ran more than once (--repeat,
+    /// --retry-unexpected), in order; empty when it ran once. `result` is the
+    /// status the run counts (see harness/README.md, "Repeats and retries").
+    std::vector<status> attempts;
+    /// Its attempts did not all end alike.
+    bool flaky() const noexcept;
 };
 
 /// One trace entry as a line for people: "#3  12.5 ms  invoke msg {"data":"hi"}".
 std::string trace_line(json const& entry);
+
+/// One shard of a run split N ways (`sockconf run --shard I/N`).
+struct shard {
+    int index = 0; ///< 1-based
+    int count = 0;
+};
+/// "I/N" with 1 <= I <= N, else nullopt.
+std::optional<shard> parse_shard(std::string_view text);
 
 struct run_info {
     std::string tool_version;
@@ -69,6 +84,11 @@ struct run_info {
     std::string profile;
     int jobs = 0;
     std::string filter;
+    std::string exclude;            ///< --exclude globs
+    std::vector<std::string> tags;  ///< --tag: only cases with one of these
+    std::string shard;              ///< "I/N" when the run is one shard of N, else ""
+    int repeat = 1;                 ///< --repeat
+    int retry_unexpected = 0;       ///< --retry-unexpected
     bool interrupted = false;
     std::string expectations; ///< the expectations file, if the run had one
 };

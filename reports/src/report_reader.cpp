@@ -1,0 +1,118 @@
+#include <sockconf/common/json_file.hpp>
+#include <sockconf/common/json_reader.hpp>
+#include <sockconf/reports/json_writer.hpp>
+#include <sockconf/reports/report_reader.hpp>
+
+namespace sockconf::reports {
+
+namespace {
+
+std::string optional_string(json_reader const& r, char const* key)
+{
+    auto v = r.find(key);
+    return v ? v->string() : std::string();
+}
+
+status read_status(json_reader const& s)
+{
+    auto const name = s.string();
+    auto const st = status_from_string(name);
+    if (!st)
+        s.fail("E-REPORT-STATUS", "unknown status \"" + name + "\"");
+    return *st;
+}
+
+std::vector<std::string> strings(json_reader const& a)
+{
+    a.expect_array();
+    std::vector<std::string> out;
+    for (std::size_t i = 0; i < a.size(); ++i)
+        out.push_back(a.at(i).string());
+    return out;
+}
+
+case_result read_case(json_reader const& c)
+{
+    case_result r;
+    r.id = c.at("id").non_empty_string();
+    r.title = optional_string(c, "title");
+    r.suite = optional_string(c, "suite");
+    r.file = optional_string(c, "file");
+    if (auto cl = c.find("clauses"))
+        r.clauses = strings(*cl);
+    r.result = read_status(c.at("status"));
+    if (auto d = c.find("duration_ms"); d && d->value().is_number())
+        r.duration_ms = d->value().get<double>();
+    r.outcome = optional_string(c, "outcome");
+    r.message = optional_string(c, "message");
+    if (auto f = c.find("failure"))
+        r.failed = failure{optional_string(*f, "where"), optional_string(*f, "expected"), optional_string(*f, "actual")};
+    if (auto t = c.find("trace"))
+        r.trace = t->expect_array().value();
+    if (auto w = c.find("wire"))
+        r.wire = w->expect_array().value();
+    r.expected = optional_string(c, "expected");
+    r.expected_reason = optional_string(c, "expected_reason");
+    if (auto u = c.find("unexpected"))
+        r.unexpected = u->boolean();
+    if (auto a = c.find("attempts")) {
+        a->expect_array();
+        for (std::size_t i = 0; i < a->size(); ++i)
+            r.attempts.push_back(read_status(a->at(i)));
+    }
+    return r;
+}
+
+} // namespace
+
+run_report report_from_json(json const& doc, std::string const& source)
+{
+    json_reader r(doc, source);
+    r.expect_object();
+    if (auto f = r.find("format"); !f || !f->value().is_string() || f->string() != "sockconf-report")
+        (f ? *f : r).fail("E-REPORT-FORMAT", "not a sockconf report (expected \"format\": \"sockconf-report\")");
+    auto const version = r.at("version").integer();
+    if (version < 1 || version > json_report_version)
+        r.at("version").fail("E-REPORT-VERSION", "this sockconf reads versions 1 to " + std::to_string(json_report_version));
+
+    run_report out;
+    auto const run = r.at("run");
+    out.info.tool_version = optional_string(run, "tool_version");
+    out.info.started_at = optional_string(run, "started_at");
+    if (auto d = run.find("duration_ms"); d && d->value().is_number())
+        out.info.duration_ms = d->value().get<double>();
+    if (auto iut = run.find("iut"))
+        out.info.iut = iut->expect_object().value();
+    out.info.profile = optional_string(run, "profile");
+    if (auto j = run.find("jobs"))
+        out.info.jobs = static_cast<int>(j->integer());
+    out.info.filter = optional_string(run, "filter");
+    out.info.exclude = optional_string(run, "exclude");
+    if (auto t = run.find("tags"))
+        out.info.tags = strings(*t);
+    out.info.shard = optional_string(run, "shard");
+    if (auto n = run.find("repeat"))
+        out.info.repeat = static_cast<int>(n->integer());
+    if (auto n = run.find("retry_unexpected"))
+        out.info.retry_unexpected = static_cast<int>(n->integer());
+    if (auto i = run.find("interrupted"))
+        out.info.interrupted = i->boolean();
+    out.info.expectations = optional_string(run, "expectations");
+
+    auto const cases = r.at("cases").expect_array();
+    for (std::size_t i = 0; i < cases.size(); ++i)
+        out.cases.push_back(read_case(cases.at(i).expect_object()));
+    if (auto cl = r.find("clauses")) {
+        cl->expect_array();
+        for (std::size_t i = 0; i < cl->size(); ++i) {
+            auto const c = cl->at(i).expect_object();
+            out.clauses.push_back({c.at("id").string(), optional_string(c, "level"), optional_string(c, "area"),
+                                   optional_string(c, "seed"), optional_string(c, "statement")});
+        }
+    }
+    return out;
+}
+
+run_report read_report(std::string const& path) { return report_from_json(read_json_file(path), path); }
+
+} // namespace sockconf::reports

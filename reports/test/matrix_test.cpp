@@ -1,0 +1,121 @@
+#include "sample_report.hpp"
+
+#include <sockconf/reports/report_reader.hpp>
+#include <sockconf/reports/matrix.hpp>
+
+#include <sstream>
+
+using namespace sockconf::reports;
+
+namespace {
+
+/// The sample run, and a second IUT that differs: one case fails, one is
+/// missing, one only it has, and it ran with an expectations file.
+std::vector<run_report> two_runs()
+{
+    auto a = golden::sample_report();
+    auto b = golden::sample_report();
+    b.info.iut = {{"name", "other-iut"}, {"version", "2.0"}};
+    b.info.profile = "taro";
+    b.info.expectations = "expectations.json";
+    b.cases[0].result = status::fail;
+    b.cases[0].unexpected = true;
+    b.cases.erase(b.cases.begin() + 3); // tcp.basic.skipped
+    auto extra = b.cases[0];
+    extra.id = "ws.only.here";
+    extra.result = status::unimplemented;
+    extra.clauses = {"WS-ONLY"};
+    b.cases.push_back(extra);
+    b.clauses.push_back({"WS-ONLY", "SHOULD", "socket-task.misc", "x.md", "only here"});
+    return {a, b};
+}
+
+std::string markdown(std::vector<run_report> const& runs)
+{
+    std::ostringstream out;
+    write_matrix_markdown(runs, out);
+    return out.str();
+}
+
+std::string html(std::vector<run_report> const& runs)
+{
+    std::ostringstream out;
+    write_matrix_html(runs, out);
+    return out.str();
+}
+
+} // namespace
+
+TEST(matrix, markdown_matches_golden) { golden::expect_golden("matrix.md", markdown(two_runs())); }
+
+TEST(matrix, html_matches_golden) { golden::expect_golden("matrix.html", html(two_runs())); }
+
+TEST(matrix, a_row_per_case_with_each_runs_status_and_the_worst_per_clause)
+{
+    auto const md = markdown(two_runs());
+    EXPECT_NE(md.find("| ws.lifecycle.echo-text | PASS | **FAIL** |"), std::string::npos) << md;
+    EXPECT_NE(md.find("| tcp.basic.skipped | SKIP | – |"), std::string::npos);
+    EXPECT_NE(md.find("| ws.only.here | – | UNIMPLEMENTED |"), std::string::npos);
+    // Same status in both: folded.
+    EXPECT_NE(md.find("| tcp.basic.refused | **ERROR** |"), std::string::npos);
+    // WS-TASK-SEND-STRING: the sample's cases are PASS, FAIL, ERROR, SKIP, NON-STRICT: FAIL is the worst.
+    EXPECT_NE(md.find("| WS-TASK-SEND-STRING (MUST) | **FAIL** |"), std::string::npos);
+    EXPECT_NE(md.find("| WS-ONLY (SHOULD) | – | UNIMPLEMENTED |"), std::string::npos);
+    // ws.lifecycle: echo-text PASS/FAIL, close-code FAIL/FAIL.
+    EXPECT_NE(md.find("| ws.lifecycle | 1 / 2 | 0 / 2 |"), std::string::npos);
+    EXPECT_NE(md.find("| ws.only | – | – |"), std::string::npos) << "UNIMPLEMENTED does not count as run";
+    EXPECT_NE(md.find("| unexpected | – | 4 |"), std::string::npos) << "the run with expectations counts its unexpected cases";
+}
+
+TEST(matrix, two_runs_of_one_iut_are_told_apart_by_profile)
+{
+    auto runs = two_runs();
+    runs[1].info.iut = runs[0].info.iut;
+    auto const md = markdown(runs);
+    EXPECT_NE(md.find("sockconf-reference 0.0.0-test (wechat)"), std::string::npos);
+    EXPECT_NE(md.find("sockconf-reference 0.0.0-test (taro)"), std::string::npos);
+}
+
+TEST(matrix, strings_from_the_reports_are_escaped)
+{
+    auto runs = two_runs();
+    auto const hostile = std::string("</script><img src=x onerror=alert(1)>|`x`");
+    runs[1].info.iut["name"] = hostile;
+    runs[1].info.profile = hostile;
+    runs[1].cases[0].id = hostile;
+    runs[1].cases[0].title = hostile;
+    runs[1].cases[0].suite = hostile;
+    runs[1].clauses.back().statement = hostile;
+    auto const md = markdown(runs);
+    EXPECT_EQ(md.find("<img"), std::string::npos);
+    EXPECT_NE(md.find("&lt;img src=x onerror=alert(1)&gt;\\|\\`x\\`"), std::string::npos);
+    auto const page = html(runs);
+    EXPECT_EQ(page.find("<img"), std::string::npos);
+    EXPECT_EQ(page.find("<script"), page.rfind("<script"));
+}
+
+TEST(matrix, the_committed_platform_reports_side_by_side)
+{
+    std::vector<run_report> runs;
+    for (auto name : {"reference", "taro-h5", "uni-h5", "mpx", "taro-rn"})
+        runs.push_back(read_report(std::string(SOCKCONF_PLATFORMS_DIR) + "/" + name + "/report.json"));
+    auto const md = markdown(runs);
+    for (auto name : {"sockconf-reference", "@tarojs/taro-h5", "@dcloudio/uni-h5", "@mpxjs/api-proxy", "@tarojs/taro-rn"})
+        EXPECT_NE(md.find(name), std::string::npos) << name;
+    EXPECT_NE(md.find("### websocket:"), std::string::npos);
+    EXPECT_NE(md.find("### tcp:"), std::string::npos);
+    EXPECT_NE(md.find("| PASS | " + std::to_string(runs[0].count(status::pass)) + " | "), std::string::npos);
+    EXPECT_NE(html(runs).find("Compatibility matrix"), std::string::npos);
+}
+
+TEST(matrix, column_links_stay_relative_and_inside_the_markdown)
+{
+    std::ostringstream md, page;
+    std::vector<std::string> const links = {"reference/report.md", "x) [y](javascript:alert(1)"};
+    write_matrix_markdown(two_runs(), md, links);
+    write_matrix_html(two_runs(), page, links);
+    EXPECT_NE(md.str().find("| [sockconf-reference 0.0.0-test](reference/report.md) |"), std::string::npos) << md.str();
+    EXPECT_NE(md.str().find("[other-iut 2.0](x%29%20%5By%5D%28javascript%3Aalert%281%29) |"), std::string::npos);
+    EXPECT_NE(page.str().find("<a href=\"reference/report.md\">"), std::string::npos);
+    EXPECT_EQ(page.str().find("javascript:"), std::string::npos);
+}
