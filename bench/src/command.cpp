@@ -11,6 +11,7 @@
 #include <sockconf/harness/driver.hpp>
 #include <sockconf/harness/process_driver.hpp>
 #include <sockconf/harness/remote_driver.hpp>
+#include <sockconf/reports/html_writer.hpp>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -312,6 +313,7 @@ CLI::App* add_bench_command(CLI::App& app, bench_options& o)
     cmd->add_option("--iut-name", o.iut_name, "Target name of the IUT in the results (default: its hello name)");
     cmd->add_flag("--peers", o.peers, "Also measure the peers of bench/peers/ (uwebsockets, ws, epoll-echo: those installed) and print sockconf's ratio to each");
     cmd->add_option("--out", o.out, "Results file")->capture_default_str();
+    cmd->add_option("--html", o.html, "Also write the results as one self-contained HTML page (throughput by size, latency)");
     cmd->add_option("--compare", o.compare, "An earlier results file: print new/old ratios")->check(CLI::ExistingFile);
     return cmd;
 }
@@ -466,6 +468,10 @@ int run_bench(bench_options const& in, std::string const& home, std::string cons
     try {
         write_json_file(o.out, doc);
         std::cout << "wrote " << o.out << "\n";
+        if (!o.html.empty()) {
+            write_file_atomically(o.html, [&](std::ostream& f) { reports::write_bench_html(doc, f); });
+            std::cout << "wrote " << o.html << "\n";
+        }
     } catch (std::exception const& e) {
         std::cerr << "error: " << e.what() << "\n";
         rc = exit_infra;

@@ -48,6 +48,7 @@ struct bench_options {
     bool peers = false;       ///< also run against bench/peers/ (see bench/README.md)
     unsigned repeats = 1;     ///< runs of every measurement, interleaved; the median is reported
     std::string out = "bench.json";
+    std::string html;         ///< also write the charts page here (reports::write_bench_html)
     std::string compare;      ///< an earlier results file: print ratios
 };
 
