@@ -97,7 +97,21 @@ std::pair<unsigned, unsigned> shape_for(bench_options const& o, std::size_t size
 struct measurement {
     std::string label;
     std::function<json()> run;
+    std::string group = {}; ///< same load on different targets (echo and peers run side by side)
 };
+
+/// Measurements of one group next to each other (groups in order of first
+/// appearance): sockconf and each peer at one size are measured minutes apart at most.
+void group_side_by_side(std::vector<measurement>& ms)
+{
+    std::vector<std::string> order;
+    for (auto const& m : ms)
+        if (std::find(order.begin(), order.end(), m.group) == order.end())
+            order.push_back(m.group);
+    std::stable_sort(ms.begin(), ms.end(), [&](measurement const& a, measurement const& b) {
+        return std::find(order.begin(), order.end(), a.group) < std::find(order.begin(), order.end(), b.group);
+    });
+}
 
 /// The median result (by rate) of several runs of one measurement.
 json median_of(std::vector<json> runs)
@@ -184,6 +198,7 @@ load_options load_for(bench_options const& o, load_target const& target, std::si
 measurement throughput(std::string label, measurement_id id, load_options lo, server_process const* server,
                        std::function<load_result(load_options const&)> runner)
 {
+    auto group = fmt::format("{} {} {}", id.transport, to_string(lo.payload), lo.size);
     return {std::move(label), [=] {
                 server_cpu_meter meter{server};
                 auto opts = lo;
@@ -191,7 +206,7 @@ measurement throughput(std::string label, measurement_id id, load_options lo, se
                 opts.on_window_end = [&] { meter.end(); };
                 auto const r = runner(opts);
                 return throughput_json(id, opts, r, meter.fraction);
-            }};
+            }, std::move(group)};
 }
 
 /// The load generator's measurements of one server: ws at each size and payload,
@@ -233,7 +248,7 @@ void add_server_measurements(std::vector<measurement>& ms, bench_options const& 
                           opts.on_window_end = [&] { meter.end(); };
                           auto const r = run_handshakes(opts);
                           return handshake_json(id, opts, r, meter.fraction);
-                      }});
+                      }, fmt::format("handshakes {}", c)});
     }
 }
 
@@ -386,6 +401,8 @@ int run_bench(bench_options const& in, std::string const& home, std::string cons
             }
         }
     }
+
+    group_side_by_side(ms);
 
     std::optional<profile> prof;
     if (wants("reference") || wants("iut"))
