@@ -318,7 +318,7 @@ CLI::App* add_bench_command(CLI::App& app, bench_options& o)
     cmd->add_option("--seconds", o.seconds, "Measured window of each measurement")->capture_default_str()->check(CLI::Range(0.05, 600.0));
     cmd->add_option("--warmup", o.warmup, "Run before each window, not counted")->capture_default_str()->check(CLI::Range(0.0, 60.0));
     cmd->add_option("--repeat", o.repeats, "Runs of each measurement, interleaved; the median is reported")->capture_default_str()->check(CLI::Range(1u, 15u));
-    cmd->add_flag("--quick", o.quick, "CI-sized: 0.3 s windows, 16 B and 64 KiB, handshakes 8 at a time");
+    cmd->add_flag("--quick", o.quick, "CI-sized: 0.3 s windows; 16 B and 64 KiB, handshakes 8 at a time, unless --size / --handshake-concurrency say otherwise");
     cmd->add_option("--client-cpu", o.client_cpu, "CPU this process is pinned to (-1: none)")->capture_default_str();
     cmd->add_option("--server-cpu", o.server_cpu, "CPU the server process is pinned to (-1: none)")->capture_default_str();
     cmd->add_option("--server", o.server, "Server command printing one JSON line (default: this program's `serve --json`)");
@@ -336,11 +336,14 @@ CLI::App* add_bench_command(CLI::App& app, bench_options& o)
 int run_bench(bench_options const& in, std::string const& home, std::string const& profile_file)
 {
     auto o = in;
-    if (o.quick) {
+    if (o.quick) { // shorter windows; fewer sizes and handshake runs unless they were chosen
+        bench_options const defaults;
         o.seconds = std::min(o.seconds, 0.3);
         o.warmup = std::min(o.warmup, 0.1);
-        o.sizes = {16, 65536};
-        o.handshake_concurrency = {8};
+        if (o.sizes == defaults.sizes)
+            o.sizes = {16, 65536};
+        if (o.handshake_concurrency == defaults.handshake_concurrency)
+            o.handshake_concurrency = {8};
     }
     bool const has_iut = !o.iut.empty() || !o.iut_page.empty();
     if (o.scenarios.empty()) {

@@ -39,7 +39,7 @@ struct bench_options {
     unsigned in_flight = 0;   ///< 0: by size (16 up to 1 KiB, 4 at 64 KiB, 2 at 1 MiB)
     double seconds = 2.0;
     double warmup = 0.5;
-    bool quick = false;       ///< CI-sized: 0.3 s windows, 16 B and 64 KiB, handshakes 8 at a time
+    bool quick = false;       ///< CI-sized: 0.3 s windows; 16 B and 64 KiB, handshakes 8 at a time (unless chosen)
     int client_cpu = 0;       ///< -1: don't pin
     int server_cpu = 1;
     std::string server;       ///< server command; empty: this program's `serve --json`
