@@ -153,6 +153,21 @@ load_result run_reference_load(profile const& p, load_options const& o)
                   keep.clear();
               }};
 
+    // onOpen / onConnect: count the connection, then fill its slots.
+    auto opened_then = [&](auto send_n) {
+        return std::make_shared<ref::function const>([&, send_n](json const&) {
+            {
+                std::lock_guard lock(c.m);
+                ++opened;
+                c.changed.notify_all();
+            }
+            send_n(o.in_flight);
+        });
+    };
+    auto failed = [&] {
+        return std::make_shared<ref::function const>(
+            [&](json const& ev) { c.fail("onError: " + ev.value("errMsg", std::string())); });
+    };
     bool const started = rt.run_sync(
         [&] {
             for (unsigned i = 0; i < conns; ++i) {
@@ -165,21 +180,13 @@ load_result run_reference_load(profile const& p, load_options const& o)
                         for (std::size_t k = 0; k < n; ++k)
                             t->send(send_options, {});
                     };
-                    auto on_open = std::make_shared<ref::function const>([&, send_n](json const&) {
-                        {
-                            std::lock_guard lock(c.m);
-                            ++opened;
-                            c.changed.notify_all();
-                        }
-                        send_n(o.in_flight);
-                    });
+                    auto on_open = opened_then(send_n);
                     auto on_message = std::make_shared<ref::function const>([&, f, send_n](json const& ev) {
                         auto const it = ev.find("data");
                         f->complete(c, 1, it == ev.end() ? 0 : data_size(*it), clock_type::now());
                         send_n(1);
                     });
-                    auto on_error = std::make_shared<ref::function const>(
-                        [&](json const& ev) { c.fail("onError: " + ev.value("errMsg", std::string())); });
+                    auto on_error = failed();
                     task->on_open(on_open);
                     task->on_message(on_message);
                     task->on_error(on_error);
@@ -193,14 +200,7 @@ load_result run_reference_load(profile const& p, load_options const& o)
                         for (std::size_t k = 0; k < n; ++k)
                             s->write(message);
                     };
-                    auto on_connect = std::make_shared<ref::function const>([&, send_n](json const&) {
-                        {
-                            std::lock_guard lock(c.m);
-                            ++opened;
-                            c.changed.notify_all();
-                        }
-                        send_n(o.in_flight);
-                    });
+                    auto on_connect = opened_then(send_n);
                     auto on_message = std::make_shared<ref::function const>([&, f, send_n](json const& ev) {
                         auto const it = ev.find("message");
                         f->tcp_partial += it == ev.end() ? 0 : data_size(*it);
@@ -211,8 +211,7 @@ load_result run_reference_load(profile const& p, load_options const& o)
                         f->complete(c, n, o.size, clock_type::now());
                         send_n(n);
                     });
-                    auto on_error = std::make_shared<ref::function const>(
-                        [&](json const& ev) { c.fail("onError: " + ev.value("errMsg", std::string())); });
+                    auto on_error = failed();
                     sock->on(ref::tcp_event::connect, on_connect);
                     sock->on(ref::tcp_event::message, on_message);
                     sock->on(ref::tcp_event::error, on_error);
