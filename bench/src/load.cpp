@@ -2,6 +2,7 @@
 #include <sockconf/bench/load.hpp>
 
 #include "detail/upgrade.hpp"
+#include "detail/window.hpp"
 
 #include <boost/asio/as_tuple.hpp>
 #include <boost/asio/co_spawn.hpp>
@@ -30,6 +31,14 @@ using namespace asio::experimental::awaitable_operators;
 
 std::string to_string(transport t) { return t == transport::ws ? "ws" : "tcp"; }
 std::string to_string(payload_kind p) { return p == payload_kind::text ? "text" : "binary"; }
+
+std::string payload_bytes(std::size_t size, payload_kind kind)
+{
+    std::string p(size, '\0');
+    for (std::size_t i = 0; i < size; ++i)
+        p[i] = kind == payload_kind::text ? char('a' + i % 26) : char(i % 256);
+    return p;
+}
 
 load_target parse_ws_url(std::string const& url)
 {
@@ -69,57 +78,11 @@ cpu_times process_cpu_times()
 
 namespace {
 
-/// The payload every message carries: text is `abc…z` repeated, binary byte i is i % 256
-/// (the same patterns as the echo servers' /push).
-std::vector<std::byte> make_payload(std::size_t size, payload_kind kind)
-{
-    std::vector<std::byte> p(size);
-    for (std::size_t i = 0; i < size; ++i)
-        p[i] = kind == payload_kind::text ? std::byte('a' + i % 26) : std::byte(i % 256);
-    return p;
-}
-
-/// What every connection of one run shares: the counters of the window and how it ends.
-struct run_state {
-    asio::io_context& io;
-    std::uint64_t max_messages = 0;
-    bool measuring = false;
-    bool ended = false;
-    clock_type::time_point window_start{}, window_end{};
-    cpu_times cpu_start{}, cpu_end{};
-    std::uint64_t messages = 0, bytes = 0, sent = 0, mismatches = 0;
-    latency_histogram latency;
-    std::string error;
-
-    void start_window()
-    {
-        measuring = true;
-        messages = bytes = sent = mismatches = 0;
-        latency.reset();
-        window_start = clock_type::now();
-        cpu_start = process_cpu_times();
-    }
-    void end_window()
-    {
-        if (ended)
-            return;
-        ended = true;
-        window_end = clock_type::now();
-        cpu_end = process_cpu_times();
-        io.stop();
-    }
-    void fail(std::string what)
-    {
-        if (error.empty())
-            error = std::move(what);
-    }
-};
-
 /// One connection's hot loop: a read always pending; a write of every free slot's
 /// frame whenever none is under way.
 class connection {
 public:
-    connection(tcp::socket sock, run_state& st, load_options const& o, std::vector<std::byte> const& payload)
+    connection(tcp::socket sock, detail::run_window& st, load_options const& o, std::vector<std::byte> const& payload)
         : sock_(std::move(sock)), st_(st), ws_(o.target.kind == transport::ws), size_(o.size),
           in_flight_(o.in_flight), verify_(o.verify), payload_(payload), sent_at_(o.in_flight)
     {
@@ -219,13 +182,9 @@ private:
                 complete(size_);
             }
         }
-        if (st_.measuring) {
-            st_.messages += done;
-            st_.bytes += done_bytes;
+        if (st_.measuring)
             st_.mismatches += mismatches_;
-            if (st_.max_messages != 0 && st_.messages >= st_.max_messages)
-                st_.end_window();
-        }
+        st_.count(done, done_bytes);
         mismatches_ = 0;
         pending_ += static_cast<unsigned>(done);
     }
@@ -238,7 +197,7 @@ private:
     }
 
     tcp::socket sock_;
-    run_state& st_;
+    detail::run_window& st_;
     bool ws_;
     std::size_t size_;
     unsigned in_flight_;
@@ -259,12 +218,6 @@ private:
     std::uint64_t mismatches_ = 0;
 };
 
-template <class Rep, class Period>
-asio::steady_timer::duration to_timer(std::chrono::duration<Rep, Period> d)
-{
-    return std::chrono::duration_cast<asio::steady_timer::duration>(d);
-}
-
 } // namespace
 
 load_result run_load(load_options const& o)
@@ -272,9 +225,10 @@ load_result run_load(load_options const& o)
     if (o.connections == 0 || o.in_flight == 0 || o.size == 0)
         throw std::invalid_argument("connections, in-flight and size must be at least 1");
     asio::io_context io(1);
-    run_state st{io};
-    st.max_messages = o.max_messages;
-    auto const payload = make_payload(o.size, o.payload);
+    detail::run_window st(io, o.max_messages, o.on_window_start, o.on_window_end);
+    auto const text = payload_bytes(o.size, o.payload);
+    std::vector<std::byte> const payload(reinterpret_cast<std::byte const*>(text.data()),
+                                         reinterpret_cast<std::byte const*>(text.data()) + text.size());
 
     // Set every connection up first (concurrently, each within connect_timeout).
     std::vector<tcp::socket> socks;
@@ -307,42 +261,10 @@ load_result run_load(load_options const& o)
         c->start();
 
     asio::steady_timer timer(io);
-    auto measure = [&] {
-        st.start_window();
-        timer.expires_after(to_timer(o.duration));
-        timer.async_wait([&](boost::system::error_code ec) {
-            if (!ec)
-                st.end_window();
-        });
-    };
-    if (o.warmup.count() > 0) {
-        timer.expires_after(to_timer(o.warmup));
-        timer.async_wait([&](boost::system::error_code ec) {
-            if (!ec)
-                measure();
-        });
-    } else {
-        measure();
-    }
+    st.schedule(timer, o.warmup, o.duration);
     io.run();
-    if (!st.ended) // every connection died before the window ended
-        st.end_window();
-    if (!st.measuring) {
-        st.start_window();
-        st.window_end = st.window_start;
-        st.cpu_end = st.cpu_start;
-    }
-
-    load_result r;
-    r.duration_s = std::chrono::duration<double>(st.window_end - st.window_start).count();
-    r.messages = st.messages;
-    r.bytes = st.bytes;
-    r.sent = st.sent;
-    r.latency = st.latency;
-    r.mismatches = st.mismatches;
-    r.error = st.error;
-    r.client_cpu = r.duration_s > 0 ? (st.cpu_end.total() - st.cpu_start.total()) / r.duration_s : 0;
-    return r;
+    st.settle();
+    return st.result();
 }
 
 namespace {
@@ -384,8 +306,8 @@ handshake_result run_handshakes(handshake_options const& o)
     if (o.concurrency == 0)
         throw std::invalid_argument("concurrency must be at least 1");
     asio::io_context io(1);
-    run_state st{io};
-    std::uint64_t handshakes = 0, failures = 0;
+    detail::run_window st(io, o.max_handshakes, o.on_window_start, o.on_window_end);
+    std::uint64_t failures = 0;
 
     auto worker = [&]() -> asio::awaitable<void> {
         while (!st.ended) {
@@ -394,16 +316,12 @@ handshake_result run_handshakes(handshake_options const& o)
             bool failed = false;
             try {
                 auto r = co_await (detail::captured(one_handshake(sock, o.target, o.timeout)) ||
-                                   timer.async_wait(asio::use_awaitable));
+                                   timer.async_wait(asio::as_tuple(asio::use_awaitable)));
                 if (r.index() == 1)
                     throw std::runtime_error("handshake timed out");
                 if (auto e = std::get<0>(r))
                     std::rethrow_exception(e);
-                if (st.measuring) {
-                    ++handshakes;
-                    if (o.max_handshakes != 0 && handshakes >= o.max_handshakes)
-                        st.end_window();
-                }
+                st.count(1, 0);
             } catch (std::exception const& e) {
                 if (st.measuring)
                     ++failures;
@@ -420,31 +338,16 @@ handshake_result run_handshakes(handshake_options const& o)
         asio::co_spawn(io, worker(), asio::detached);
 
     asio::steady_timer timer(io);
-    auto measure = [&] {
-        st.start_window();
-        timer.expires_after(to_timer(o.duration));
-        timer.async_wait([&](boost::system::error_code ec) {
-            if (!ec)
-                st.end_window();
-        });
-    };
-    if (o.warmup.count() > 0) {
-        timer.expires_after(to_timer(o.warmup));
-        timer.async_wait([&](boost::system::error_code ec) {
-            if (!ec)
-                measure();
-        });
-    } else {
-        measure();
-    }
+    st.schedule(timer, o.warmup, o.duration);
     io.run();
+    st.settle();
 
     handshake_result r;
-    r.duration_s = std::chrono::duration<double>(st.window_end - st.window_start).count();
-    r.handshakes = handshakes;
+    r.duration_s = st.duration_s();
+    r.handshakes = st.messages;
     r.failures = failures;
     r.error = st.error;
-    r.client_cpu = r.duration_s > 0 ? (st.cpu_end.total() - st.cpu_start.total()) / r.duration_s : 0;
+    r.client_cpu = st.client_cpu();
     return r;
 }
 

@@ -1,36 +1,21 @@
 // load.hpp against the in-process echo servers: bounded short loads that check
 // counts and that every echoed byte equals what was sent. No timing asserts.
 #include <sockconf/bench/load.hpp>
-#include <sockconf/echo/servers.hpp>
+#include "echo_fixture.hpp"
 
 #include <gtest/gtest.h>
 
 namespace sockconf::bench {
 namespace {
 
-class load : public ::testing::Test {
+class load : public test::echo_fixture {
 protected:
-    void SetUp() override
-    {
-        echo::server_options o;
-        o.tls = false;
-        s_.emplace(o);
-        s_->start();
-    }
     load_options options(transport kind, std::size_t size, unsigned conns, unsigned in_flight)
     {
-        load_options o;
-        o.target = kind == transport::ws ? parse_ws_url(s_->ws_url() + "/echo")
-                                         : parse_tcp_address("127.0.0.1:" + std::to_string(s_->tcp_port()));
-        o.size = size;
-        o.connections = conns;
-        o.in_flight = in_flight;
-        o.warmup = std::chrono::duration<double>(0);
-        o.duration = std::chrono::duration<double>(10); // the count ends it first
+        auto o = echo_fixture::options(kind, size, conns, in_flight);
         o.verify = true;
         return o;
     }
-    std::optional<echo::servers> s_;
 };
 
 class load_sizes : public load, public ::testing::WithParamInterface<std::tuple<transport, payload_kind, std::size_t>> {};

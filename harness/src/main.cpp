@@ -1,5 +1,6 @@
 // sockconf: the command line. Exceptions stop here: spec errors exit 2,
 // infrastructure errors (servers, report files) exit 3.
+#include <sockconf/bench/command.hpp>
 #include <sockconf/common/profile.hpp>
 #include <sockconf/echo/serve.hpp>
 #include <sockconf/echo/servers.hpp>
@@ -658,6 +659,9 @@ int main(int argc, char** argv)
     html->add_option("report", html_input, "report.json")->required()->check(CLI::ExistingFile);
     html->add_option("-o,--output", html_out, "Write here instead of stdout");
 
+    bench::bench_options bench_o;
+    auto* bench_cmd = bench::add_bench_command(app, bench_o);
+
     try {
         app.parse(argc, argv);
     } catch (CLI::ParseError const& e) {
@@ -673,6 +677,11 @@ int main(int argc, char** argv)
         if (*merge) return cmd_report_merge(merge_inputs, merge_dir);
         if (*matrix) return cmd_report_matrix(matrix_inputs, matrix_format, matrix_out, matrix_links);
         if (*html) return cmd_report_html(html_input, html_out);
+
+        if (*bench_cmd) {
+            auto const home = find_home(bench_o.home);
+            return bench::run_bench(bench_o, home, profile_path(home, bench_o.profile));
+        }
         if (!*run)
             run_o = {}; // bare `sockconf` is `sockconf run`
         return cmd_run(run_o, run_ro);

@@ -1,5 +1,6 @@
 #include "upgrade.hpp"
 
+#include <boost/asio/as_tuple.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
@@ -77,7 +78,8 @@ asio::awaitable<std::exception_ptr> captured(asio::awaitable<void> op)
 asio::awaitable<void> connect_and_upgrade(tcp::socket& sock, load_target const& t, std::chrono::milliseconds timeout)
 {
     asio::steady_timer timer(co_await asio::this_coro::executor, timeout);
-    auto outcome = co_await (captured(do_connect_and_upgrade(sock, t)) || timer.async_wait(asio::use_awaitable));
+    // The timer wait never throws (as_tuple): a cancelled wait must not unwind.
+    auto outcome = co_await (captured(do_connect_and_upgrade(sock, t)) || timer.async_wait(asio::as_tuple(asio::use_awaitable)));
     if (outcome.index() == 1)
         throw boost::system::system_error(asio::error::timed_out, "connect and upgrade");
     if (auto e = std::get<0>(outcome))

@@ -114,12 +114,17 @@ void adapter_link::set_sink(event_sink sink)
 
 reply adapter_link::request(json message, std::chrono::milliseconds timeout)
 {
+    std::unique_lock wlk(write_mu_);
     std::unique_lock lk(mu_);
     if (dead_)
         return {reply_kind::broken, {}, *dead_ + context_()};
     auto const id = ++next_id_;
     message["id"] = id;
-    if (!write_(message.dump(-1, ' ', false, json::error_handler_t::replace))) {
+    lk.unlock();
+    bool const written = write_(message.dump(-1, ' ', false, json::error_handler_t::replace));
+    wlk.unlock();
+    lk.lock();
+    if (!written) {
         if (!dead_)
             dead_ = "E-ADAPTER-EXIT: cannot send to the IUT: it is gone";
         return {reply_kind::broken, {}, *dead_ + context_()};
@@ -144,7 +149,7 @@ reply adapter_link::reset(std::chrono::milliseconds timeout) { return request(js
 
 void adapter_link::bye()
 {
-    std::lock_guard lk(mu_);
+    std::lock_guard lk(write_mu_);
     write_(json{{"type", "bye"}}.dump());
 }
 

@@ -53,6 +53,10 @@ private:
     std::function<bool(std::string const&)> write_;
     std::function<std::string()> context_;
     mutable std::mutex mu_;
+    /// Held across a write instead of mu_: commands go out in id order, and the
+    /// reader (which takes mu_ for every line) never waits for a write blocked
+    /// on a full pipe while the IUT is blocked writing to us.
+    std::mutex write_mu_;
     std::condition_variable cv_;
     event_sink sink_;
     std::optional<json> hello_;

@@ -14,6 +14,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <string>
 
@@ -24,6 +25,10 @@ enum class payload_kind { text, binary };
 
 std::string to_string(transport t);
 std::string to_string(payload_kind p);
+
+/// The payload of every message: text is `abc…z` repeated, binary byte i is i % 256
+/// (the echo servers' /push patterns).
+std::string payload_bytes(std::size_t size, payload_kind kind);
 
 /// Where to connect: ws://host:port/path or a TCP host and port.
 struct load_target {
@@ -49,6 +54,8 @@ struct load_options {
     std::chrono::milliseconds connect_timeout{5000}; ///< TCP connect plus the upgrade, per connection
     /// Compare every echoed byte with what was sent (costs client CPU; tests use it).
     bool verify = false;
+    /// Called as the measured window starts and ends (e.g. to read the server's CPU time).
+    std::function<void()> on_window_start, on_window_end;
 };
 
 struct cpu_times {
@@ -85,6 +92,7 @@ struct handshake_options {
     std::chrono::duration<double> duration{4.0};
     std::uint64_t max_handshakes = 0; ///< 0: none
     std::chrono::milliseconds timeout{5000}; ///< per handshake, connect to the server's close
+    std::function<void()> on_window_start, on_window_end; ///< as load_options'
 };
 
 struct handshake_result {

@@ -1,0 +1,506 @@
+// `sockconf bench`: options, the scenarios, progress lines, results file, --compare.
+#include <sockconf/bench/affinity.hpp>
+#include <sockconf/bench/api_load.hpp>
+#include <sockconf/bench/command.hpp>
+#include <sockconf/bench/compare.hpp>
+#include <sockconf/bench/result.hpp>
+#include <sockconf/bench/server_process.hpp>
+
+#include <sockconf/common/json_file.hpp>
+#include <sockconf/common/profile.hpp>
+#include <sockconf/harness/driver.hpp>
+#include <sockconf/harness/process_driver.hpp>
+#include <sockconf/harness/remote_driver.hpp>
+#include <sockconf/reports/html_writer.hpp>
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <iostream>
+#include <map>
+#include <optional>
+#include <unistd.h>
+
+namespace sockconf::bench {
+
+namespace {
+
+namespace fs = std::filesystem;
+using seconds_d = std::chrono::duration<double>;
+
+constexpr int exit_ok = 0, exit_usage = 2, exit_infra = 3;
+
+std::string self_exe()
+{
+    std::error_code ec;
+    auto const p = fs::read_symlink("/proc/self/exe", ec);
+    return ec ? std::string("sockconf") : p.string();
+}
+
+std::string size_label(std::size_t size)
+{
+    if (size >= 1024 * 1024 && size % (1024 * 1024) == 0)
+        return fmt::format("{} MiB", size / (1024 * 1024));
+    if (size >= 1024 && size % 1024 == 0)
+        return fmt::format("{} KiB", size / 1024);
+    return fmt::format("{} B", size);
+}
+
+std::string rate_label(double v)
+{
+    if (v >= 1e6)
+        return fmt::format("{:.2f}M", v / 1e6);
+    if (v >= 1e3)
+        return fmt::format("{:.1f}k", v / 1e3);
+    return fmt::format("{:.0f}", v);
+}
+
+/// The server's CPU over a measured window, as a fraction of one core.
+struct server_cpu_meter {
+    server_process const* server = nullptr;
+    double cpu0 = 0;
+    std::chrono::steady_clock::time_point t0;
+    std::optional<double> fraction;
+
+    void start()
+    {
+        if (!server)
+            return;
+        cpu0 = server->cpu_seconds();
+        t0 = std::chrono::steady_clock::now();
+    }
+    void end()
+    {
+        if (!server || cpu0 < 0)
+            return;
+        auto const cpu1 = server->cpu_seconds();
+        auto const wall = seconds_d(std::chrono::steady_clock::now() - t0).count();
+        if (cpu1 >= 0 && wall > 0)
+            fraction = (cpu1 - cpu0) / wall;
+    }
+};
+
+/// Connections and messages in flight for a message size (performance.md's setup).
+std::pair<unsigned, unsigned> shape_for(bench_options const& o, std::size_t size)
+{
+    unsigned const conns = o.connections ? o.connections : 8;
+    unsigned const k = o.in_flight ? o.in_flight : size <= 1024 ? 16 : size <= 65536 ? 4 : 2;
+    return {conns, k};
+}
+
+/// One measurement to make: what, and how to run it (returns its result JSON).
+struct measurement {
+    std::string label;
+    std::function<json()> run;
+    std::string group = {}; ///< same load on different targets (echo and peers run side by side)
+};
+
+/// Measurements of one group next to each other (groups in order of first
+/// appearance): sockconf and each peer at one size are measured minutes apart at most.
+void group_side_by_side(std::vector<measurement>& ms)
+{
+    std::vector<std::string> order;
+    for (auto const& m : ms)
+        if (std::find(order.begin(), order.end(), m.group) == order.end())
+            order.push_back(m.group);
+    std::stable_sort(ms.begin(), ms.end(), [&](measurement const& a, measurement const& b) {
+        return std::find(order.begin(), order.end(), a.group) < std::find(order.begin(), order.end(), b.group);
+    });
+}
+
+/// The median result (by rate) of several runs of one measurement.
+json median_of(std::vector<json> runs)
+{
+    auto const rate = [](json const& r) {
+        return r.value("kind", "") == "handshake" ? r.value("per_s", 0.0) : r.value("msgs_per_s", 0.0);
+    };
+    std::sort(runs.begin(), runs.end(), [&](json const& a, json const& b) { return rate(a) < rate(b); });
+    auto m = runs[runs.size() / 2];
+    if (runs.size() > 1) {
+        json all = json::array();
+        for (auto const& r : runs)
+            all.push_back(rate(r));
+        m["runs"] = all; // every run's rate, ascending
+    }
+    return m;
+}
+
+std::string progress_line(json const& r)
+{
+    auto const cpu = [&](char const* who) {
+        auto const& c = r["cpu"][who];
+        return c.is_null() ? std::string("-") : fmt::format("{:.2f}", c.get<double>());
+    };
+    std::string tail = r.contains("error") ? "  error: " + r["error"].get<std::string>() : "";
+    if (r["kind"] == "handshake")
+        return fmt::format("{:>9}/s handshakes  cpu client {} server {}{}", rate_label(r["per_s"].get<double>()),
+                           cpu("client"), cpu("server"), tail);
+    auto const& l = r["latency_us"];
+    return fmt::format("{:>9} msgs/s {:>9.1f} MB/s  p50 {:.0f} p99 {:.0f} p99.9 {:.0f} us  cpu client {} server {}{}",
+                       rate_label(r["msgs_per_s"].get<double>()), r["mb_per_s"].get<double>(), l["p50"].get<double>(),
+                       l["p99"].get<double>(), l["p999"].get<double>(), cpu("client"), cpu("server"), tail);
+}
+
+/// Run every measurement `repeats` times, interleaved (all once, then all again ...),
+/// printing a line each; results are the medians, in measurement order.
+json run_all(std::vector<measurement> const& ms, unsigned repeats)
+{
+    std::vector<std::vector<json>> runs(ms.size());
+    std::size_t done = 0;
+    std::size_t const total = ms.size() * repeats;
+    auto const width = std::to_string(total).size();
+    for (unsigned rep = 0; rep < repeats; ++rep)
+        for (std::size_t i = 0; i < ms.size(); ++i) {
+            json r;
+            try {
+                r = ms[i].run();
+            } catch (std::exception const& e) {
+                r = {{"error", e.what()}};
+            }
+            ++done;
+            if (r.contains("kind"))
+                std::cout << fmt::format("[{:>{}}/{}] {:<52} {}\n", done, width, total, ms[i].label, progress_line(r));
+            else
+                std::cout << fmt::format("[{:>{}}/{}] {:<52} failed: {}\n", done, width, total, ms[i].label,
+                                         r["error"].get<std::string>());
+            std::cout << std::flush;
+            if (r.contains("kind"))
+                runs[i].push_back(std::move(r));
+        }
+    json results = json::array();
+    for (auto& rs : runs)
+        if (!rs.empty())
+            results.push_back(median_of(std::move(rs)));
+    return results;
+}
+
+payload_kind payload_of(std::string const& s) { return s == "text" ? payload_kind::text : payload_kind::binary; }
+
+/// Options for the load generator against `target` at `size`.
+load_options load_for(bench_options const& o, load_target const& target, std::size_t size, payload_kind payload)
+{
+    load_options lo;
+    lo.target = target;
+    std::tie(lo.connections, lo.in_flight) = shape_for(o, size);
+    lo.size = size;
+    lo.payload = payload;
+    lo.duration = seconds_d(o.seconds);
+    lo.warmup = seconds_d(o.warmup);
+    return lo;
+}
+
+/// A load measurement with server CPU: `runner` is run_load or an API load.
+measurement throughput(std::string label, measurement_id id, load_options lo, server_process const* server,
+                       std::function<load_result(load_options const&)> runner)
+{
+    auto group = fmt::format("{} {} {}", id.transport, to_string(lo.payload), lo.size);
+    return {std::move(label), [=] {
+                server_cpu_meter meter{server};
+                auto opts = lo;
+                opts.on_window_start = [&] { meter.start(); };
+                opts.on_window_end = [&] { meter.end(); };
+                auto const r = runner(opts);
+                return throughput_json(id, opts, r, meter.fraction);
+            }, std::move(group)};
+}
+
+/// The load generator's measurements of one server: ws at each size and payload,
+/// tcp at each size, handshakes. `name_ws`/`name_tcp` name the targets.
+void add_server_measurements(std::vector<measurement>& ms, bench_options const& o, std::string const& scenario,
+                             server_process const& server, std::string const& name_ws, std::string const& name_tcp,
+                             bool with_handshakes)
+{
+    auto const ws = server.ws_base();
+    auto const tcp = server.tcp_address();
+    auto const want = [&](char const* t) { return std::find(o.transports.begin(), o.transports.end(), t) != o.transports.end(); };
+    for (auto size : o.sizes) {
+        if (want("ws") && !ws.empty())
+            for (auto const& p : o.payloads) {
+                auto lo = load_for(o, parse_ws_url(ws + "/echo"), size, payload_of(p));
+                ms.push_back(throughput(fmt::format("{} {} ws {} {}", scenario, name_ws, p, size_label(size)),
+                                        {scenario, name_ws, "ws"}, lo, &server, run_load));
+            }
+        if (want("tcp") && !tcp.empty()) {
+            auto lo = load_for(o, parse_tcp_address(tcp), size, payload_kind::binary);
+            ms.push_back(throughput(fmt::format("{} {} tcp binary {}", scenario, name_tcp, size_label(size)),
+                                    {scenario, name_tcp, "tcp"}, lo, &server, run_load));
+        }
+    }
+    if (!with_handshakes || ws.empty() || !want("ws"))
+        return;
+    for (auto c : o.handshake_concurrency) {
+        handshake_options ho;
+        ho.target = parse_ws_url(ws + "/echo");
+        ho.concurrency = c;
+        ho.duration = seconds_d(o.seconds);
+        ho.warmup = seconds_d(std::min(o.warmup, 0.5));
+        measurement_id const id{scenario, name_ws, "ws"};
+        auto const* srv = &server;
+        ms.push_back({fmt::format("{} {} handshakes {} at a time", scenario, name_ws, c), [=] {
+                          server_cpu_meter meter{srv};
+                          auto opts = ho;
+                          opts.on_window_start = [&] { meter.start(); };
+                          opts.on_window_end = [&] { meter.end(); };
+                          auto const r = run_handshakes(opts);
+                          return handshake_json(id, opts, r, meter.fraction);
+                      }, fmt::format("handshakes {}", c)});
+    }
+}
+
+/// The peers of bench/peers/ (each prints one JSON line and runs until SIGTERM or --max-seconds).
+struct peer {
+    std::string name;
+    std::string command;
+};
+
+std::vector<peer> known_peers(std::string const& home, double bound_s)
+{
+    auto const bin = fs::path(self_exe()).parent_path();
+    auto const peers = fs::path(home) / "bench" / "peers";
+    auto const bound = fmt::format(" --max-seconds {}", static_cast<int>(bound_s) + 1);
+    std::vector<peer> out;
+    if (fs::exists(peers / "node_modules" / "uwebsockets"))
+        out.push_back({"uwebsockets", "exec node " + (peers / "uwebsockets.mjs").string() + bound});
+    if (fs::exists(peers / "node_modules" / "ws"))
+        out.push_back({"ws", "exec node " + (peers / "ws.mjs").string() + bound});
+    if (fs::exists(bin / "epoll_echo"))
+        out.push_back({"epoll-echo", "exec " + (bin / "epoll_echo").string() + bound});
+    return out;
+}
+
+/// sockconf's server rate divided by each peer's, size by size.
+void print_peer_ratios(json const& results)
+{
+    // (transport, payload, size) -> target -> rate
+    std::map<std::tuple<std::string, std::string, std::size_t>, std::map<std::string, double>> table;
+    for (auto const& r : results)
+        if (r.value("kind", "") == "throughput" && (r["scenario"] == "peer" || r["scenario"] == "echo"))
+            table[{r["transport"], r["payload"], r["size"]}][r["target"]] = r["msgs_per_s"];
+    std::cout << "\nsockconf's servers as a ratio to each peer (msgs/s, medians):\n";
+    for (auto const& [key, rates] : table) {
+        auto const& [transport, payload, size] = key;
+        auto const ours = rates.find(transport == "ws" ? "sockconf-ws" : "sockconf-tcp");
+        if (ours == rates.end())
+            continue;
+        std::string line = fmt::format("  {} {} {:>7}: sockconf {:>8}", transport, payload, size_label(size),
+                                       rate_label(ours->second));
+        for (auto const& [target, rate] : rates)
+            if (target != ours->first && rate > 0)
+                line += fmt::format("  {:.2f}x {} ({})", ours->second / rate, target, rate_label(rate));
+        std::cout << line << "\n";
+    }
+}
+
+} // namespace
+
+CLI::App* add_bench_command(CLI::App& app, bench_options& o)
+{
+    auto* cmd = app.add_subcommand(
+        "bench",
+        "Throughput, latency and handshake rate: the echo servers driven by the load generator (echo), the reference "
+        "client through its API next to a plain Beast client (reference), an IUT through its driver (iut), and peer "
+        "servers (--peers); results as JSON (schema: bench/README.md)");
+    cmd->add_option("--home", o.home, "Folder holding specs/ (default: as for run)");
+    cmd->add_option("--profile", o.profile, "Profile of the reference and IUT scenarios")->capture_default_str();
+    cmd->add_option("--scenario", o.scenarios, "echo, reference, iut (default: echo and reference; iut with --iut/--iut-page)")
+        ->check(CLI::IsMember({"echo", "reference", "iut"}));
+    cmd->add_option("--transport", o.transports, "ws, tcp")->capture_default_str()->check(CLI::IsMember({"ws", "tcp"}));
+    cmd->add_option("--payload", o.payloads, "binary, text (tcp: binary only)")->capture_default_str()->check(CLI::IsMember({"binary", "text"}));
+    cmd->add_option("--size", o.sizes, "Message sizes in bytes")->capture_default_str()->check(CLI::Range(std::size_t{1}, std::size_t{64} << 20));
+    cmd->add_option("--handshake-concurrency", o.handshake_concurrency, "Handshakes under way at once, per measurement")->capture_default_str()->check(CLI::Range(1u, 1000u));
+    cmd->add_option("--connections", o.connections, "Connections (0: 8)")->capture_default_str()->check(CLI::Range(0u, 1000u));
+    cmd->add_option("--in-flight", o.in_flight, "Messages in flight per connection (0: 16 up to 1 KiB, 4 at 64 KiB, 2 above)")->capture_default_str()->check(CLI::Range(0u, 10000u));
+    cmd->add_option("--seconds", o.seconds, "Measured window of each measurement")->capture_default_str()->check(CLI::Range(0.05, 600.0));
+    cmd->add_option("--warmup", o.warmup, "Run before each window, not counted")->capture_default_str()->check(CLI::Range(0.0, 60.0));
+    cmd->add_option("--repeat", o.repeats, "Runs of each measurement, interleaved; the median is reported")->capture_default_str()->check(CLI::Range(1u, 15u));
+    cmd->add_flag("--quick", o.quick, "CI-sized: 0.3 s windows; 16 B and 64 KiB, handshakes 8 at a time, unless --size / --handshake-concurrency say otherwise");
+    cmd->add_option("--client-cpu", o.client_cpu, "CPU this process is pinned to (-1: none)")->capture_default_str();
+    cmd->add_option("--server-cpu", o.server_cpu, "CPU the server process is pinned to (-1: none)")->capture_default_str();
+    cmd->add_option("--server", o.server, "Server command printing one JSON line (default: this program's `serve --json`)");
+    auto* iut = cmd->add_option("--iut", o.iut, "An IUT speaking the adapter protocol (as for run): the iut scenario");
+    cmd->add_option("--iut-page", o.iut_page, "A platform page folder (as for run): the iut scenario")->excludes(iut);
+    cmd->add_option("--browser", o.browser, "Launch this browser on --iut-page")->check(CLI::IsMember({"chromium"}));
+    cmd->add_option("--iut-name", o.iut_name, "Target name of the IUT in the results (default: its hello name)");
+    cmd->add_flag("--peers", o.peers, "Also measure the peers of bench/peers/ (uwebsockets, ws, epoll-echo: those installed) and print sockconf's ratio to each");
+    cmd->add_option("--out", o.out, "Results file")->capture_default_str();
+    cmd->add_option("--html", o.html, "Also write the results as one self-contained HTML page (throughput by size, latency)");
+    cmd->add_option("--compare", o.compare, "An earlier results file: print new/old ratios")->check(CLI::ExistingFile);
+    return cmd;
+}
+
+int run_bench(bench_options const& in, std::string const& home, std::string const& profile_file)
+{
+    auto o = in;
+    if (o.quick) { // shorter windows; fewer sizes and handshake runs unless they were chosen
+        bench_options const defaults;
+        o.seconds = std::min(o.seconds, 0.3);
+        o.warmup = std::min(o.warmup, 0.1);
+        if (o.sizes == defaults.sizes)
+            o.sizes = {16, 65536};
+        if (o.handshake_concurrency == defaults.handshake_concurrency)
+            o.handshake_concurrency = {8};
+    }
+    bool const has_iut = !o.iut.empty() || !o.iut_page.empty();
+    if (o.scenarios.empty()) {
+        o.scenarios = {"echo", "reference"};
+        if (has_iut)
+            o.scenarios.push_back("iut");
+    }
+    auto const wants = [&](char const* s) { return std::find(o.scenarios.begin(), o.scenarios.end(), s) != o.scenarios.end(); };
+    if (wants("iut") && !has_iut) {
+        std::cerr << "error: the iut scenario needs --iut CMD or --iut-page DIR\n";
+        return exit_usage;
+    }
+
+    // The command line as given, for the results file.
+    std::string command;
+    {
+        std::ifstream f("/proc/self/cmdline", std::ios::binary);
+        for (std::string arg; std::getline(f, arg, '\0');)
+            command += (command.empty() ? "" : " ") + (command.empty() ? fs::path(arg).filename().string() : arg);
+    }
+    auto const started_at = utc_now();
+    if (available_cpus() < 2 && o.server_cpu >= 0)
+        std::cerr << "warning: one CPU only: client and server share it\n";
+    if (o.client_cpu >= 0)
+        if (auto ec = pin_to_cpu(0, o.client_cpu))
+            std::cerr << "warning: cannot pin the client to CPU " << o.client_cpu << ": " << ec.message() << "\n";
+
+    // A bound on every server process: the whole run cannot take longer than this.
+    double const per = o.seconds + o.warmup + 1.0;
+    double const bound = per * 64 * o.repeats + 60;
+    auto const server_cmd = o.server.empty() ? "exec " + self_exe() + " serve --json" : o.server;
+    std::unique_ptr<server_process> server;
+    try {
+        server = std::make_unique<server_process>(server_cmd, o.server_cpu, std::chrono::seconds(10));
+    } catch (std::exception const& e) {
+        std::cerr << "error: cannot start the server: " << e.what() << "\n";
+        return exit_infra;
+    }
+    std::cout << fmt::format("sockconf bench: server `{}` (pid {}, CPU {}), client CPU {}; {} s windows after {} s warm-up, {} run(s) each\n",
+                             server_cmd, server->pid(), o.server_cpu, o.client_cpu, o.seconds, o.warmup, o.repeats)
+              << std::flush;
+
+    std::vector<measurement> ms;
+    std::vector<std::unique_ptr<server_process>> peer_servers;
+    if (wants("echo"))
+        add_server_measurements(ms, o, "echo", *server, "sockconf-ws", "sockconf-tcp", true);
+    if (o.peers) {
+        auto const peers = known_peers(home, bound);
+        if (peers.empty())
+            std::cerr << "warning: --peers: no peer installed (bench/peers/setup.sh; epoll_echo is built with sockconf)\n";
+        for (auto const& p : peers) {
+            try {
+                peer_servers.push_back(std::make_unique<server_process>(p.command, o.server_cpu, std::chrono::seconds(20)));
+                add_server_measurements(ms, o, "peer", *peer_servers.back(), p.name, p.name, true);
+                std::cout << fmt::format("peer {}: `{}`\n", p.name, p.command);
+            } catch (std::exception const& e) {
+                std::cerr << "warning: peer " << p.name << " did not start: " << e.what() << "\n";
+            }
+        }
+    }
+
+    group_side_by_side(ms);
+
+    std::optional<profile> prof;
+    if (wants("reference") || wants("iut"))
+        prof = profile::load(profile_file);
+    if (wants("reference")) {
+        auto const ws = server->ws_base();
+        // The plain client gets the connections the profile lets the reference open: same load, side by side.
+        auto const ws_cap = [&](load_options lo) {
+            if (prof->limits.max_concurrent_websockets > 0)
+                lo.connections = std::min<unsigned>(lo.connections, unsigned(prof->limits.max_concurrent_websockets));
+            return lo;
+        };
+        for (auto size : o.sizes)
+            for (auto const& t : o.transports) {
+                if (t == "ws")
+                    for (auto const& p : o.payloads) {
+                        auto lo = ws_cap(load_for(o, parse_ws_url(ws + "/echo"), size, payload_of(p)));
+                        lo.connect_timeout = std::chrono::milliseconds(10000);
+                        auto const& pr = *prof;
+                        ms.push_back(throughput(fmt::format("reference reference ws {} {}", p, size_label(size)),
+                                                {"reference", "reference", "ws"}, lo, server.get(),
+                                                [&pr](load_options const& x) { return run_reference_load(pr, x); }));
+                        ms.push_back(throughput(fmt::format("reference beast-plain-client ws {} {}", p, size_label(size)),
+                                                {"reference", "beast-plain-client", "ws"}, lo, server.get(),
+                                                run_beast_plain_load));
+                    }
+                else {
+                    auto lo = load_for(o, parse_tcp_address(server->tcp_address()), size, payload_kind::binary);
+                    auto const& pr = *prof;
+                    ms.push_back(throughput(fmt::format("reference reference tcp binary {}", size_label(size)),
+                                            {"reference", "reference", "tcp"}, lo, server.get(),
+                                            [&pr](load_options const& x) { return run_reference_load(pr, x); }));
+                }
+            }
+    }
+
+    std::unique_ptr<harness::driver_factory> factory;
+    std::string iut_name = o.iut_name;
+    if (wants("iut")) {
+        auto const ca = server->announcement().value("ca_pem", std::string());
+        auto const wait = std::chrono::milliseconds(std::max<std::int64_t>(30'000, prof->timings.wait_timeout_ms));
+        try {
+            if (!o.iut_page.empty()) {
+                auto remote = harness::make_remote_factory({home, o.iut_page, o.browser, 1, wait, ca});
+                if (o.browser.empty())
+                    std::cout << "waiting for a browser or device to open " << remote->page_url() << "\n" << std::flush;
+                factory = std::move(remote);
+            } else {
+                factory = harness::make_process_factory({o.iut, *prof, ca, wait});
+            }
+        } catch (std::exception const& e) {
+            std::cerr << "error: cannot start the IUT: " << e.what() << "\n";
+            return exit_infra;
+        }
+        auto const hello = factory->describe();
+        if (hello.contains("error")) {
+            std::cerr << "error: the IUT did not start: " << hello["error"].dump() << "\n";
+            return exit_infra;
+        }
+        if (iut_name.empty())
+            iut_name = hello.value("name", std::string("iut"));
+        auto const ws = server->ws_base();
+        for (auto size : o.sizes)
+            for (auto const& p : o.payloads) {
+                auto lo = load_for(o, parse_ws_url(ws + "/echo"), size, payload_of(p));
+                lo.connections = o.connections ? o.connections : 1; // one instance per connection
+                lo.connect_timeout = wait;
+                auto* f = factory.get();
+                ms.push_back(throughput(fmt::format("iut {} ws {} {}", iut_name, p, size_label(size)),
+                                        {"iut", iut_name, "ws"}, lo, server.get(),
+                                        [f](load_options const& x) { return run_driver_load(*f, x); }));
+            }
+    }
+
+    auto results = run_all(ms, o.repeats);
+    if (o.peers)
+        print_peer_ratios(results);
+    auto const doc = bench_document(command, started_at, std::move(results));
+    int rc = exit_ok;
+    try {
+        write_json_file(o.out, doc);
+        std::cout << "wrote " << o.out << "\n";
+        if (!o.html.empty()) {
+            write_file_atomically(o.html, [&](std::ostream& f) { reports::write_bench_html(doc, f); });
+            std::cout << "wrote " << o.html << "\n";
+        }
+    } catch (std::exception const& e) {
+        std::cerr << "error: " << e.what() << "\n";
+        rc = exit_infra;
+    }
+    if (!o.compare.empty()) {
+        std::cout << "\ncompared with " << o.compare << ":\n";
+        print_comparison(compare_results(read_json_file(o.compare), doc), std::cout);
+    }
+    return rc;
+}
+
+} // namespace sockconf::bench

@@ -1,0 +1,56 @@
+// command.hpp: a tiny real `sockconf bench` (the echo servers as their own process,
+// a few short measurements) writing its results file; no timing asserts.
+#include <sockconf/bench/command.hpp>
+#include <sockconf/common/json_file.hpp>
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <set>
+
+namespace sockconf::bench {
+namespace {
+
+TEST(command, echo_and_reference_write_a_results_file)
+{
+    auto const out = (std::filesystem::temp_directory_path() / "sockconf-bench-command-test.json").string();
+    bench_options o;
+    o.server = SOCKCONF_BIN " serve --json";
+    o.scenarios = {"echo", "reference"};
+    o.sizes = {16};
+    o.payloads = {"binary"};
+    o.handshake_concurrency = {2};
+    o.seconds = 0.1;
+    o.warmup = 0;
+    o.client_cpu = -1;
+    o.server_cpu = -1;
+    o.out = out;
+    ASSERT_EQ(run_bench(o, SOCKCONF_SOURCE_DIR, SOCKCONF_SOURCE_DIR "/specs/profiles/wechat.json"), 0);
+    auto const doc = read_json_file(out);
+    EXPECT_EQ(doc["format"], "sockconf-bench");
+    std::set<std::string> keys;
+    for (auto const& r : doc["results"]) {
+        keys.insert(r["scenario"].get<std::string>() + " " + r["target"].get<std::string>() + " " +
+                    r["transport"].get<std::string>() + " " + r["kind"].get<std::string>());
+        EXPECT_FALSE(r.contains("error")) << r.dump();
+        if (r["kind"] == "throughput")
+            EXPECT_GT(r["messages"].get<std::uint64_t>(), 0u) << r.dump();
+        if (r["scenario"] == "echo")
+            EXPECT_FALSE(r["cpu"]["server"].is_null()) << "read from /proc";
+    }
+    EXPECT_EQ(keys, (std::set<std::string>{"echo sockconf-ws ws throughput", "echo sockconf-tcp tcp throughput",
+                                           "echo sockconf-ws ws handshake", "reference reference ws throughput",
+                                           "reference beast-plain-client ws throughput",
+                                           "reference reference tcp throughput"}));
+    std::filesystem::remove(out);
+}
+
+TEST(command, the_iut_scenario_without_an_iut_is_a_usage_error)
+{
+    bench_options o;
+    o.scenarios = {"iut"};
+    EXPECT_EQ(run_bench(o, SOCKCONF_SOURCE_DIR, SOCKCONF_SOURCE_DIR "/specs/profiles/wechat.json"), 2);
+}
+
+} // namespace
+} // namespace sockconf::bench

@@ -1,0 +1,42 @@
+// The in-process echo servers (ws:// and tcp, no TLS) the load tests drive, and
+// load options aimed at them, bounded by count.
+#pragma once
+
+#include <sockconf/bench/load.hpp>
+#include <sockconf/echo/servers.hpp>
+
+#include <gtest/gtest.h>
+
+#include <optional>
+
+namespace sockconf::bench::test {
+
+class echo_fixture : public ::testing::Test {
+protected:
+    void SetUp() override
+    {
+        echo::server_options o;
+        o.tls = false;
+        s_.emplace(o);
+        s_->start();
+    }
+
+    /// `connections` x `in_flight` of `size`-byte messages, no warm-up, ended by
+    /// max_messages (set by the test) well before the 10 s window.
+    load_options options(transport kind, std::size_t size, unsigned connections, unsigned in_flight)
+    {
+        load_options o;
+        o.target = kind == transport::ws ? parse_ws_url(s_->ws_url() + "/echo")
+                                         : parse_tcp_address("127.0.0.1:" + std::to_string(s_->tcp_port()));
+        o.size = size;
+        o.connections = connections;
+        o.in_flight = in_flight;
+        o.warmup = std::chrono::duration<double>(0);
+        o.duration = std::chrono::duration<double>(10);
+        return o;
+    }
+
+    std::optional<echo::servers> s_;
+};
+
+} // namespace sockconf::bench::test
