@@ -627,6 +627,12 @@ int main(int argc, char** argv)
                       "Time for each step of a WebSocket opening or closing handshake, and for /hang")
         ->capture_default_str()
         ->check(CLI::Range(std::uint32_t{1}, std::numeric_limits<std::uint32_t>::max()));
+    serve->add_option("--wire-messages-max", serve_o.wire_messages_max,
+                      "WebSocket messages per connection whose size and head the wire log keeps (later ones are counted)")
+        ->capture_default_str();
+    serve->add_option("--io-buffer-bytes", serve_o.io_buffer_bytes,
+                      "Read buffer of an echoing connection (TCP echo, the WebSocket echo loop)")
+        ->capture_default_str()->check(CLI::Range(std::size_t{4096}, std::size_t{1} << 30));
     serve->add_option("--max-connections", serve_o.max_connections,
                       "Most WebSocket connections at once; more are answered 503 (0: no limit)")
         ->capture_default_str();
