@@ -260,11 +260,15 @@ int cmd_run(common_opts const& o, run_opts const& ro)
         if (auto const* cl = s.clauses.find(id))
             report.clauses.push_back({cl->id, harness::to_string(cl->level), cl->area, cl->seed, cl->statement});
 
+    if (cases.empty() && sel.only) {
+        // Nothing to rerun: the earlier report (often in this very directory) stays as it is.
+        std::cout << "no unexpected result in " << ro.rerun_failed << ": nothing to rerun\n";
+        return exit_ok;
+    }
     if (cases.empty()) {
-        // An empty shard (more shards than cases) or nothing left to rerun: an
-        // empty report, so that merges and CI steps that read it still work.
-        std::cout << (sel.only ? "no unexpected result in " + ro.rerun_failed + ": nothing to rerun\n"
-                               : "this shard has no case\n");
+        // An empty shard (more shards than cases): an empty report, so that
+        // `report merge` and CI steps that read it still work.
+        std::cout << "this shard has no case\n";
         report.info.iut = {{"name", "?"}};
         for (auto const& path : reports::write_report_dir(report, report_dir))
             std::cout << "wrote " << path << "\n";

@@ -106,6 +106,26 @@ test("GoogleTest's shard variables shard a run; an incomplete merge is refused",
   assert.match(twice.err, /E-MERGE-/);
 });
 
+test("more shards than cases: the empty shards merge too; nothing to rerun leaves the report alone", T, () => {
+  const parts = [1, 2, 3, 4, 5, 6].map((i) => {
+    const r = run("--shard", `${i}/6`, "--filter", "ws.lifecycle.*", "--report-dir", dir(`six${i}`));
+    assert.equal(r.code, 0, r.out + r.err);
+    return path.join(dir(`six${i}`), "report.json");
+  });
+  const cases = parts.map((p) => report(path.dirname(p)).cases.length);
+  assert.ok(cases.includes(0), `some shard is empty: ${cases}`);
+  const merged = sockconf2("report", "merge", ...parts, "--report-dir", dir("sixmerged"));
+  assert.equal(merged.code, 0, merged.out + merged.err);
+  assert.equal(report(dir("sixmerged")).cases.length, cases.reduce((a, b) => a + b));
+  assert.equal(report(dir("sixmerged")).run.iut.name, "sockconf-reference");
+
+  const before = fs.readFileSync(parts[0], "utf8");
+  const none = run("--rerun-failed", parts[0], "--report-dir", dir("six1"));
+  assert.equal(none.code, 0);
+  assert.match(none.out, /nothing to rerun/);
+  assert.equal(fs.readFileSync(parts[0], "utf8"), before);
+});
+
 test("an expectations file that lists a passing case as FAIL: exit 1, named as an unexpected pass", T, () => {
   const file = path.join(tmp, "expect-fail.json");
   fs.writeFileSync(file, JSON.stringify({

@@ -19,8 +19,12 @@ run_report merge_reports(std::vector<run_report> const& parts, std::vector<std::
         throw spec_error("E-MERGE-EMPTY", "", "", "no report to merge");
     auto name = [&](std::size_t i) { return i < names.size() ? names[i] : "report " + std::to_string(i + 1); };
 
+    // An empty shard (more shards than cases) never started an IUT: its hello is
+    // unknown, so the run's facts come from a part that ran cases.
+    auto const first = std::find_if(parts.begin(), parts.end(), [](auto const& p) { return !p.cases.empty(); });
+    auto const& lead = first == parts.end() ? parts.front() : *first;
     run_report out;
-    out.info = parts.front().info;
+    out.info = lead.info;
     out.info.shard.clear();
     std::map<std::string, std::size_t> seen; // case id -> part
     std::map<std::string, clause_info> clauses;
@@ -30,9 +34,10 @@ run_report merge_reports(std::vector<run_report> const& parts, std::vector<std::
         auto const& info = parts[p].info;
         auto mismatch = [&](std::string const& what, std::string const& a, std::string const& b) {
             throw spec_error("E-MERGE-MISMATCH", name(p), "/run",
-                             what + " \"" + b + "\" differs from " + name(0) + "'s \"" + a + "\"");
+                             what + " \"" + b + "\" differs from " + name(static_cast<std::size_t>(&lead - parts.data())) +
+                                 "'s \"" + a + "\"");
         };
-        if (iut_label(info) != iut_label(out.info))
+        if (!parts[p].cases.empty() && iut_label(info) != iut_label(out.info))
             mismatch("IUT", iut_label(out.info), iut_label(info));
         if (info.profile != out.info.profile)
             mismatch("profile", out.info.profile, info.profile);
@@ -45,7 +50,8 @@ run_report merge_reports(std::vector<run_report> const& parts, std::vector<std::
                                  "shard \"" + info.shard + "\" does not fit the other parts' shards");
             total_shards = sh->count;
         }
-        out.info.started_at = std::min(out.info.started_at, info.started_at);
+        if (!parts[p].cases.empty())
+            out.info.started_at = std::min(out.info.started_at, info.started_at);
         out.info.duration_ms = std::max(out.info.duration_ms, info.duration_ms);
         out.info.interrupted = out.info.interrupted || info.interrupted;
         for (auto const& c : parts[p].cases) {

@@ -62,3 +62,16 @@ TEST(merge, refuses_what_is_not_one_run)
     other[2].info.profile = "taro";
     EXPECT_EQ(err_id(other), "E-MERGE-MISMATCH");
 }
+
+TEST(merge, an_empty_shard_joins_without_an_iut)
+{
+    auto parts = shards_of(golden::sample_report(), 7); // 5 cases: shards 6/7 and 7/7 are empty
+    for (auto i : {5, 6}) {
+        ASSERT_TRUE(parts[i].cases.empty());
+        parts[i].info.iut = {{"name", "?"}}; // as `sockconf run` writes an empty shard
+    }
+    std::rotate(parts.begin(), parts.begin() + 5, parts.end()); // the empty ones first
+    auto const merged = merge_reports(parts, {});
+    EXPECT_EQ(merged.cases.size(), 5u);
+    EXPECT_EQ(merged.info.iut.value("name", ""), "sockconf-reference");
+}
