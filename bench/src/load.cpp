@@ -84,7 +84,9 @@ class connection {
 public:
     connection(tcp::socket sock, detail::run_window& st, load_options const& o, std::vector<std::byte> const& payload)
         : sock_(std::move(sock)), st_(st), ws_(o.target.kind == transport::ws), size_(o.size),
-          in_flight_(o.in_flight), verify_(o.verify), payload_(payload), sent_at_(o.in_flight)
+          in_flight_(o.in_flight), verify_(o.verify),
+          discard_(!o.verify && o.discard_from > 0 && o.size >= o.discard_from), payload_(payload),
+          sent_at_(o.in_flight)
     {
         // K copies of the message, pre-masked: a write of n messages is a prefix.
         std::array<std::byte, 4> const mask{std::byte{0x37}, std::byte{0xFA}, std::byte{0x21}, std::byte{0x3D}};
@@ -132,6 +134,8 @@ private:
 
     void do_read()
     {
+        if (discard_)
+            return do_discarding_read();
         sock_.async_read_some(asio::buffer(in_), [this](boost::system::error_code ec, std::size_t n) {
             if (ec)
                 return on_error("read", ec.message());
@@ -144,19 +148,79 @@ private:
         });
     }
 
+    /// Large replies without --verify: headers are read (a few bytes), payloads
+    /// consumed with MSG_TRUNC, which TCP discards without copying them out.
+    void do_discarding_read()
+    {
+        auto const skippable = ws_ ? parser_.skippable() : queued_ * size_ - tcp_offset_;
+        auto const on_read = [this, skippable](boost::system::error_code ec, std::size_t n) {
+            if (ec)
+                return on_error("read", ec.message());
+            if (skippable > 0)
+                on_discarded(n);
+            else
+                on_bytes({in_.data(), n});
+            if (dead_)
+                return;
+            if (pending_ > 0 && !writing_)
+                do_write();
+            do_read();
+        };
+        if (skippable > 0)
+            // The kernel writes nothing for MSG_TRUNC on TCP; the buffer only bounds the count.
+            sock_.async_receive(asio::buffer(in_.data(), std::min<std::uint64_t>(skippable, in_.size())), MSG_TRUNC, on_read);
+        else
+            // At most a header (2 + 8 bytes from a server): what follows is discarded next time.
+            sock_.async_read_some(asio::buffer(in_.data(), ws_ ? 10 : in_.size()), on_read);
+    }
+
+    /// `n` reply bytes consumed unread.
+    void on_discarded(std::size_t n)
+    {
+        replies r{clock_type::now()};
+        if (ws_)
+            parser_.skip(n, [&](ws_opcode, std::uint64_t size) { complete(r, size); });
+        else
+            tcp_received(r, n);
+        account(r);
+    }
+
+    /// Replies completed by one read.
+    struct replies {
+        clock_type::time_point now;
+        std::uint64_t messages = 0, bytes = 0;
+    };
+
+    void complete(replies& r, std::uint64_t size)
+    {
+        ++r.messages;
+        r.bytes += size;
+        auto const at = sent_at_[head_];
+        head_ = (head_ + 1) % in_flight_;
+        --queued_;
+        if (st_.measuring)
+            st_.latency.record(static_cast<std::uint64_t>((r.now - at).count()));
+    }
+
+    /// TCP has no frames: every `size_` bytes back is a reply.
+    void tcp_received(replies& r, std::uint64_t n)
+    {
+        tcp_offset_ += n;
+        while (tcp_offset_ >= size_) {
+            tcp_offset_ -= size_;
+            complete(r, size_);
+        }
+    }
+
+    void account(replies const& r)
+    {
+        st_.count(r.messages, r.bytes);
+        pending_ += static_cast<unsigned>(r.messages);
+    }
+
     void on_bytes(std::span<std::byte const> data)
     {
-        auto const now = clock_type::now();
-        std::uint64_t done = 0, done_bytes = 0;
-        auto complete = [&](std::uint64_t size) {
-            ++done;
-            done_bytes += size;
-            auto const at = sent_at_[head_];
-            head_ = (head_ + 1) % in_flight_;
-            --queued_;
-            if (st_.measuring)
-                st_.latency.record(static_cast<std::uint64_t>((now - at).count()));
-        };
+        replies r{clock_type::now()};
         auto check = [&](std::span<std::byte const> chunk, std::uint64_t offset) {
             if (!verify_)
                 return;
@@ -168,7 +232,7 @@ private:
             auto const st = parser_.feed(data, check, [&](ws_opcode, std::uint64_t size) {
                 if (size != size_)
                     mismatches_ += 1;
-                complete(size);
+                complete(r, size);
             });
             if (st == parse_status::close_received)
                 return on_error("read", "server sent a close frame");
@@ -176,17 +240,12 @@ private:
                 return on_error("read", "protocol error in the server's frames");
         } else {
             check(data, tcp_offset_);
-            tcp_offset_ += data.size();
-            while (tcp_offset_ >= size_) {
-                tcp_offset_ -= size_;
-                complete(size_);
-            }
+            tcp_received(r, data.size());
         }
         if (st_.measuring)
             st_.mismatches += mismatches_;
-        st_.count(done, done_bytes);
         mismatches_ = 0;
-        pending_ += static_cast<unsigned>(done);
+        account(r);
     }
 
     void on_error(char const* what, std::string const& message)
@@ -202,6 +261,7 @@ private:
     std::size_t size_;
     unsigned in_flight_;
     bool verify_;
+    bool discard_; ///< consume large replies unread (see load_options::discard_from)
     std::vector<std::byte> const& payload_;
     std::size_t frame_size_ = 0;
     std::vector<std::byte> out_;

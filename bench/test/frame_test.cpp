@@ -160,3 +160,30 @@ TEST(frame, reserved_bits_and_unknown_opcodes_are_protocol_errors)
 
 } // namespace
 } // namespace sockconf::bench
+
+namespace sockconf::bench {
+namespace {
+
+TEST(frame, a_payload_skipped_unread_still_ends_its_message)
+{
+    auto const payload = bytes_of(70000);
+    std::vector<std::byte> wire(frame_header_size(payload.size(), false) + payload.size());
+    write_frame(wire.data(), ws_opcode::binary, payload, nullptr);
+    frame_parser p;
+    parsed out;
+    EXPECT_EQ(p.skippable(), 0u); // no header yet
+    auto const head = frame_header_size(payload.size(), false) + 6; // the header and 6 payload bytes
+    ASSERT_EQ(feed(p, std::span(wire).first(head), out), parse_status::ok);
+    EXPECT_EQ(p.skippable(), payload.size() - 6);
+    std::vector<std::pair<ws_opcode, std::uint64_t>> ended;
+    auto on_message = [&](ws_opcode op, std::uint64_t size) { ended.emplace_back(op, size); };
+    p.skip(60000, on_message);
+    EXPECT_TRUE(ended.empty());
+    p.skip(p.skippable(), on_message);
+    ASSERT_EQ(ended.size(), 1u);
+    EXPECT_EQ(ended[0], (std::pair{ws_opcode::binary, std::uint64_t{70000}}));
+    EXPECT_EQ(p.skippable(), 0u); // between frames again
+}
+
+} // namespace
+} // namespace sockconf::bench

@@ -46,6 +46,32 @@ INSTANTIATE_TEST_SUITE_P(
                       std::tuple{transport::tcp, payload_kind::binary, std::size_t{16}},
                       std::tuple{transport::tcp, payload_kind::binary, std::size_t{65536}}));
 
+// Without verify, large replies are consumed unread (MSG_TRUNC): the counts and
+// sizes must be the same as when every byte is read.
+class load_discarding : public load, public ::testing::WithParamInterface<std::tuple<transport, std::size_t>> {};
+
+TEST_P(load_discarding, replies_are_counted_whole)
+{
+    auto const [kind, size] = GetParam();
+    auto o = options(kind, size, 2, 3);
+    o.verify = false;
+    o.max_messages = 60;
+    auto const r = run_load(o);
+    EXPECT_EQ(r.error, "");
+    EXPECT_GE(r.messages, o.max_messages);
+    EXPECT_LE(r.messages, o.max_messages + o.connections * o.in_flight);
+    EXPECT_EQ(r.bytes, r.messages * size);
+    EXPECT_EQ(r.latency.count(), r.messages);
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    shapes, load_discarding,
+    ::testing::Values(std::tuple{transport::ws, std::size_t{4096}},     // 16-bit length, at the threshold
+                      std::tuple{transport::ws, std::size_t{70000}},    // 64-bit length
+                      std::tuple{transport::ws, std::size_t{1 << 20}},
+                      std::tuple{transport::tcp, std::size_t{65536}},
+                      std::tuple{transport::tcp, std::size_t{5000}}));  // not a divisor of the reads
+
 TEST_F(load, the_window_ends_on_time_without_a_count)
 {
     auto o = options(transport::ws, 16, 1, 1);

@@ -50,6 +50,18 @@ public:
     template <class OnChunk, class OnMessage>
     parse_status feed(std::span<std::byte const> data, OnChunk&& on_chunk, OnMessage&& on_message);
 
+    /// Payload bytes of the current data frame not yet received (0 between
+    /// frames and in control frames): a reader that does not need them may
+    /// discard up to that many unread and report them with skip().
+    std::uint64_t skippable() const noexcept
+    {
+        return in_payload_ && (static_cast<std::uint8_t>(op_) & 0x8) == 0 ? remaining_ : 0;
+    }
+    /// `n` (<= skippable()) payload bytes were discarded unread; calls
+    /// on_message as feed does when that ends a message.
+    template <class OnMessage>
+    void skip(std::uint64_t n, OnMessage&& on_message);
+
     /// Bytes of the close frame's payload received so far (its status code first).
     std::span<std::byte const> close_payload() const noexcept { return {close_.data(), close_size_}; }
 

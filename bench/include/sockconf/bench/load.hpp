@@ -54,6 +54,11 @@ struct load_options {
     std::chrono::milliseconds connect_timeout{5000}; ///< TCP connect plus the upgrade, per connection
     /// Compare every echoed byte with what was sent (costs client CPU; tests use it).
     bool verify = false;
+    /// Without verify, replies of at least this many payload bytes are consumed
+    /// unread: the frame header is read, its payload discarded in the kernel
+    /// (recv with MSG_TRUNC), so the generator copies half of what the server
+    /// copies and stays above it at 64 KiB and 1 MiB. 0: always read.
+    std::size_t discard_from = 4096;
     /// Called as the measured window starts and ends (e.g. to read the server's CPU time).
     std::function<void()> on_window_start, on_window_end;
 };

@@ -77,4 +77,21 @@ parse_status frame_parser::feed(std::span<std::byte const> data, OnChunk&& on_ch
     return parse_status::ok;
 }
 
+template <class OnMessage>
+void frame_parser::skip(std::uint64_t n, OnMessage&& on_message)
+{
+    remaining_ -= n;
+    frame_offset_ += n;
+    if (remaining_ > 0)
+        return;
+    in_payload_ = false;
+    header_have_ = 0;
+    message_size_ += frame_offset_;
+    if (fin_) {
+        on_message(message_op_, message_size_);
+        message_size_ = 0;
+        message_op_ = ws_opcode::continuation;
+    }
+}
+
 } // namespace sockconf::bench
