@@ -140,12 +140,18 @@ private:
             if (ec)
                 return on_error("read", ec.message());
             on_bytes({in_.data(), n});
-            if (dead_)
-                return;
-            if (pending_ > 0 && !writing_)
-                do_write();
-            do_read();
+            read_done();
         });
+    }
+
+    /// After a read was accounted: freed slots go out, the next read is posted.
+    void read_done()
+    {
+        if (dead_)
+            return;
+        if (pending_ > 0 && !writing_)
+            do_write();
+        do_read();
     }
 
     /// Large replies without --verify: headers are read (a few bytes), payloads
@@ -160,11 +166,7 @@ private:
                 on_discarded(n);
             else
                 on_bytes({in_.data(), n});
-            if (dead_)
-                return;
-            if (pending_ > 0 && !writing_)
-                do_write();
-            do_read();
+            read_done();
         };
         if (skippable > 0)
             // The kernel writes nothing for MSG_TRUNC on TCP; the buffer only bounds the count.
