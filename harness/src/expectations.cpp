@@ -1,6 +1,7 @@
 #include <sockconf/common/json_file.hpp>
 #include <sockconf/common/json_reader.hpp>
 #include <sockconf/harness/expectations.hpp>
+#include <sockconf/reports/report_reader.hpp>
 
 #include <algorithm>
 
@@ -21,19 +22,11 @@ expectations expectations::from_json(json const& doc, std::string const& source)
         for (auto const& [id, _] : cases->value().items()) {
             auto c = cases->at(id);
             expectation x;
-            auto read_status = [&](json_reader const& s) {
-                auto const name = s.string();
-                auto st = reports::status_from_string(name);
-                if (!st)
-                    s.fail("E-EXPECT-STATUS", "unknown status \"" + name +
-                                                  "\" (PASS, NON-STRICT, INFORMATIONAL, UNIMPLEMENTED, FAIL, ERROR, TIMEOUT, SKIP)");
-                return *st;
-            };
             if (c.value().is_string()) {
-                x.status = read_status(c);
+                x.status = reports::read_status(c, "E-EXPECT-STATUS");
             } else {
                 c.only_keys({"status", "reason", "link"});
-                x.status = read_status(c.at("status"));
+                x.status = reports::read_status(c.at("status"), "E-EXPECT-STATUS");
                 if (auto reason = c.find("reason")) x.reason = reason->string();
                 if (auto link = c.find("link")) x.link = link->string();
             }

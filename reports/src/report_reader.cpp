@@ -13,15 +13,6 @@ std::string optional_string(json_reader const& r, char const* key)
     return v ? v->string() : std::string();
 }
 
-status read_status(json_reader const& s)
-{
-    auto const name = s.string();
-    auto const st = status_from_string(name);
-    if (!st)
-        s.fail("E-REPORT-STATUS", "unknown status \"" + name + "\"");
-    return *st;
-}
-
 std::vector<std::string> strings(json_reader const& a)
 {
     a.expect_array();
@@ -40,7 +31,7 @@ case_result read_case(json_reader const& c)
     r.file = optional_string(c, "file");
     if (auto cl = c.find("clauses"))
         r.clauses = strings(*cl);
-    r.result = read_status(c.at("status"));
+    r.result = read_status(c.at("status"), "E-REPORT-STATUS");
     if (auto d = c.find("duration_ms"); d && d->value().is_number())
         r.duration_ms = d->value().get<double>();
     r.outcome = optional_string(c, "outcome");
@@ -58,12 +49,22 @@ case_result read_case(json_reader const& c)
     if (auto a = c.find("attempts")) {
         a->expect_array();
         for (std::size_t i = 0; i < a->size(); ++i)
-            r.attempts.push_back(read_status(a->at(i)));
+            r.attempts.push_back(read_status(a->at(i), "E-REPORT-STATUS"));
     }
     return r;
 }
 
 } // namespace
+
+status read_status(json_reader const& s, std::string const& error_id)
+{
+    auto const name = s.string();
+    auto const st = status_from_string(name);
+    if (!st)
+        s.fail(error_id, "unknown status \"" + name +
+                             "\" (PASS, NON-STRICT, INFORMATIONAL, UNIMPLEMENTED, FAIL, ERROR, TIMEOUT, SKIP)");
+    return *st;
+}
 
 run_report report_from_json(json const& doc, std::string const& source)
 {

@@ -2,6 +2,7 @@
 // `merge` and `matrix` and `sockconf run --rerun-failed` start from.
 #pragma once
 
+#include <sockconf/common/json_reader.hpp>
 #include <sockconf/reports/result.hpp>
 
 #include <string>
@@ -14,6 +15,11 @@ namespace sockconf::reports {
 /// sockconf), E-REPORT-STATUS (unknown status), or the reader's E-MISSING /
 /// E-TYPE for a malformed member.
 run_report read_report(std::string const& path);
+
+/// The status a JSON string names ("PASS", "NON-STRICT" …), as report.json and
+/// expectations files spell it. Throws spec_error `error_id` at `s`, listing
+/// the eight names, for any other string (E-TYPE for a non-string).
+status read_status(json_reader const& s, std::string const& error_id);
 run_report report_from_json(json const& doc, std::string const& source);
 
 } // namespace sockconf::reports
