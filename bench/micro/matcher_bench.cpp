@@ -1,4 +1,5 @@
-// Trace matching: check_pattern of the patterns cases use against the values
+// Trace matching: check_pattern of the patterns cases use (parsed once, as the
+// loader does) against the values
 // they are checked on (an invoke event's argument, a wire record), as the case
 // runner does for every expectation and every event it scans.
 #include <sockconf/harness/matcher.hpp>
@@ -30,10 +31,11 @@ json wire_record_value()
 void BM_wire_pattern(benchmark::State& state)
 {
     auto const value = wire_record_value();
-    json const pattern = json::parse(R"({"messages.0.binary": false, "messages.0.head": "hello",
+    json const pattern_json = json::parse(R"({"messages.0.binary": false, "messages.0.head": "hello",
         "messages.0.size": 5, "end": "client_closed", "close_code": 1000, "http_status": 101})");
+    auto const parsed = sockconf::harness::parse_pattern(sockconf::json_reader(pattern_json, "bench"));
     for (auto _ : state) {
-        auto why = sockconf::harness::check_pattern(pattern, value);
+        auto why = sockconf::harness::check_pattern(parsed, value);
         benchmark::DoNotOptimize(why);
     }
     state.SetItemsProcessed(state.iterations());
@@ -44,10 +46,11 @@ void BM_event_pattern(benchmark::State& state)
     // An onMessage callback's argument, and the matchers of a "msg" step.
     json const value = json::parse(R"({"data": {"$arraybuffer": "AAEC//4="}, "remoteInfo": {"address": "127.0.0.1",
         "family": "IPv4", "port": 41000, "size": 5}, "localInfo": {"address": "127.0.0.1", "family": "IPv4", "port": 40000}})");
-    json const pattern = json::parse(R"({"data": {"type": "arraybuffer", "byte_length": 5,
+    json const pattern_json = json::parse(R"({"data": {"type": "arraybuffer", "byte_length": 5,
         "equals": {"$arraybuffer": "AAEC//4="}}, "remoteInfo.size": 5, "remoteInfo.family": {"one_of": ["IPv4", "IPv6"]}})");
+    auto const parsed = sockconf::harness::parse_pattern(sockconf::json_reader(pattern_json, "bench"));
     for (auto _ : state) {
-        auto why = sockconf::harness::check_pattern(pattern, value);
+        auto why = sockconf::harness::check_pattern(parsed, value);
         benchmark::DoNotOptimize(why);
     }
     state.SetItemsProcessed(state.iterations());
@@ -56,9 +59,10 @@ void BM_event_pattern(benchmark::State& state)
 void BM_text_equals(benchmark::State& state)
 {
     json const value = {{"data", "h\xc3\xa9llo \xe2\x82\xac"}};
-    json const pattern = json::parse(R"({"data": {"type": "string", "equals": "héllo €", "byte_length": 10}})");
+    json const pattern_json = json::parse(R"({"data": {"type": "string", "equals": "héllo €", "byte_length": 10}})");
+    auto const parsed = sockconf::harness::parse_pattern(sockconf::json_reader(pattern_json, "bench"));
     for (auto _ : state) {
-        auto why = sockconf::harness::check_pattern(pattern, value);
+        auto why = sockconf::harness::check_pattern(parsed, value);
         benchmark::DoNotOptimize(why);
     }
     state.SetItemsProcessed(state.iterations());

@@ -1,8 +1,14 @@
+// One case, start to end: setup, steps, settle, then every check, graded.
+// The mechanics live in detail/: variables (substitution), block (call and
+// get steps), trace_checks (waits and trace expectations), wire_probe.
+#include "detail/block.hpp"
+#include "detail/case_state.hpp"
+#include "detail/trace_checks.hpp"
+#include "detail/wire_probe.hpp"
+
 #include <sockconf/echo/servers.hpp>
 #include <sockconf/harness/case_runner.hpp>
-#include <sockconf/harness/invariants.hpp>
-#include <sockconf/harness/matcher.hpp>
-#include <sockconf/harness/trace.hpp>
+#include <sockconf/harness/grading.hpp>
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -11,7 +17,6 @@
 
 #include <algorithm>
 #include <map>
-#include <regex>
 #include <set>
 #include <thread>
 
@@ -19,7 +24,10 @@ namespace sockconf::harness {
 
 namespace {
 
-using clock = std::chrono::steady_clock;
+using namespace detail;
+using reports::check_kind;
+using reports::check_result;
+using reports::check_status;
 using reports::status;
 
 /// A loopback port where nothing listens: bound, never listened on, then closed.
@@ -46,16 +54,9 @@ std::string unique_tag(std::string const& id)
     return id + "-" + std::to_string(::getpid()) + "-" + std::to_string(++counter);
 }
 
-/// Thrown inside a case run to stop it with a result.
-struct stop {
-    status result;
-    reports::failure where;
-    std::string message;
-};
-
 class case_run {
 public:
-    case_run(test_case const& c, run_env const& env) : c_(c), env_(env) {}
+    case_run(test_case const& c, run_env const& env) : c_(c), env_(env), s_(c, env) {}
 
     reports::case_result run()
     {
@@ -66,74 +67,89 @@ public:
         r.suite = c_.suite;
         r.file = c_.file;
         r.clauses = c_.clauses;
-        deadline_ = t0 + std::chrono::milliseconds(c_.timeout_ms.value_or(env_.prof.timings.case_timeout_ms));
-        try {
-            if (auto why = check_pattern(c_.when, env_.prof.raw)) {
+        s_.deadline = t0 + std::chrono::milliseconds(s_.case_timeout_ms());
+        if (auto why = not_to_run()) {
+            r.result = why->first;
+            r.message = why->second;
+        } else {
+            judge();
+            teardown();
+            r.trace = json(s_.trace.snapshot());
+            r.wire = wire_records();
+            r.checks = std::move(s_.checks);
+            if (!skip_message_.empty()) {
                 r.result = status::skip;
-                r.message = "not for profile " + env_.prof.id + ": " + *why;
-            } else if (c_.slow && !env_.run_slow && !(c_.slow_unless.size() && has_capability(c_.slow_unless))) {
+                r.message = skip_message_;
+            } else if (stopped_ == stop_reason::interrupted) {
                 r.result = status::skip;
-                r.message = "slow case (long real waits): run with --slow";
-            } else if (auto missing = missing_capability()) {
-                r.result = status::unimplemented;
-                r.message = "the IUT lacks the capability \"" + *missing + "\"";
+                r.message = "interrupted";
             } else {
-                setup();
-                run_steps(c_.steps, "/steps");
-                settle();
-                check_all(r);
+                auto g = grade_case(c_, r.checks, env_.clauses);
+                r.result = g.result;
+                r.message = std::move(g.message);
+                r.failed = std::move(g.failed);
+                r.outcome = std::move(g.outcome);
             }
-        } catch (stop const& s) {
-            r.result = s.result;
-            r.message = s.message;
-            if (!s.where.where.empty())
-                r.failed = s.where;
-        } catch (std::exception const& e) {
-            r.result = status::error;
-            r.message = std::string("harness error: ") + e.what();
         }
-        teardown();
-        r.trace = json(trace_.snapshot());
-        r.wire = wire_records();
-        if (r.result == status::fail)
-            r.result = downgrade_by_level();
         r.duration_ms = std::chrono::duration<double, std::milli>(clock::now() - t0).count();
         return r;
     }
 
 private:
-    // ---- setup and teardown -------------------------------------------------
-
-    bool has_capability(std::string const& cap) const
+    /// SKIP or UNIMPLEMENTED, with the reason, when the case does not run here.
+    std::optional<std::pair<status, std::string>> not_to_run() const
     {
-        auto const caps = env_.iut_hello.value("capabilities", json::array());
-        return std::find(caps.begin(), caps.end(), cap) != caps.end();
-    }
-
-    std::optional<std::string> missing_capability() const
-    {
+        if (c_.when)
+            if (auto why = check_pattern(*c_.when, env_.prof.raw))
+                return std::pair{status::skip, "not for profile " + env_.prof.id + ": " + why->text()};
+        if (c_.slow && !env_.run_slow && !(c_.slow_unless.size() && s_.has_capability(c_.slow_unless)))
+            return std::pair{status::skip, std::string("slow case (long real waits): run with --slow")};
         auto const caps = env_.iut_hello.value("capabilities", json::array());
         for (auto const& need : c_.requires_caps)
             if (std::find(caps.begin(), caps.end(), need) == caps.end())
-                return need;
+                return std::pair{status::unimplemented, "the IUT lacks the capability \"" + need + "\""};
         return std::nullopt;
+    }
+
+    /// Steps, settle, then every check. Never throws.
+    void judge()
+    {
+        try {
+            setup();
+            stopped_ = run_steps(c_.steps);
+            if (stopped_ == stop_reason::none || stopped_ == stop_reason::failed)
+                settle();
+            if (stopped_ == stop_reason::interrupted || !skip_message_.empty())
+                return;
+            judge_expectations();
+            judge_invariants();
+            judge_outcomes();
+        } catch (std::exception const& e) {
+            // A variable without a value, or a bug: the harness broke, not the IUT.
+            auto& k = s_.add_check(check_kind::step, "", "run the case", {});
+            s_.broke(k, check_status::error, "", std::string(dynamic_cast<variable_error const*>(&e) ? "" : "harness error: ") + e.what());
+        }
     }
 
     void setup()
     {
-        tag_ = unique_tag(c_.id);
-        vars_ = {{"ws", env_.servers.ws_url()}, {"wss", env_.servers.wss_url()}, {"tag", tag_},
-                 {"ws.port", env_.servers.ws_port()}, {"wss.port", env_.servers.wss_port()},
-                 {"tcp.host", env_.servers.host()}};
-        tcp_port_ = env_.servers.open_tcp_listener(tag_);
-        vars_["tcp.port"] = tcp_port_;
-        vars_["tcp.closed_port"] = unused_port();
-        driver_ = env_.factory.open([this](json const& ev) { on_event(ev); }, c_.fresh);
+        s_.tag = unique_tag(c_.id);
+        auto& v = s_.vars;
+        v.set("ws", env_.servers.ws_url());
+        v.set("wss", env_.servers.wss_url());
+        v.set("tag", s_.tag);
+        v.set("ws.port", env_.servers.ws_port());
+        v.set("wss.port", env_.servers.wss_port());
+        v.set("tcp.host", env_.servers.host());
+        tcp_port_ = env_.servers.open_tcp_listener(s_.tag);
+        v.set("tcp.port", tcp_port_);
+        v.set("tcp.closed_port", unused_port());
+        s_.iut = env_.factory.open([this](json const& ev) { on_event(ev); }, c_.fresh);
     }
 
     void teardown()
     {
-        driver_.reset(); // closes what the IUT still holds
+        s_.iut.reset(); // closes what the IUT still holds
         if (tcp_port_)
             env_.servers.close_tcp_listener(tcp_port_);
         for (auto port : tcp_listeners_)
@@ -144,696 +160,319 @@ private:
     {
         // From a process or remote driver: the IUT's diagnostics, and protocol violations.
         if (ev.is_object() && ev.value("op", "") == "log") {
-            trace_.append({{"type", "note"}, {"text", "IUT log: " + ev.value("text", std::string())}});
+            s_.trace.append({{"type", "note"}, {"text", "IUT log: " + ev.value("text", std::string())}});
             return;
         }
         if (ev.is_object() && ev.value("op", "") == "adapter-error") {
-            trace_.append({{"type", "note"}, {"text", ev.value("text", std::string())}});
-            bad_event_ = true;
+            s_.trace.append({{"type", "note"}, {"text", ev.value("text", std::string())}});
+            s_.bad_event = true;
             return;
         }
-        // Anything but a well-formed invoke is the IUT's fault: note it, and fail the case.
-        if (!ev.is_object() || ev.value("op", "") != "invoke" || !ev.contains("fn") ||
-            !ev["fn"].is_string() || !ev.contains("args") || !ev["args"].is_array()) {
-            trace_.append({{"type", "note"}, {"text", "malformed event from the IUT: " + brief(ev, 300)}});
-            bad_event_ = true;
+        // Anything but a well-formed invoke is the IUT's fault: note it, and end the case as ERROR.
+        if (!ev.is_object() || ev.value("op", "") != "invoke" || !ev.contains("fn") || !ev["fn"].is_string() ||
+            !ev.contains("args") || !ev["args"].is_array()) {
+            s_.trace.append({{"type", "note"}, {"text", "malformed event from the IUT: " + brief(ev, 300)}});
+            s_.bad_event = true;
             return;
         }
         json arg = ev["args"].empty() ? json() : ev["args"][0];
-        trace_.append({{"type", "invoke"}, {"fn", ev["fn"]}, {"arg", arg}, {"sync", ev.value("sync", false)}});
+        s_.trace.append({{"type", "invoke"}, {"fn", ev["fn"]}, {"arg", arg}, {"sync", ev.value("sync", false)}});
     }
 
     json wire_records() const
     {
         json out = json::array();
-        if (tag_.empty())
+        if (s_.tag.empty())
             return out;
         for (auto const& rec : env_.servers.log().all())
-            if (rec.tag.rfind(tag_, 0) == 0) // ${tag} and ${tag}-suffix
+            if (rec.tag.rfind(s_.tag, 0) == 0) // ${tag} and ${tag}-suffix
                 out.push_back(rec.to_json());
         return out;
     }
 
-    status downgrade_by_level() const
-    {
-        // A case that only tests SHOULD/MAY clauses misses a recommendation, not a rule.
-        bool any_must = false, any_should = false;
-        for (auto const& id : c_.clauses) {
-            auto const* cl = env_.clauses.find(id);
-            auto const level = cl ? cl->level : clause_level::must;
-            any_must = any_must || level == clause_level::must;
-            any_should = any_should || level == clause_level::should || level == clause_level::may;
-        }
-        if (any_must)
-            return status::fail;
-        return any_should ? status::non_strict : status::informational;
-    }
-
-    // ---- variables ----------------------------------------------------------
-
-    json variable(std::string const& name) const
-    {
-        if (name.rfind("profile.", 0) == 0) {
-            if (auto const* v = lookup(env_.prof.raw, name.substr(8)))
-                return *v;
-            throw stop{status::error, {}, "the profile has no value ${" + name + "}"};
-        }
-        if (name == "i") {
-            if (loop_index_.empty())
-                throw stop{status::error, {}, "${i} used outside repeat"};
-            return loop_index_.back();
-        }
-        auto it = vars_.find(name);
-        if (it == vars_.end())
-            throw stop{status::error, {}, "unknown variable ${" + name + "}"};
-        return *it;
-    }
-
-    json substitute(json const& v) const
-    {
-        static std::regex const var_re(R"(\$\{([^}]*)\})");
-        if (v.is_string()) {
-            auto const& s = v.get_ref<std::string const&>();
-            std::smatch m;
-            if (std::regex_match(s, m, var_re))
-                return variable(m[1].str()); // a whole-string variable keeps its type
-            std::string out;
-            auto begin = s.cbegin();
-            for (std::sregex_iterator it(s.begin(), s.end(), var_re), end; it != end; ++it) {
-                out.append(begin, s.cbegin() + it->position());
-                auto x = variable((*it)[1].str());
-                out += x.is_string() ? x.get<std::string>() : x.dump();
-                begin = s.cbegin() + it->position() + it->length();
-            }
-            out.append(begin, s.cend());
-            return out;
-        }
-        if (v.is_object()) {
-            // Values written in the case format become their wire form.
-            if (v.size() == 1 && v.contains("$arraybuffer_text"))
-                return json{{"$arraybuffer", base64_encode(substitute(v["$arraybuffer_text"]).get<std::string>())}};
-            if (v.size() == 2 && v.contains("$repeat") && v.contains("times")) {
-                std::string out;
-                auto const unit = substitute(v["$repeat"]).get<std::string>();
-                auto const times = substitute(v["times"]).get<std::int64_t>();
-                for (std::int64_t i = 0; i < times; ++i)
-                    out += unit;
-                return out;
-            }
-            if (v.size() == 1 && v.contains("$concat")) {
-                std::string out;
-                for (auto const& part : v["$concat"]) {
-                    auto x = substitute(part);
-                    out += x.is_string() ? x.get<std::string>() : x.dump();
-                }
-                return out;
-            }
-            json out = json::object();
-            for (auto const& [k, x] : v.items())
-                out[k] = substitute(x);
-            return out;
-        }
-        if (v.is_array()) {
-            json out = json::array();
-            for (auto const& x : v)
-                out.push_back(substitute(x));
-            return out;
-        }
-        return v;
-    }
-
     // ---- steps --------------------------------------------------------------
 
-    std::chrono::milliseconds remaining() const
+    /// Before each step: interrupted, out of time, or a broken IUT stop the steps.
+    stop_reason check_time(step const& st)
     {
-        return std::chrono::duration_cast<std::chrono::milliseconds>(deadline_ - clock::now());
+        if (s_.interrupted())
+            return stop_reason::interrupted;
+        if (s_.remaining().count() <= 0) {
+            auto& k = s_.add_check(check_kind::step, st.pointer, "the case's time", st.clauses);
+            s_.broke(k, check_status::timeout, "the case to finish within its timeout",
+                     "the case timed out (" + std::to_string(s_.case_timeout_ms()) + " ms) before " + st.pointer);
+            return stop_reason::timeout;
+        }
+        if (s_.bad_event) {
+            auto& k = s_.add_check(check_kind::step, st.pointer, "well-formed events", st.clauses);
+            s_.broke(k, check_status::error, "well-formed events", "the IUT sent a malformed event");
+            return stop_reason::error;
+        }
+        return stop_reason::none;
     }
 
-    void check_time(std::string const& ptr)
-    {
-        if (env_.interrupted && env_.interrupted->load())
-            throw stop{status::skip, {}, "interrupted"};
-        if (remaining().count() <= 0)
-            throw stop{status::timeout, {c_.where(ptr), "the case to finish within its timeout", "it ran out of time"},
-                       "the case timed out (" + std::to_string(c_.timeout_ms.value_or(env_.prof.timings.case_timeout_ms)) +
-                           " ms) before " + ptr};
-        if (bad_event_)
-            throw stop{status::error, {c_.where(ptr), "well-formed events", "a malformed event (see the trace)"},
-                       "the IUT sent a malformed event"};
-    }
-
-    [[noreturn]] void fail(std::string const& ptr, std::string expected, std::string actual)
-    {
-        throw stop{status::fail, {c_.where(ptr), expected, actual},
-                   ptr + ": expected " + expected + "; got " + actual};
-    }
-
-    void run_steps(json const& steps, std::string const& ptr)
+    stop_reason run_steps(std::vector<step> const& steps)
     {
         for (std::size_t i = 0; i < steps.size(); ++i) {
-            auto const p = ptr + "/" + std::to_string(i);
-            check_time(p);
-            auto const& s = steps[i];
-            if (s.contains("call") || s.contains("get")) {
+            auto const& st = steps[i];
+            if (auto why = check_time(st); why != stop_reason::none)
+                return why;
+            stop_reason why = stop_reason::none;
+            if (st.synchronous()) {
                 auto end = i + 1;
-                while (end < steps.size() && (steps[end].contains("call") || steps[end].contains("get")))
+                while (end < steps.size() && steps[end].synchronous())
                     ++end;
-                run_block(steps, i, end, ptr);
+                why = run_block(s_, steps, i, end);
                 i = end - 1;
-            } else if (s.contains("wait")) wait_step(s["wait"], p);
-            else if (s.contains("sleep_ms")) sleep_for(std::chrono::milliseconds(s["sleep_ms"].get<std::int64_t>()));
-            else if (s.contains("listen")) listen(s["listen"], p + "/listen");
-            else if (s.contains("advance_clock_ms"))
-                advance_clock(std::chrono::milliseconds(substitute(s["advance_clock_ms"]).get<std::int64_t>()), p);
-            else if (s.contains("wire")) wire_check(s["wire"], p + "/wire");
-            else if (s.contains("repeat")) {
-                auto const n = substitute(s["repeat"]).get<std::int64_t>();
-                for (std::int64_t k = 0; k < n; ++k) {
-                    loop_index_.push_back(k);
-                    run_steps(s["steps"], p + "/steps");
-                    loop_index_.pop_back();
+            } else if (auto const* w = std::get_if<wait_step>(&st.action)) {
+                why = run_wait(s_, st, *w);
+            } else if (auto const* sl = std::get_if<sleep_step>(&st.action)) {
+                sleep_for(std::chrono::milliseconds(sl->ms));
+            } else if (auto const* l = std::get_if<listen_step>(&st.action)) {
+                listen(*l, st.pointer + "/listen");
+            } else if (auto const* a = std::get_if<advance_clock_step>(&st.action)) {
+                why = advance_clock(std::chrono::milliseconds(s_.vars.substitute(a->ms).get<std::int64_t>()), st);
+            } else if (auto const* ws = std::get_if<wire_step>(&st.action)) {
+                auto& k = s_.add_check(check_kind::step, st.pointer + "/wire", "the server saw", st.clauses);
+                why = judge_wire(ws->spec, st.pointer + "/wire", k);
+                if (why == stop_reason::none && k.result == check_status::fail)
+                    why = stop_reason::failed;
+            } else if (auto const* rp = std::get_if<repeat_step>(&st.action)) {
+                auto const n = s_.vars.substitute(rp->count).get<std::int64_t>();
+                for (std::int64_t k = 0; k < n && why == stop_reason::none; ++k) {
+                    s_.vars.push_loop(k);
+                    why = run_steps(rp->steps);
+                    s_.vars.pop_loop();
                 }
             }
+            if (!skip_message_.empty())
+                return stop_reason::failed;
+            if (why != stop_reason::none)
+                return why;
         }
+        return stop_reason::none;
     }
 
     /// A TCP listener of the echo servers for this case: ${listen.NAME.port},
     /// ${listen.NAME.tag}. A port that cannot be listened on makes the case SKIP
     /// (e.g. below 1024 without the privilege): what it checks cannot be set up here.
-    void listen(json const& l, std::string const& ptr)
+    void listen(listen_step const& l, std::string const& ptr)
     {
-        auto const name = l["as"].get<std::string>();
         echo::tcp_behaviour b;
-        b.kind = *echo::tcp_behaviour_from_name(l.value("behaviour", std::string("echo")));
-        b.bytes = l.contains("bytes") ? substitute(l["bytes"]).get<std::uint64_t>() : 0;
-        auto const want = l.contains("port") ? substitute(l["port"]).get<std::uint16_t>() : std::uint16_t{0};
-        auto const tag = tag_ + "-" + name;
+        b.kind = l.behaviour;
+        b.bytes = l.bytes ? s_.vars.substitute(*l.bytes).get<std::uint64_t>() : 0;
+        auto const want = l.port ? s_.vars.substitute(*l.port).get<std::uint16_t>() : std::uint16_t{0};
+        auto const tag = s_.tag + "-" + l.as;
         std::error_code ec;
         auto const port = env_.servers.open_tcp_listener(tag, b, want, ec);
-        if (!port)
-            throw stop{status::skip, {c_.where(ptr), "a listener on port " + std::to_string(want), ec.message()},
-                       ptr + ": cannot listen on " + env_.servers.host() + ":" + std::to_string(want) + " (" + ec.message() +
-                           (ec == std::errc::permission_denied ? "; ports below 1024 need privilege" : "") +
-                           "), so this check cannot be made here"};
+        if (!port) {
+            skip_message_ = ptr + ": cannot listen on " + env_.servers.host() + ":" + std::to_string(want) + " (" +
+                            ec.message() + (ec == std::errc::permission_denied ? "; ports below 1024 need privilege" : "") +
+                            "), so this check cannot be made here";
+            return;
+        }
         tcp_listeners_.push_back(port);
-        vars_["listen." + name + ".port"] = port;
-        vars_["listen." + name + ".tag"] = tag;
-        trace_.append(json{{"type", "note"}, {"text", "listening on port " + std::to_string(port) + " (" +
-                                                          l.value("behaviour", std::string("echo")) + ", tag " + tag + ")"}});
+        s_.vars.set("listen." + l.as + ".port", port);
+        s_.vars.set("listen." + l.as + ".tag", tag);
+        s_.trace.append(json{{"type", "note"},
+                             {"text", "listening on port " + std::to_string(port) + " (" + l.behaviour_name + ", tag " + tag + ")"}});
     }
 
     /// Let `ms` pass for the IUT's time-window rules: on its virtual clock when
     /// it has one, else for real (such cases are marked slow).
-    void advance_clock(std::chrono::milliseconds ms, std::string const& ptr)
+    stop_reason advance_clock(std::chrono::milliseconds ms, step const& st)
     {
-        if (!has_capability("virtual-clock")) {
-            trace_.append(json{{"type", "note"}, {"text", "waiting " + std::to_string(ms.count()) + " ms of real time (no virtual clock)"}});
-            return sleep_for(ms);
+        if (!s_.has_capability("virtual-clock")) {
+            s_.trace.append(json{{"type", "note"}, {"text", "waiting " + std::to_string(ms.count()) + " ms of real time (no virtual clock)"}});
+            sleep_for(ms);
+            return stop_reason::none;
         }
-        auto const r = driver_->execute(json{{"op", "clock"}, {"advance_ms", ms.count()}}, command_timeout());
-        trace_.append(json{{"type", "note"}, {"text", "virtual clock advanced " + std::to_string(ms.count()) + " ms"}});
-        if (r.kind != reply_kind::value)
-            throw stop{status::error, {c_.where(ptr), "the clock command to succeed", r.message.empty() ? brief(r.value) : r.message},
-                       ptr + ": the IUT did not advance its virtual clock: " + (r.message.empty() ? brief(r.value) : r.message)};
+        auto const r = s_.iut->execute(json{{"op", "clock"}, {"advance_ms", ms.count()}}, s_.command_timeout());
+        s_.trace.append(json{{"type", "note"}, {"text", "virtual clock advanced " + std::to_string(ms.count()) + " ms"}});
+        if (r.kind == reply_kind::value)
+            return stop_reason::none;
+        auto& k = s_.add_check(check_kind::step, st.pointer, "advance the virtual clock", st.clauses);
+        auto const why = r.message.empty() ? brief(r.value) : r.message;
+        s_.broke(k, check_status::error, "the clock command to succeed",
+                 st.pointer + ": the IUT did not advance its virtual clock: " + why);
+        return stop_reason::error;
     }
 
     void sleep_for(std::chrono::milliseconds ms)
     {
-        auto const until = std::min(clock::now() + ms, deadline_);
-        while (clock::now() < until) {
-            if (env_.interrupted && env_.interrupted->load())
-                return;
+        auto const until = std::min(clock::now() + ms, s_.deadline);
+        while (clock::now() < until && !s_.interrupted())
             std::this_thread::sleep_for(std::min<clock::duration>(until - clock::now(), std::chrono::milliseconds(20)));
-        }
     }
 
-    std::chrono::milliseconds command_timeout() const
+    void settle() { sleep_for(std::chrono::milliseconds(env_.prof.timings.settle_ms)); }
+
+    /// A wire step or expectation, into `k`.
+    stop_reason judge_wire(wire_spec const& spec, std::string const& ptr, check_result& k)
     {
-        return std::max(std::chrono::milliseconds(1),
-                        std::min(remaining(), std::chrono::milliseconds(env_.prof.timings.wait_timeout_ms)));
-    }
-
-    /// One call or get step of a synchronous block, ready to send.
-    struct pending {
-        json step; ///< substituted
-        std::string ptr;
-        std::string target;
-        std::string owner; ///< "wx" or a bound name
-        std::string cls;   ///< class of the owner (methods and properties)
-        std::optional<api_entry> entry;
-        std::string base;  ///< name of the call's result and callbacks
-        json command;
-    };
-
-    pending prepare(json const& raw, std::string const& ptr, std::size_t index)
-    {
-        pending p;
-        p.step = substitute(raw);
-        p.ptr = ptr;
-        bool const is_get = p.step.contains("get");
-        p.target = p.step[is_get ? "get" : "call"].get<std::string>();
-        auto const dot = p.target.find('.');
-        p.owner = p.target.substr(0, dot);
-        auto const name = p.target.substr(dot + 1);
-        if (p.owner != "wx") {
-            auto it = classes_.find(p.owner);
-            if (it == classes_.end())
-                fail(ptr, "\"" + p.owner + "\" to be an object the IUT returned", "nothing of that name was returned");
-            p.cls = it->second;
+        auto const timeout = std::chrono::milliseconds(spec.timeout_ms.value_or(env_.prof.timings.wait_timeout_ms));
+        auto const until = std::min(clock::now() + timeout, s_.deadline);
+        auto const v = probe_wire(env_.servers.log(), spec, s_.vars, s_.tag, until, [this] { return s_.interrupted(); });
+        if (v.held)
+            return stop_reason::none;
+        if (s_.interrupted()) {
+            k.result = check_status::not_run;
+            return stop_reason::interrupted;
         }
-        // Objects are named, not numbered: a block can use what it creates ({"$ref"}).
-        json const self = {{"$ref", p.owner}};
-        if (is_get) {
-            p.command = {{"op", "get"}, {"this", self}, {"prop", name}};
-            if (p.step.contains("as"))
-                p.base = p.step["as"].get<std::string>();
-            return p;
+        if (!v.final && clock::now() >= s_.deadline) {
+            s_.broke(k, check_status::timeout, "the case to finish within its timeout",
+                     "the case timed out (" + std::to_string(s_.case_timeout_ms()) + " ms) before " + ptr);
+            return stop_reason::timeout;
         }
-        p.entry = p.owner == "wx" ? env_.api.function(p.target) : env_.api.method(p.cls, name);
-        p.command = {{"op", "call"}, {"fn", p.owner == "wx" ? p.target : name}};
-        if (p.owner != "wx")
-            p.command["this"] = self;
-        json args = json::array();
-        if (p.step.contains("listener"))
-            args.push_back({{"$fn", p.step["listener"]}});
-        else if (p.step.contains("args"))
-            args = p.step["args"].is_array() ? p.step["args"] : json::array({p.step["args"]});
-        p.base = p.step.value("as", "step" + std::to_string(index));
-        if (p.entry && p.entry->callbacks && p.step.value("callbacks", true)) {
-            if (args.empty())
-                args.push_back(json::object());
-            if (args[0].is_object()) {
-                for (auto const* cb : {"success", "fail", "complete"})
-                    args[0][cb] = {{"$fn", p.base + "." + cb}};
-                calls_.push_back({p.base, c_.where(ptr)});
-            }
-        }
-        p.command["args"] = args;
-        if (p.step.contains("as")) {
-            p.command["as"] = p.base;
-            classes_[p.base] = p.entry ? p.entry->returns : "";
-        }
-        return p;
-    }
-
-    /// Consecutive call/get steps [begin, end) of `steps`, run as one synchronous
-    /// block, as the same lines of JS would run: no event between them.
-    void run_block(json const& steps, std::size_t begin, std::size_t end, std::string const& ptr)
-    {
-        std::vector<pending> block;
-        json commands = json::array();
-        for (auto i = begin; i < end; ++i) {
-            block.push_back(prepare(steps[i], ptr + "/" + std::to_string(i), i));
-            commands.push_back(block.back().command);
-        }
-        auto const& first = block.front().ptr;
-        auto const at = trace_.size();
-        json const command = block.size() == 1 ? commands[0] : json{{"op", "batch"}, {"commands", commands}};
-        auto const r = driver_->execute(command, command_timeout());
-        std::vector<reply> replies;
-        if (r.kind == reply_kind::value && block.size() > 1) {
-            if (!r.value.is_array() || r.value.size() != block.size())
-                throw stop{status::error, {c_.where(first), "one reply per command of the block", brief(r.value, 200)},
-                           first + ": the IUT answered a block of " + std::to_string(block.size()) +
-                               " commands with " + brief(r.value, 200)};
-            for (auto const& one : r.value)
-                replies.push_back(reply_from_json(one));
-        } else {
-            replies.assign(block.size(), r);
-        }
-        // The block's calls and their results, in order, before any event it caused.
-        std::vector<json> entries;
-        for (std::size_t k = 0; k < block.size(); ++k)
-            entries.push_back(block_entry(block[k], replies[k]));
-        trace_.insert(at, std::move(entries));
-        for (std::size_t k = 0; k < block.size(); ++k)
-            finish(block[k], replies[k]);
-    }
-
-    /// The trace entry of one call or get of a block: what was called, and what came back.
-    static json block_entry(pending const& p, reply const& r)
-    {
-        json e = {{"type", p.step.contains("get") ? "get" : "call"}, {"step", p.ptr}, {"target", p.target}};
-        if (!p.step.contains("get"))
-            e["args"] = p.command["args"];
-        if (r.kind == reply_kind::value)
-            e["value"] = r.value;
-        else if (r.kind == reply_kind::thrown)
-            e["threw"] = r.value;
-        else
-            e["error"] = r.message;
-        if (r.promise)
-            e["promise"] = true; // it returned a Promise, which the adapter awaited
-        return e;
-    }
-
-    void finish(pending const& p, reply const& r)
-    {
-        auto const& s = p.step;
-        auto const& ptr = p.ptr;
-        if (r.kind == reply_kind::refused && thrown_names_.count(p.owner)) {
-            // The object's creation threw (may_throw): calls on it cannot happen.
-            trace_.append({{"type", "note"}, {"text", ptr + ": skipped " + p.target + ": " + p.owner + " was never created"}});
-            return;
-        }
-        if (r.kind == reply_kind::refused || r.kind == reply_kind::broken)
-            throw stop{status::error, {c_.where(ptr), "the IUT to execute the command", r.message},
-                       ptr + ": the IUT could not execute " + brief(p.command, 200) + ": " + r.message};
-        if (r.kind == reply_kind::timeout)
-            throw stop{status::error, {c_.where(ptr), "an answer", r.message}, ptr + ": " + r.message};
-        if (s.contains("listener") && p.entry && !p.entry->adds_listener.empty())
-            listeners_.push_back({s["listener"].get<std::string>(), handle_id(p.owner), p.cls, p.entry->adds_listener});
-
-        if (s.contains("get")) {
-            if (r.kind == reply_kind::thrown)
-                fail(ptr, "reading " + p.target + " to give a value", "it threw: " + brief(r.value));
-            if (s.contains("expect")) {
-                auto const v = from_wire(r.value);
-                if (auto why = check_matcher(s["expect"], &v))
-                    fail(ptr + "/expect", p.target + " to match", *why);
-            }
-            if (!p.base.empty())
-                bound_[p.base] = r.value;
-            return;
-        }
-        if (r.promise && s.value("no_promise", false))
-            fail(ptr, p.target + " to return its result synchronously",
-                 std::string("it returned a Promise, which ") +
-                     (r.kind == reply_kind::thrown ? "rejected with " : "resolved to ") + brief(r.value, 200));
-        if (r.kind == reply_kind::thrown && s.value("may_throw", false)) {
-            // Allowed: recorded as a call of "<as>.threw" with the error, for outcomes.
-            trace_.append({{"type", "invoke"}, {"fn", p.base + ".threw"}, {"arg", r.value}, {"sync", false}});
-            thrown_names_.insert(p.base);
-            return;
-        }
-        if (r.kind == reply_kind::thrown) {
-            json const message = r.value.value("message", std::string());
-            if (!s.contains("throws"))
-                fail(ptr, p.target + " to return", "it threw: " + brief(r.value));
-            if (!s["throws"].is_boolean())
-                if (auto why = check_matcher(s["throws"], &message))
-                    fail(ptr + "/throws", "a thrown error whose message matches", *why);
-            return;
-        }
-        if (s.contains("throws"))
-            fail(ptr + "/throws", p.target + " to throw", "it returned " + brief(r.value));
-        if (s.contains("returns")) {
-            auto const v = from_wire(r.value);
-            if (auto why = check_matcher(s["returns"], &v))
-                fail(ptr + "/returns", "the return value to match", *why);
-        }
-        if (s.contains("as") && p.entry && !p.entry->returns.empty() && !is_handle(r.value))
-            fail(ptr, p.target + " to return a " + p.entry->returns, "it returned " + brief(r.value, 200));
-        if (s.contains("as"))
-            bound_[p.base] = r.value;
-    }
-
-    static bool is_handle(json const& v) { return v.is_object() && v.contains("$handle"); }
-
-    /// The IUT's id of the object bound to `name` ("" when unknown).
-    std::string handle_id(std::string const& name) const
-    {
-        auto it = bound_.find(name);
-        if (it == bound_.end() || !it->second.is_object())
-            return name;
-        return it->second.value("$handle", name);
-    }
-
-    static std::vector<std::string> name_list(json const& v)
-    {
-        if (v.is_string())
-            return {v.get<std::string>()};
-        return v.get<std::vector<std::string>>();
-    }
-
-    static std::string quoted_names(std::vector<std::string> const& names)
-    {
-        std::string s;
-        for (auto const& n : names)
-            s += (s.empty() ? "\"" : " or \"") + n + "\"";
-        return s;
-    }
-
-    /// Invokes of any of `names` (in trace order) whose argument matches `pattern`.
-    static std::size_t count_matching(std::vector<json> const& entries, std::vector<std::string> const& names,
-                                      json const* pattern, std::string* first_mismatch = nullptr)
-    {
-        std::size_t n = 0;
-        for (auto const& e : entries) {
-            if (e.value("type", "") != "invoke")
-                continue;
-            auto const fn = e.value("fn", "");
-            if (std::find(names.begin(), names.end(), fn) == names.end())
-                continue;
-            if (!pattern) {
-                ++n;
-                continue;
-            }
-            auto const arg = from_wire(e["arg"]);
-            auto why = check_pattern(*pattern, arg);
-            if (!why)
-                ++n;
-            else if (first_mismatch && first_mismatch->empty())
-                *first_mismatch = "#" + std::to_string(e["seq"].get<std::size_t>()) + " " + fn + " " + *why;
-        }
-        return n;
-    }
-
-    void wait_step(json const& raw, std::string const& ptr)
-    {
-        auto const w = substitute(raw.is_string() ? json{{"for", raw}} : raw);
-        auto const names = name_list(w["for"]);
-        json const* pattern = w.contains("match") ? &w["match"] : nullptr;
-        auto const count = w.value("count", std::size_t{1});
-        auto const timeout = std::chrono::milliseconds(w.value("timeout_ms", env_.prof.timings.wait_timeout_ms));
-        auto const until = std::min(clock::now() + timeout, deadline_);
-        bool const ok = trace_.wait_until(
-            [&](std::vector<json> const& entries) {
-                return bad_event_ || (env_.interrupted && env_.interrupted->load()) ||
-                       count_matching(entries, names, pattern) >= count;
-            },
-            until);
-        check_time(ptr);
-        if (ok) {
-            if (auto b = w.find("bind"); b != w.end())
-                bind(*b, names, pattern, ptr + "/wait/bind");
-            return;
-        }
-        std::string mismatch;
-        auto const entries = trace_.snapshot();
-        auto const seen = count_matching(entries, names, pattern, &mismatch);
-        auto const all = count_matching(entries, names, nullptr);
-        std::string expected = std::to_string(count) + " call(s) of " + quoted_names(names) +
-                               (pattern ? " with an argument matching " + brief(*pattern, 200) : "") +
-                               " within " + std::to_string(timeout.count()) + " ms";
-        std::string actual = std::to_string(seen) + " matching" + (pattern ? " of " + std::to_string(all) + " call(s)" : "");
-        if (!mismatch.empty())
-            actual += "; first mismatch: " + mismatch;
-        actual += "; called so far: " + called_so_far(entries);
-        fail(ptr + "/wait", expected, actual);
-    }
-
-    /// ${bound.NAME} := a value of the argument of the first call that satisfied
-    /// the wait (NAME -> dotted path), so a later step or expectation can compare
-    /// it with what the server saw.
-    void bind(json const& paths, std::vector<std::string> const& names, json const* pattern, std::string const& ptr)
-    {
-        auto const entries = trace_.snapshot();
-        for (auto const& e : entries) {
-            if (e.value("type", "") != "invoke" || std::find(names.begin(), names.end(), e.value("fn", "")) == names.end())
-                continue;
-            auto const arg = from_wire(e["arg"]);
-            if (pattern && check_pattern(*pattern, arg))
-                continue;
-            for (auto const& [var, path] : paths.items()) {
-                auto const* v = lookup(arg, path.get<std::string>());
-                if (!v)
-                    fail(ptr + "/" + var, "a value at \"" + path.get<std::string>() + "\" of " + e.value("fn", ""),
-                         "(absent) in " + brief(e["arg"], 200));
-                vars_["bound." + var] = *v;
-            }
-            return;
-        }
-    }
-
-    static std::string called_so_far(std::vector<json> const& entries)
-    {
-        std::string s;
-        for (auto const& e : entries)
-            if (e.value("type", "") == "invoke")
-                s += (s.empty() ? "" : ", ") + e.value("fn", "");
-        return s.empty() ? "nothing" : s;
-    }
-
-    void wire_check(json const& raw, std::string const& ptr)
-    {
-        auto const w = substitute(raw);
-        auto const tag = w.value("tag", tag_);
-        auto const timeout = std::chrono::milliseconds(w.value("timeout_ms", env_.prof.timings.wait_timeout_ms));
-        auto const until = std::min(clock::now() + timeout, deadline_);
-        std::string why;
-        for (;;) {
-            json records = json::array();
-            for (auto const& rec : env_.servers.log().by_tag(tag))
-                records.push_back(rec.to_json());
-            why.clear();
-            if (w.contains("count") && records.size() != w["count"].get<std::size_t>())
-                why = std::to_string(records.size()) + " connection(s) tagged \"" + tag + "\"";
-            else if (w.contains("match")) {
-                auto const index = w.value("index", std::size_t{0});
-                if (index >= records.size())
-                    why = "no connection #" + std::to_string(index) + " tagged \"" + tag + "\" (" +
-                          std::to_string(records.size()) + " seen)";
-                else if (auto m = check_pattern(w["match"], from_wire(records[index])))
-                    why = "connection #" + std::to_string(index) + ": " + *m;
-            }
-            if (why.empty())
-                return;
-            if (clock::now() >= until || (env_.interrupted && env_.interrupted->load()))
-                break;
-            std::this_thread::sleep_for(std::chrono::milliseconds(10));
-        }
-        check_time(ptr);
-        std::string expected = "the server to have seen ";
-        if (w.contains("count"))
-            expected += std::to_string(w["count"].get<std::size_t>()) + " connection(s) tagged \"" + tag + "\"";
-        if (w.contains("match"))
-            expected += std::string(w.contains("count") ? ", " : "") + "connection #" +
-                        std::to_string(w.value("index", 0)) + " matching " + brief(w["match"], 200);
-        fail(ptr, expected + " within " + std::to_string(timeout.count()) + " ms", why);
-    }
-
-    void settle()
-    {
-        sleep_for(std::chrono::milliseconds(env_.prof.timings.settle_ms));
-        check_time("/steps");
+        s_.fail(k, v.expected + (v.final ? "" : " within " + std::to_string(timeout.count()) + " ms"), v.actual, v.subject,
+                v.expected_norm, v.observed_norm);
+        return stop_reason::none;
     }
 
     // ---- checks -------------------------------------------------------------
 
-    /// nullopt when expectation `e` holds; else {expected, actual}.
-    std::optional<std::pair<std::string, std::string>> expectation(json const& raw, std::string const& ptr)
+    /// Judge one expectation into `k` (trace or wire). Returns why judging must stop.
+    stop_reason judge(expect_entry const& e, check_result& k)
     {
-        auto const e = substitute(raw);
-        auto const entries = trace_.snapshot();
-        auto const n_of = [&](std::string const& fn) { return invocations(entries, fn).size(); };
-        if (e.contains("order")) {
-            auto const names = name_list(e["order"]);
-            std::size_t last = 0;
-            std::string last_name;
-            for (auto const& n : names) {
-                auto const calls = invocations(entries, n);
-                if (calls.empty())
-                    return std::pair{"calls in the order " + brief(e["order"]), "\"" + n + "\" was never called; called: " + called_so_far(entries)};
-                auto const seq = (*calls.front())["seq"].get<std::size_t>();
-                if (seq < last)
-                    return std::pair{"calls in the order " + brief(e["order"]),
-                                     "\"" + n + "\" (#" + std::to_string(seq) + ") came before \"" + last_name +
-                                         "\" (#" + std::to_string(last) + ")"};
-                last = seq;
-                last_name = n;
-            }
-        } else if (e.contains("once") || e.contains("never")) {
-            bool const once = e.contains("once");
-            for (auto const& n : name_list(once ? e["once"] : e["never"])) {
-                auto const k = n_of(n);
-                if (k != (once ? 1u : 0u))
-                    return std::pair{"\"" + n + "\" called " + (once ? "exactly once" : "never"),
-                                     "it was called " + std::to_string(k) + " time(s)"};
-            }
-        } else if (e.contains("count")) {
-            std::size_t k = 0;
-            auto const names = name_list(e["count"]);
-            for (auto const& n : names)
-                k += n_of(n);
-            auto const bad = (e.contains("equals") && k != e["equals"].get<std::size_t>()) ||
-                             (e.contains("min") && k < e["min"].get<std::size_t>()) ||
-                             (e.contains("max") && k > e["max"].get<std::size_t>());
-            if (bad) {
-                json bounds = e;
-                bounds.erase("count");
-                return std::pair{quoted_names(names) + " called " + brief(bounds) + " time(s)",
-                                 std::to_string(k) + " call(s)"};
-            }
-        } else if (e.contains("event")) {
-            auto const names = name_list(e["event"]);
-            std::vector<json const*> calls;
-            for (auto const& x : entries)
-                if (x.value("type", "") == "invoke" &&
-                    std::find(names.begin(), names.end(), x.value("fn", "")) != names.end())
-                    calls.push_back(&x);
-            auto const nth = e.value("nth", std::size_t{0});
-            auto const expected = "call #" + std::to_string(nth) + " of " + quoted_names(names) +
-                                  " with an argument matching " + brief(e["match"], 200);
-            if (nth >= calls.size())
-                return std::pair{expected, std::to_string(calls.size()) + " call(s)"};
-            if (auto why = check_pattern(e["match"], from_wire((*calls[nth])["arg"])))
-                return std::pair{expected, *why};
-        } else if (e.contains("wire")) {
-            try {
-                wire_check(raw["wire"], ptr + "/wire");
-            } catch (stop const& s) {
-                if (s.result != status::fail)
-                    throw;
-                return std::pair{s.where.expected, s.where.actual};
-            }
-        }
-        return std::nullopt;
+        if (auto const* w = std::get_if<wire_expect>(&e.what))
+            return judge_wire(w->spec, e.pointer + "/wire", k);
+        judge_trace_expectation(s_, e, k);
+        return stop_reason::none;
     }
 
-    void check_all(reports::case_result& r)
+    static std::string expectation_title(expect_entry const& e)
     {
-        for (std::size_t i = 0; i < c_.expect.size(); ++i) {
-            auto const ptr = "/expect/" + std::to_string(i);
-            if (auto bad = expectation(c_.expect[i], ptr))
-                fail(ptr, bad->first, bad->second);
-        }
-        auto const v = check_invariants(trace_.snapshot(), calls_, listeners_, env_.api);
-        if (!v.empty())
-            throw stop{status::fail, {c_.where("") + " (invariant " + v.front().id + ")", v.front().id, v.front().message},
-                       "invariant " + v.front().id + ": " + v.front().message};
-        if (c_.outcomes.empty()) {
-            r.result = status::pass;
-            return;
-        }
-        std::string misses;
-        for (auto const& o : c_.outcomes) {
-            std::optional<std::pair<std::string, std::string>> miss;
-            std::string miss_ptr;
-            for (std::size_t i = 0; i < o.expect.size() && !miss; ++i) {
-                miss_ptr = o.pointer.substr(c_.pointer.size()) + "/expect/" + std::to_string(i);
-                miss = expectation(o.expect[i], miss_ptr);
-            }
-            if (!miss) {
-                r.result = o.grade;
-                r.outcome = o.name;
-                if (o.grade != status::pass)
-                    r.message = "outcome \"" + o.name + "\"";
+        if (auto const* o = std::get_if<order_expect>(&e.what))
+            return "order " + json(o->names).dump();
+        if (auto const* c = std::get_if<count_expect>(&e.what))
+            return std::string(c->kind == count_expect::form::once    ? "once "
+                               : c->kind == count_expect::form::never ? "never "
+                                                                     : "count ") +
+                   json(c->names).dump();
+        if (auto const* ev = std::get_if<event_expect>(&e.what))
+            return "event " + json(ev->names).dump() + " #" + std::to_string(ev->nth);
+        return "the server saw";
+    }
+
+    void judge_expectations()
+    {
+        for (auto const& e : c_.expect) {
+            auto& k = s_.add_check(check_kind::expect, e.pointer, expectation_title(e), e.clauses);
+            if (judge(e, k) == stop_reason::interrupted)
                 return;
-            }
-            misses += (misses.empty() ? "" : "; ") + ("\"" + o.name + "\": " + miss_ptr + " expected " +
-                                                       miss->first + ", got " + miss->second);
         }
-        throw stop{status::fail, {c_.where("/outcomes"), "one of the allowed outcomes", misses},
-                   "no allowed outcome held: " + misses};
+    }
+
+    void judge_invariants()
+    {
+        auto const violations = check_invariants(s_.trace.snapshot(), s_.names.calls(), s_.names.listeners(), env_.api);
+        auto const cited = [&](std::string const& id) {
+            return std::find(c_.clauses.begin(), c_.clauses.end(), id) != c_.clauses.end();
+        };
+        for (auto const& rule : env_.invariants.all()) {
+            // One check per invariant and clause: every violation of it in this case.
+            std::map<std::string, std::vector<violation const*>> by_clause;
+            for (auto const& v : violations)
+                if (v.id == rule.id)
+                    by_clause[env_.invariants.clause_for(v.id, v.api)].push_back(&v);
+            for (auto const& [clause, list] : by_clause) {
+                check_result k;
+                k.kind = check_kind::invariant;
+                k.where = rule.id;
+                k.title = rule.rule;
+                if (!clause.empty())
+                    k.clauses = {clause};
+                k.counts = !clause.empty() && cited(clause);
+                std::string actual, observed;
+                std::vector<std::size_t> seqs;
+                std::set<std::string> seen;
+                for (auto const* v : list) {
+                    actual += (actual.empty() ? "" : "; ") + v->message;
+                    if (seen.insert(v->what).second)
+                        observed += (observed.empty() ? "" : "; ") + v->what;
+                    seqs.insert(seqs.end(), v->seqs.begin(), v->seqs.end());
+                }
+                s_.fail(k, rule.id, actual, rule.title, rule.rule, observed, seqs);
+                s_.checks.push_back(std::move(k));
+            }
+            // The invariants that enforce a clause the case cites are checks of the case even when they held.
+            if (by_clause.empty())
+                for (auto const& [api, clause] : rule.clauses)
+                    if (cited(clause)) {
+                        check_result k;
+                        k.kind = check_kind::invariant;
+                        k.where = rule.id;
+                        k.title = rule.rule;
+                        k.clauses = {clause};
+                        s_.checks.push_back(std::move(k));
+                        break;
+                    }
+        }
+    }
+
+    void judge_outcomes()
+    {
+        if (c_.outcomes.empty())
+            return;
+        std::vector<std::size_t> missed; // indexes into checks
+        bool held = false;
+        for (auto const& o : c_.outcomes) {
+            auto& k = s_.add_check(check_kind::outcome, o.pointer, o.name, o.clauses);
+            k.grade = o.grade;
+            if (held) {
+                k.result = check_status::not_run;
+                continue;
+            }
+            check_result miss;
+            std::string miss_ptr;
+            for (auto const& e : o.expect) {
+                if (judge(e, miss) == stop_reason::interrupted)
+                    return;
+                if (miss.result != check_status::pass) {
+                    miss_ptr = e.pointer;
+                    break;
+                }
+            }
+            auto& ko = k; // judge() adds no check, so `k` still refers into checks
+            if (miss.result == check_status::pass) {
+                held = true;
+                continue;
+            }
+            ko.result = miss.result == check_status::fail ? check_status::fail : miss.result;
+            ko.counts = false; // only "none held" decides the case
+            ko.expected = miss_ptr + " expected " + miss.expected;
+            ko.actual = miss.actual;
+            ko.subject = miss.subject;
+            ko.expected_norm = miss.expected_norm;
+            ko.observed_norm = miss.observed_norm;
+            ko.seqs = miss.seqs;
+            missed.push_back(s_.checks.size() - 1);
+        }
+        if (held)
+            return;
+        check_result none;
+        none.kind = check_kind::outcome;
+        none.where = c_.where("/outcomes");
+        none.title = "one of the allowed outcomes";
+        none.clauses = c_.clauses;
+        std::string names, misses, norm;
+        for (auto i : missed) {
+            auto const& m = s_.checks[i];
+            names += (names.empty() ? "" : " | ") + m.title;
+            misses += (misses.empty() ? "" : "; ") + ("\"" + m.title + "\": " + m.expected + ", got " + m.actual);
+            norm += (norm.empty() ? "" : "; ") + (m.subject + ": " + m.observed_norm);
+        }
+        s_.fail(none, "one of the allowed outcomes", misses, "allowed outcomes: " + names, "one of them", norm);
+        s_.checks.push_back(std::move(none));
     }
 
     test_case const& c_;
     run_env const& env_;
-    trace trace_;
-    std::unique_ptr<driver> driver_;
-    clock::time_point deadline_;
-    std::string tag_;
-    json vars_;
+    case_state s_;
+    stop_reason stopped_ = stop_reason::none;
+    std::string skip_message_; ///< a listen step could not be set up: the case is SKIP
     std::uint16_t tcp_port_ = 0;
     std::vector<std::uint16_t> tcp_listeners_; ///< from "listen" steps
-    std::set<std::string> thrown_names_;        ///< "as" names whose creation threw (may_throw)
-    std::vector<std::int64_t> loop_index_;
-    std::map<std::string, json> bound_;         ///< name -> value the IUT returned
-    std::map<std::string, std::string> classes_; ///< name -> class of the object it will hold
-    std::vector<callback_call> calls_;
-    std::vector<listener_registration> listeners_;
-    std::atomic<bool> bad_event_{false};
 };
 
 } // namespace

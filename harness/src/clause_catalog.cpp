@@ -49,7 +49,7 @@ void clause_catalog::load_file(std::string const& path)
     list.expect_array();
     for (std::size_t i = 0; i < list.size(); ++i) {
         auto c = list.at(i);
-        c.only_keys({"id", "area", "level", "statement", "seed", "quote", "decision", "untestable"});
+        c.only_keys({"id", "area", "level", "statement", "seed", "quote", "decision", "untestable", "host_limits"});
         clause cl;
         cl.id = c.at("id").non_empty_string();
         if (!std::regex_match(cl.id, id_re))
@@ -74,6 +74,14 @@ void clause_catalog::load_file(std::string const& path)
             cl.decision = d->string();
         if (auto u = c.find("untestable"))
             cl.untestable = u->non_empty_string();
+        if (auto h = c.find("host_limits")) {
+            h->expect_object();
+            for (auto const& [host, _] : h->value().items()) {
+                if (host != "browser" && host != "node" && host != "native")
+                    h->at(host).fail("E-ENUM", "a host is browser, node or native, got \"" + host + "\"");
+                cl.host_limits[host] = h->at(host).non_empty_string();
+            }
+        }
         cl.file = path;
         clauses_[cl.id] = std::move(cl);
     }

@@ -1,3 +1,5 @@
+#include <sockconf/common/json_file.hpp>
+#include <sockconf/common/json_reader.hpp>
 #include <sockconf/harness/invariants.hpp>
 #include <sockconf/harness/trace.hpp>
 
@@ -25,7 +27,81 @@ std::string list(std::vector<std::size_t> const& v)
     return s.empty() ? "none" : s;
 }
 
+/// "SocketTask.send" -> "SocketTask"; "wx.connectSocket" -> "wx".
+std::string owner_of(std::string const& api) { return api.substr(0, api.find('.')); }
+
 } // namespace
+
+std::vector<std::string> const& invariant_ids()
+{
+    static std::vector<std::string> const ids = {"INV-CALLBACK-ONE-RESULT", "INV-CALLBACK-COMPLETE", "INV-CALLBACK-ASYNC",
+                                                 "INV-LISTENER-ASYNC",      "INV-TASK-OPEN-ONCE",    "INV-TASK-CLOSE-ONCE",
+                                                 "INV-TASK-NOTHING-AFTER-CLOSE"};
+    return ids;
+}
+
+invariant_catalog invariant_catalog::load(std::string const& path, std::function<bool(std::string const&)> const& known_clause)
+{
+    return from_json(read_json_file(path), path, known_clause);
+}
+
+invariant_catalog invariant_catalog::from_json(json const& doc, std::string const& source,
+                                               std::function<bool(std::string const&)> const& known_clause)
+{
+    json_reader r(doc, source);
+    r.only_keys({"invariants", "notes"});
+    auto list = r.at("invariants");
+    list.expect_array();
+    invariant_catalog cat;
+    auto const& ids = invariant_ids();
+    for (std::size_t i = 0; i < list.size(); ++i) {
+        auto e = list.at(i);
+        e.only_keys({"id", "rule", "title", "clauses"});
+        invariant_rule rule;
+        rule.id = e.at("id").non_empty_string();
+        if (std::find(ids.begin(), ids.end(), rule.id) == ids.end())
+            e.at("id").fail("E-INVARIANT-UNKNOWN", "\"" + rule.id + "\" is not an invariant the harness checks");
+        if (cat.find(rule.id))
+            e.at("id").fail("E-INVARIANT-DUPLICATE", "\"" + rule.id + "\" is listed twice");
+        rule.rule = e.at("rule").non_empty_string();
+        rule.title = e.at("title").non_empty_string();
+        auto cl = e.at("clauses");
+        cl.expect_object();
+        for (auto const& [api, _] : cl.value().items()) {
+            auto const id = cl.at(api).non_empty_string();
+            if (known_clause && !known_clause(id))
+                cl.at(api).fail("E-INVARIANT-CLAUSE", "unknown clause \"" + id + "\" (see specs/clauses/)");
+            rule.clauses[api] = id;
+        }
+        cat.rules_.push_back(std::move(rule));
+    }
+    for (auto const& id : ids)
+        if (!cat.find(id))
+            r.fail("E-INVARIANT-MISSING", "the harness checks " + id + ", which the catalog does not list");
+    std::sort(cat.rules_.begin(), cat.rules_.end(), [&](auto const& a, auto const& b) {
+        return std::find(ids.begin(), ids.end(), a.id) < std::find(ids.begin(), ids.end(), b.id);
+    });
+    return cat;
+}
+
+invariant_rule const* invariant_catalog::find(std::string const& id) const
+{
+    for (auto const& r : rules_)
+        if (r.id == id)
+            return &r;
+    return nullptr;
+}
+
+std::string invariant_catalog::clause_for(std::string const& id, std::string const& api) const
+{
+    auto const* r = find(id);
+    if (!r)
+        return "";
+    for (auto const& key : {api, owner_of(api)})
+        if (auto it = r->clauses.find(key); it != r->clauses.end())
+            return it->second;
+    return "";
+}
 
 std::vector<violation> check_invariants(std::vector<json> const& entries,
                                         std::vector<callback_call> const& calls,
@@ -36,43 +112,70 @@ std::vector<violation> check_invariants(std::vector<json> const& entries,
 
     // Calls sharing a base (a repeated "as") share their callbacks: N calls, N results.
     std::map<std::string, std::size_t> made;
-    std::map<std::string, std::string> where;
+    std::map<std::string, callback_call> first;
     for (auto const& c : calls) {
         ++made[c.base];
-        where.emplace(c.base, c.where);
+        first.emplace(c.base, c);
     }
+    std::map<std::string, std::string> api_of_fn; // harness name -> the API it belongs to, and what it is
+    std::map<std::string, std::string> kind_of_fn;
+    for (auto const& c : calls)
+        for (auto const* cb : {"success", "fail", "complete"}) {
+            api_of_fn[c.base + "." + cb] = c.api;
+            kind_of_fn[c.base + "." + cb] = cb;
+        }
+    for (auto const& l : listeners) {
+        api_of_fn.emplace(l.fn, l.api);
+        kind_of_fn.emplace(l.fn, "listener");
+    }
+
     for (auto const& [base, n] : made) {
+        auto const& c = first[base];
         auto const ok = seqs(entries, base + ".success");
         auto const ko = seqs(entries, base + ".fail");
         auto const done = seqs(entries, base + ".complete");
-        if (ok.size() + ko.size() != n)
-            out.push_back({"INV-CALLBACK-ONE-RESULT",
-                           where[base] + ": " + std::to_string(n) + " call(s) of \"" + base +
-                               "\" must get exactly one success or fail each; got success at " +
-                               list(ok) + ", fail at " + list(ko)});
+        if (ok.size() + ko.size() != n) {
+            auto all = ok;
+            all.insert(all.end(), ko.begin(), ko.end());
+            out.push_back({"INV-CALLBACK-ONE-RESULT", c.api,
+                           c.where + ": " + std::to_string(n) + " call(s) of \"" + base +
+                               "\" must get exactly one success or fail each; got success at " + list(ok) +
+                               ", fail at " + list(ko),
+                           c.api + ": " + (ok.size() + ko.size() == 0 ? "neither success nor fail"
+                                           : !ok.empty() && !ko.empty() ? "both success and fail"
+                                                                        : "more results than calls"),
+                           all});
+        }
         if (done.size() != n) {
-            out.push_back({"INV-CALLBACK-COMPLETE", where[base] + ": " + std::to_string(n) +
-                                                        " call(s) of \"" + base +
-                                                        "\" must get exactly one complete each; got " +
-                                                        list(done)});
+            out.push_back({"INV-CALLBACK-COMPLETE", c.api,
+                           c.where + ": " + std::to_string(n) + " call(s) of \"" + base +
+                               "\" must get exactly one complete each; got " + list(done),
+                           c.api + ": " + (done.size() < n ? "complete missing" : "complete more than once"), done});
         } else {
             std::vector<std::size_t> results = ok;
             results.insert(results.end(), ko.begin(), ko.end());
             std::sort(results.begin(), results.end());
             for (std::size_t i = 0; i < done.size() && i < results.size(); ++i)
                 if (done[i] < results[i])
-                    out.push_back({"INV-CALLBACK-COMPLETE",
-                                   where[base] + ": \"" + base + ".complete\" #" +
-                                       std::to_string(done[i]) + " came before its success/fail #" +
-                                       std::to_string(results[i])});
+                    out.push_back({"INV-CALLBACK-COMPLETE", c.api,
+                                   c.where + ": \"" + base + ".complete\" #" + std::to_string(done[i]) +
+                                       " came before its success/fail #" + std::to_string(results[i]),
+                                   c.api + ": complete before success/fail", {done[i], results[i]}});
         }
     }
 
-    for (auto const& e : entries)
-        if (e.value("type", "") == "invoke" && e.value("sync", false))
-            out.push_back({"INV-CALLBACK-ASYNC", "\"" + e.value("fn", "") + "\" #" +
-                                                     std::to_string(e["seq"].get<std::size_t>()) +
-                                                     " ran inside the call that caused it"});
+    for (auto const& e : entries) {
+        if (e.value("type", "") != "invoke" || !e.value("sync", false))
+            continue;
+        auto const fn = e.value("fn", "");
+        auto const seq = e["seq"].get<std::size_t>();
+        auto const kind = kind_of_fn.count(fn) ? kind_of_fn[fn] : std::string("listener");
+        auto const api_name = api_of_fn.count(fn) ? api_of_fn[fn] : std::string();
+        bool const listener = kind == "listener";
+        out.push_back({listener ? "INV-LISTENER-ASYNC" : "INV-CALLBACK-ASYNC", api_name,
+                       "\"" + fn + "\" #" + std::to_string(seq) + " ran inside the call that caused it",
+                       (api_name.empty() ? "\"" + fn + "\"" : api_name) + " " + kind, {seq}});
+    }
 
     // Per object with a lifecycle: only functions registered on that one object
     // can be attributed to it.
@@ -88,27 +191,30 @@ std::vector<violation> check_invariants(std::vector<json> const& entries,
         auto const* cls = api.find_class(regs.front().cls);
         if (!cls || cls->open_event.empty())
             continue;
+        auto const& cls_name = regs.front().cls;
         std::map<std::string, std::size_t> registrations;
         for (auto const& r : regs)
             ++registrations[r.fn];
+        auto const reg_of = [&](std::string const& fn) {
+            return *std::find_if(regs.begin(), regs.end(), [&](auto const& r) { return r.fn == fn; });
+        };
         std::size_t first_close = 0;
         for (auto const& [fn, times] : registrations) {
-            auto const& event = std::find_if(regs.begin(), regs.end(),
-                                             [&](auto const& r) { return r.fn == fn; })->event;
+            auto const& reg = reg_of(fn);
             auto const s = seqs(entries, fn);
-            auto const rule = event == cls->open_event    ? "INV-TASK-OPEN-ONCE"
-                              : event == cls->close_event ? "INV-TASK-CLOSE-ONCE"
-                                                          : "";
-            if (*rule && s.size() > times)
-                out.push_back({rule, cls->open_event == event
-                                         ? "onOpen listener \"" + fn + "\" was called more than once: " + list(s)
-                                         : "onClose listener \"" + fn + "\" was called more than once: " + list(s)});
-            if (event == cls->close_event && !s.empty() && (first_close == 0 || s.front() < first_close))
+            bool const is_open = reg.event == cls->open_event, is_close = reg.event == cls->close_event;
+            if ((is_open || is_close) && s.size() > times)
+                out.push_back({is_open ? "INV-TASK-OPEN-ONCE" : "INV-TASK-CLOSE-ONCE", reg.api,
+                               std::string(is_open ? "onOpen" : "onClose") + " listener \"" + fn +
+                                   "\" was called more than once: " + list(s),
+                               reg.api + " listener called more than once", s});
+            if (is_close && !s.empty() && (first_close == 0 || s.front() < first_close))
                 first_close = s.front();
         }
         if (first_close == 0)
             continue;
         for (auto const& [fn, _] : registrations) {
+            auto const& reg = reg_of(fn);
             // Every onClose listener receives the one close event: its first call is not "after".
             bool const closer = std::any_of(regs.begin(), regs.end(), [&](auto const& r) {
                 return r.fn == fn && r.event == cls->close_event;
@@ -120,10 +226,13 @@ std::vector<violation> check_invariants(std::vector<json> const& entries,
             for (auto x : s)
                 if (x > first_close)
                     late.push_back(x);
-            if (!late.empty())
-                out.push_back({"INV-TASK-NOTHING-AFTER-CLOSE",
-                               "\"" + fn + "\" was called at " + list(late) + ", after onClose #" +
-                                   std::to_string(first_close) + " of the same " + regs.front().cls});
+            if (!late.empty()) {
+                late.insert(late.begin(), first_close);
+                out.push_back({"INV-TASK-NOTHING-AFTER-CLOSE", reg.api,
+                               "\"" + fn + "\" was called at " + list({late.begin() + 1, late.end()}) +
+                                   ", after onClose #" + std::to_string(first_close) + " of the same " + cls_name,
+                               reg.api + " listener called after onClose", late});
+            }
         }
     }
     return out;

@@ -32,28 +32,67 @@ namespace {
 
 std::optional<std::int64_t> count_or_variable(json_reader const& r, std::int64_t lo, std::int64_t hi);
 
-// Checks one case's steps and expectations: shapes, call targets against the
-// API catalog, declared names, matchers and variables.
-class case_validator {
-public:
-    case_validator(api_catalog const& api) : api_(api) {}
+name_list read_names(json_reader const& r)
+{
+    if (r.value().is_string())
+        return {r.string()};
+    r.expect_array();
+    name_list out;
+    for (std::size_t i = 0; i < r.size(); ++i)
+        out.push_back(r.at(i).non_empty_string());
+    return out;
+}
 
-    void steps(json_reader const& list)
+// Validates one case's steps and expectations (shapes, call targets against the
+// API catalog, declared names, matchers, variables) and builds their types.
+class case_builder {
+public:
+    case_builder(api_catalog const& api, std::vector<std::string> const& case_clauses, std::string case_pointer)
+        : case_pointer_(std::move(case_pointer)), api_(api), case_clauses_(case_clauses) {}
+
+    std::vector<step> steps(json_reader const& list)
     {
         list.expect_array();
+        std::vector<step> out;
         for (std::size_t i = 0; i < list.size(); ++i)
-            step(list.at(i), i);
+            out.push_back(one_step(list.at(i), i));
+        return out;
     }
 
-    void expectations(json_reader const& list)
+    std::vector<expect_entry> expectations(json_reader const& list)
     {
         list.expect_array();
+        std::vector<expect_entry> out;
         for (std::size_t i = 0; i < list.size(); ++i)
-            expectation(list.at(i));
+            out.push_back(one_expectation(list.at(i)));
+        return out;
+    }
+
+    /// "clauses" on a step, expectation or outcome: a non-empty subset of the case's.
+    std::vector<std::string> own_clauses(json_reader const& holder) const
+    {
+        auto c = holder.find("clauses");
+        if (!c)
+            return {};
+        c->expect_array();
+        if (c->size() == 0)
+            c->fail("E-EMPTY", "expected at least one clause (leave \"clauses\" out to mean all of the case's)");
+        std::vector<std::string> out;
+        for (std::size_t i = 0; i < c->size(); ++i) {
+            auto const id = c->at(i).non_empty_string();
+            if (std::find(case_clauses_.begin(), case_clauses_.end(), id) == case_clauses_.end())
+                c->at(i).fail("E-CASE-CLAUSE", "\"" + id + "\" is not one of the case's clauses (a check tests "
+                                                            "clauses the case cites)");
+            out.push_back(id);
+        }
+        return out;
     }
 
 private:
     static bool has_var(std::string const& s) { return s.find("${") != std::string::npos; }
+
+    /// The pointer of `r` relative to the case (`case_pointer_` is the case's own).
+    std::string rel(json_reader const& r) const { return r.pointer().substr(case_pointer_.size()); }
 
     /// Inside repeat, "t${i}" stands for t0 ... t{K-1}: names are checked per iteration.
     std::vector<std::string> expand(std::string const& name) const
@@ -75,8 +114,7 @@ private:
     {
         for (auto const& n : expand(name))
             if (!has_var(n) && !declared_.count(n))
-                r.fail("E-CASE-NAME", "\"" + n + "\" is not a listener or callback this case declares" +
-                                          hint());
+                r.fail("E-CASE-NAME", "\"" + n + "\" is not a listener or callback this case declares" + hint());
     }
 
     std::string hint() const
@@ -87,103 +125,141 @@ private:
         return s.empty() ? "" : s + ")";
     }
 
-    void names(json_reader const& r)
+    name_list names(json_reader const& r)
     {
-        if (r.value().is_string())
+        if (r.value().is_string()) {
             name_known(r, r.string());
-        else {
-            r.expect_array();
-            if (r.size() == 0)
-                r.fail("E-EMPTY", "expected at least one name");
-            for (std::size_t i = 0; i < r.size(); ++i)
-                name_known(r.at(i), r.at(i).non_empty_string());
+            return {r.string()};
         }
+        r.expect_array();
+        if (r.size() == 0)
+            r.fail("E-EMPTY", "expected at least one name");
+        name_list out;
+        for (std::size_t i = 0; i < r.size(); ++i) {
+            out.push_back(r.at(i).non_empty_string());
+            name_known(r.at(i), out.back());
+        }
+        return out;
     }
 
-    void step(json_reader const& s, std::size_t index)
+    step one_step(json_reader const& s, std::size_t index)
     {
         s.expect_object();
+        step out;
+        out.pointer = rel(s);
+        out.clauses = own_clauses(s);
         auto const& v = s.value();
-        if (v.contains("call")) return call(s, index);
-        if (v.contains("get")) {
-            s.only_keys({"get", "as", "expect"});
-            auto target = s.at("get").non_empty_string();
-            auto dot = target.find('.');
-            if (dot == std::string::npos)
-                s.at("get").fail("E-CASE-TARGET", "expected \"name.property\", got \"" + target + "\"");
-            auto cls = bound_class(s.at("get"), target.substr(0, dot));
-            if (api_.find_class(cls) && !api_.readable(cls, target.substr(dot + 1)))
-                s.at("get").fail("E-CASE-TARGET", cls + " has no property, method or absent name \"" +
-                                                      target.substr(dot + 1) + "\" (specs/api.json)");
-            if (auto e = s.find("expect")) validate_matcher(*e);
-            if (auto as = s.find("as"))
-                for (auto const& n : expand(as->non_empty_string()))
-                    bound_[n] = "";
-            return;
-        }
-        if (v.contains("wait")) {
-            s.only_keys({"wait"});
-            auto w = s.at("wait");
-            if (w.value().is_string())
-                return name_known(w, w.string());
-            w.only_keys({"for", "match", "count", "timeout_ms", "bind"});
-            if (auto b = w.find("bind")) {
-                b->expect_object();
-                static std::regex const var_re("[a-z0-9_]+");
-                for (auto const& [var, _] : b->value().items()) {
-                    if (!std::regex_match(var, var_re))
-                        b->at(var).fail("E-CASE-NAME", "a bound variable name is [a-z0-9_]+, got \"" + var + "\"");
-                    b->at(var).non_empty_string();
-                }
-            }
-            names(w.at("for"));
-            if (auto m = w.find("match")) validate_pattern(*m);
-            if (auto c = w.find("count")) c->integer_in(1, 1'000'000);
-            if (auto t = w.find("timeout_ms")) t->integer_in(1, 3'600'000);
-            return;
-        }
-        if (v.contains("sleep_ms")) {
-            s.only_keys({"sleep_ms"});
-            s.at("sleep_ms").integer_in(0, 600'000);
-            return;
-        }
-        if (v.contains("listen")) {
-            s.only_keys({"listen"});
-            auto l = s.at("listen");
-            l.only_keys({"as", "behaviour", "bytes", "port"});
-            static std::regex const name_re("[a-z0-9_]+");
-            auto const as = l.at("as").non_empty_string();
-            if (!std::regex_match(as, name_re))
-                l.at("as").fail("E-CASE-NAME", "a listener name is [a-z0-9_]+, got \"" + as + "\"");
-            if (auto b = l.find("behaviour")) {
-                auto const kind = b->string();
-                if (!echo::tcp_behaviour_from_name(kind))
-                    b->fail("E-ENUM", "expected echo, close_after, reset, send_on_connect or black_hole, got \"" + kind + "\"");
-            }
-            if (auto n = l.find("bytes")) count_or_variable(*n, 0, 1'000'000'000);
-            if (auto p = l.find("port")) count_or_variable(*p, 0, 65535);
-            return;
-        }
-        if (v.contains("advance_clock_ms")) {
-            s.only_keys({"advance_clock_ms"});
+        if (v.contains("call"))
+            out.action = call(s, index);
+        else if (v.contains("get"))
+            out.action = get(s);
+        else if (v.contains("wait"))
+            out.action = wait(s);
+        else if (v.contains("sleep_ms")) {
+            s.only_keys({"sleep_ms", "clauses"});
+            out.action = sleep_step{s.at("sleep_ms").integer_in(0, 600'000)};
+        } else if (v.contains("listen"))
+            out.action = listen(s);
+        else if (v.contains("advance_clock_ms")) {
+            s.only_keys({"advance_clock_ms", "clauses"});
             count_or_variable(s.at("advance_clock_ms"), 0, 86'400'000);
-            return;
-        }
-        if (v.contains("wire")) {
-            s.only_keys({"wire"});
-            return wire(s.at("wire"));
-        }
-        if (v.contains("repeat")) {
-            s.only_keys({"repeat", "steps"});
+            out.action = advance_clock_step{v["advance_clock_ms"]};
+        } else if (v.contains("wire")) {
+            s.only_keys({"wire", "clauses"});
+            out.action = wire_step{wire(s.at("wire"))};
+        } else if (v.contains("repeat")) {
+            s.only_keys({"repeat", "steps", "clauses"});
             // A count known only at run time is checked as one iteration.
             loops_.push_back(count_or_variable(s.at("repeat"), 0, 10'000).value_or(1));
-            steps(s.at("steps"));
+            repeat_step r{v["repeat"], steps(s.at("steps"))};
             loops_.pop_back();
-            return;
+            out.action = std::move(r);
+        } else {
+            s.fail("E-CASE-STEP", "a step has one of call, get, wait, sleep_ms, advance_clock_ms, listen, wire, repeat; " +
+                                      describe_found(v));
         }
-        s.fail("E-CASE-STEP", "a step has one of call, get, wait, sleep_ms, advance_clock_ms, listen, wire, repeat; " +
-                                  describe_found(v));
-        (void)index;
+        return out;
+    }
+
+    get_step get(json_reader const& s)
+    {
+        s.only_keys({"get", "as", "expect", "clauses"});
+        get_step g;
+        g.target = s.at("get").non_empty_string();
+        auto dot = g.target.find('.');
+        if (dot == std::string::npos)
+            s.at("get").fail("E-CASE-TARGET", "expected \"name.property\", got \"" + g.target + "\"");
+        auto cls = bound_class(s.at("get"), g.target.substr(0, dot));
+        if (api_.find_class(cls) && !api_.readable(cls, g.target.substr(dot + 1)))
+            s.at("get").fail("E-CASE-TARGET", cls + " has no property, method or absent name \"" +
+                                                  g.target.substr(dot + 1) + "\" (specs/api.json)");
+        if (auto e = s.find("expect"))
+            g.expect = parse_matcher(*e);
+        if (auto as = s.find("as")) {
+            g.as = as->non_empty_string();
+            for (auto const& n : expand(g.as))
+                bound_[n] = "";
+        }
+        return g;
+    }
+
+    wait_step wait(json_reader const& s)
+    {
+        s.only_keys({"wait", "clauses"});
+        auto w = s.at("wait");
+        wait_step out;
+        if (w.value().is_string()) {
+            name_known(w, w.string());
+            out.names = {w.string()};
+            return out;
+        }
+        w.only_keys({"for", "match", "count", "timeout_ms", "bind"});
+        if (auto b = w.find("bind")) {
+            b->expect_object();
+            static std::regex const var_re("[a-z0-9_]+");
+            for (auto const& [var, _] : b->value().items()) {
+                if (!std::regex_match(var, var_re))
+                    b->at(var).fail("E-CASE-NAME", "a bound variable name is [a-z0-9_]+, got \"" + var + "\"");
+                out.bind.emplace_back(var, b->at(var).non_empty_string());
+            }
+        }
+        out.names = names(w.at("for"));
+        if (auto m = w.find("match"))
+            out.match = parse_pattern(*m);
+        if (auto c = w.find("count"))
+            out.count = static_cast<std::size_t>(c->integer_in(1, 1'000'000));
+        if (auto t = w.find("timeout_ms"))
+            out.timeout_ms = t->integer_in(1, 3'600'000);
+        return out;
+    }
+
+    listen_step listen(json_reader const& s)
+    {
+        s.only_keys({"listen", "clauses"});
+        auto l = s.at("listen");
+        l.only_keys({"as", "behaviour", "bytes", "port"});
+        static std::regex const name_re("[a-z0-9_]+");
+        listen_step out;
+        out.as = l.at("as").non_empty_string();
+        if (!std::regex_match(out.as, name_re))
+            l.at("as").fail("E-CASE-NAME", "a listener name is [a-z0-9_]+, got \"" + out.as + "\"");
+        if (auto b = l.find("behaviour")) {
+            out.behaviour_name = b->string();
+            auto const kind = echo::tcp_behaviour_from_name(out.behaviour_name);
+            if (!kind)
+                b->fail("E-ENUM", "expected echo, close_after, reset, send_on_connect or black_hole, got \"" +
+                                      out.behaviour_name + "\"");
+            out.behaviour = *kind;
+        }
+        if (auto n = l.find("bytes")) {
+            count_or_variable(*n, 0, 1'000'000'000);
+            out.bytes = n->value();
+        }
+        if (auto p = l.find("port")) {
+            count_or_variable(*p, 0, 65535);
+            out.port = p->value();
+        }
+        return out;
     }
 
     std::string bound_class(json_reader const& at, std::string const& raw_name)
@@ -200,12 +276,15 @@ private:
         return it->second;
     }
 
-    void call(json_reader const& s, std::size_t index)
+    call_step call(json_reader const& s, std::size_t index)
     {
-        s.only_keys({"call", "args", "as", "listener", "callbacks", "returns", "throws", "may_throw", "no_promise"});
-        if (auto np = s.find("no_promise")) np->boolean();
+        s.only_keys({"call", "args", "as", "listener", "callbacks", "returns", "throws", "may_throw", "no_promise", "clauses"});
+        call_step c;
+        if (auto np = s.find("no_promise"))
+            c.no_promise = np->boolean();
         auto target_r = s.at("call");
-        auto const target = target_r.non_empty_string();
+        c.target = target_r.non_empty_string();
+        auto const& target = c.target;
         auto const dot = target.find('.');
         if (dot == std::string::npos || dot == 0 || dot + 1 == target.size())
             target_r.fail("E-CASE-TARGET", "expected \"wx.function\" or \"name.method\", got \"" + target + "\"");
@@ -223,92 +302,135 @@ private:
                                                        "\" (see specs/api.json)");
             }
         }
-        if (auto a = s.find("args"); a && !a->value().is_object() && !a->value().is_array())
-            a->fail("E-TYPE", "args is an object (the options argument) or an array of arguments, " +
-                                  describe_found(a->value()));
+        if (auto a = s.find("args")) {
+            if (!a->value().is_object() && !a->value().is_array())
+                a->fail("E-TYPE", "args is an object (the options argument) or an array of arguments, " +
+                                      describe_found(a->value()));
+            c.args = a->value();
+        }
         if (auto l = s.find("listener")) {
-            auto const name = l->non_empty_string();
+            c.listener = l->non_empty_string();
             if (entry && entry->adds_listener.empty() && entry->removes_listener.empty())
                 l->fail("E-CASE-LISTENER", "\"" + target + "\" takes no listener");
             if (s.find("args"))
                 l->fail("E-CASE-LISTENER", "give either listener or args, not both");
             if (entry && !entry->adds_listener.empty())
-                for (auto const& n : expand(name))
-                    declare(n);
+                for (auto const& n : expand(c.listener))
+                    declared_.insert(n);
             else
-                for (auto const& n : expand(name))
+                for (auto const& n : expand(c.listener))
                     if (!has_var(n) && !declared_.count(n))
                         l->fail("E-CASE-NAME", "off* of \"" + n + "\", which no on* step added" + hint());
         }
-        bool callbacks = entry && entry->callbacks;
-        if (auto c = s.find("callbacks")) callbacks = callbacks && c->boolean();
+        if (auto cb = s.find("callbacks"))
+            c.callbacks = cb->boolean();
+        bool const callbacks = entry && entry->callbacks && c.callbacks;
         std::string base = "step" + std::to_string(index);
         if (auto as = s.find("as")) {
-            base = as->non_empty_string();
+            c.as = as->non_empty_string();
+            base = c.as;
             for (auto const& n : expand(base))
                 bound_[n] = entry ? entry->returns : "";
         }
         if (callbacks)
             for (auto const& n : expand(base))
                 for (auto const* suffix : {".success", ".fail", ".complete"})
-                    declare(n + suffix);
-        if (auto r = s.find("returns")) validate_matcher(*r);
-        if (auto t = s.find("throws"); t && !t->value().is_boolean()) validate_matcher(*t);
+                    declared_.insert(n + suffix);
+        if (auto r = s.find("returns"))
+            c.returns = parse_matcher(*r);
+        if (auto t = s.find("throws")) {
+            if (t->value().is_boolean()) {
+                if (t->boolean())
+                    c.throws = call_step::throw_rule::any;
+            } else {
+                c.throws = call_step::throw_rule::matching;
+                c.throw_message = parse_matcher(*t);
+            }
+        }
         if (auto m = s.find("may_throw"); m && m->boolean()) {
             if (s.find("throws"))
                 m->fail("E-CASE-STEP", "give either throws (it must throw) or may_throw (it may), not both");
+            c.throws = call_step::throw_rule::may;
             for (auto const& n : expand(base))
-                declare(n + ".threw");
+                declared_.insert(n + ".threw");
         }
+        return c;
     }
 
-    void declare(std::string const& name) { declared_.insert(name); }
-
-    void wire(json_reader const& w)
+    wire_spec wire(json_reader const& w)
     {
         w.only_keys({"tag", "count", "index", "match", "timeout_ms"});
-        if (auto t = w.find("tag")) t->non_empty_string();
-        if (auto c = w.find("count")) count_or_variable(*c, 0, 1'000'000);
-        if (auto i = w.find("index")) i->integer_in(0, 1'000'000);
-        if (auto m = w.find("match")) validate_pattern(*m);
-        if (auto t = w.find("timeout_ms")) t->integer_in(1, 3'600'000);
+        wire_spec out;
+        if (auto t = w.find("tag")) {
+            t->non_empty_string();
+            out.tag = t->value();
+        }
+        if (auto c = w.find("count")) {
+            count_or_variable(*c, 0, 1'000'000);
+            out.count = c->value();
+        }
+        if (auto i = w.find("index"))
+            out.index = static_cast<std::size_t>(i->integer_in(0, 1'000'000));
+        if (auto m = w.find("match"))
+            out.match = parse_pattern(*m);
+        if (auto t = w.find("timeout_ms"))
+            out.timeout_ms = t->integer_in(1, 3'600'000);
+        return out;
     }
 
-    void expectation(json_reader const& e)
+    expect_entry one_expectation(json_reader const& e)
     {
         e.expect_object();
+        expect_entry out;
+        out.pointer = rel(e);
+        out.clauses = own_clauses(e);
         auto const& v = e.value();
+        auto const bound = [&](char const* k) -> std::optional<std::size_t> {
+            if (auto x = e.find(k))
+                return static_cast<std::size_t>(x->integer_in(0, 1'000'000));
+            return std::nullopt;
+        };
         if (v.contains("order")) {
-            e.only_keys({"order"});
-            names(e.at("order"));
-        } else if (v.contains("once")) {
-            e.only_keys({"once"});
-            names(e.at("once"));
-        } else if (v.contains("never")) {
-            e.only_keys({"never"});
-            names(e.at("never"));
+            e.only_keys({"order", "clauses"});
+            out.what = order_expect{names(e.at("order"))};
+        } else if (v.contains("once") || v.contains("never")) {
+            bool const once = v.contains("once");
+            auto const key = once ? "once" : "never";
+            e.only_keys({key, "clauses"});
+            count_expect c;
+            c.kind = once ? count_expect::form::once : count_expect::form::never;
+            c.names = names(e.at(key));
+            out.what = std::move(c);
         } else if (v.contains("count")) {
-            e.only_keys({"count", "equals", "min", "max"});
-            names(e.at("count"));
+            e.only_keys({"count", "equals", "min", "max", "clauses"});
+            count_expect c;
+            c.names = names(e.at("count"));
             if (!v.contains("equals") && !v.contains("min") && !v.contains("max"))
                 e.fail("E-CASE-EXPECT", "count needs equals, min or max");
-            for (auto k : {"equals", "min", "max"})
-                if (auto x = e.find(k)) x->integer_in(0, 1'000'000);
+            c.equals = bound("equals");
+            c.min = bound("min");
+            c.max = bound("max");
+            out.what = std::move(c);
         } else if (v.contains("event")) {
-            e.only_keys({"event", "nth", "match"});
-            names(e.at("event"));
-            if (auto n = e.find("nth")) n->integer_in(0, 1'000'000);
-            validate_pattern(e.at("match"));
+            e.only_keys({"event", "nth", "match", "clauses"});
+            event_expect x;
+            x.names = names(e.at("event"));
+            x.nth = bound("nth").value_or(0);
+            x.match = parse_pattern(e.at("match"));
+            out.what = std::move(x);
         } else if (v.contains("wire")) {
-            e.only_keys({"wire"});
-            wire(e.at("wire"));
+            e.only_keys({"wire", "clauses"});
+            out.what = wire_expect{wire(e.at("wire"))};
         } else {
             e.fail("E-CASE-EXPECT", "an expectation has one of order, once, never, count, event, wire; " +
                                         describe_found(v));
         }
+        return out;
     }
 
+    std::string case_pointer_; ///< of the case in its file
     api_catalog const& api_;
+    std::vector<std::string> const& case_clauses_;
     std::map<std::string, std::string> bound_; ///< name -> class ("" when unknown)
     std::set<std::string> declared_;           ///< listener and callback names
     std::vector<std::int64_t> loops_;          ///< counts of the enclosing repeats
@@ -374,6 +496,25 @@ std::vector<std::string> string_list(json_reader const& r, bool non_empty)
 
 } // namespace
 
+bool step::synchronous() const noexcept
+{
+    return std::holds_alternative<call_step>(action) || std::holds_alternative<get_step>(action);
+}
+
+std::vector<std::string> const& test_case::clauses_of(std::vector<std::string> const& own) const
+{
+    return own.empty() ? clauses : own;
+}
+
+std::int64_t fixed_wait_ms(test_case const& c)
+{
+    std::int64_t ms = 0;
+    for (auto const& s : c.steps)
+        if (auto const* sl = std::get_if<sleep_step>(&s.action))
+            ms += sl->ms;
+    return ms;
+}
+
 test_case parse_case(json const& doc, std::string const& file, std::string const& pointer,
                      api_catalog const& api, clause_catalog const& clauses)
 {
@@ -411,19 +552,15 @@ test_case parse_case(json const& doc, std::string const& file, std::string const
             c.slow = s->boolean();
         }
     }
-    if (auto w = r.find("when")) {
-        validate_pattern(*w);
-        c.when = w->value();
-    }
+    if (auto w = r.find("when"))
+        c.when = parse_pattern(*w);
 
+    case_builder b(api, c.clauses, pointer);
     check_variables(r.at("steps"));
-    case_validator v(api);
-    v.steps(r.at("steps"));
-    c.steps = r.at("steps").value();
+    c.steps = b.steps(r.at("steps"));
     if (auto e = r.find("expect")) {
         check_variables(*e);
-        v.expectations(*e);
-        c.expect = e->value();
+        c.expect = b.expectations(*e);
     }
     if (auto os = r.find("outcomes")) {
         os->expect_array();
@@ -431,7 +568,7 @@ test_case parse_case(json const& doc, std::string const& file, std::string const
             os->fail("E-EMPTY", "outcomes lists at least one allowed outcome");
         for (std::size_t i = 0; i < os->size(); ++i) {
             auto o = os->at(i);
-            o.only_keys({"name", "grade", "expect"});
+            o.only_keys({"name", "grade", "expect", "clauses"});
             outcome out;
             out.name = o.at("name").non_empty_string();
             auto const grade = o.at("grade").string();
@@ -440,10 +577,10 @@ test_case parse_case(json const& doc, std::string const& file, std::string const
                          *st == reports::status::informational))
                 o.at("grade").fail("E-ENUM", "expected PASS, NON-STRICT or INFORMATIONAL, got \"" + grade + "\"");
             out.grade = *st;
+            out.clauses = b.own_clauses(o);
             check_variables(o.at("expect"));
-            v.expectations(o.at("expect"));
-            out.expect = o.at("expect").value();
-            out.pointer = o.pointer();
+            out.expect = b.expectations(o.at("expect"));
+            out.pointer = o.pointer().substr(pointer.size());
             c.outcomes.push_back(std::move(out));
         }
     }

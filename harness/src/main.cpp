@@ -9,6 +9,7 @@
 #include <sockconf/harness/loader.hpp>
 #include <sockconf/common/json_file.hpp>
 #include <sockconf/harness/expectations.hpp>
+#include <sockconf/harness/invariants.hpp>
 #include <sockconf/harness/process_driver.hpp>
 #include <sockconf/harness/remote_driver.hpp>
 #include <sockconf/harness/run.hpp>
@@ -76,13 +77,16 @@ std::string profile_path(std::string const& home, std::string const& name)
 struct specs {
     harness::api_catalog api;
     harness::clause_catalog clauses;
+    harness::invariant_catalog invariants;
     profile prof;
 };
 
 specs load_specs(std::string const& home, std::string const& profile_name)
 {
-    return {harness::api_catalog::load(home + "/specs/api.json"),
-            harness::clause_catalog::load_dir(home + "/specs/clauses"),
+    auto clauses = harness::clause_catalog::load_dir(home + "/specs/clauses");
+    auto invariants = harness::invariant_catalog::load(
+        home + "/specs/invariants.json", [&](std::string const& id) { return clauses.find(id) != nullptr; });
+    return {harness::api_catalog::load(home + "/specs/api.json"), std::move(clauses), std::move(invariants),
             profile::load(profile_path(home, profile_name))};
 }
 
@@ -253,12 +257,21 @@ int cmd_run(common_opts const& o, run_opts const& ro)
     report.info.repeat = ro.attempts.repeat;
     report.info.retry_unexpected = ro.attempts.retry_unexpected;
     report.info.expectations = expected.file();
-    std::set<std::string> cited;
-    for (auto const& c : cases)
-        cited.insert(c.clauses.begin(), c.clauses.end());
-    for (auto const& id : cited)
-        if (auto const* cl = s.clauses.find(id))
-            report.clauses.push_back({cl->id, harness::to_string(cl->level), cl->area, cl->seed, cl->statement});
+    // The clauses the cases cite; after the run, also those their checks found broken (a finding names its clause).
+    auto const list_clauses = [&](std::vector<reports::case_result> const& results) {
+        std::set<std::string> ids;
+        for (auto const& c : cases)
+            ids.insert(c.clauses.begin(), c.clauses.end());
+        for (auto const& r : results)
+            for (auto const& k : r.checks)
+                ids.insert(k.clauses.begin(), k.clauses.end());
+        report.clauses.clear();
+        for (auto const& id : ids)
+            if (auto const* cl = s.clauses.find(id))
+                report.clauses.push_back({cl->id, harness::to_string(cl->level), cl->area, cl->seed, cl->statement,
+                                          cl->quote, cl->host_limits});
+    };
+    list_clauses({});
 
     if (cases.empty() && sel.only) {
         // Nothing to rerun: the earlier report (often in this very directory) stays as it is.
@@ -303,7 +316,7 @@ int cmd_run(common_opts const& o, run_opts const& ro)
         return exit_infra;
     }
     report.info.iut = hello;
-    harness::run_env env{s.prof, s.api, s.clauses, servers, *factory, hello, ro.slow, &interrupted};
+    harness::run_env env{s.prof, s.api, s.clauses, s.invariants, servers, *factory, hello, ro.slow, &interrupted};
 
     std::signal(SIGINT, on_sigint);
     std::cout << fmt::format("sockconf {}: {} case(s) against {} {} (profile {}), {} job(s){}; servers {}, {} and tcp {}:{}\n",
@@ -331,6 +344,7 @@ int cmd_run(common_opts const& o, run_opts const& ro)
         std::cout << fmt::format("-- {}: {} case(s)\n", label, n) << std::flush;
     };
     report.cases = harness::run_attempts(cases, env, jobs, expected, ro.attempts, progress, on_round, order);
+    list_clauses(report.cases);
     std::signal(SIGINT, SIG_DFL);
     servers.stop();
     report.info.duration_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();

@@ -1,7 +1,7 @@
 #include <sockconf/harness/matcher.hpp>
 
+#include <algorithm>
 #include <array>
-#include <regex>
 
 namespace sockconf::harness {
 
@@ -12,10 +12,7 @@ constexpr std::array<std::string_view, 11> keywords = {
 
 bool is_keyword(std::string_view k)
 {
-    for (auto kw : keywords)
-        if (kw == k)
-            return true;
-    return false;
+    return std::find(keywords.begin(), keywords.end(), k) != keywords.end();
 }
 
 // An object with a "$" key is a value written in the case format ({"$arraybuffer": ...}).
@@ -24,14 +21,12 @@ bool is_special_value(json const& m)
     return m.is_object() && !m.empty() && m.begin().key().rfind('$', 0) == 0;
 }
 
-bool is_matcher_object(json const& m)
+/// A value to compare with, not an object of matcher keywords.
+bool is_plain(json const& m) { return !m.is_object() || m.empty() || is_special_value(m); }
+
+bool holds_variable(json const& v)
 {
-    if (!m.is_object() || m.empty() || is_special_value(m))
-        return false;
-    for (auto const& [k, _] : m.items())
-        if (!is_keyword(k))
-            return false;
-    return true;
+    return v.is_string() && v.get_ref<std::string const&>().find("${") != std::string::npos;
 }
 
 std::string show(json const* v) { return v ? brief(*v, 120) : std::string("(absent)"); }
@@ -45,58 +40,124 @@ std::optional<std::size_t> byte_length(json const& v)
     return std::nullopt;
 }
 
-} // namespace
-
-void validate_matcher(json_reader const& m)
+/// A value written in a case: wire form, or a ${variable} that stands for one.
+void check_value(json_reader const& r)
 {
-    auto const& v = m.value();
-    if (!v.is_object() || is_special_value(v))
-        return; // a plain value: equals
-    if (!is_matcher_object(v))
-        m.fail("E-MATCHER", "a matcher object takes only equals, prefix, contains, regex, type, "
-                            "byte_length, present, one_of, any_of, min, max (to compare with an object, "
-                            "write {\"equals\": {...}})");
-    for (auto const& [k, x] : v.items()) {
-        auto r = m.at(k);
-        if (k == "prefix" || k == "contains") r.string();
-        if (k == "regex") {
-            auto re = r.string();
-            try { std::regex(re, std::regex::ECMAScript); }
-            catch (std::regex_error const& e) { r.fail("E-MATCHER", "invalid regex: " + std::string(e.what())); }
-        }
-        if (k == "type") {
-            auto t = r.string();
-            static constexpr std::array<std::string_view, 10> types = {
-                "string", "arraybuffer", "number", "boolean", "object", "array", "null", "function", "undefined", "blob"};
-            if (std::find(types.begin(), types.end(), t) == types.end())
-                r.fail("E-MATCHER", "unknown type \"" + t + "\" (string, arraybuffer, number, "
-                                    "boolean, object, array, null, function, undefined, blob)");
-        }
-        if (k == "byte_length") r.integer_in(0, INT64_MAX);
-        if (k == "present") r.boolean();
-        if (k == "one_of") r.expect_array();
-        if (k == "any_of") {
-            r.expect_array();
-            if (r.size() == 0)
-                r.fail("E-MATCHER", "any_of needs at least one matcher");
-            for (std::size_t i = 0; i < r.size(); ++i)
-                validate_matcher(r.at(i));
-        }
-        if ((k == "min" || k == "max") && !x.is_number())
-            r.fail("E-TYPE", "expected a number, " + describe_found(x));
-        if (k == "equals" || k == "one_of") {
-            try { (void)from_wire(x); }
-            catch (std::invalid_argument const& e) { r.fail("E-MATCHER", e.what()); }
-        }
+    try {
+        (void)from_wire(r.value());
+    } catch (std::invalid_argument const& e) {
+        r.fail("E-MATCHER", e.what());
     }
 }
 
-void validate_pattern(json_reader const& p)
+/// A number, or a "${variable}" that will be one.
+void number_or_variable(json_reader const& r)
 {
-    if (!p.value().is_object())
-        p.fail("E-PATTERN", "a pattern is an object of \"path\": matcher, " + describe_found(p.value()));
-    for (auto const& [k, _] : p.value().items())
-        validate_matcher(p.at(k));
+    if (!r.value().is_number() && !holds_variable(r.value()))
+        r.fail("E-TYPE", "expected a number, " + describe_found(r.value()));
+}
+
+std::optional<mismatch> miss(std::string expected, json const* value)
+{
+    return mismatch{"", std::move(expected), show(value)};
+}
+
+} // namespace
+
+json resolve_plain(json const& v) { return from_wire(v); }
+
+std::string mismatch::text() const
+{
+    return (path.empty() ? "" : path + ": ") + "expected " + expected + ", got " + observed;
+}
+
+std::vector<std::string_view> const& matcher_type_names()
+{
+    static std::vector<std::string_view> const names = {"string", "arraybuffer", "number", "boolean", "object",
+                                                         "array",  "null",        "function", "undefined", "blob"};
+    return names;
+}
+
+matcher parse_matcher(json_reader const& r)
+{
+    matcher m;
+    auto const& v = r.value();
+    m.raw = v;
+    if (is_plain(v)) { // a plain value: equals
+        check_value(r);
+        m.equals = v;
+        return m;
+    }
+    for (auto const& [k, _] : v.items())
+        if (!is_keyword(k))
+            r.fail("E-MATCHER", "a matcher object takes only equals, prefix, contains, regex, type, "
+                                "byte_length, present, one_of, any_of, min, max (to compare with an object, "
+                                "write {\"equals\": {...}})");
+    for (auto const& [k, x] : v.items()) {
+        auto e = r.at(k);
+        if (k == "equals") {
+            check_value(e);
+            m.equals = x;
+        } else if (k == "prefix" || k == "contains") {
+            e.string();
+            (k == "prefix" ? m.prefix : m.contains) = x;
+        } else if (k == "regex") {
+            auto const re = e.string();
+            if (re.find("${") != std::string::npos)
+                e.fail("E-MATCHER", "a regex cannot hold a ${variable} (use prefix, contains or equals)");
+            try {
+                m.regex.emplace(re, std::regex::ECMAScript);
+            } catch (std::regex_error const& err) {
+                e.fail("E-MATCHER", "invalid regex: " + std::string(err.what()));
+            }
+            m.regex_source = re;
+        } else if (k == "type") {
+            auto const t = e.string();
+            auto const& names = matcher_type_names();
+            if (std::find(names.begin(), names.end(), t) == names.end()) {
+                std::string list;
+                for (auto n : names)
+                    list += (list.empty() ? "" : ", ") + std::string(n);
+                e.fail("E-MATCHER", "unknown type \"" + t + "\" (" + list + ")");
+            }
+            m.type = t;
+        } else if (k == "byte_length") {
+            if (!holds_variable(x))
+                e.integer_in(0, INT64_MAX);
+            m.byte_length = x;
+        } else if (k == "present") {
+            m.present = e.boolean();
+        } else if (k == "one_of") {
+            e.expect_array();
+            std::vector<json> values;
+            for (std::size_t i = 0; i < e.size(); ++i) {
+                check_value(e.at(i));
+                values.push_back(e.at(i).value());
+            }
+            m.one_of = std::move(values);
+        } else if (k == "any_of") {
+            e.expect_array();
+            if (e.size() == 0)
+                e.fail("E-MATCHER", "any_of needs at least one matcher");
+            for (std::size_t i = 0; i < e.size(); ++i)
+                m.any_of.push_back(parse_matcher(e.at(i)));
+        } else if (k == "min" || k == "max") {
+            number_or_variable(e);
+            (k == "min" ? m.min : m.max) = x;
+        }
+    }
+    return m;
+}
+
+pattern parse_pattern(json_reader const& r)
+{
+    if (!r.value().is_object())
+        r.fail("E-PATTERN", "a pattern is an object of \"path\": matcher, " + describe_found(r.value()));
+    pattern p;
+    p.raw = r.value();
+    for (auto const& [k, _] : r.value().items())
+        p.entries.emplace_back(k, parse_matcher(r.at(k)));
+    return p;
 }
 
 json const* lookup(json const& value, std::string_view path)
@@ -125,87 +186,109 @@ json const* lookup(json const& value, std::string_view path)
     return cur;
 }
 
-std::optional<std::string> check_matcher(json const& m, json const* value)
+std::optional<mismatch> check_matcher(matcher const& m, json const* value, value_resolver const& resolve)
 {
-    if (!is_matcher_object(m)) {
-        auto const want = from_wire(m);
+    if (is_plain(m.raw)) {
+        auto const want = resolve(*m.equals);
         if (value && *value == want)
             return std::nullopt;
-        return "expected " + brief(want, 120) + ", got " + show(value);
+        return miss(brief(to_wire(want), 120), value);
     }
-    if (auto any = m.find("any_of"); any != m.end()) {
+    if (!m.any_of.empty()) {
         std::string whys;
         bool ok = false;
-        for (auto const& alt : *any) {
-            auto why = check_matcher(alt, value);
+        for (auto const& alt : m.any_of) {
+            auto why = check_matcher(alt, value, resolve);
             ok = ok || !why;
             if (why)
-                whys += (whys.empty() ? "" : "; ") + *why;
+                whys += (whys.empty() ? "" : "; ") + why->expected;
         }
         if (!ok)
-            return "expected any of " + brief(*any, 120) + ": " + whys;
-        if (m.size() == 1)
+            return miss("any of [" + whys + "]", value);
+        if (m.raw.size() == 1)
             return std::nullopt;
     }
     // As in JS, an absent property and one holding undefined read the same.
     bool const undefined = !value || js_type_name(*value) == "undefined";
-    if (auto p = m.find("present"); p != m.end()) {
-        if (p->get<bool>() == undefined)
-            return p->get<bool>() ? "expected present, got " + show(value) : "expected absent, got " + show(value);
+    if (m.present) {
+        if (*m.present == undefined)
+            return miss(*m.present ? "present" : "absent", value);
         if (undefined)
             return std::nullopt;
     }
     if (undefined) {
-        if (auto t = m.find("type"); t != m.end() && *t == "undefined" && m.size() == (m.contains("any_of") ? 2 : 1))
+        if (m.type == "undefined" && m.raw.size() == (m.any_of.empty() ? 1u : 2u))
             return std::nullopt;
-        return "expected a value matching " + brief(m, 120) + ", got " + show(value);
+        return miss("a value matching " + brief(m.raw, 120), value);
     }
     auto const& v = *value;
-    for (auto const& [k, x] : m.items()) {
-        if (k == "equals") {
-            if (v != from_wire(x))
-                return "expected " + brief(x, 120) + ", got " + show(value);
-        } else if (k == "prefix" || k == "contains" || k == "regex") {
-            if (!v.is_string())
-                return "expected a string (" + k + " " + brief(x) + "), got " + show(value);
-            auto const& s = v.get_ref<std::string const&>();
-            auto const& want = x.get_ref<std::string const&>();
-            bool ok = k == "prefix" ? s.rfind(want, 0) == 0
-                      : k == "contains" ? s.find(want) != std::string::npos
-                      : std::regex_search(s, std::regex(want, std::regex::ECMAScript));
-            if (!ok)
-                return "expected a string with " + k + " " + brief(x) + ", got " + show(value);
-        } else if (k == "type") {
-            if (js_type_name(v) != x.get<std::string>())
-                return "expected type " + x.get<std::string>() + ", got " +
-                       std::string(js_type_name(v)) + " " + show(value);
-        } else if (k == "byte_length") {
-            auto n = byte_length(v);
-            if (!n || *n != x.get<std::size_t>())
-                return "expected " + std::to_string(x.get<std::size_t>()) + " bytes, got " +
-                       (n ? std::to_string(*n) + " bytes" : std::string(js_type_name(v))) + " " + show(value);
-        } else if (k == "one_of") {
-            bool ok = false;
-            for (auto const& o : x)
-                ok = ok || v == from_wire(o);
-            if (!ok)
-                return "expected one of " + brief(x, 120) + ", got " + show(value);
-        } else if (k == "min" || k == "max") {
-            if (!v.is_number())
-                return "expected a number (" + k + " " + brief(x) + "), got " + show(value);
-            bool ok = k == "min" ? v.get<double>() >= x.get<double>() : v.get<double>() <= x.get<double>();
-            if (!ok)
-                return "expected " + std::string(k == "min" ? ">= " : "<= ") + brief(x) + ", got " + show(value);
+    if (m.equals) {
+        auto const want = resolve(*m.equals);
+        if (v != want)
+            return miss(brief(to_wire(want), 120), value);
+    }
+    auto const string_rule = [&](char const* kind, json const& want_raw, auto&& holds) -> std::optional<mismatch> {
+        auto const want = resolve(want_raw);
+        if (!v.is_string())
+            return miss(std::string("a string (") + kind + " " + brief(want) + ")", value);
+        if (!want.is_string() || !holds(v.get_ref<std::string const&>(), want.get_ref<std::string const&>()))
+            return miss(std::string("a string with ") + kind + " " + brief(want), value);
+        return std::nullopt;
+    };
+    if (m.prefix)
+        if (auto why = string_rule("prefix", *m.prefix, [](auto const& s, auto const& w) { return s.rfind(w, 0) == 0; }))
+            return why;
+    if (m.contains)
+        if (auto why = string_rule("contains", *m.contains,
+                                   [](auto const& s, auto const& w) { return s.find(w) != std::string::npos; }))
+            return why;
+    if (m.regex) {
+        if (!v.is_string())
+            return miss("a string (regex " + brief(json(*m.regex_source)) + ")", value);
+        if (!std::regex_search(v.get_ref<std::string const&>(), *m.regex))
+            return miss("a string with regex " + brief(json(*m.regex_source)), value);
+    }
+    if (m.type && js_type_name(v) != *m.type)
+        return mismatch{"", "type " + *m.type, std::string(js_type_name(v)) + " " + show(value)};
+    if (m.byte_length) {
+        auto const want = resolve(*m.byte_length);
+        auto const n = byte_length(v);
+        if (!n || !want.is_number_integer() || *n != want.get<std::size_t>())
+            return mismatch{"", brief(want) + " bytes",
+                            (n ? std::to_string(*n) + " bytes" : std::string(js_type_name(v))) + " " + show(value)};
+    }
+    if (m.one_of) {
+        bool ok = false;
+        json shown = json::array();
+        for (auto const& o : *m.one_of) {
+            auto const want = resolve(o);
+            ok = ok || v == want;
+            shown.push_back(to_wire(want));
         }
+        if (!ok)
+            return miss("one of " + brief(shown, 120), value);
+    }
+    for (auto const* bound : {&m.min, &m.max}) {
+        if (!*bound)
+            continue;
+        bool const is_min = bound == &m.min;
+        auto const limit = resolve(**bound);
+        if (!v.is_number())
+            return miss(std::string("a number (") + (is_min ? "min " : "max ") + brief(limit) + ")", value);
+        if (!limit.is_number() ||
+            !(is_min ? v.get<double>() >= limit.get<double>() : v.get<double>() <= limit.get<double>()))
+            return miss(std::string(is_min ? ">= " : "<= ") + brief(limit), value);
     }
     return std::nullopt;
 }
 
-std::optional<std::string> check_pattern(json const& p, json const& value)
+std::optional<mismatch> check_pattern(pattern const& p, json const& value, value_resolver const& resolve)
 {
-    for (auto const& [path, m] : p.items())
-        if (auto why = check_matcher(m, lookup(value, path)))
-            return path + ": " + *why;
+    for (auto const& [path, m] : p.entries)
+        if (auto why = check_matcher(m, lookup(value, path), resolve)) {
+            why->path = path;
+            return why;
+        }
     return std::nullopt;
 }
 

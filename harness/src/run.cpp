@@ -110,13 +110,7 @@ std::vector<reports::case_result> run_cases(std::vector<test_case> const& cases,
 
 std::vector<std::size_t> longest_first(std::vector<test_case> const& cases, std::map<std::string, double> const& cost_ms)
 {
-    auto real_waits = [](test_case const& c) {
-        double ms = 0;
-        for (auto const& step : c.steps)
-            if (step.contains("sleep_ms") && step["sleep_ms"].is_number())
-                ms += step["sleep_ms"].get<double>();
-        return ms;
-    };
+    auto real_waits = [](test_case const& c) { return static_cast<double>(fixed_wait_ms(c)); };
     std::vector<double> cost(cases.size());
     for (std::size_t i = 0; i < cases.size(); ++i) {
         auto const it = cost_ms.find(cases[i].id);

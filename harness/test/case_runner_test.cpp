@@ -69,20 +69,19 @@ TEST(case_runner, the_case_timeout_bounds_every_wait)
 TEST(case_runner, expectations_are_checked_after_the_steps)
 {
     // close() with an invalid code fails; "never complete" then cannot hold.
-    auto c = live().load("good_echo.json");
-    c.expect = json::array();
-    c.steps = json::parse(R"([
+    auto doc = json::parse(R"({"id": "t.after-steps", "title": "t", "clauses": ["WS-TASK-CLOSE-CODE-INVALID-REJECTED"],
+      "steps": [
       {"call": "wx.connectSocket", "args": {"url": "${ws}/echo?tag=${tag}"}, "as": "task"},
       {"call": "task.onOpen", "listener": "open"},
       {"wait": "open"},
       {"call": "task.close", "args": {"code": 1, "reason": "bad code"}, "as": "x", "callbacks": false}
-    ])");
-    auto r = run_case(c, live().env());
+    ]})");
+    auto r = run_case(test_env::make_case(doc), live().env());
     EXPECT_EQ(r.result, status::pass) << r.message; // no callbacks given: nothing to check
-    c.steps[3].erase("callbacks");
-    c.steps.push_back(json::parse(R"({"wait": {"for": "x.fail"}})"));
-    c.expect = json::parse(R"([{"never": "x.complete"}])");
-    r = run_case(c, live().env());
+    doc["steps"][3].erase("callbacks");
+    doc["steps"].push_back(json::parse(R"({"wait": {"for": "x.fail"}})"));
+    doc["expect"] = json::parse(R"([{"never": "x.complete"}])");
+    r = run_case(test_env::make_case(doc), live().env());
     EXPECT_EQ(r.result, status::fail);
     EXPECT_NE(r.message.find("/expect/0"), std::string::npos) << r.message;
 }

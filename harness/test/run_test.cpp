@@ -102,7 +102,7 @@ TEST(run, shard_text_is_checked)
 TEST(run, the_longest_cases_start_first)
 {
     auto all = named({"a", "b", "c"});
-    all[2].steps = json::array({{{"sleep_ms", 500}}});
+    all[2].steps = {step{"/steps/0", {}, sleep_step{500}}};
     EXPECT_EQ(longest_first(all, {}), (std::vector<std::size_t>{2, 0, 1})); // by the waits its steps name
     EXPECT_EQ(longest_first(all, {{"b", 2000.0}}), (std::vector<std::size_t>{1, 2, 0})); // by an earlier run
 }

@@ -7,6 +7,7 @@
 #include <sockconf/harness/api_catalog.hpp>
 #include <sockconf/harness/case_runner.hpp>
 #include <sockconf/harness/clause_catalog.hpp>
+#include <sockconf/harness/invariants.hpp>
 #include <sockconf/harness/loader.hpp>
 
 #include <gtest/gtest.h>
@@ -26,11 +27,20 @@ inline clause_catalog const& clauses()
     static auto const c = clause_catalog::load_dir(source("specs/clauses"));
     return c;
 }
+inline invariant_catalog const& invariants()
+{
+    static auto const i = invariant_catalog::load(source("specs/invariants.json"),
+                                                  [](std::string const& id) { return clauses().find(id) != nullptr; });
+    return i;
+}
 inline profile const& wechat()
 {
     static auto const p = profile::load(source("specs/profiles/wechat.json"));
     return p;
 }
+
+/// A case from JSON written in a test (validated by the loader, as a file's would be).
+inline test_case make_case(json const& doc) { return parse_case(doc, "inline.json", "", api(), clauses()); }
 
 /// Echo servers and the reference, up for the whole test binary.
 class live_env {
@@ -41,7 +51,7 @@ public:
         factory_ = make_reference_factory(wechat(), servers_.ca_pem());
         hello_ = factory_->describe();
     }
-    run_env env() { return {wechat(), api(), clauses(), servers_, *factory_, hello_, false, nullptr}; }
+    run_env env() { return {wechat(), api(), clauses(), invariants(), servers_, *factory_, hello_, false, nullptr}; }
     echo::servers& servers() { return servers_; }
 
     test_case load(std::string const& file, std::size_t index = 0)

@@ -1,6 +1,49 @@
+#include <sockconf/reports/deviations.hpp>
 #include <sockconf/reports/json_writer.hpp>
 
 namespace sockconf::reports {
+
+namespace {
+
+json check_json(check_result const& k)
+{
+    json j = {{"kind", to_string(k.kind)}, {"where", k.where},       {"title", k.title},
+              {"clauses", k.clauses},      {"result", to_string(k.result)}, {"counts", k.counts}};
+    if (k.grade)
+        j["grade"] = to_string(*k.grade);
+    if (k.result != check_status::pass) {
+        if (!k.expected.empty())
+            j["expected"] = k.expected;
+        if (!k.actual.empty())
+            j["actual"] = k.actual;
+    }
+    if (k.result == check_status::fail)
+        j["signature"] = {{"subject", k.subject}, {"expected", k.expected_norm}, {"observed", k.observed_norm}};
+    if (!k.seqs.empty())
+        j["seqs"] = k.seqs;
+    return j;
+}
+
+json deviation_json(deviation const& d)
+{
+    json j = {{"id", d.id},
+              {"headline", d.headline()},
+              {"clauses", d.clauses},
+              {"level", d.level},
+              {"subject", d.subject},
+              {"expected", d.expected},
+              {"observed", d.observed},
+              {"cases", d.cases},
+              {"seen_in", d.seen_in},
+              {"example", {{"case", d.example_case}, {"where", d.example_where}, {"trace", d.excerpt}}}};
+    if (!d.invariant.empty())
+        j["invariant"] = d.invariant;
+    if (d.host_limit)
+        j["host_limit"] = d.host_limit_reason;
+    return j;
+}
+
+} // namespace
 
 json to_json(run_report const& r)
 {
@@ -36,15 +79,34 @@ json to_json(run_report const& r)
             j["failure"] = {{"where", c.failed->where},
                             {"expected", c.failed->expected},
                             {"actual", c.failed->actual}};
+        if (!c.checks.empty()) {
+            json checks = json::array();
+            for (auto const& k : c.checks)
+                checks.push_back(check_json(k));
+            j["checks"] = std::move(checks);
+            json also = json::array();
+            for (auto const* k : c.also_seen())
+                also.push_back(k->where);
+            if (!also.empty())
+                j["also_seen"] = std::move(also);
+        }
         j["trace"] = c.trace;
         j["wire"] = c.wire;
         cases.push_back(std::move(j));
     }
 
     json clauses = json::array();
-    for (auto const& c : r.clauses)
-        clauses.push_back({{"id", c.id}, {"level", c.level}, {"area", c.area}, {"seed", c.seed},
-                           {"statement", c.statement}});
+    for (auto const& c : r.clauses) {
+        json j = {{"id", c.id}, {"level", c.level}, {"area", c.area}, {"seed", c.seed}, {"statement", c.statement}};
+        if (!c.quote.empty())
+            j["quote"] = c.quote;
+        if (!c.host_limits.empty())
+            j["host_limits"] = c.host_limits;
+        clauses.push_back(std::move(j));
+    }
+    json deviations = json::array();
+    for (auto const& d : deviations_of(r))
+        deviations.push_back(deviation_json(d));
 
     return {{"format", "sockconf-report"},
             {"version", json_report_version},
@@ -65,6 +127,7 @@ json to_json(run_report const& r)
               {"interrupted", r.info.interrupted},
               {"expectations", r.info.expectations}}},
             {"summary", summary},
+            {"deviations", deviations},
             {"cases", cases},
             {"clauses", clauses}};
 }

@@ -22,7 +22,68 @@ std::vector<std::string> strings(json_reader const& a)
     return out;
 }
 
-case_result read_case(json_reader const& c)
+check_result read_check(json_reader const& k)
+{
+    check_result out;
+    auto const kind = k.at("kind").string();
+    auto const ck = check_kind_from_string(kind);
+    if (!ck)
+        k.at("kind").fail("E-REPORT-CHECK", "unknown check kind \"" + kind + "\" (step, expect, outcome, invariant)");
+    out.kind = *ck;
+    out.where = optional_string(k, "where");
+    out.title = optional_string(k, "title");
+    if (auto cl = k.find("clauses"))
+        out.clauses = strings(*cl);
+    auto const result = k.at("result").string();
+    auto const cs = check_status_from_string(result);
+    if (!cs)
+        k.at("result").fail("E-REPORT-CHECK", "unknown check result \"" + result + "\" (pass, fail, error, timeout, not-run)");
+    out.result = *cs;
+    if (auto c = k.find("counts"))
+        out.counts = c->boolean();
+    if (auto g = k.find("grade"))
+        out.grade = read_status(*g, "E-REPORT-STATUS");
+    out.expected = optional_string(k, "expected");
+    out.actual = optional_string(k, "actual");
+    if (auto sig = k.find("signature")) {
+        out.subject = optional_string(*sig, "subject");
+        out.expected_norm = optional_string(*sig, "expected");
+        out.observed_norm = optional_string(*sig, "observed");
+    }
+    if (auto s = k.find("seqs")) {
+        s->expect_array();
+        for (std::size_t i = 0; i < s->size(); ++i)
+            out.seqs.push_back(static_cast<std::size_t>(s->at(i).integer_in(0, INT64_MAX)));
+    }
+    return out;
+}
+
+/// A report before version 3 has no checks: one from the case's failure.
+void checks_from_failure(case_result& r)
+{
+    if (r.result == status::pass || r.result == status::skip || r.result == status::unimplemented || !r.failed)
+        return;
+    check_result k;
+    k.kind = check_kind::expect;
+    k.where = r.failed->where;
+    k.title = r.failed->where;
+    k.clauses = r.clauses;
+    k.result = r.result == status::error ? check_status::error : r.result == status::timeout ? check_status::timeout
+                                                                                              : check_status::fail;
+    k.expected = r.failed->expected;
+    k.actual = r.failed->actual;
+    if (auto at = r.failed->where.find(" (invariant "); at != std::string::npos) {
+        k.kind = check_kind::invariant;
+        k.where = r.failed->expected; // the invariant's id
+        k.title = r.failed->expected;
+    }
+    k.subject = k.kind == check_kind::invariant ? k.where : r.failed->where;
+    k.expected_norm = r.failed->expected;
+    k.observed_norm = r.failed->actual;
+    r.checks.push_back(std::move(k));
+}
+
+case_result read_case(json_reader const& c, std::int64_t version)
 {
     case_result r;
     r.id = c.at("id").non_empty_string();
@@ -50,6 +111,13 @@ case_result read_case(json_reader const& c)
         a->expect_array();
         for (std::size_t i = 0; i < a->size(); ++i)
             r.attempts.push_back(read_status(a->at(i), "E-REPORT-STATUS"));
+    }
+    if (auto k = c.find("checks")) {
+        k->expect_array();
+        for (std::size_t i = 0; i < k->size(); ++i)
+            r.checks.push_back(read_check(k->at(i).expect_object()));
+    } else if (version < 3) {
+        checks_from_failure(r);
     }
     return r;
 }
@@ -102,13 +170,19 @@ run_report report_from_json(json const& doc, std::string const& source)
 
     auto const cases = r.at("cases").expect_array();
     for (std::size_t i = 0; i < cases.size(); ++i)
-        out.cases.push_back(read_case(cases.at(i).expect_object()));
+        out.cases.push_back(read_case(cases.at(i).expect_object(), version));
     if (auto cl = r.find("clauses")) {
         cl->expect_array();
         for (std::size_t i = 0; i < cl->size(); ++i) {
             auto const c = cl->at(i).expect_object();
-            out.clauses.push_back({c.at("id").string(), optional_string(c, "level"), optional_string(c, "area"),
-                                   optional_string(c, "seed"), optional_string(c, "statement")});
+            clause_info info{c.at("id").string(), optional_string(c, "level"), optional_string(c, "area"),
+                             optional_string(c, "seed"), optional_string(c, "statement"), optional_string(c, "quote"), {}};
+            if (auto h = c.find("host_limits")) {
+                h->expect_object();
+                for (auto const& [host, _] : h->value().items())
+                    info.host_limits[host] = h->at(host).string();
+            }
+            out.clauses.push_back(std::move(info));
         }
     }
     return out;

@@ -11,17 +11,33 @@ namespace sockconf::reports {
 namespace {
 constexpr std::array<std::string_view, 8> names = {
     "PASS", "NON-STRICT", "INFORMATIONAL", "UNIMPLEMENTED", "FAIL", "ERROR", "TIMEOUT", "SKIP"};
+constexpr std::array<std::string_view, 4> kind_names = {"step", "expect", "outcome", "invariant"};
+constexpr std::array<std::string_view, 5> check_status_names = {"pass", "fail", "error", "timeout", "not-run"};
+
+template <class E, std::size_t N>
+std::optional<E> from_names(std::array<std::string_view, N> const& all, std::string_view s) noexcept
+{
+    for (std::size_t i = 0; i < all.size(); ++i)
+        if (all[i] == s)
+            return static_cast<E>(i);
+    return std::nullopt;
+}
+} // namespace
+
+std::string_view to_string(check_kind k) noexcept { return kind_names[static_cast<std::size_t>(k)]; }
+std::optional<check_kind> check_kind_from_string(std::string_view s) noexcept
+{
+    return from_names<check_kind>(kind_names, s);
+}
+std::string_view to_string(check_status s) noexcept { return check_status_names[static_cast<std::size_t>(s)]; }
+std::optional<check_status> check_status_from_string(std::string_view s) noexcept
+{
+    return from_names<check_status>(check_status_names, s);
 }
 
 std::string_view to_string(status s) noexcept { return names[static_cast<std::size_t>(s)]; }
 
-std::optional<status> status_from_string(std::string_view s) noexcept
-{
-    for (std::size_t i = 0; i < names.size(); ++i)
-        if (names[i] == s)
-            return static_cast<status>(i);
-    return std::nullopt;
-}
+std::optional<status> status_from_string(std::string_view s) noexcept { return from_names<status>(names, s); }
 
 bool conforming(status s) noexcept
 {
@@ -70,6 +86,15 @@ std::optional<shard> parse_shard(std::string_view text)
 bool case_result::flaky() const noexcept
 {
     return std::adjacent_find(attempts.begin(), attempts.end(), std::not_equal_to<>()) != attempts.end();
+}
+
+std::vector<check_result const*> case_result::also_seen() const
+{
+    std::vector<check_result const*> out;
+    for (auto const& c : checks)
+        if (!c.counts && c.result == check_status::fail)
+            out.push_back(&c);
+    return out;
 }
 
 std::vector<std::size_t> run_report::counts() const

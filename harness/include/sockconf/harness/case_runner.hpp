@@ -1,13 +1,17 @@
 // Running one case: a fresh IUT instance, the steps in order, a settle time,
-// then the expectations, the invariants and the allowed outcomes; the result
-// carries the grade, the first failure (where, expected, actual), the trace and
-// the case's wire records.
+// then every check: each step that had to succeed, each expectation, the
+// global invariants and each allowed outcome, all judged even after one fails
+// (a step that cannot proceed stops the steps, not the checking of what already
+// happened). The result carries every check, the status graded from them
+// (grading.hpp), the first failure that decided it (where, expected, actual),
+// the trace and the case's wire records.
 #pragma once
 
 #include <sockconf/common/profile.hpp>
 #include <sockconf/harness/api_catalog.hpp>
 #include <sockconf/harness/clause_catalog.hpp>
 #include <sockconf/harness/driver.hpp>
+#include <sockconf/harness/invariants.hpp>
 #include <sockconf/harness/test_case.hpp>
 #include <sockconf/reports/result.hpp>
 
@@ -24,6 +28,7 @@ struct run_env {
     profile const& prof;
     api_catalog const& api;
     clause_catalog const& clauses;
+    invariant_catalog const& invariants;
     echo::servers& servers;
     driver_factory& factory;
     json iut_hello; ///< capabilities decide UNIMPLEMENTED

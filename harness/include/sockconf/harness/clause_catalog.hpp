@@ -23,6 +23,10 @@ struct clause {
     std::string decision;
     /// Why no case can test it on a loopback test machine ("" when one can).
     std::string untestable;
+    /// Hosts on which no implementation can meet it, and why (an IUT's hello
+    /// names its host: "browser", "node", "native"). A deviation from such a
+    /// clause on such a host is shown apart, as a limit of the host.
+    std::map<std::string, std::string> host_limits;
     std::string file; ///< catalog file it came from
 };
 

@@ -9,7 +9,12 @@
 
 namespace sockconf::reports {
 
-/// Read a report.json (version 1 or 2; schema in reports/README.md). Throws
+/// Read a report.json (version 1, 2 or 3; schema in reports/README.md). A
+/// report before version 3 has no checks: each case that did not pass gets one,
+/// made from its failure and attributed to all its clauses (an invariant's
+/// failure to the invariant), so deviations still group, by case rather than
+/// by normalised cause; "deviations" in the file is never read (it is
+/// recomputed from the checks). Throws
 /// spec_error naming the file and JSON pointer: E-FILE-READ, E-JSON-SYNTAX,
 /// E-REPORT-FORMAT (not a sockconf report), E-REPORT-VERSION (newer than this
 /// sockconf), E-REPORT-STATUS (unknown status), or the reader's E-MISSING /

@@ -4,6 +4,7 @@
 #include <sockconf/common/value.hpp>
 
 #include <cstddef>
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -36,6 +37,53 @@ struct failure {
     std::string actual;   ///< what happened instead
 };
 
+/// Which part of a case a check is (design.md, "Checks, findings, deviations").
+enum class check_kind {
+    step,     ///< a step that must succeed: a call, a get, a wait, a wire step
+    expect,   ///< an entry of the case's `expect`
+    outcome,  ///< one allowed outcome (held or missed)
+    invariant ///< a global invariant, checked on every trace
+};
+/// "step", "expect", "outcome", "invariant".
+std::string_view to_string(check_kind k) noexcept;
+std::optional<check_kind> check_kind_from_string(std::string_view s) noexcept;
+
+/// What became of one check.
+enum class check_status {
+    pass,    ///< it held (an outcome: it held)
+    fail,    ///< it did not hold (an outcome: it was missed)
+    error,   ///< it could not be judged: the IUT or the harness broke
+    timeout, ///< it could not be judged: the case ran out of time
+    not_run  ///< never reached: an earlier step could not proceed
+};
+/// "pass", "fail", "error", "timeout", "not-run".
+std::string_view to_string(check_status s) noexcept;
+std::optional<check_status> check_status_from_string(std::string_view s) noexcept;
+
+/// One check of a case and its result. A case's status is graded from the
+/// checks that `count` (harness/include/sockconf/harness/grading.hpp).
+struct check_result {
+    check_kind kind = check_kind::expect;
+    /// "<file>#<pointer>" of the step, expectation or outcome; an invariant's id.
+    std::string where;
+    /// What it checks, one line ("wait for \"open\"", an outcome's name, an invariant's rule).
+    std::string title;
+    std::vector<std::string> clauses; ///< the clauses it tests
+    check_status result = check_status::pass;
+    /// One of `clauses` is cited by the case, so the check decides its status;
+    /// otherwise (a global invariant about something the case does not test)
+    /// it is only "also seen".
+    bool counts = true;
+    std::string expected; ///< unless it passed: what was asked for
+    std::string actual;   ///< and what happened instead
+    /// Unless it passed: the same three, with what differs from run to run
+    /// (ports, tags, sequence numbers, names the case chose) normalised, so that
+    /// one behaviour seen by many cases groups into one deviation.
+    std::string subject, expected_norm, observed_norm;
+    std::optional<status> grade; ///< outcome checks: the grade the outcome gives when it holds
+    std::vector<std::size_t> seqs; ///< the trace entries it points at
+};
+
 struct case_result {
     std::string id;
     std::string title;
@@ -47,6 +95,10 @@ struct case_result {
     double duration_ms = 0;
     std::string message;  ///< one line: why, for anything but PASS
     std::optional<failure> failed;
+    /// Every check of the case, in the order they were judged (steps, expect,
+    /// invariants, outcomes). Empty for a case that did not run (SKIP,
+    /// UNIMPLEMENTED) and in reports written before version 3.
+    std::vector<check_result> checks;
     json trace = json::array(); ///< API events, wire form (see harness/README.md)
     json wire = json::array();  ///< echo-server records of the case's tag
 
@@ -63,6 +115,9 @@ struct case_result {
     std::vector<status> attempts;
     /// Its attempts did not all end alike.
     bool flaky() const noexcept;
+    /// The failing checks that do not decide its status (global invariants
+    /// about what the case does not test): "also seen".
+    std::vector<check_result const*> also_seen() const;
 };
 
 /// One trace entry as a line for people: "#3  12.5 ms  invoke msg {"data":"hi"}".
@@ -101,13 +156,17 @@ struct clause_info {
     std::string area;
     std::string seed;  ///< the seed document it comes from
     std::string statement;
+    std::string quote; ///< the seed's words it rests on
+    /// Hosts that make the clause impossible to meet, and why ("browser": "a
+    /// browser's WebSocket cannot send request headers"); see specs/README.md.
+    std::map<std::string, std::string> host_limits;
 };
 
 struct run_report {
     run_info info;
     std::vector<case_result> cases;
-    /// The clauses the cases cite, by id (report.json "clauses"; empty in a
-    /// report written before version 2).
+    /// The clauses the cases cite or their checks test, by id (report.json
+    /// "clauses"; empty in a report written before version 2).
     std::vector<clause_info> clauses;
     /// Benchmark results (bench/README.md, format "sockconf-bench") when the
     /// run has them; null otherwise. Not part of report.json.

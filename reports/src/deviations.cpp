@@ -1,0 +1,153 @@
+#include <sockconf/reports/deviations.hpp>
+
+#include <algorithm>
+#include <cstdint>
+#include <cstdio>
+#include <map>
+#include <set>
+
+namespace sockconf::reports {
+
+namespace {
+
+bool judged(status s)
+{
+    return s == status::pass || s == status::non_strict || s == status::informational || s == status::fail;
+}
+
+std::string join(std::vector<std::string> const& v, char const* sep)
+{
+    std::string s;
+    for (auto const& x : v)
+        s += (s.empty() ? "" : sep) + x;
+    return s;
+}
+
+int level_rank(std::string const& level)
+{
+    return level == "MUST" ? 3 : level == "SHOULD" ? 2 : level == "MAY" ? 1 : 0;
+}
+
+/// The signature of a failing check, and whether it is one at all.
+std::string signature(check_result const& k)
+{
+    auto clauses = k.clauses;
+    std::sort(clauses.begin(), clauses.end());
+    if (k.kind == check_kind::invariant)
+        return "invariant\x1f" + k.where + "\x1f" + join(clauses, ",");
+    return std::string(to_string(k.kind) == "outcome" ? "outcome" : "check") + "\x1f" + join(clauses, ",") + "\x1f" +
+           k.subject + "\x1f" + k.expected_norm + "\x1f" + k.observed_norm;
+}
+
+} // namespace
+
+std::string deviation_id(std::string const& sig)
+{
+    std::uint32_t h = 2166136261u;
+    for (unsigned char ch : sig) {
+        h ^= ch;
+        h *= 16777619u;
+    }
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "DEV-%08x", h);
+    return buf;
+}
+
+std::string deviation::headline() const
+{
+    auto const cl = clauses.empty() ? std::string() : " (" + join(clauses, ", ") + ")";
+    if (!invariant.empty())
+        return subject + " (" + invariant + (clauses.empty() ? "" : ", " + join(clauses, ", ")) + ")";
+    return subject + ": expected " + expected + ", observed " + (observed.empty() ? "?" : observed.front()) + cl;
+}
+
+std::vector<deviation> deviations_of(run_report const& r)
+{
+    std::map<std::string, clause_info const*> clause_by_id;
+    for (auto const& c : r.clauses)
+        clause_by_id[c.id] = &c;
+    auto const host = r.info.iut.is_object() ? r.info.iut.value("host", std::string()) : std::string();
+
+    std::map<std::string, deviation> by_sig;
+    std::vector<std::string> order; // of first sight, for a stable tie-break
+    for (auto const& c : r.cases) {
+        if (!judged(c.result))
+            continue;
+        std::set<std::string> in_this_case;
+        std::set<std::vector<std::string>> clause_sets_seen;
+        for (auto const& k : c.checks) {
+            if (k.result != check_status::fail)
+                continue;
+            if (k.kind == check_kind::outcome && !k.counts)
+                continue; // an outcome missed while another held, or a detail of "none held"
+            // Within a case, later failing checks of the same clauses are the same behaviour seen again
+            // (a fail callback never called, so success was, so the order is wrong …): the first names it.
+            if (k.kind != check_kind::invariant) {
+                auto set = k.clauses;
+                std::sort(set.begin(), set.end());
+                if (!clause_sets_seen.insert(set).second)
+                    continue;
+            }
+            auto const sig = signature(k);
+            auto [it, added] = by_sig.try_emplace(sig);
+            auto& d = it->second;
+            if (added) {
+                order.push_back(sig);
+                d.id = deviation_id(sig);
+                d.clauses = k.clauses;
+                d.subject = k.subject.empty() ? k.title : k.subject;
+                d.expected = k.expected_norm;
+                if (k.kind == check_kind::invariant)
+                    d.invariant = k.where;
+                for (auto const& id : k.clauses)
+                    if (auto cl = clause_by_id.find(id); cl != clause_by_id.end()) {
+                        if (level_rank(cl->second->level) >= level_rank(d.level))
+                            d.level = cl->second->level;
+                        if (auto h = cl->second->host_limits.find(host); !host.empty() && h != cl->second->host_limits.end()) {
+                            d.host_limit = true;
+                            d.host_limit_reason = h->second;
+                        }
+                    }
+                d.example_case = c.id;
+                d.example_where = k.where;
+                for (auto seq : k.seqs)
+                    for (auto const& e : c.trace)
+                        if (e.is_object() && e.value("seq", std::size_t{0}) == seq)
+                            d.excerpt.push_back(trace_line(e));
+            }
+            // An invariant's variants (which API ran synchronously …) are its observations.
+            for (auto const& part : [&] {
+                     std::vector<std::string> parts;
+                     if (k.kind != check_kind::invariant)
+                         return std::vector<std::string>{k.observed_norm};
+                     std::string rest = k.observed_norm;
+                     for (auto at = rest.find("; "); at != std::string::npos; at = rest.find("; ")) {
+                         parts.push_back(rest.substr(0, at));
+                         rest = rest.substr(at + 2);
+                     }
+                     parts.push_back(rest);
+                     return parts;
+                 }())
+                if (!part.empty() && d.observed.size() < 8 &&
+                    std::find(d.observed.begin(), d.observed.end(), part) == d.observed.end())
+                    d.observed.push_back(part);
+            if (!in_this_case.insert(sig).second)
+                continue;
+            (k.counts ? d.cases : d.seen_in).push_back(c.id);
+        }
+    }
+    std::vector<deviation> out;
+    for (auto const& sig : order)
+        out.push_back(std::move(by_sig[sig]));
+    // A case where it counted once and was only seen elsewhere in it is a case it decided.
+    for (auto& d : out)
+        std::erase_if(d.seen_in, [&](auto const& id) { return std::find(d.cases.begin(), d.cases.end(), id) != d.cases.end(); });
+    std::stable_sort(out.begin(), out.end(), [](deviation const& a, deviation const& b) {
+        if (a.case_count() != b.case_count())
+            return a.case_count() > b.case_count();
+        return level_rank(a.level) > level_rank(b.level);
+    });
+    return out;
+}
+
+} // namespace sockconf::reports
