@@ -89,7 +89,7 @@ graded grade_case(test_case const& c, std::vector<check_result> const& checks, c
         for (auto const& id : k.clauses)
             if (std::find(c.clauses.begin(), c.clauses.end(), id) != c.clauses.end())
                 cited.push_back(id);
-        auto const st = status_for_clauses(cited, clauses);
+        auto const st = status_for_clauses(cited.empty() ? k.clauses : cited, clauses);
         if (rank(st) > rank(g.result))
             g = from_check(c, k, st);
     }

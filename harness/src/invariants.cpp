@@ -77,7 +77,7 @@ invariant_catalog invariant_catalog::from_json(json const& doc, std::string cons
     }
     for (auto const& id : ids)
         if (!cat.find(id))
-            r.fail("E-INVARIANT-MISSING", "the harness checks " + id + ", which the catalog does not list");
+            list.fail("E-INVARIANT-MISSING", "the harness checks " + id + ", which the catalog does not list");
     std::sort(cat.rules_.begin(), cat.rules_.end(), [&](auto const& a, auto const& b) {
         return std::find(ids.begin(), ids.end(), a.id) < std::find(ids.begin(), ids.end(), b.id);
     });

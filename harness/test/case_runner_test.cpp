@@ -85,3 +85,124 @@ TEST(case_runner, expectations_are_checked_after_the_steps)
     EXPECT_EQ(r.result, status::fail);
     EXPECT_NE(r.message.find("/expect/0"), std::string::npos) << r.message;
 }
+
+namespace {
+/// An IUT that runs success and complete inside the call (as some platforms
+/// do), and is otherwise silent: for the invariant paths the reference never takes.
+class sync_callback_factory final : public driver_factory {
+    class iut final : public driver {
+    public:
+        explicit iut(event_sink sink) : sink_(std::move(sink)) {}
+        json hello() const override { return describe_hello(); }
+        reply execute(json const& command, std::chrono::milliseconds) override
+        {
+            json out = json::array();
+            auto const one = [&](json const& c) -> json {
+                if (c.value("fn", "") == "wx.connectSocket") {
+                    for (auto const* cb : {"success", "complete"})
+                        sink_({{"op", "invoke"}, {"fn", c["args"][0][cb]["$fn"]}, {"args", {{{"errMsg", "connectSocket:ok"}}}},
+                               {"sync", true}});
+                    return {{"ok", true}, {"value", {{"$handle", "1"}, {"class", "SocketTask"}}}};
+                }
+                return {{"ok", true}, {"value", {{"$typeof", "undefined"}}}};
+            };
+            if (command.value("op", "") == "batch") {
+                for (auto const& c : command["commands"])
+                    out.push_back(one(c));
+                return {reply_kind::value, out, {}};
+            }
+            return reply_from_json(one(command));
+        }
+
+    private:
+        event_sink sink_;
+    };
+
+public:
+    static json describe_hello() { return {{"name", "sync"}, {"version", "1"}, {"capabilities", {"websocket"}}}; }
+    std::unique_ptr<driver> open(event_sink sink, bool) override { return std::make_unique<iut>(std::move(sink)); }
+    json describe() override { return describe_hello(); }
+};
+
+json connect_case(json clauses, json expect = json::array())
+{
+    return json{{"id", "t.sync"}, {"title", "t"}, {"clauses", std::move(clauses)}, {"expect", std::move(expect)},
+                {"steps", json::parse(R"([{"call": "wx.connectSocket", "args": {"url": "${ws}/echo?tag=${tag}"}, "as": "task"},
+                                          {"call": "task.onOpen", "listener": "open"}])")}};
+}
+} // namespace
+
+TEST(case_runner, an_invariant_about_an_uncited_clause_is_only_also_seen)
+{
+    sync_callback_factory factory;
+    auto env = live().env();
+    run_env sync_env{env.prof, env.api, env.clauses, env.invariants, env.servers, factory,
+                     sync_callback_factory::describe_hello()};
+    // The case tests the close code; success ran synchronously: a finding, not this case's failure.
+    auto r = run_case(test_env::make_case(connect_case({"WS-TASK-CLOSE-CODE-DEFAULT-1000"})), sync_env);
+    EXPECT_EQ(r.result, status::pass) << r.message;
+    auto const also = r.also_seen();
+    ASSERT_EQ(also.size(), 1u);
+    EXPECT_EQ(also[0]->where, "INV-CALLBACK-ASYNC");
+    EXPECT_EQ(also[0]->clauses, (std::vector<std::string>{"WS-CALLBACKS-ASYNC"}));
+    EXPECT_EQ(also[0]->observed_norm, "wx.connectSocket success; wx.connectSocket complete");
+    // A case that cites the clause is graded by it (WS-CALLBACKS-ASYNC is a SHOULD).
+    r = run_case(test_env::make_case(connect_case({"WS-CALLBACKS-ASYNC"})), sync_env);
+    EXPECT_EQ(r.result, status::non_strict) << r.message;
+    EXPECT_TRUE(r.also_seen().empty());
+    EXPECT_EQ(r.message.rfind("invariant INV-CALLBACK-ASYNC: ", 0), 0u) << r.message;
+}
+
+TEST(case_runner, every_check_is_judged_after_a_step_fails)
+{
+    // The wait fails (nothing sends "goodbye"); the expectations are still judged, each on its own.
+    auto doc = json::parse(R"({"id": "t.all", "title": "t", "clauses": ["WS-ONMESSAGE-TEXT-IS-STRING", "WS-ONMESSAGE-ORDER"],
+      "steps": [
+        {"call": "wx.connectSocket", "args": {"url": "${ws}/echo?tag=${tag}"}, "as": "task"},
+        {"call": "task.onOpen", "listener": "open"},
+        {"call": "task.onMessage", "listener": "msg"},
+        {"wait": "open"},
+        {"call": "task.send", "args": {"data": "hello"}},
+        {"wait": {"for": "msg", "match": {"data": "goodbye"}, "timeout_ms": 300}},
+        {"call": "task.close", "args": {}}
+      ],
+      "expect": [
+        {"once": "open"},
+        {"count": "msg", "equals": 2},
+        {"wire": {"match": {"messages.0.head": "hello"}, "timeout_ms": 300}}
+      ]})");
+    auto const r = run_case(test_env::make_case(doc), live().env());
+    EXPECT_EQ(r.result, status::fail);
+    auto result_at = [&](std::string const& suffix) {
+        for (auto const& k : r.checks)
+            if (k.where.size() >= suffix.size() && k.where.compare(k.where.size() - suffix.size(), suffix.size(), suffix) == 0)
+                return std::string(reports::to_string(k.result));
+        return std::string("(no check)");
+    };
+    EXPECT_EQ(result_at("/steps/5/wait"), "fail");
+    EXPECT_EQ(result_at("/steps/6"), "(no check)"); // the steps stopped at the failed wait
+    EXPECT_EQ(result_at("/expect/0"), "pass");
+    EXPECT_EQ(result_at("/expect/1"), "fail");
+    EXPECT_EQ(result_at("/expect/2"), "pass");
+    // The case's message is the first failure's.
+    EXPECT_NE(r.message.find("/steps/5/wait"), std::string::npos) << r.message;
+}
+
+TEST(case_runner, a_check_attributed_to_a_should_clause_grades_non_strict)
+{
+    auto doc = json::parse(R"({"id": "t.attr", "title": "t",
+      "clauses": ["WS-TASK-CLOSE-CODE-DEFAULT-1000", "WS-TASK-CLOSE-WHEN-CLOSED-FAILS"],
+      "steps": [
+        {"call": "wx.connectSocket", "args": {"url": "${ws}/echo?tag=${tag}"}, "as": "task"},
+        {"call": "task.onOpen", "listener": "open"},
+        {"wait": "open"}
+      ],
+      "expect": [
+        {"never": "open", "clauses": ["WS-TASK-CLOSE-WHEN-CLOSED-FAILS"]}
+      ]})");
+    auto r = run_case(test_env::make_case(doc), live().env());
+    EXPECT_EQ(r.result, status::non_strict) << r.message; // only the SHOULD clause's check failed
+    doc["expect"][0].erase("clauses");                    // the case's clauses: a MUST among them
+    r = run_case(test_env::make_case(doc), live().env());
+    EXPECT_EQ(r.result, status::fail) << r.message;
+}

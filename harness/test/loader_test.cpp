@@ -50,7 +50,8 @@ INSTANTIATE_TEST_SUITE_P(
         bad_case{"duplicate_id.json", "E-CASE-DUPLICATE", "/cases/1/id", "bad.dup"},
         bad_case{"bad_repeat_value.json", "E-TYPE", "/steps/0/args/header/x/times", "expected an integer"},
         bad_case{"bad_listen.json", "E-ENUM", "/steps/0/listen/behaviour", "expected echo, close_after, reset"},
-        bad_case{"bad_bind.json", "E-CASE-NAME", "/steps/2/wait/bind/Header", "[a-z0-9_]+"}),
+        bad_case{"bad_bind.json", "E-CASE-NAME", "/steps/2/wait/bind/Header", "[a-z0-9_]+"},
+        bad_case{"check_clause.json", "E-CASE-CLAUSE", "/expect/0/clauses/0", "\"WS-ONOPEN-ONCE\" is not one of the case's clauses"}),
     // Stable test names: the fixture's file name.
     [](::testing::TestParamInfo<bad_case> const& info) {
         std::string name = info.param.file;
@@ -64,7 +65,7 @@ TEST(loader, bad_files_do_not_hide_good_ones)
 {
     auto r = load_suites({test_env::fixture("bad"), test_env::fixture("good_echo.json")}, test_env::api(),
                          test_env::clauses());
-    EXPECT_EQ(r.errors.size(), 11u);
+    EXPECT_EQ(r.errors.size(), 12u);
     ASSERT_EQ(r.cases.size(), 1u);
     EXPECT_EQ(r.cases[0].id, "fixture.good-echo");
 }
@@ -84,4 +85,41 @@ TEST(loader, the_projects_suites_are_valid)
     EXPECT_GE(r.cases.size(), 30u);
     for (auto const& c : r.cases)
         EXPECT_TRUE(c.suite == "websocket" || c.suite == "tcp") << c.id << " in " << c.suite;
+}
+
+TEST(loader, a_case_becomes_types_once)
+{
+    auto const c = test_env::make_case(json::parse(R"({"id": "t.typed", "title": "t",
+      "clauses": ["WS-ONMESSAGE-TEXT-IS-STRING", "WS-ONMESSAGE-ORDER"],
+      "steps": [
+        {"call": "wx.connectSocket", "args": {"url": "${ws}"}, "as": "task"},
+        {"call": "task.onMessage", "listener": "msg"},
+        {"repeat": 2, "steps": [{"call": "task.send", "args": {"data": "m${i}"}, "as": "s${i}", "throws": true}]},
+        {"wait": {"for": ["msg"], "match": {"data": {"prefix": "m"}}, "count": 2, "bind": {"first": "data"}},
+         "clauses": ["WS-ONMESSAGE-ORDER"]}
+      ],
+      "expect": [{"count": "msg", "min": 2}, {"event": "msg", "nth": 1, "match": {"data": "m1"}}],
+      "outcomes": [{"name": "o", "grade": "NON-STRICT", "expect": [{"never": "s0.fail"}]}]})"));
+    ASSERT_EQ(c.steps.size(), 4u);
+    auto const& call = std::get<call_step>(c.steps[0].action);
+    EXPECT_EQ(call.target, "wx.connectSocket");
+    EXPECT_EQ(call.as, "task");
+    EXPECT_EQ(std::get<call_step>(c.steps[1].action).listener, "msg");
+    auto const& rep = std::get<repeat_step>(c.steps[2].action);
+    ASSERT_EQ(rep.steps.size(), 1u);
+    EXPECT_EQ(rep.steps[0].pointer, "/steps/2/steps/0");
+    EXPECT_EQ(std::get<call_step>(rep.steps[0].action).throws, call_step::throw_rule::any);
+    auto const& w = std::get<wait_step>(c.steps[3].action);
+    EXPECT_EQ(w.count, 2u);
+    ASSERT_TRUE(w.match);
+    EXPECT_EQ(w.match->entries.at(0).first, "data");
+    EXPECT_EQ(w.bind, (std::vector<std::pair<std::string, std::string>>{{"first", "data"}}));
+    EXPECT_EQ(c.steps[3].clauses, (std::vector<std::string>{"WS-ONMESSAGE-ORDER"}));
+    EXPECT_EQ(c.clauses_of(c.steps[3].clauses), (std::vector<std::string>{"WS-ONMESSAGE-ORDER"}));
+    EXPECT_EQ(c.clauses_of(c.steps[0].clauses), c.clauses); // none of its own: the case's
+    EXPECT_EQ(std::get<count_expect>(c.expect[0].what).min, 2u);
+    EXPECT_EQ(std::get<event_expect>(c.expect[1].what).nth, 1u);
+    ASSERT_EQ(c.outcomes.size(), 1u);
+    EXPECT_EQ(c.outcomes[0].grade, reports::status::non_strict);
+    EXPECT_EQ(c.outcomes[0].expect.at(0).pointer, "/outcomes/0/expect/0");
 }
