@@ -169,8 +169,10 @@ stop_reason finish(case_state& s, pending const& p, reply const& r, check_result
     if (r.kind == reply_kind::thrown) {
         json const message = r.value.value("message", std::string());
         if (c.throws == call_step::throw_rule::must_not) {
-            s.fail(k, p.target + " to return", "it threw: " + brief(r.value), p.api(), "to return",
-                   "threw " + norm(r.value));
+            // A returned Promise that rejected is not a throw: say what happened.
+            auto const what = r.promise ? std::string("returned a Promise that rejected with ") : std::string("threw ");
+            s.fail(k, p.target + " to return", (r.promise ? "it " + what : std::string("it threw: ")) + brief(r.value),
+                   p.api(), "to return", what + norm(r.value));
             return stop_reason::failed;
         }
         if (c.throw_message)
