@@ -307,11 +307,13 @@ private:
 
     void settle() { sleep_for(std::chrono::milliseconds(env_.prof.timings.settle_ms)); }
 
-    /// A wire step or expectation, into `k`.
+    /// A wire step or expectation, into `k`. Once the steps stopped early, what the
+    /// case waited for will not come: the log is judged as it is, without waiting.
     stop_reason judge_wire(wire_spec const& spec, std::string const& ptr, check_result& k)
     {
         auto const timeout = std::chrono::milliseconds(spec.timeout_ms.value_or(env_.prof.timings.wait_timeout_ms));
-        auto const until = std::min(clock::now() + timeout, s_.deadline);
+        bool const may_wait = stopped_ == stop_reason::none;
+        auto const until = may_wait ? std::min(clock::now() + timeout, s_.deadline) : clock::now();
         auto const v = probe_wire(env_.servers.log(), spec, s_.vars, s_.tag, until, [this] { return s_.interrupted(); });
         if (v.held)
             return stop_reason::none;
@@ -319,13 +321,13 @@ private:
             k.result = check_status::not_run;
             return stop_reason::interrupted;
         }
-        if (!v.final && clock::now() >= s_.deadline) {
+        if (may_wait && !v.final && clock::now() >= s_.deadline) {
             s_.broke(k, check_status::timeout, "the case to finish within its timeout",
                      "the case timed out (" + std::to_string(s_.case_timeout_ms()) + " ms) before " + ptr);
             return stop_reason::timeout;
         }
-        s_.fail(k, v.expected + (v.final ? "" : " within " + std::to_string(timeout.count()) + " ms"), v.actual, v.subject,
-                v.expected_norm, v.observed_norm);
+        s_.fail(k, v.expected + (v.final || !may_wait ? "" : " within " + std::to_string(timeout.count()) + " ms"), v.actual,
+                v.subject, v.expected_norm, v.observed_norm);
         return stop_reason::none;
     }
 
