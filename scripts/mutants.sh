@@ -2,7 +2,8 @@
 # Mutation check of the suites: break the reference on purpose, one documented rule at
 # a time (scripts/mutants/NN-name.patch), rebuild `sockconf`, run the suites, and check
 # that at least one case fails. Prints one line per mutant:
-#   NN-name  KILLED by <case ids>     a case FAILed (or ERROR/TIMEOUT) that passes unmutated
+#   NN-name  KILLED by <case ids>     a case FAILed (or ERROR/TIMEOUT) that passes unmutated; each
+#                                     case with the check that decided it: [file#pointer] or [INV-…]
 #   NN-name  SURVIVED                 every case still conforms (a case whose grade only moved,
 #                                     e.g. PASS -> NON-STRICT, is named in parentheses)
 #   NN-name  BUILD FAILED / DOES NOT APPLY
@@ -128,6 +129,23 @@ run_suites() { # dir profile filter
 
 join() { local IFS=,; local s="$*"; echo "${s//,/, }"; }
 
+# "id [the check that decided it]" for each killer id, from the mutant's report.json files.
+with_checks() { # out-dir id...
+  local out=$1; shift
+  node -e '
+    const fs = require("fs"), path = require("path");
+    const [dir, root, ...ids] = process.argv.slice(1);
+    const where = {};
+    for (const run of fs.readdirSync(dir).filter((d) => d.startsWith("run-"))) {
+      const file = path.join(dir, run, "report.json");
+      if (!fs.existsSync(file)) continue;
+      for (const c of JSON.parse(fs.readFileSync(file, "utf8")).cases)
+        if (!where[c.id] && c.failure) where[c.id] = c.failure.where.split(root + "/").join("").replace(/^\.\//, "");
+    }
+    console.log(ids.map((id) => id + (where[id] ? " [" + where[id] + "]" : "")).join(", "));
+  ' "$out" "${HOME_DIR:-$ROOT}" "$@"
+}
+
 header() { # patch key -> values, one per line
   sed -n '/^diff --git /q; p' "$1" | sed -nE "s/^# *$2: *(.*[^ ]) *$/\1/p"
 }
@@ -217,7 +235,7 @@ for p in "${patches[@]}"; do
       done < <(combos "$p")
       mapfile -t killers < <(printf '%s\n' "${killers[@]}" | grep . | sort -u)
       if [ ${#killers[@]} -gt 0 ] || [ ${#notes[@]} -gt 0 ]; then
-        line="KILLED by $(join "${killers[@]}")${notes[*]:+ (${notes[*]})}"
+        line="KILLED by $(with_checks "$out" "${killers[@]}")${notes[*]:+ (${notes[*]})}"
       else
         line="SURVIVED${moved[*]:+ (grade only: $(join "${moved[@]}"))}"
         survived=$((survived + 1))
