@@ -66,11 +66,12 @@ void validate_matcher(json_reader const& m)
         }
         if (k == "type") {
             auto t = r.string();
-            static constexpr std::array<std::string_view, 10> types = {
-                "string", "arraybuffer", "number", "boolean", "object", "array", "null", "function", "undefined", "blob"};
+            static constexpr std::array<std::string_view, 11> types = {
+                "string", "arraybuffer", "number", "boolean", "object", "array", "null", "function", "undefined", "blob",
+                "typedarray"};
             if (std::find(types.begin(), types.end(), t) == types.end())
                 r.fail("E-MATCHER", "unknown type \"" + t + "\" (string, arraybuffer, number, "
-                                    "boolean, object, array, null, function, undefined, blob)");
+                                    "boolean, object, array, null, function, undefined, blob, typedarray)");
         }
         if (k == "byte_length") r.integer_in(0, INT64_MAX);
         if (k == "present") r.boolean();
