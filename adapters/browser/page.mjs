@@ -4,7 +4,10 @@
 //
 //   platform=NAME          loads ./NAME/dist/bundle.mjs (built by adapters/browser/build.mjs);
 //                          its export `wx` (else its default export) is the wx-style object,
-//                          its exports `name`, `version`, `profile`, `capabilities` go in hello
+//                          its exports `name`, `version`, `profile`, `capabilities` and
+//                          `adaptations` ([{what, why}]: what the bundle substitutes because a
+//                          browser stands in for the platform's host) go in hello, with
+//                          "host": "browser"
 //   control=ws://…/control the harness's control WebSocket
 //   promise_timeout_ms=N   optional: how long the shim awaits a returned Promise (default 5000)
 //
@@ -21,7 +24,7 @@
 // console.error, and never connects (the harness then sees no hello; launch.mjs's stderr
 // says why).
 
-import { createShim } from "../js/shim.mjs";
+import { checkAdaptations, createShim } from "../js/shim.mjs";
 
 const MAX_FAILED_CONNECTS = 30; // consecutive attempts that never got a frame from the harness
 const BACKOFF_FIRST_MS = 100;
@@ -185,7 +188,13 @@ async function main() {
     version: typeof mod.version === "string" ? mod.version : "0",
     profile: typeof mod.profile === "string" ? mod.profile : null,
     capabilities: Array.isArray(mod.capabilities) ? mod.capabilities : undefined,
+    adaptations: [],
   };
+  try {
+    if (mod.adaptations !== undefined) info.adaptations = checkAdaptations(mod.adaptations);
+  } catch (e) {
+    return fatal(`the bundle of platform "${platform}" exports malformed adaptations: ${e.message}`);
+  }
   state.package = `${info.name} ${info.version}`;
   connect(wx, info);
 }
@@ -223,6 +232,8 @@ function connect(wx, info) {
       version: info.version,
       profile: info.profile,
       capabilities: info.capabilities,
+      host: "browser",
+      adaptations: info.adaptations,
       promiseTimeoutMs,
       onBye: () => bye(ws),
     });

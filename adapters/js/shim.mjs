@@ -25,9 +25,11 @@
 //   {"$class": <constructor name>, type, data, code, reason, wasClean, message, error, ...};
 //   Error objects become {"$class": <name>, name, message, ...own fields}; a Promise becomes
 //   {"$class": "Promise"} (with a rejection handler attached, so it never goes unhandled);
-//   a typed array or DataView becomes {"$arraybuffer"} of its bytes AND a "log" message
-//   naming the view class (a deviation is reported, never hidden); NaN/Infinity/-0 and
-//   bigint become {"$typeof":"number"|"bigint","text":...}.
+//   NaN/Infinity/-0 and bigint become {"$typeof":"number"|"bigint","text":...}.
+// - Binary data goes as the platform delivered it, never as a tidier value: an ArrayBuffer is
+//   {"$arraybuffer"}, a typed array or DataView (a Node Buffer too) is
+//   {"$typedarray": <its class>, "base64": <the view's bytes>}, a Blob is {"$blob", "type"};
+//   the harness tells them apart (a Buffer where an ArrayBuffer is documented fails).
 // - Blobs are read asynchronously; every later message (event or reply) waits behind the
 //   pending read, so order is kept.
 // - "clock" is refused (no virtual clock); "virtual-clock" is never a capability.
@@ -182,9 +184,26 @@ const viewBytes = (v) => new Uint8Array(v.buffer, v.byteOffset, v.byteLength);
 
 // ---------------------------------------------------------------- the shim
 
+/** The class a typed array or DataView reports: its constructor's name (Buffer, Uint8Array, …). */
+export function viewClass(v) {
+  const name = ctorName(v);
+  return name === "Object" ? tag(v) : name;
+}
+
+/** A hello's adaptations checked (a list of {what, why}, both non-empty strings); throws a TypeError. */
+export function checkAdaptations(list) {
+  if (!Array.isArray(list)) throw new TypeError("adaptations must be an array of {what, why}, got " + brief(list));
+  return list.map((a, i) => {
+    if (a === null || typeof a !== "object" || typeof a.what !== "string" || !a.what || typeof a.why !== "string" || !a.why)
+      throw new TypeError(`adaptations[${i}] must be {what: string, why: string}, got ${brief(a)}`);
+    return { what: a.what, why: a.why };
+  });
+}
+
 /**
  * @param wx       the wx-style object (wx.connectSocket, wx.createTCPSocket, ...)
  * @param options  {send(msgObject), capabilities?, name?, version?, profile?,
+ *                  host?: "browser"|"node"|"native", adaptations?: [{what, why}],
  *                  promiseTimeoutMs?, reset?: async () => void, onBye?: () => void}
  */
 export function createShim(wx, options = {}) {
@@ -195,6 +214,9 @@ export function createShim(wx, options = {}) {
   const promiseTimeoutMs = options.promiseTimeoutMs ?? DEFAULT_PROMISE_TIMEOUT_MS;
 
   const capabilities = (options.capabilities ?? detectCapabilities(wx)).filter((c) => c !== "virtual-clock");
+  if (options.host !== undefined && (typeof options.host !== "string" || !options.host))
+    throw new TypeError('createShim: options.host must be a string such as "browser" or "node"');
+  const adaptations = options.adaptations === undefined ? undefined : checkAdaptations(options.adaptations);
 
   // --- outgoing queue: messages leave in creation order, each once its Blob reads are done.
   const queue = []; // {msg, pending: number}
@@ -239,7 +261,6 @@ export function createShim(wx, options = {}) {
   let refs = new Map(); // "as" name -> id
   let nextHandle = 1;
   let usedConnectSocket = false;
-  let viewNotes = new Set();
 
   // --- wire -> JS
 
@@ -251,7 +272,7 @@ export function createShim(wx, options = {}) {
       if (gen !== generation) return undefined; // forgotten by a reset: silent
       const sync = depth > 0;
       const pendings = [];
-      const args = Array.prototype.map.call(arguments, (a) => toWire(a, pendings, 0, new Set(), name));
+      const args = Array.prototype.map.call(arguments, (a) => toWire(a, pendings, 0, new Set()));
       enqueue({ type: "event", op: "invoke", fn: name, args, sync }, pendings);
       return undefined;
     };
@@ -289,6 +310,9 @@ export function createShim(wx, options = {}) {
         throw new BadCommand("malformed argument: $arraybuffer is not valid base64");
       }
     }
+    if ("$typedarray" in v)
+      // The harness reads views from the IUT; it never hands one to the API (adapter-protocol.md).
+      throw new BadCommand('{"$typedarray"} is a value the IUT delivers; the harness does not send one');
     if ("$blob" in v && keys.every((k) => k === "$blob" || k === "type")) {
       if (typeof Blob === "undefined") throw new BadCommand("this runtime has no Blob");
       let b;
@@ -323,7 +347,7 @@ export function createShim(wx, options = {}) {
 
   /** A value as a reply carries it: objects with methods become handles. */
   function resultToWire(v, pendings) {
-    return wantsHandle(v) ? handleOf(v) : toWire(v, pendings, 0, new Set(), null);
+    return wantsHandle(v) ? handleOf(v) : toWire(v, pendings, 0, new Set());
   }
 
   function numberToWire(n) {
@@ -331,7 +355,7 @@ export function createShim(wx, options = {}) {
     return { $typeof: "number", text: Object.is(n, -0) ? "-0" : String(n) };
   }
 
-  function toWire(v, pendings, d, seen, fnName) {
+  function toWire(v, pendings, d, seen) {
     switch (typeof v) {
       case "undefined":
         return { $typeof: "undefined" };
@@ -351,18 +375,9 @@ export function createShim(wx, options = {}) {
     if (seen.has(v)) return { $typeof: "object", circular: true };
     if (d > MAX_DEPTH) return { $typeof: "object", truncated: true };
     if (isArrayBuffer(v)) return { $arraybuffer: bytesToBase64(new Uint8Array(v)) };
-    if (ArrayBuffer.isView(v)) {
-      const cls = ctorName(v);
-      const key = `${fnName}:${cls}`;
-      if (!viewNotes.has(key)) {
-        viewNotes.add(key);
-        log(
-          `adapter: ${fnName ? `a call of "${fnName}"` : "a value"} carried a ${cls}, not an ArrayBuffer;` +
-            ` it is sent as {"$arraybuffer"} of the view's ${v.byteLength} bytes`,
-        );
-      }
-      return { $arraybuffer: bytesToBase64(viewBytes(v)) };
-    }
+    // A view is not an ArrayBuffer: its class goes with its bytes (the view's own bytes only,
+    // not the rest of its buffer, e.g. the slab a pooled Node Buffer lives in).
+    if (ArrayBuffer.isView(v)) return { $typedarray: viewClass(v), base64: bytesToBase64(viewBytes(v)) };
     if (isBlob(v)) {
       const out = { $blob: "", type: typeof v.type === "string" ? v.type : "" };
       pendings.push(
@@ -382,7 +397,7 @@ export function createShim(wx, options = {}) {
     }
     seen.add(v);
     try {
-      if (Array.isArray(v)) return v.map((x) => toWire(x, pendings, d + 1, seen, fnName));
+      if (Array.isArray(v)) return v.map((x) => toWire(x, pendings, d + 1, seen));
       if (isDomEvent(v)) {
         const out = { $class: ctorName(v) === "Object" ? tag(v) : ctorName(v) };
         for (const k of EVENT_FIELDS) {
@@ -393,17 +408,17 @@ export function createShim(wx, options = {}) {
           } catch {
             continue;
           }
-          out[k] = toWire(x, pendings, d + 1, seen, fnName);
+          out[k] = toWire(x, pendings, d + 1, seen);
         }
         for (const k of Object.keys(v)) {
           if (k in out || EVENT_SKIP.has(k) || k.startsWith("_")) continue;
-          out[k] = toWire(v[k], pendings, d + 1, seen, fnName);
+          out[k] = toWire(v[k], pendings, d + 1, seen);
         }
         return out;
       }
       if (isError(v)) {
         const out = { $class: ctorName(v), name: String(v.name), message: String(v.message) };
-        for (const k of Object.keys(v)) if (!(k in out)) out[k] = toWire(v[k], pendings, d + 1, seen, fnName);
+        for (const k of Object.keys(v)) if (!(k in out)) out[k] = toWire(v[k], pendings, d + 1, seen);
         return out;
       }
       const out = {};
@@ -416,7 +431,7 @@ export function createShim(wx, options = {}) {
           out[k] = x;
           continue;
         }
-        out[k] = toWire(x, pendings, d + 1, seen, fnName);
+        out[k] = toWire(x, pendings, d + 1, seen);
       }
       return out;
     } finally {
@@ -607,7 +622,6 @@ export function createShim(wx, options = {}) {
     handleIds = new Map();
     refs = new Map();
     usedConnectSocket = false;
-    viewNotes = new Set();
     const problems = [];
     for (const o of objects) {
       const cls = handleClass(o);
@@ -690,6 +704,8 @@ export function createShim(wx, options = {}) {
       profile: options.profile ?? null,
       capabilities,
     };
+    if (options.host !== undefined) msg.host = options.host;
+    if (adaptations !== undefined) msg.adaptations = adaptations;
     enqueue(msg, []);
     return msg;
   }

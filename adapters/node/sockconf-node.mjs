@@ -5,8 +5,11 @@
 //   sockconf run --iut "node adapters/node/sockconf-node.mjs --module ./my-wx.mjs"
 //
 // stdout carries protocol messages only: console.* and process.stdout.write of the module
-// under test go to stderr. Exit status: 0 after "bye" or the end of stdin, 2 for bad
-// arguments, 3 when the module cannot be loaded or has no wx-style export.
+// under test go to stderr. hello says "host": "node" and lists in "adaptations" what the runner
+// substitutes because Node stands in for the platform's runtime (the WebSocket global), plus
+// the module's own export `adaptations` ([{what, why}]) if it has one. Exit status: 0 after
+// "bye" or the end of stdin, 2 for bad arguments, 3 when the module cannot be loaded, has no
+// wx-style export or exports malformed adaptations.
 
 import { createRequire } from "node:module";
 import path from "node:path";
@@ -14,7 +17,7 @@ import readline from "node:readline";
 import { pathToFileURL } from "node:url";
 import { format } from "node:util";
 
-import { createShim } from "../js/shim.mjs";
+import { checkAdaptations, createShim } from "../js/shim.mjs";
 import { parseCommandLine } from "./cli.mjs";
 
 const VERSION = "0.1.0";
@@ -37,7 +40,7 @@ the sockconf adapter protocol v1 on stdin/stdout around its wx-style object.
   --help                   this text
 
 Exit status: 0 after "bye" or the end of stdin; 2 bad arguments; 3 the module failed to
-load or has no wx-style export.`;
+load, has no wx-style export, or exports malformed adaptations.`;
 
 function usageError(message) {
   process.stderr.write(`sockconf-node: ${message}\n\n${USAGE}\n`);
@@ -111,11 +114,23 @@ process.on("uncaughtException", (err) => {
   if (shim) shim.log(text);
 });
 
+// What this runner substitutes because Node stands in for the platform's runtime (hello).
+const adaptations = [];
+
 // --- globalThis.WebSocket from "ws", for modules written for a browser.
 if (opts.websocketGlobal && typeof globalThis.WebSocket === "undefined") {
   try {
     const require = createRequire(import.meta.url);
     globalThis.WebSocket = require("ws");
+    adaptations.push({
+      what:
+        'globalThis.WebSocket is the npm package "ws" (its WebSocket class): binary messages arrive as ' +
+        'Node Buffers (binaryType "nodebuffer") unless the module sets binaryType, and events are ws\'s ' +
+        "look-alikes of the DOM's",
+      why:
+        "Node 20 has no WebSocket global and a module written for a browser or a JS runtime expects one " +
+        "(--no-websocket-global leaves it out)",
+    });
   } catch (e) {
     process.stderr.write(`sockconf-node: no global WebSocket provided (the npm package "ws" is not installed: ${e.message})\n`);
   }
@@ -165,6 +180,18 @@ if (!wx) {
   process.exit(3);
 }
 
+// The module's own substitutions, if it states them: its export `adaptations` (for CommonJS,
+// module.exports.adaptations).
+const declared = "adaptations" in mod ? mod.adaptations : isObj(mod.default) ? mod.default.adaptations : undefined;
+if (declared !== undefined) {
+  try {
+    adaptations.push(...checkAdaptations(declared));
+  } catch (e) {
+    process.stderr.write(`sockconf-node: ${file}: its export ${e.message}\n`);
+    process.exit(3);
+  }
+}
+
 const name = opts.name ?? path.basename(file);
 shim = createShim(wx, {
   send: sendLine,
@@ -172,6 +199,8 @@ shim = createShim(wx, {
   name,
   version: opts.version ?? VERSION,
   profile: opts.profile ?? null,
+  host: "node",
+  adaptations,
   promiseTimeoutMs: opts.promiseTimeoutMs,
   onBye: () => finish(0),
 });

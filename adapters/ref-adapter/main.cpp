@@ -120,6 +120,7 @@ int main(int argc, char** argv)
     json hello = inst->hello();
     hello["type"] = "hello";
     hello["protocol"] = 1;
+    hello["host"] = "native"; // a C++ program: no browser or Node under it (adapter-protocol.md)
     send(hello);
 
     std::string line;

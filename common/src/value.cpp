@@ -61,9 +61,39 @@ json to_wire(json const& v)
     return v;
 }
 
+json make_typed_array(std::string_view view_class, std::string_view bytes)
+{
+    return json{{"$typedarray", view_class}, {"base64", base64_encode(bytes)}};
+}
+
+bool is_typed_array(json const& v) noexcept { return v.is_object() && v.contains("$typedarray"); }
+
+namespace {
+
+json typed_array_from_wire(json const& v)
+{
+    auto const& cls = v["$typedarray"];
+    if (!cls.is_string() || cls.get_ref<std::string const&>().empty())
+        throw std::invalid_argument("$typedarray must name the view's class (\"Uint8Array\", \"Buffer\", \"DataView\", ...)");
+    for (auto const& [k, _] : v.items())
+        if (k != "$typedarray" && k != "base64")
+            throw std::invalid_argument("$typedarray takes only \"base64\" beside it, not \"" + k + "\"");
+    auto it = v.find("base64");
+    if (it == v.end() || !it->is_string())
+        throw std::invalid_argument("$typedarray needs \"base64\": the view's bytes as a base64 string");
+    auto bytes = base64_decode(it->get_ref<std::string const&>());
+    if (!bytes)
+        throw std::invalid_argument("$typedarray: \"base64\" is not valid base64");
+    return make_typed_array(cls.get_ref<std::string const&>(), *bytes);
+}
+
+} // namespace
+
 json from_wire(json const& v)
 {
     if (v.is_object()) {
+        if (is_typed_array(v))
+            return typed_array_from_wire(v);
         if (v.size() == 1 && v.contains("$arraybuffer")) {
             auto const& text = v["$arraybuffer"];
             if (!text.is_string())
@@ -99,6 +129,9 @@ std::string_view js_type_name(json const& v) noexcept
     // A Blob from a platform that delivers one where an ArrayBuffer is documented.
     if (v.is_object() && v.contains("$blob"))
         return "blob";
+    // A typed array or DataView (a Node Buffer, say): not an ArrayBuffer either.
+    if (is_typed_array(v))
+        return "typedarray";
     switch (v.type()) {
     case json::value_t::string: return "string";
     case json::value_t::boolean: return "boolean";

@@ -41,3 +41,44 @@ TEST(value, brief_cuts_long_values)
     EXPECT_EQ(s.size(), 23u);
     EXPECT_EQ(s.substr(20), "...");
 }
+
+// A typed array or DataView keeps its own form: it is never an ArrayBuffer, and its
+// class is readable in every message, however long its bytes.
+TEST(value, typed_array_is_its_own_type_with_its_class_in_front)
+{
+    auto const buf = from_wire(json{{"$typedarray", "Buffer"}, {"base64", "AQID"}});
+    EXPECT_TRUE(is_typed_array(buf));
+    EXPECT_FALSE(is_array_buffer(buf));
+    EXPECT_EQ(js_type_name(buf), "typedarray");
+    EXPECT_EQ(buf, make_typed_array("Buffer", std::string("\x01\x02\x03", 3)));
+    EXPECT_EQ(js_type_name(make_typed_array("DataView", "")), "typedarray");
+
+    // The same bytes as an ArrayBuffer, or as another view class, are another value.
+    EXPECT_NE(buf, make_array_buffer(std::string("\x01\x02\x03", 3)));
+    EXPECT_NE(buf, from_wire(json{{"$arraybuffer", "AQID"}}));
+    EXPECT_NE(buf, make_typed_array("Uint8Array", std::string("\x01\x02\x03", 3)));
+
+    // Nested (an event's res.data) it round-trips, and to_wire leaves it alone.
+    json const wire = {{"data", {{"$typedarray", "Uint8Array"}, {"base64", "AP8Q"}}}};
+    EXPECT_EQ(to_wire(from_wire(wire)), wire);
+    EXPECT_EQ(js_type_name(from_wire(wire)["data"]), "typedarray");
+
+    // The class survives brief()'s cut even with 64 KiB of bytes.
+    auto const big = make_typed_array("Buffer", std::string(65536, 'x'));
+    auto const b = brief(big, 40);
+    EXPECT_EQ(b.rfind(R"({"$typedarray":"Buffer","base64":"eHh4)", 0), 0u) << b;
+}
+
+TEST(value, typed_array_wire_form_is_checked)
+{
+    // Non-canonical padding bits decode to the same bytes: equal bytes compare equal.
+    EXPECT_EQ(from_wire(json{{"$typedarray", "Uint8Array"}, {"base64", "AR=="}}),
+              make_typed_array("Uint8Array", "\x01"));
+    EXPECT_THROW(from_wire(json{{"$typedarray", "Uint8Array"}}), std::invalid_argument);
+    EXPECT_THROW(from_wire(json{{"$typedarray", ""}, {"base64", ""}}), std::invalid_argument);
+    EXPECT_THROW(from_wire(json{{"$typedarray", 1}, {"base64", ""}}), std::invalid_argument);
+    EXPECT_THROW(from_wire(json{{"$typedarray", "Buffer"}, {"base64", "!!!!"}}), std::invalid_argument);
+    EXPECT_THROW(from_wire(json{{"$typedarray", "Buffer"}, {"base64", ""}, {"byteOffset", 0}}),
+                 std::invalid_argument);
+    EXPECT_THROW(from_wire(json::array({json{{"$typedarray", "Buffer"}, {"base64", 5}}})), std::invalid_argument);
+}

@@ -73,8 +73,9 @@ std::string mismatch::text() const
 
 std::vector<std::string_view> const& matcher_type_names()
 {
-    static std::vector<std::string_view> const names = {"string", "arraybuffer", "number", "boolean", "object",
-                                                         "array",  "null",        "function", "undefined", "blob"};
+    static std::vector<std::string_view> const names = {"string", "arraybuffer", "number",    "boolean",
+                                                         "object", "array",       "null",      "function",
+                                                         "undefined", "blob",     "typedarray"};
     return names;
 }
 

@@ -28,6 +28,7 @@ public:
     {
         json h;
         rt_.run_sync([&] { h = binding_->hello(); }, std::chrono::seconds(5));
+        h["host"] = "native"; // as sockconf-ref-adapter says it (specs/adapter-protocol.md)
         return h;
     }
 

@@ -125,6 +125,7 @@ test("more shards than cases: the empty shards merge too; nothing to rerun leave
   assert.equal(merged.code, 0, merged.out + merged.err);
   assert.equal(report(dir("sixmerged")).cases.length, cases.reduce((a, b) => a + b));
   assert.equal(report(dir("sixmerged")).run.iut.name, "sockconf-reference");
+  assert.equal(report(dir("sixmerged")).run.iut.host, "native"); // the in-process reference's hello
 
   const before = fs.readFileSync(parts[0], "utf8");
   const none = run("--rerun-failed", parts[0], "--report-dir", dir("six1"));

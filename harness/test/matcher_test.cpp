@@ -108,6 +108,7 @@ TEST(matcher, invalid_matchers_are_spec_errors)
     };
     EXPECT_EQ(bad(R"({"regex":"("})"), "E-MATCHER");
     EXPECT_EQ(bad(R"({"type":"int"})"), "E-MATCHER");
+    EXPECT_EQ(bad(R"({"type":"typedarray"})"), "ok");
     EXPECT_EQ(bad(R"({"equal":1})"), "E-MATCHER");
     EXPECT_EQ(bad(R"({"min":"1"})"), "E-TYPE");
     EXPECT_EQ(bad(R"({"equals":{"a":1}})"), "ok");
@@ -127,4 +128,25 @@ TEST(matcher, expected_values_go_through_the_runs_resolver)
     EXPECT_EQ(miss->text(), "expected 4242, got 1");
     // Without a resolver the variable is compared as the string it is.
     EXPECT_TRUE(check_matcher(m, &port));
+}
+
+// A typed array (a Node Buffer where an ArrayBuffer is documented) never passes for an
+// ArrayBuffer: not by type, not by equality; the message names its class.
+TEST(matcher, typed_array_is_not_an_arraybuffer)
+{
+    auto const buf = from_wire(json::parse(R"({"$typedarray":"Buffer","base64":"AQID"})"));
+    auto why = check_matcher(json::parse(R"({"type":"arraybuffer"})"), &buf);
+    ASSERT_TRUE(why);
+    EXPECT_EQ(*why, R"(expected type arraybuffer, got typedarray {"$typedarray":"Buffer","base64":"AQID"})");
+    EXPECT_TRUE(holds(R"({"type":"typedarray"})", buf));
+    EXPECT_FALSE(holds(R"({"$arraybuffer":"AQID"})", buf));
+    EXPECT_FALSE(holds(R"({"equals":{"$arraybuffer":"AQID"}})", buf));
+    // byte_length counts strings and ArrayBuffers only: a view's bytes are matched by value.
+    why = check_matcher(json::parse(R"({"byte_length":3})"), &buf);
+    ASSERT_TRUE(why);
+    EXPECT_NE(why->find("got typedarray {\"$typedarray\":\"Buffer\""), std::string::npos) << *why;
+    EXPECT_TRUE(holds(R"({"$typedarray":"Buffer","base64":"AQID"})", buf));
+    EXPECT_FALSE(holds(R"({"$typedarray":"Uint8Array","base64":"AQID"})", buf));
+    EXPECT_FALSE(check_pattern(json::parse(R"({"data.$typedarray":"Buffer","data.base64":"AQID"})"),
+                               json{{"data", buf}}));
 }

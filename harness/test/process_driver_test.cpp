@@ -57,6 +57,7 @@ TEST(process_driver, the_reference_adapter_answers_commands_and_sends_events_aft
     auto f = make_process_factory({SOCKCONF_REF_ADAPTER, test_env::wechat(), srv.ca_pem(), 5000ms});
     auto const hello = f->describe();
     EXPECT_EQ(hello.value("name", ""), "sockconf-reference");
+    EXPECT_EQ(hello.value("host", ""), "native");
     event_log log;
     auto d = f->open(log.sink(), false);
     auto const r = d->execute(json{{"op", "batch"}, {"commands", {

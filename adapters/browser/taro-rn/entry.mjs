@@ -10,9 +10,11 @@
 // `export * from './connectSocket'` — the named exports only (connectSocket). The module's
 // default export (with the deprecated onSocketOpen/sendSocketMessage/… stubs) is not
 // re-exported by `export *`, so those are not on Taro in React Native either.
-// Nothing of its behaviour is changed. See README.md.
+// Nothing of its behaviour is changed; what the browser changes under it (its WebSocket for
+// React Native's) is in rn-globals.mjs, listed in hello as `adaptations`. See README.md.
 import * as socketModule from "@tarojs/taro-rn/dist/lib/connectSocket/index.js";
 
+export { adaptations } from "./rn-globals.mjs";
 export const name = __PACKAGE_NAME__;
 export const version = __PACKAGE_VERSION__;
 

@@ -2,20 +2,63 @@
 // Injected by esbuild (build.config.mjs) for the free `WebSocket` references in the bundle, so
 // the page's own WebSocket (the control connection) is untouched.
 //
-// React Native's WebSocket (react-native/Libraries/WebSocket/WebSocket.js) is the browser's
-// API with two differences that matter here:
-//   - binary messages arrive as an ArrayBuffer unless binaryType is set to "blob" (the
-//     browser's default delivery is a Blob): so binaryType starts as "arraybuffer";
-//   - the constructor takes a third argument, {headers, …}: a browser cannot send headers,
-//     so it is ignored.
-// Everything else is the browser's own WebSocket.
+// A browser stands in for React Native here, so the browser's WebSocket stands in for RN's
+// (a JS class over a native module: SocketRocket on iOS, OkHttp on Android). What this file
+// changes is modelled on RN's own source, react-native/Libraries/WebSocket/WebSocket.js (the
+// same in RN 0.73, which @tarojs/taro-rn 4.2.0 targets, and in RN's main branch):
+//   - binary messages: RN's native module reports a binary frame as base64 ("binary") unless a
+//     Blob handler was registered, which only `binaryType = 'blob'` does; WebSocket.js turns it
+//     into `base64.toByteArray(ev.data).buffer`, an ArrayBuffer. The browser delivers a Blob by
+//     default, so the browser socket's binaryType is set to "arraybuffer" at construction;
+//   - `binaryType` itself reads undefined until the app sets it (RN's getter returns its
+//     uninitialised `_binaryType`), and setting anything but 'blob' or 'arraybuffer' throws
+//     Error("binaryType must be either 'blob' or 'arraybuffer'"), as in RN.
+// What it cannot model is listed in `adaptations` (hello) and in README.md.
 const BrowserWebSocket = globalThis.WebSocket;
 
 class WebSocket extends BrowserWebSocket {
+  #binaryType = undefined; // RN: unset until the app sets it
+
+  // RN's third argument, {headers, ...}, is ignored: a browser cannot send request headers.
   constructor(url, protocols, _options) {
     super(url, protocols);
-    this.binaryType = "arraybuffer";
+    super.binaryType = "arraybuffer"; // what RN delivers while binaryType is unset
+  }
+
+  get binaryType() {
+    return this.#binaryType;
+  }
+
+  set binaryType(binaryType) {
+    if (binaryType !== "blob" && binaryType !== "arraybuffer")
+      throw new Error("binaryType must be either 'blob' or 'arraybuffer'");
+    this.#binaryType = binaryType;
+    super.binaryType = binaryType;
   }
 }
+
+/** What this bundle substitutes because a browser stands in for React Native (hello). */
+export const adaptations = [
+  {
+    what:
+      "WebSocket is the browser's, standing in for React Native's (RN's WebSocket.js over its native " +
+      "module): the connection, close codes, errors and their messages are the browser's",
+    why:
+      "@tarojs/taro-rn needs react-native, which cannot run in a browser; its socket code needs only the " +
+      "global WebSocket",
+  },
+  {
+    what:
+      'binary messages arrive as ArrayBuffer: the browser socket\'s binaryType is set to "arraybuffer" when ' +
+      "it is created (ws.binaryType still reads undefined until the app sets it, as in RN)",
+    why:
+      "RN delivers ArrayBuffer unless binaryType is 'blob' (WebSocket.js: base64.toByteArray(ev.data).buffer); " +
+      "the browser's default is Blob",
+  },
+  {
+    what: "the WebSocket constructor's third argument ({headers}) is ignored",
+    why: "a browser WebSocket cannot send request headers (Taro RN 4.2.0's SocketTask passes none)",
+  },
+];
 
 export { WebSocket };

@@ -200,6 +200,8 @@ test("every page connects and says hello", { ...T, skip }, async () => {
   assert.equal(hello.version, "0.1.0");
   assert.equal(hello.profile, null);
   assert.deepEqual(hello.capabilities, ["websocket", "legacy-globals"]);
+  assert.equal(hello.host, "browser");
+  assert.deepEqual(hello.adaptations, [], "ws-browser is written for the browser: nothing stands in for anything");
   assert.deepEqual(second.messages.items[0], hello);
 });
 

@@ -20,12 +20,20 @@ import { root, startServer } from "../serve.mjs";
 
 const WAIT_MS = 15000;
 
+// `adaptations`: the start of each `what` the bundle lists in hello (what it substitutes
+// because a browser stands in for the platform's host); `binary`: the wire form a binary
+// echo comes back in (the field of onMessage's argument that holds it), where it is checked.
 const PLATFORMS = {
-  "ws-browser": { name: "sockconf-ws-browser", version: "0.1.0", capabilities: ["websocket", "legacy-globals"] },
-  "taro-h5": { package: "@tarojs/taro-h5", capabilities: ["websocket", "legacy-globals", "tcp"] },
-  "uni-h5": { package: "@dcloudio/uni-h5", capabilities: ["websocket", "legacy-globals"] },
-  mpx: { package: "@mpxjs/api-proxy", capabilities: ["websocket", "legacy-globals"] },
-  "taro-rn": { package: "@tarojs/taro-rn", capabilities: ["websocket"] },
+  "ws-browser": { name: "sockconf-ws-browser", version: "0.1.0", capabilities: ["websocket", "legacy-globals"], adaptations: [] },
+  "taro-h5": { package: "@tarojs/taro-h5", capabilities: ["websocket", "legacy-globals", "tcp"], adaptations: [] },
+  "uni-h5": { package: "@dcloudio/uni-h5", capabilities: ["websocket", "legacy-globals"], adaptations: [] },
+  mpx: { package: "@mpxjs/api-proxy", capabilities: ["websocket", "legacy-globals"], adaptations: [] },
+  "taro-rn": {
+    package: "@tarojs/taro-rn",
+    capabilities: ["websocket"],
+    adaptations: ["WebSocket is the browser's", "binary messages arrive as ArrayBuffer", "the WebSocket constructor's third"],
+    binary: "$arraybuffer", // React Native's delivery, modelled (rn-globals.mjs), not the browser's Blob
+  },
 };
 
 function findChromium() {
@@ -141,6 +149,9 @@ for (const [platform, expect] of Object.entries(PLATFORMS)) {
       assert.equal(hello.name, expect.package ?? expect.name);
       assert.equal(hello.version, pkgVersion);
       assert.deepEqual(hello.capabilities, expect.capabilities);
+      assert.equal(hello.host, "browser");
+      assert.deepEqual(hello.adaptations.map((a, i) => a.what.slice(0, (expect.adaptations[i] ?? "").length)), expect.adaptations);
+      for (const a of hello.adaptations) assert.ok(a.why.length > 0, JSON.stringify(a));
 
       // With a success callback every platform returns the task (uni returns a Promise of
       // {errMsg} without one); Taro returns a Promise of the task, which the shim awaits.
@@ -160,6 +171,11 @@ for (const [platform, expect] of Object.entries(PLATFORMS)) {
       const s = await cmd({ op: "call", this: { $ref: "t" }, fn: "send", args: [{ data: `hello ${platform}` }] });
       assert.equal(s.ok, true, JSON.stringify(s));
       await wait((m) => m.type === "event" && m.fn === "msg" && hasText(m.args, `hello ${platform}`), "the echoed message");
+      if (expect.binary) {
+        await cmd({ op: "call", this: { $ref: "t" }, fn: "send", args: [{ data: { $arraybuffer: "AAEC/w==" } }] });
+        const m = await wait((e) => e.type === "event" && e.fn === "msg" && typeof e.args[0].data === "object", "the echoed bytes");
+        assert.deepEqual(Object.keys(m.args[0].data), [expect.binary], JSON.stringify(m.args[0]));
+      }
     });
   });
 }

@@ -18,9 +18,15 @@ const fixture = (f) => path.join(here, "..", "fixtures", f);
 
 const T = { timeout: 15000 };
 
+// Every runner started, so that a test failing before bye leaves none behind (a live child
+// would keep `node --test` from ending).
+const children = new Set();
+
 /** The runner as a child process, spoken to as the harness would. */
 function start(args, { cwd = root } = {}) {
   const child = spawn(process.execPath, [runner, ...args], { cwd, stdio: ["pipe", "pipe", "pipe"] });
+  children.add(child);
+  child.on("exit", () => children.delete(child));
   const lines = [];
   const waiters = [];
   let stderr = "";
@@ -89,6 +95,7 @@ before(async () => {
 });
 
 after(async () => {
+  for (const child of children) child.kill("SIGKILL");
   for (const c of wss.clients) c.terminate();
   await new Promise((r) => wss.close(r));
   await new Promise((r) => tcp.close(r));
@@ -100,10 +107,14 @@ const on = (ref, method, name) => ({ op: "call", this: { $ref: ref }, fn: method
 test("hello first, then a SocketTask echoes text and bytes, closes once; bye exits 0", T, async () => {
   const iut = start(["--module", example]);
   const hello = await iut.waitFor(() => true);
-  assert.deepEqual(hello, {
+  assert.deepEqual({ ...hello, adaptations: undefined }, {
     type: "hello", protocol: 1, name: "wx-on-ws.mjs", version: "0.1.0", profile: null,
-    capabilities: ["websocket", "legacy-globals", "tcp"],
+    capabilities: ["websocket", "legacy-globals", "tcp"], host: "node", adaptations: undefined,
   });
+  // Node 20 has no WebSocket global: the runner provides one, and says so.
+  assert.equal(hello.adaptations.length, 1);
+  assert.match(hello.adaptations[0].what, /^globalThis\.WebSocket is the npm package "ws"/);
+  assert.match(hello.adaptations[0].why, /no WebSocket global/);
   const r = await iut.cmd({ op: "batch", commands: [
     call("wx.connectSocket", [{ url: `${wsUrl}/echo`, success: { $fn: "task.success" }, complete: { $fn: "task.complete" } }], { as: "task" }),
     on("task", "onOpen", "open"),
@@ -221,9 +232,14 @@ test("a default export holding a Promise-returning connectSocket: promise: true;
   assert.equal(await iut.bye(), 0);
 });
 
-test("a module written for a browser gets a global WebSocket from \"ws\"", T, async () => {
+test("a module written for a browser gets a global WebSocket from \"ws\"; its binary messages arrive as Buffers, and say so", T, async () => {
   const iut = start(["--module", fixture("global-websocket.mjs")]);
-  await iut.waitFor((m) => m.type === "hello");
+  const hello = await iut.waitFor((m) => m.type === "hello");
+  assert.equal(hello.host, "node");
+  assert.deepEqual(hello.adaptations.map((a) => a.what.slice(0, 30)), [
+    'globalThis.WebSocket is the np', // the runner's, first
+    "fixture: timers are Node's", // then the module's own export
+  ]);
   await iut.cmd({ op: "batch", commands: [
     call("wx.connectSocket", [{ url: `${wsUrl}/global` }], { as: "task" }),
     on("task", "onOpen", "open"),
@@ -235,7 +251,22 @@ test("a module written for a browser gets a global WebSocket from \"ws\"", T, as
   assert.equal(m.args[0].$class, "MessageEvent");
   assert.equal(m.args[0].data, "dom");
   assert.equal(m.args[0].type, "message");
+  await iut.cmd({ op: "call", this: { $ref: "task" }, fn: "send", args: [{ data: { $arraybuffer: "AAEC//4=" } }] });
+  const [, b] = await iut.event("msg", 2);
+  assert.deepEqual(b.args[0].data, { $typedarray: "Buffer", base64: "AAEC//4=" });
   assert.equal(await iut.bye(), 0);
+});
+
+test("with --no-websocket-global nothing is provided, nor listed; a malformed adaptations export: exit 3", T, async () => {
+  const iut = start(["--module", example, "--no-websocket-global"]);
+  const hello = await iut.waitFor(() => true);
+  assert.equal(hello.host, "node");
+  assert.deepEqual(hello.adaptations, []);
+  assert.equal(await iut.bye(), 0);
+  const bad = start(["--module", fixture("bad-adaptations.mjs")]);
+  assert.equal(await bad.exited, 3);
+  assert.equal(bad.lines.length, 0);
+  assert.match(bad.stderr(), /bad-adaptations\.mjs: its export adaptations\[0\] must be \{what: string, why: string\}/);
 });
 
 test("bad arguments: usage on stderr, exit 2; --help: exit 0", T, async () => {
