@@ -508,5 +508,24 @@ TEST_P(echo_frames, push_fragment_and_ping_behave_alike_on_both_transports)
     }));
 }
 
+// Bytes that are not UTF-8 are recorded as bytes, never replaced by '?' or U+FFFD.
+TEST_P(echo_frames, header_bytes_that_are_not_utf8_are_kept_as_bytes)
+{
+    std::string const latin1 = "caf\xe9";
+    auto c = open("/handshake?tag=bytes", "X-Bytes: " + latin1 + "\r\n");
+    auto hello = c->read_frame();
+    ASSERT_TRUE(hello);
+    auto const j = json::parse(hello->payload);
+    EXPECT_EQ(j["headers"]["x-bytes"], json({{"$arraybuffer", base64_encode(latin1)}}));
+    EXPECT_EQ(j["headers"]["upgrade"], "websocket");
+    ASSERT_TRUE(c->send(0x8, close_payload(1000)));
+    ASSERT_TRUE(c->read_close());
+    c->end_tcp();
+    auto const r = settled("bytes");
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->request_headers["x-bytes"], latin1); // in memory: the bytes as they came
+    EXPECT_EQ(r->to_json()["request_headers"]["x-bytes"], json({{"$arraybuffer", base64_encode(latin1)}}));
+}
+
 } // namespace
 } // namespace sockconf::echo

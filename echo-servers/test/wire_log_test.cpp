@@ -156,11 +156,12 @@ TEST(echo_wire_log, to_json_uses_member_names)
     EXPECT_EQ(j["offered_protocols"], json::array({"a", "b"}));
     EXPECT_EQ(j["request_headers"]["x-k"], "v");
     EXPECT_EQ(j["head"], json({{"$arraybuffer", ""}})); // bytes, even when empty
+    EXPECT_EQ(j["bytes_sent"], 0);
     EXPECT_EQ(j["pings_sent"], 0);
     EXPECT_EQ(j["sent_close_code"], 1000);
     EXPECT_TRUE(j["tls_close_notify"].is_null());
 
-    // Nothing stands in for a close frame that was not there: null, not 0.
+    // Nothing stands in for what did not happen or was not measured: null, not 0 or "".
     wire_record ws;
     auto const w = ws.to_json();
     EXPECT_EQ(w["kind"], "websocket");
@@ -169,10 +170,33 @@ TEST(echo_wire_log, to_json_uses_member_names)
     EXPECT_EQ(w["close_sent"], false);
     EXPECT_TRUE(w["sent_close_code"].is_null());
     EXPECT_TRUE(w["tls_close_notify"].is_null());
+    EXPECT_TRUE(w["bytes_sent"].is_null()); // TCP only
+    EXPECT_TRUE(w["head"].is_null());       // TCP only
     EXPECT_EQ(w["end"], "open");
     ws.tls = true;
     ws.tls_close_notify = false;
     EXPECT_EQ(ws.to_json()["tls_close_notify"], false);
+}
+
+TEST(echo_wire_log, text_from_the_network_that_is_not_utf8_is_kept_as_bytes)
+{
+    wire_record r;
+    std::string const latin1 = "caf\xe9";
+    r.tag = latin1;
+    r.target = "/echo?x=" + latin1;
+    r.request_headers = {{"x-bytes", latin1}, {"x-text", "caf\xc3\xa9"}};
+    r.offered_protocols = {latin1};
+    r.close_reason = latin1;
+    auto const j = r.to_json();
+    json const bytes{{"$arraybuffer", base64_encode(latin1)}};
+    EXPECT_EQ(j["tag"], bytes);
+    EXPECT_EQ(j["target"], json({{"$arraybuffer", base64_encode("/echo?x=" + latin1)}}));
+    EXPECT_EQ(j["request_headers"]["x-bytes"], bytes);
+    EXPECT_EQ(j["request_headers"]["x-text"], "caf\xc3\xa9");
+    EXPECT_EQ(j["offered_protocols"][0], bytes);
+    EXPECT_EQ(j["close_reason"], bytes);
+    EXPECT_NO_THROW((void)j.dump());
+    EXPECT_EQ(wire_text("plain"), "plain");
 }
 
 TEST(echo_wire_log, message_heads_keep_their_type_in_json)

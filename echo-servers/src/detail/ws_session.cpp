@@ -500,14 +500,18 @@ private:
         phase_ = phase::reading;
         if (plan_.what == behaviour::handshake) {
             auto const& req = parser_->get();
+            json protocols = json::array();
+            for (auto const& p : offered_protocols(req))
+                protocols.push_back(wire_text(p));
+            // Text that is not UTF-8 goes as its bytes ({"$arraybuffer": ...}), as in
+            // the wire record: a JSON text must be UTF-8, and U+FFFD would be invented.
             json const hello{
-                {"target", std::string(req.target())},
-                {"method", std::string(req.method_string())},
-                {"headers", header_object(req)},
-                {"protocols", offered_protocols(req)},
+                {"target", wire_text(std::string(req.target()))},
+                {"method", wire_text(std::string(req.method_string()))},
+                {"headers", wire_headers(header_object(req))},
+                {"protocols", std::move(protocols)},
             };
-            // Replace non-UTF-8 header bytes rather than throw: a client may send anything.
-            out_text_ = hello.dump(-1, ' ', false, json::error_handler_t::replace);
+            out_text_ = hello.dump();
             echo_->send_message(false, out_text_.data(), out_text_.size());
         } else if (plan_.what == behaviour::push && plan_.push_count > 0) {
             out_text_.resize(plan_.push_size);

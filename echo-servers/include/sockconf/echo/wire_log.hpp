@@ -63,9 +63,10 @@ struct wire_record {
     std::uint64_t bytes_received = 0;           ///< payload bytes (WebSocket) or stream bytes (TCP)
     /// TCP: up to the first 4 KiB of the stream received, byte for byte (in
     /// JSON always {"$arraybuffer": base64}: a stream is bytes, not text).
-    /// Empty for WebSocket (see `messages`).
+    /// Not kept for WebSocket (see `messages`): null in JSON.
     std::string head;
-    std::uint64_t bytes_sent = 0;               ///< TCP: stream bytes the server wrote (0 for WebSocket)
+    /// TCP: stream bytes the server wrote. Not counted for WebSocket: null in JSON.
+    std::uint64_t bytes_sent = 0;
     std::uint64_t pings_sent = 0;               ///< WebSocket: ping frames the server sent (`ping=N`)
     std::uint64_t pongs_received = 0;           ///< WebSocket: pong frames received from the client
     std::uint64_t pings_received = 0;           ///< WebSocket: ping frames received from the client
@@ -97,9 +98,17 @@ struct wire_record {
     double closed_ms = 0; ///< 0 while open
 
     /// Wire form for reports and matchers (keys as in this struct; messages'
-    /// heads as text, or as {"$arraybuffer": ...} for binary ones).
+    /// heads as text, or as {"$arraybuffer": ...} for binary ones; any text
+    /// from the network that is not UTF-8 as {"$arraybuffer": ...}, see wire_text).
     json to_json() const;
 };
+
+/// Text from the network in JSON: a string when it is valid UTF-8, else its
+/// exact bytes as {"$arraybuffer": base64}. Never a substitute: replacing the
+/// bytes (by '?' or U+FFFD) would put a value in the record nobody sent.
+json wire_text(std::string const& s);
+/// Request headers (lower-case name -> value) with every value as wire_text.
+json wire_headers(json const& headers);
 
 class wire_log {
 public:
