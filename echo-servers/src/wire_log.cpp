@@ -87,22 +87,35 @@ json head_to_json(wire_message const& m)
 
 } // namespace
 
+json wire_text(std::string const& s)
+{
+    return valid_utf8(s) ? json(s) : to_wire(make_array_buffer(s));
+}
+
+json wire_headers(json const& headers)
+{
+    json out = json::object();
+    // Names are HTTP tokens, ASCII (Beast's parser accepts nothing else; the
+    // base64 fallback only keeps a hand-made record serialisable). Values may
+    // hold any byte but CTLs (obs-text).
+    for (auto const& [k, v] : headers.items())
+        out[valid_utf8(k) ? k : base64_encode(k)] = v.is_string() ? wire_text(v.get<std::string>()) : v;
+    return out;
+}
+
 json wire_record::to_json() const
 {
     json msgs = json::array();
     for (auto const& m : messages)
         msgs.push_back({{"binary", m.binary}, {"size", m.size}, {"head", head_to_json(m)}});
-    // Header values come from the network: escape rather than throw on bad UTF-8.
-    auto const safe = [](std::string const& s) -> json {
-        return valid_utf8(s) ? json(s) : json(std::string(s.size(), '?'));
-    };
+    // Text from the network may be any bytes: a string when it is UTF-8, else
+    // the bytes themselves, never a substitute.
+    auto const& safe = wire_text;
     json protocols = json::array();
     for (auto const& p : offered_protocols)
         protocols.push_back(safe(p));
-    json headers = json::object();
-    for (auto const& [k, v] : request_headers.items())
-        headers[valid_utf8(k) ? k : std::string(k.size(), '?')] =
-            v.is_string() ? safe(v.get<std::string>()) : v;
+    json const headers = wire_headers(request_headers);
+    bool const ws = kind == transport::websocket;
     return json{
         {"id", id},
         {"kind", kind == transport::websocket ? "websocket" : "tcp"},
@@ -118,14 +131,18 @@ json wire_record::to_json() const
         {"messages", msgs},
         {"messages_received", messages_received},
         {"bytes_received", bytes_received},
-        {"head", to_wire(make_array_buffer(head))},
-        {"bytes_sent", bytes_sent},
+        // TCP only: not measured on a WebSocket connection, so null rather than 0 / empty.
+        {"head", ws ? json(nullptr) : to_wire(make_array_buffer(head))},
+        {"bytes_sent", ws ? json(nullptr) : json(bytes_sent)},
         {"pings_sent", pings_sent},
         {"pongs_received", pongs_received},
         {"pings_received", pings_received},
+        {"close_received", close_received},
         {"close_code", close_code ? json(*close_code) : json(nullptr)},
         {"close_reason", safe(close_reason)},
-        {"sent_close_code", sent_close_code},
+        {"close_sent", close_sent},
+        {"sent_close_code", sent_close_code ? json(*sent_close_code) : json(nullptr)},
+        {"tls_close_notify", tls_close_notify ? json(*tls_close_notify) : json(nullptr)},
         {"http_status", http_status},
         {"end", std::string(to_string(end))},
         {"error", safe(error)},

@@ -10,6 +10,7 @@
 #include <boost/beast/websocket/error.hpp>
 
 #include <string>
+#include <tuple>
 #include <vector>
 
 namespace sockconf::echo::detail {
@@ -74,6 +75,19 @@ std::pair<int, std::string> server_frame(std::string& s)
     auto payload = s.substr(at, len);
     s.erase(0, at + len);
     return {op, payload};
+}
+
+// The payload of the server frame at the front of `s`, fragmented or not; removed from `s`.
+std::string server_frame_any(std::string& s)
+{
+    std::size_t len = s[1] & 0x7f, at = 2;
+    if (len == 126) {
+        len = (static_cast<unsigned char>(s[2]) << 8) | static_cast<unsigned char>(s[3]);
+        at = 4;
+    }
+    auto payload = s.substr(at, len);
+    s.erase(0, at + len);
+    return payload;
 }
 
 // Feed `bytes` in pieces of `piece`, as reads would deliver them.
@@ -179,15 +193,111 @@ TEST(echo_frame_echo, a_close_is_answered_with_its_code_and_recorded)
     auto out = output(e);
     EXPECT_EQ(server_frame(out), std::make_pair(0x8, std::string("\x0f\xa2", 2))); // 4002, as Beast answers
     EXPECT_EQ(e.current(), frame_echo::state::client_closed);
+    EXPECT_TRUE(e.close_received());
     EXPECT_EQ(e.client_close_code(), 4002);
     EXPECT_EQ(e.client_close_reason(), "done");
+    EXPECT_TRUE(e.close_sent());
+    EXPECT_EQ(e.sent_close_code(), 4002);
+}
 
+TEST(echo_frame_echo, a_close_without_a_code_is_answered_without_one)
+{
+    // RFC 6455 5.5.1: nothing to echo, so an empty close frame (the client then
+    // reports 1005); Beast's stream would answer 1000.
     frame_echo bare(0, 1000);
-    in = frame(0x8, "");
+    std::string in = frame(0x8, "");
     bare.consume(in.data(), in.size());
-    out = output(bare);
-    EXPECT_EQ(server_frame(out), std::make_pair(0x8, std::string("\x03\xe8", 2))); // none: 1000
+    auto out = output(bare);
+    EXPECT_EQ(server_frame(out), std::make_pair(0x8, std::string()));
+    EXPECT_TRUE(out.empty());
+    EXPECT_EQ(bare.current(), frame_echo::state::client_closed);
+    EXPECT_TRUE(bare.close_received());
     EXPECT_FALSE(bare.client_close_code());
+    EXPECT_TRUE(bare.close_sent());
+    EXPECT_FALSE(bare.sent_close_code());
+}
+
+TEST(echo_frame_echo, the_close_frames_sent_are_known_with_their_codes)
+{
+    frame_echo quiet(0, 1000);
+    EXPECT_FALSE(quiet.close_sent());
+    EXPECT_FALSE(quiet.close_received());
+    quiet.send_close(0, "ignored without a code");
+    EXPECT_TRUE(quiet.close_sent());
+    EXPECT_FALSE(quiet.sent_close_code());
+    auto out = output(quiet);
+    EXPECT_EQ(server_frame(out), std::make_pair(0x8, std::string()));
+
+    frame_echo bad(0, 1000);
+    std::string in = frame(0x3, "x");
+    bad.consume(in.data(), in.size());
+    EXPECT_TRUE(bad.close_sent());
+    EXPECT_EQ(bad.sent_close_code(), 1002);
+}
+
+TEST(echo_frame_echo, stop_after_echoes_that_many_messages_and_leaves_the_rest)
+{
+    frame_echo e(0, 1000);
+    e.stop_after(2);
+    std::string in = frame(0x1, "one") + frame(0x1, "two") + frame(0x1, "three");
+    auto const used = e.consume(in.data(), in.size());
+    EXPECT_EQ(used, frame(0x1, "one").size() + frame(0x1, "two").size());
+    EXPECT_EQ(e.current(), frame_echo::state::limit_reached);
+    auto out = output(e);
+    EXPECT_EQ(server_frame(out), std::make_pair(0x1, std::string("one")));
+    EXPECT_EQ(server_frame(out), std::make_pair(0x1, std::string("two")));
+    EXPECT_TRUE(out.empty());
+    // The server closes; what followed is the client's, after our close: not echoed.
+    e.send_close(4001, "x");
+    std::string rest = in.substr(used) + frame(0x8, std::string("\x0f\xa1", 2));
+    e.consume(rest.data(), rest.size());
+    EXPECT_EQ(e.current(), frame_echo::state::closed);
+    out = output(e);
+    EXPECT_EQ(server_frame(out), std::make_pair(0x8, std::string("\x0f\xa1x", 3)));
+    EXPECT_TRUE(out.empty());
+}
+
+TEST(echo_frame_echo, fragment_echoes_in_frames_of_at_most_that_size)
+{
+    frame_echo e(0, 1000);
+    e.fragment(8);
+    std::string const big(5000, 'b');
+    std::string in = frame(0x1, "abcdefghijklmnopqrst") + frame(0x2, "short") + frame(0x2, big);
+    e.consume(in.data(), in.size());
+    std::string out = output(e);
+    auto raw = [&] {
+        int const b0 = static_cast<unsigned char>(out[0]);
+        auto const f = server_frame_any(out);
+        return std::make_tuple((b0 & 0x80) != 0, b0 & 0x0f, f);
+    };
+    EXPECT_EQ(raw(), std::make_tuple(false, 0x1, std::string("abcdefgh")));
+    EXPECT_EQ(raw(), std::make_tuple(false, 0x0, std::string("ijklmnop")));
+    EXPECT_EQ(raw(), std::make_tuple(true, 0x0, std::string("qrst")));
+    EXPECT_EQ(raw(), std::make_tuple(true, 0x2, std::string("short")));
+    std::string back;
+    for (std::size_t i = 0; i < 625; ++i) {
+        auto const [fin, op, payload] = raw();
+        EXPECT_EQ(fin, i == 624);
+        EXPECT_EQ(op, i == 0 ? 0x2 : 0x0);
+        back += payload;
+    }
+    EXPECT_EQ(back, big);
+    EXPECT_TRUE(out.empty());
+}
+
+TEST(echo_frame_echo, server_messages_and_pings)
+{
+    frame_echo e(0, 1000);
+    std::string const big(3000, 'p');
+    e.send_message(false, "hello", 5);
+    e.send_message(true, big.data(), big.size());
+    EXPECT_EQ(e.output_bytes(), 2 + 5 + 4 + big.size());
+    auto out = output(e);
+    EXPECT_EQ(server_frame(out), std::make_pair(0x1, std::string("hello")));
+    EXPECT_EQ(server_frame(out), std::make_pair(0x2, big));
+    EXPECT_EQ(e.output_bytes(), 0u);
+    std::string ping = frame_echo::ping_frame("sockconf-ping-1");
+    EXPECT_EQ(server_frame(ping), std::make_pair(0x9, std::string("sockconf-ping-1")));
 }
 
 TEST(echo_frame_echo, a_message_over_the_limit_is_read_to_its_end_then_reported)

@@ -79,9 +79,11 @@ TEST_F(echo_servers, echo_keeps_text_as_text_and_binary_as_binary)
     EXPECT_EQ(r->target, "/echo?tag=e1");
     EXPECT_EQ(r->http_status, 101);
     EXPECT_EQ(r->end, conn_end::client_closed);
+    EXPECT_TRUE(r->close_received);
     EXPECT_EQ(r->close_code, 4002);
     EXPECT_EQ(r->close_reason, "done");
-    EXPECT_EQ(r->sent_close_code, 0);
+    EXPECT_TRUE(r->close_sent);
+    EXPECT_EQ(r->sent_close_code, 4002); // the answer echoes the code
     EXPECT_EQ(r->remote_address, "127.0.0.1");
     EXPECT_EQ(r->remote_port, c.local_port());
     EXPECT_EQ(r->local_port, s_.ws_port());
@@ -538,7 +540,8 @@ TEST_F(echo_servers, drop_closes_the_connection_without_a_close_frame)
     auto r = ended("drop1");
     ASSERT_TRUE(r);
     EXPECT_EQ(r->end, conn_end::server_dropped);
-    EXPECT_EQ(r->sent_close_code, 0);
+    EXPECT_FALSE(r->close_sent);
+    EXPECT_FALSE(r->sent_close_code);
     EXPECT_EQ(r->to_json()["end"], "server_dropped");
 
     ws_client now;

@@ -140,12 +140,12 @@ TEST(echo_wire_log, to_json_uses_member_names)
     log.finish(id, conn_end::client_closed);
     auto const j = log.by_tag("j").at(0).to_json();
     for (auto const* key : {"id", "kind", "tls", "tag", "behaviour", "target", "remote_address", "remote_port", "local_port",
-                            "request_headers", "offered_protocols", "messages", "bytes_received", "close_code",
-                            "close_reason", "sent_close_code", "http_status", "end", "error", "opened_ms",
-                            "closed_ms", "head", "bytes_sent", "pings_sent", "pongs_received", "pings_received",
-                            "messages_received"})
+                            "request_headers", "offered_protocols", "messages", "bytes_received", "close_received",
+                            "close_code", "close_reason", "close_sent", "sent_close_code", "tls_close_notify",
+                            "http_status", "end", "error", "opened_ms", "closed_ms", "head", "bytes_sent",
+                            "pings_sent", "pongs_received", "pings_received", "messages_received"})
         EXPECT_TRUE(j.contains(key)) << key;
-    EXPECT_EQ(j.size(), 27u);
+    EXPECT_EQ(j.size(), 30u);
     EXPECT_EQ(j["id"], id);
     EXPECT_EQ(j["kind"], "tcp");
     EXPECT_EQ(j["tls"], false);
@@ -156,12 +156,47 @@ TEST(echo_wire_log, to_json_uses_member_names)
     EXPECT_EQ(j["offered_protocols"], json::array({"a", "b"}));
     EXPECT_EQ(j["request_headers"]["x-k"], "v");
     EXPECT_EQ(j["head"], json({{"$arraybuffer", ""}})); // bytes, even when empty
+    EXPECT_EQ(j["bytes_sent"], 0);
     EXPECT_EQ(j["pings_sent"], 0);
+    EXPECT_EQ(j["sent_close_code"], 1000);
+    EXPECT_TRUE(j["tls_close_notify"].is_null());
 
+    // Nothing stands in for what did not happen or was not measured: null, not 0 or "".
     wire_record ws;
-    EXPECT_EQ(ws.to_json()["kind"], "websocket");
-    EXPECT_TRUE(ws.to_json()["close_code"].is_null());
-    EXPECT_EQ(ws.to_json()["end"], "open");
+    auto const w = ws.to_json();
+    EXPECT_EQ(w["kind"], "websocket");
+    EXPECT_EQ(w["close_received"], false);
+    EXPECT_TRUE(w["close_code"].is_null());
+    EXPECT_EQ(w["close_sent"], false);
+    EXPECT_TRUE(w["sent_close_code"].is_null());
+    EXPECT_TRUE(w["tls_close_notify"].is_null());
+    EXPECT_TRUE(w["bytes_sent"].is_null()); // TCP only
+    EXPECT_TRUE(w["head"].is_null());       // TCP only
+    EXPECT_EQ(w["end"], "open");
+    ws.tls = true;
+    ws.tls_close_notify = false;
+    EXPECT_EQ(ws.to_json()["tls_close_notify"], false);
+}
+
+TEST(echo_wire_log, text_from_the_network_that_is_not_utf8_is_kept_as_bytes)
+{
+    wire_record r;
+    std::string const latin1 = "caf\xe9";
+    r.tag = latin1;
+    r.target = "/echo?x=" + latin1;
+    r.request_headers = {{"x-bytes", latin1}, {"x-text", "caf\xc3\xa9"}};
+    r.offered_protocols = {latin1};
+    r.close_reason = latin1;
+    auto const j = r.to_json();
+    json const bytes{{"$arraybuffer", base64_encode(latin1)}};
+    EXPECT_EQ(j["tag"], bytes);
+    EXPECT_EQ(j["target"], json({{"$arraybuffer", base64_encode("/echo?x=" + latin1)}}));
+    EXPECT_EQ(j["request_headers"]["x-bytes"], bytes);
+    EXPECT_EQ(j["request_headers"]["x-text"], "caf\xc3\xa9");
+    EXPECT_EQ(j["offered_protocols"][0], bytes);
+    EXPECT_EQ(j["close_reason"], bytes);
+    EXPECT_NO_THROW((void)j.dump());
+    EXPECT_EQ(wire_text("plain"), "plain");
 }
 
 TEST(echo_wire_log, message_heads_keep_their_type_in_json)

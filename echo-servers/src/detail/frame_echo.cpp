@@ -242,7 +242,8 @@ bool frame_echo::data_frame(frame_header const& fh, char* payload)
         // The common case: a message in one frame, echoed from where it lies.
         in_message_ = false;
         record(message_binary_, payload, n, n);
-        echo(message_binary_, payload, n);
+        echo(message_binary_, payload, n, true);
+        echoed();
         return true;
     }
     message_.insert(message_.end(), payload, payload + n);
@@ -250,11 +251,17 @@ bool frame_echo::data_frame(frame_header const& fh, char* payload)
         in_message_ = false;
         record(message_binary_, message_.data(), message_.size(), message_.size());
         // Copied: message_ is reused by the next fragmented message of this batch.
-        write_header(message_binary_ ? op_binary : op_text, message_.size());
-        append_arena(message_.data(), message_.size());
+        echo(message_binary_, message_.data(), message_.size(), false);
         message_.clear();
+        echoed();
     }
     return true;
+}
+
+void frame_echo::echoed()
+{
+    if (++echoed_ == limit_)
+        state_ = state::limit_reached;
 }
 
 void frame_echo::control(frame_header const& fh, char* payload)
@@ -274,44 +281,70 @@ void frame_echo::control(frame_header const& fh, char* payload)
         return;
     }
     // Close (Beast's read_close: every bad close payload is a protocol error).
-    std::uint16_t code = 0;
-    std::string_view reason;
+    std::optional<std::uint16_t> code;
     if (n == 1)
         return fail(websocket::error::bad_close_size, 1002);
     if (n >= 2) {
         code = be16(payload);
-        if (!websocket::detail::is_valid_close_code(code))
+        if (!websocket::detail::is_valid_close_code(*code))
             return fail(websocket::error::bad_close_code, 1002);
-        reason = std::string_view(payload + 2, n - 2);
+        std::string_view const reason(payload + 2, n - 2);
         websocket::detail::utf8_checker check;
         if (!check.write(reinterpret_cast<std::uint8_t const*>(reason.data()), reason.size()) || !check.finish())
             return fail(websocket::error::bad_close_payload, 1002);
         client_code_ = code;
         client_reason_.assign(reason);
     }
+    close_received_ = true;
     if (state_ == state::closing) {
         state_ = state::closed;
         return;
     }
-    // Answer with the client's code (none: 1000), as Beast does.
-    std::uint16_t const answer = code == 0 ? 1000 : code;
-    char const body[2] = {static_cast<char>(answer >> 8), static_cast<char>(answer & 0xff)};
-    write_header(op_close, 2);
-    append_arena(body, 2);
+    // Answer with the client's code, and with none when it had none: an empty
+    // close frame says "no status" (the client reports 1005), and 1000 would
+    // put a code on the wire the client never sent (Beast's stream does that).
+    write_close(code, {});
     state_ = state::client_closed;
 }
 
 void frame_echo::send_close(std::uint16_t code, std::string const& reason)
 {
-    if (code == 0) {
-        write_header(op_close, 0);
-    } else {
-        char const body[2] = {static_cast<char>(code >> 8), static_cast<char>(code & 0xff)};
-        write_header(op_close, 2 + reason.size());
-        append_arena(body, 2);
-        append_arena(reason.data(), reason.size());
-    }
+    if (code == 0)
+        write_close(std::nullopt, {});
+    else
+        write_close(code, reason);
     state_ = state::closing;
+}
+
+void frame_echo::write_close(std::optional<std::uint16_t> code, std::string_view reason)
+{
+    close_sent_ = true;
+    sent_code_ = code;
+    if (!code) {
+        write_header(op_close, 0);
+        return;
+    }
+    char const body[2] = {static_cast<char>(*code >> 8), static_cast<char>(*code & 0xff)};
+    write_header(op_close, 2 + reason.size());
+    append_arena(body, 2);
+    append_arena(reason.data(), reason.size());
+}
+
+std::string frame_echo::ping_frame(std::string_view payload)
+{
+    auto const n = std::min<std::size_t>(payload.size(), 125);
+    std::string out;
+    out.reserve(2 + n);
+    out.push_back(static_cast<char>(0x80 | op_ping));
+    out.push_back(static_cast<char>(n));
+    out.append(payload.substr(0, n));
+    return out;
+}
+
+void frame_echo::send_message(bool binary, char const* payload, std::size_t n)
+{
+    write_header(binary ? op_binary : op_text, n);
+    write_payload(payload, n, true);
 }
 
 void frame_echo::fail(error_code ec, std::uint16_t close_code)
@@ -321,9 +354,7 @@ void frame_echo::fail(error_code ec, std::uint16_t close_code)
         state_ = state::failed; // our close frame is out already: no second one
         return;
     }
-    char const body[2] = {static_cast<char>(close_code >> 8), static_cast<char>(close_code & 0xff)};
-    write_header(op_close, 2);
-    append_arena(body, 2);
+    write_close(close_code, {});
     state_ = state::failed;
 }
 
@@ -353,22 +384,38 @@ void frame_echo::record(bool binary, char const* payload, std::size_t n, std::si
     recorded_.push_back(wire_message{binary, size, std::string(payload, std::min(n, head_limit))});
 }
 
-void frame_echo::echo(bool binary, char const* payload, std::size_t n)
+void frame_echo::echo(bool binary, char const* payload, std::size_t n, bool reference)
 {
-    write_header(binary ? op_binary : op_text, n);
-    if (n <= copy_threshold) {
+    std::uint8_t const opcode = binary ? op_binary : op_text;
+    if (fragment_ == 0 || n <= fragment_) {
+        write_header(opcode, n);
+        write_payload(payload, n, reference);
+        return;
+    }
+    // /fragment: frames of fragment_ bytes, the last one with the rest and FIN.
+    for (std::size_t at = 0; at < n; at += fragment_) {
+        auto const len = std::min(fragment_, n - at);
+        write_header(at == 0 ? opcode : op_cont, len, at + len == n);
+        write_payload(payload + at, len, reference);
+    }
+}
+
+void frame_echo::write_payload(char const* payload, std::size_t n, bool reference)
+{
+    if (!reference || n <= copy_threshold) {
         append_arena(payload, n);
         return;
     }
     segments_.push_back(segment{payload, 0, n});
+    output_bytes_ += n;
 }
 
-void frame_echo::write_header(std::uint8_t opcode, std::size_t len)
+void frame_echo::write_header(std::uint8_t opcode, std::size_t len, bool fin)
 {
-    // Server frames are unmasked and never fragmented (RFC 6455 5.2).
+    // Server frames are unmasked (RFC 6455 5.2); fragmented only for /fragment.
     char h[10];
     std::size_t hn = 2;
-    h[0] = static_cast<char>(0x80 | opcode);
+    h[0] = static_cast<char>((fin ? 0x80 : 0) | opcode);
     if (len < 126) {
         h[1] = static_cast<char>(len);
     } else if (len <= 0xffff) {
@@ -389,6 +436,7 @@ void frame_echo::append_arena(char const* p, std::size_t n)
 {
     if (n == 0)
         return;
+    output_bytes_ += n;
     std::size_t const at = arena_.size();
     arena_.insert(arena_.end(), p, p + n);
     // Consecutive arena bytes stay one segment: one iovec for a run of small replies.
@@ -413,6 +461,7 @@ void frame_echo::clear_output()
     arena_.clear();
     segments_.clear();
     buffers_.clear();
+    output_bytes_ = 0;
 }
 
 } // namespace sockconf::echo::detail

@@ -1,7 +1,7 @@
 // One WebSocket connection: read the HTTP upgrade request, pick the behaviour
 // from its target, then accept / reject / echo / close as servers.hpp documents.
-// ws:// and wss:// share it (templated on the next layer). The only translation
-// unit of echo-servers that includes Beast.
+// ws:// and wss:// share it (templated on the next layer). Beast does the
+// opening handshake; the frames after it are frame_echo's (frame_echo.hpp says why).
 #include "context.hpp"
 #include "frame_echo.hpp"
 
@@ -19,7 +19,6 @@
 #include <array>
 #include <cctype>
 #include <charconv>
-#include <limits>
 #include <cstring>
 #include <optional>
 #include <span>
@@ -39,8 +38,6 @@ namespace {
 constexpr std::size_t push_size_cap = 64u * 1024 * 1024;
 constexpr std::uint64_t count_cap = 100000;
 constexpr std::uint64_t wait_cap_ms = 600000;
-// Read size while discarding the rest of a message over max_message_bytes.
-constexpr std::size_t drain_chunk = 64 * 1024;
 
 enum class behaviour { echo, close, reject, handshake, hang, push, drop, fragment, not_found };
 
@@ -448,22 +445,6 @@ private:
             if (!chosen.empty())
                 res.set(http::field::sec_websocket_protocol, chosen);
         }));
-        if (plan_.what == behaviour::fragment && plan_.fragment_size > 0) {
-            ws_.auto_fragment(true);
-            ws_.write_buffer_bytes(std::max<std::size_t>(plan_.fragment_size, 8)); // Beast's minimum
-        } else {
-            ws_.auto_fragment(false);
-        }
-        // Beast's own limit would close with 1009 but no reason and no size, so the
-        // session enforces max_message_bytes itself (read_more).
-        ws_.read_message_max(0);
-        // Beast answers pings itself; this only counts control frames for the record.
-        ws_.control_callback([this](websocket::frame_type kind, beast::string_view) {
-            if (kind == websocket::frame_type::ping)
-                ctx_.log.update(id_, [](wire_record& r) { ++r.pings_received; });
-            else if (kind == websocket::frame_type::pong)
-                ctx_.log.update(id_, [](wire_record& r) { ++r.pongs_received; });
-        });
         ws_.async_accept(parser_->get(), [self = shared_from_this()](error_code ec) { self->on_accept(ec); });
     }
 
@@ -483,62 +464,210 @@ private:
             return finish(conn_end::error, "handshake: " + ec.message());
         }
         ctx_.log.update(id_, [](wire_record& r) { r.http_status = 101; });
-        // Bytes a client sent ahead of the 101 are not frames this stream can see;
-        // drop them so they never pose as the head of the first message.
+        // Bytes a client sent ahead of the 101 are not frames of this connection
+        // (RFC 6455 4.1: the client waits for the answer); drop them so they never
+        // pose as the head of the first message.
         buffer_.consume(buffer_.size());
-        // Alongside whatever the behaviour does: Beast lets a ping overlap a read and a write.
-        if (plan_.ping_count > 0)
-            ping(1);
-
-        if (plan_.what == behaviour::handshake) {
-            auto const& req = parser_->get();
-            json const hello{
-                {"target", std::string(req.target())},
-                {"method", std::string(req.method_string())},
-                {"headers", header_object(req)},
-                {"protocols", offered_protocols(req)},
-            };
-            // Replace non-UTF-8 header bytes rather than throw: a client may send anything.
-            out_text_ = hello.dump(-1, ' ', false, json::error_handler_t::replace);
-            ws_.text(true);
-            return ws_.async_write(asio::buffer(out_text_), [self = shared_from_this()](error_code ec, std::size_t) {
-                if (ec)
-                    return self->on_error(ec);
-                self->read();
-            });
-        }
-        if (plan_.what == behaviour::close && plan_.close_after == 0)
-            return close(plan_.close_code, plan_.close_reason);
-        if (plan_.what == behaviour::drop && plan_.close_after == 0)
-            return drop();
-        if (plan_.what == behaviour::push)
-            return push(0);
-        if (plan_.what == behaviour::echo && plan_.ping_count == 0 && !tls)
-            return fast_start();
-        read();
+        start_frames();
     }
 
-    // ---- The echo loop over the raw socket (ws://, echo, no server pings) ----
-    // Beast did the handshake; from here frame_echo does the protocol and this
-    // does the I/O: read as much as there is, answer every complete frame in one
-    // write, record once per read. Nothing else touches ws_ from now on.
+    // ---- After the 101: the connection's frames ----
+    // Beast did the opening handshake; from here frame_echo does the protocol
+    // (what to answer, what to record) and this does the I/O, on ws:// over the
+    // socket itself, on wss:// over the TLS stream: read as much as there is,
+    // answer every complete frame in one write, record once per read. Beast's
+    // websocket stream is not used again (frame_echo.hpp says why).
 
     asio::ip::tcp::socket& raw() { return beast::get_lowest_layer(ws_).socket(); }
 
-    void fast_start()
+    void start_frames()
     {
         echo_.emplace(ctx_.opts.max_message_bytes, ctx_.opts.wire_messages_max);
         rbuf_.resize(std::max<std::size_t>(ctx_.opts.io_buffer_bytes, 1024));
         error_code ignored;
-        // Writes are tried at once and only wait when the socket is full.
-        raw().non_blocking(true, ignored);
+        if constexpr (!tls)
+            raw().non_blocking(true, ignored); // writes are tried at once and only wait when the socket is full
         // Each gathered write is a whole batch of replies: send it now, not
         // after the client's ACK of the last one (Nagle would hold a big echo's tail).
         raw().set_option(asio::ip::tcp::no_delay(true), ignored);
-        fast_read();
+        if (plan_.what == behaviour::fragment && plan_.fragment_size > 0)
+            echo_->fragment(std::max<std::size_t>(plan_.fragment_size, 8)); // 8: Beast's minimum, as documented
+        bool const ends = plan_.what == behaviour::close || plan_.what == behaviour::drop;
+        if (ends && plan_.close_after > 0)
+            echo_->stop_after(plan_.close_after);
+        // Alongside whatever the behaviour does (pump() puts them between writes).
+        ping_ready_ = plan_.ping_count > 0;
+        phase_ = phase::reading;
+        if (plan_.what == behaviour::handshake) {
+            auto const& req = parser_->get();
+            json protocols = json::array();
+            for (auto const& p : offered_protocols(req))
+                protocols.push_back(wire_text(p));
+            // Text that is not UTF-8 goes as its bytes ({"$arraybuffer": ...}), as in
+            // the wire record: a JSON text must be UTF-8, and U+FFFD would be invented.
+            json const hello{
+                {"target", wire_text(std::string(req.target()))},
+                {"method", wire_text(std::string(req.method_string()))},
+                {"headers", wire_headers(header_object(req))},
+                {"protocols", std::move(protocols)},
+            };
+            out_text_ = hello.dump();
+            echo_->send_message(false, out_text_.data(), out_text_.size());
+        } else if (plan_.what == behaviour::push && plan_.push_count > 0) {
+            out_text_.resize(plan_.push_size);
+            for (std::size_t i = 0; i < out_text_.size(); ++i)
+                out_text_[i] = plan_.push_binary ? static_cast<char>(i % 256) : static_cast<char>('a' + i % 26);
+            phase_ = phase::pushing;
+        } else if (ends && plan_.close_after == 0) {
+            if (plan_.what == behaviour::close)
+                server_close(plan_.close_code, plan_.close_reason);
+            else
+                phase_ = phase::dropping;
+        }
+        pump();
     }
 
-    void fast_read()
+    // The one place that starts I/O after the handshake. One write at a time:
+    // the protocol's output first, then a due ping. A read only while nothing
+    // is written: a client that does not read slows its echo down rather than
+    // growing the server's buffers.
+    void pump()
+    {
+        for (;;) {
+            if (stopping_ || writing_ || phase_ == phase::done)
+                return;
+            if (echo_->has_output()) {
+                if (!write_output())
+                    return; // under way asynchronously (or failed): its completion goes on
+                continue;
+            }
+            if (ping_ready_ && may_ping())
+                return write_ping();
+            switch (phase_) {
+            case phase::pushing:
+                push_more();
+                continue;
+            case phase::reading:
+                if (!reading_)
+                    read();
+                return;
+            case phase::dropping:
+                return drop();
+            case phase::teardown:
+                return teardown();
+            case phase::done:
+                return;
+            }
+        }
+    }
+
+    /// No pings once a close frame is on its way or the connection is ending.
+    bool may_ping() const
+    {
+        return !echo_->close_sent() && (phase_ == phase::reading || phase_ == phase::pushing);
+    }
+
+    // The output in one write. Over ws:// tried at once (usually one sendmsg);
+    // what a full socket does not take, and everything over TLS, is written
+    // asynchronously. True when it completed here.
+    bool write_output()
+    {
+        auto const& bufs = echo_->output();
+        if constexpr (!tls) {
+            error_code ec;
+            std::size_t const n = asio::write(raw(), std::span(bufs), ec);
+            if (!ec) {
+                echo_->clear_output();
+                return true;
+            }
+            if (ec != asio::error::would_block && ec != asio::error::try_again) {
+                echo_->clear_output();
+                on_io_error(ec);
+                return false;
+            }
+            // The rest, as a list of its own (only under back-pressure).
+            rest_.clear();
+            std::size_t skip = n;
+            for (auto const& b : bufs) {
+                if (skip >= b.size()) {
+                    skip -= b.size();
+                    continue;
+                }
+                rest_.push_back(b + skip);
+                skip = 0;
+            }
+            writing_ = true;
+            asio::async_write(raw(), std::span(rest_), [self = shared_from_this()](error_code ec, std::size_t) {
+                self->on_output_written(ec);
+            });
+        } else {
+            writing_ = true;
+            asio::async_write(ws_.next_layer(), std::span(bufs), [self = shared_from_this()](error_code ec, std::size_t) {
+                self->on_output_written(ec);
+            });
+        }
+        return false;
+    }
+
+    void on_output_written(error_code ec)
+    {
+        writing_ = false;
+        echo_->clear_output();
+        if (ec)
+            return on_io_error(ec);
+        pump();
+    }
+
+    // Ping next_ping_ of plan_.ping_count, payload "sockconf-ping-<k>"; the next
+    // one ping_interval_ms after it was sent.
+    void write_ping()
+    {
+        ping_ready_ = false;
+        ping_frame_ = frame_echo::ping_frame("sockconf-ping-" + std::to_string(next_ping_));
+        writing_ = true;
+        auto done = [self = shared_from_this()](error_code ec, std::size_t) { self->on_ping_written(ec); };
+        if constexpr (tls)
+            asio::async_write(ws_.next_layer(), asio::buffer(ping_frame_), std::move(done));
+        else
+            asio::async_write(raw(), asio::buffer(ping_frame_), std::move(done));
+    }
+
+    void on_ping_written(error_code ec)
+    {
+        writing_ = false;
+        if (ec)
+            return on_io_error(ec);
+        ctx_.log.update(id_, [](wire_record& r) { ++r.pings_sent; });
+        if (next_ping_ < plan_.ping_count) {
+            ++next_ping_;
+            if (plan_.ping_interval_ms == 0) {
+                ping_ready_ = true;
+            } else {
+                ping_timer_.expires_after(std::chrono::milliseconds(plan_.ping_interval_ms));
+                ping_timer_.async_wait([self = shared_from_this()](error_code ec) {
+                    if (ec)
+                        return;
+                    self->ping_ready_ = true;
+                    self->pump();
+                });
+            }
+        }
+        pump();
+    }
+
+    // /push: the next messages, about io_buffer_bytes of them per write; then echo.
+    void push_more()
+    {
+        auto const batch = std::max<std::size_t>(ctx_.opts.io_buffer_bytes, 1024);
+        while (pushed_ < plan_.push_count && echo_->output_bytes() < batch) {
+            echo_->send_message(plan_.push_binary, out_text_.data(), out_text_.size());
+            ++pushed_;
+        }
+        if (pushed_ >= plan_.push_count)
+            phase_ = phase::reading; // after this output
+    }
+
+    void read()
     {
         auto const need = echo_->frame_bytes_needed();
         if (rbeg_ == rend_) {
@@ -552,133 +681,113 @@ private:
         }
         if (need > rbuf_.size())
             rbuf_.resize(need); // a frame bigger than the buffer: room for all of it, once
-        raw().async_read_some(asio::buffer(rbuf_.data() + rend_, rbuf_.size() - rend_),
-                              [self = shared_from_this()](error_code ec, std::size_t n) { self->on_fast_read(ec, n); });
+        reading_ = true;
+        auto const room = asio::buffer(rbuf_.data() + rend_, rbuf_.size() - rend_);
+        auto done = [self = shared_from_this()](error_code ec, std::size_t n) { self->on_read(ec, n); };
+        if constexpr (tls)
+            ws_.next_layer().async_read_some(room, std::move(done));
+        else
+            raw().async_read_some(room, std::move(done));
     }
 
-    void on_fast_read(error_code ec, std::size_t n)
+    void on_read(error_code ec, std::size_t n)
+    {
+        reading_ = false;
+        if (ec)
+            return on_io_error(ec);
+        rend_ += n;
+        process();
+        pump();
+    }
+
+    // Consume what was read and act on where it leaves the protocol.
+    void process()
     {
         using st = frame_echo::state;
-        if (ec) {
-            timer_.cancel();
-            if (echo_->current() == st::closing) {
-                // Our close frame (1009) went out; the client left without its own.
-                record_fast();
-                return fast_teardown(conn_end::error, std::move(close_error_));
+        for (;;) {
+            rbeg_ += echo_->consume(rbuf_.data() + rbeg_, rend_ - rbeg_);
+            record();
+            switch (echo_->current()) {
+            case st::open:
+            case st::closing:
+                return;
+            case st::limit_reached:
+                // /close or /drop after N messages; the Nth echo is in the output.
+                if (plan_.what == behaviour::drop) {
+                    phase_ = phase::dropping;
+                    return;
+                }
+                server_close(plan_.close_code, plan_.close_reason);
+                continue; // what the client sent behind that message meets our close
+            case st::client_closed:
+                // Ended before the answer goes out, so a client that sees the close sees the record ended.
+                finish(conn_end::client_closed);
+                phase_ = phase::teardown;
+                return;
+            case st::failed:
+                // Failing while closing for 1009: the record keeps the 1009 reason.
+                finish(conn_end::error, close_error_.empty() ? echo_->error().message() : close_error_);
+                phase_ = phase::teardown;
+                return;
+            case st::too_big: {
+                auto const& big = echo_->too_big_message();
+                close_error_ = "message of " + std::to_string(big.size) + " bytes exceeds max_message_bytes " +
+                               std::to_string(ctx_.opts.max_message_bytes);
+                ctx_.log.update(id_, [&big](wire_record& r) { r.messages.push_back(big); });
+                server_close(static_cast<std::uint16_t>(websocket::close_code::too_big), close_error_);
+                continue;
             }
-            return on_error(ec);
-        }
-        rend_ += n;
-        rbeg_ += echo_->consume(rbuf_.data() + rbeg_, rend_ - rbeg_);
-        record_fast();
-        switch (echo_->current()) {
-        case st::open:
-            return fast_write();
-        case st::closing:
-            if (echo_->has_output())
-                return fast_write();
-            return fast_read();
-        case st::client_closed:
-            // Ended before the answer goes out, so a client that sees the close sees the record ended.
-            finish(conn_end::client_closed);
-            return fast_write();
-        case st::failed:
-            // Failing while closing for 1009: the record keeps the 1009 reason.
-            finish(conn_end::error, close_error_.empty() ? echo_->error().message() : close_error_);
-            return fast_write();
-        case st::too_big: {
-            auto const& big = echo_->too_big_message();
-            close_error_ = "message of " + std::to_string(big.size) + " bytes exceeds max_message_bytes " +
-                           std::to_string(ctx_.opts.max_message_bytes);
-            std::uint16_t const code = static_cast<std::uint16_t>(websocket::close_code::too_big);
-            ctx_.log.update(id_, [this, code](wire_record& r) {
-                r.messages.push_back(echo_->too_big_message());
-                r.sent_close_code = code;
-            });
-            echo_->send_close(code, close_error_);
-            // The closing handshake is bounded like the opening one.
-            timer_.expires_after(handshake_timeout());
-            timer_.async_wait([self = shared_from_this()](error_code ec) {
-                if (!ec)
-                    self->raw().close(ec);
-            });
-            return fast_write();
-        }
-        case st::closed:
-            timer_.cancel();
-            return fast_teardown(conn_end::error, std::move(close_error_));
+            case st::closed:
+                // The client answered our close: the closing handshake is complete.
+                timer_.cancel();
+                if (close_error_.empty())
+                    finish(conn_end::server_closed);
+                else
+                    finish(conn_end::error, close_error_);
+                phase_ = phase::teardown;
+                return;
+            }
         }
     }
 
-    // Everything the batch produced, in one write (usually one sendmsg). What a
-    // full socket does not take now is written asynchronously.
-    void fast_write()
+    // Our close frame (code 0: none) into the output; the client has
+    // handshake_timeout_ms to answer it.
+    void server_close(std::uint16_t code, std::string const& reason)
     {
-        if (!echo_->has_output())
-            return after_fast_write();
-        auto const& bufs = echo_->output();
-        error_code ec;
-        std::size_t const n = asio::write(raw(), std::span(bufs), ec);
-        if (!ec)
-            return after_fast_write();
-        if (ec != asio::error::would_block && ec != asio::error::try_again)
-            return on_fast_write_error(ec);
-        // The rest, as a list of its own (only under back-pressure).
-        rest_.clear();
-        std::size_t skip = n;
-        for (auto const& b : bufs) {
-            if (skip >= b.size()) {
-                skip -= b.size();
-                continue;
-            }
-            rest_.push_back(b + skip);
-            skip = 0;
-        }
-        asio::async_write(raw(), std::span(rest_), [self = shared_from_this()](error_code ec, std::size_t) {
-            if (ec)
-                return self->on_fast_write_error(ec);
-            self->after_fast_write();
+        echo_->send_close(code, reason);
+        record();
+        ping_ready_ = false;
+        ping_timer_.cancel();
+        timer_.expires_after(handshake_timeout());
+        timer_.async_wait([self = shared_from_this()](error_code ec) {
+            if (ec || self->echo_->current() != frame_echo::state::closing)
+                return;
+            self->close_timed_out_ = true;
+            error_code ignored;
+            self->raw().close(ignored); // the pending read or write ends with an error: on_io_error
         });
     }
 
-    void on_fast_write_error(error_code ec)
-    {
-        using st = frame_echo::state;
-        auto const state = echo_->current();
-        if (state == st::client_closed || state == st::failed)
-            return fast_teardown(conn_end::open, {}); // already finished
-        timer_.cancel();
-        if (state == st::closing)
-            return fast_teardown(conn_end::error, std::move(close_error_));
-        on_error(ec);
-    }
-
-    void after_fast_write()
-    {
-        using st = frame_echo::state;
-        echo_->clear_output();
-        switch (echo_->current()) {
-        case st::open:
-        case st::closing:
-            return fast_read();
-        case st::client_closed:
-        case st::failed:
-            return fast_teardown(conn_end::open, {}); // already finished
-        case st::too_big:
-        case st::closed:
-            return; // not reached: too_big becomes closing before the write; closed tears down
-        }
-    }
-
-    // What the batch taught the wire record, in one update.
-    void record_fast()
+    // What the protocol taught the wire record, in one update (and the close
+    // frames either way, once each).
+    void record()
     {
         auto& e = *echo_;
-        if (e.client_close_code() && !close_recorded_) {
-            close_recorded_ = true;
+        if (e.close_received() && !close_received_recorded_) {
+            close_received_recorded_ = true;
             ctx_.log.update(id_, [&e](wire_record& r) {
-                r.close_code = *e.client_close_code();
+                r.close_received = true;
+                if (auto const code = e.client_close_code())
+                    r.close_code = *code;
                 r.close_reason = e.client_close_reason();
+            });
+        }
+        if (e.close_sent() && !close_sent_recorded_) {
+            close_sent_recorded_ = true;
+            ctx_.log.update(id_, [&e](wire_record& r) {
+                r.close_sent = true;
+                if (auto const code = e.sent_close_code())
+                    r.sent_close_code = *code;
             });
         }
         if (!e.has_news())
@@ -694,221 +803,122 @@ private:
         });
     }
 
-    // End the record (unless `how` is open: already ended), send our FIN, and
-    // close once the client has closed its side or the handshake timeout passed
-    // (a server closes the TCP connection first, RFC 6455 7.1.1).
-    void fast_teardown(conn_end how, std::string error)
+    // A read or write failed: the connection is over. How it ended depends on
+    // where the protocol was.
+    void on_io_error(error_code ec)
     {
-        if (how != conn_end::open)
-            finish(how, std::move(error));
-        error_code ignored;
-        raw().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
-        timer_.expires_after(handshake_timeout());
-        timer_.async_wait([self = shared_from_this()](error_code ec) {
-            if (!ec)
-                self->raw().close(ec);
-        });
-        fast_drain();
+        phase_ = phase::done;
+        timer_.cancel();
+        ping_timer_.cancel();
+        if (stopping_ || ctx_.stopping.load()) {
+            finish(conn_end::server_closed);
+            return close_socket();
+        }
+        note_tls_end(ec);
+        using st = frame_echo::state;
+        switch (echo_->current()) {
+        case st::client_closed:
+        case st::failed:
+        case st::closed:
+            break; // already ended
+        case st::closing:
+            // We sent a close frame; the client left (or timed out) without answering it.
+            if (!close_error_.empty())
+                finish(conn_end::error, close_error_);
+            else if (close_timed_out_)
+                finish(conn_end::error, "closing: no close frame from the client within handshake_timeout_ms " +
+                                            timeout_text());
+            else
+                finish(conn_end::error, "closing: " + ec.message());
+            break;
+        default:
+            if (ec == asio::error::eof || ec == asio::error::connection_reset || ec == asio::error::broken_pipe ||
+                ec == asio::error::connection_aborted || ec == asio::ssl::error::stream_truncated)
+                finish(conn_end::dropped, ec.message());
+            else
+                finish(conn_end::error, ec.message());
+        }
+        close_socket();
     }
 
-    void fast_drain()
+    // wss://: whether the client's TLS close_notify had arrived when its end of
+    // the connection was seen (OpenSSL knows it whatever error the last
+    // operation got). Not when the server closed the socket itself: then it
+    // never learned, unless the close_notify was already in.
+    void note_tls_end(error_code ec)
+    {
+        if constexpr (tls) {
+            bool const got = (SSL_get_shutdown(ws_.next_layer().native_handle()) & SSL_RECEIVED_SHUTDOWN) != 0;
+            bool const we_closed = ec == asio::error::operation_aborted || ec == asio::error::bad_descriptor ||
+                                   stopping_ || close_timed_out_ || teardown_timed_out_;
+            if (!got && we_closed)
+                return;
+            ctx_.log.update(id_, [got](wire_record& r) {
+                if (!r.tls_close_notify)
+                    r.tls_close_notify = got;
+            });
+        } else {
+            (void)ec;
+        }
+    }
+
+    // After the closing handshake (or a failure's close frame): end the
+    // connection, the server first (RFC 6455 7.1.1), within handshake_timeout_ms.
+    // The record has ended already; over TLS it learns whether the client sent
+    // its close_notify (browsers end TCP without one).
+    void teardown()
+    {
+        phase_ = phase::done;
+        ping_timer_.cancel();
+        timer_.expires_after(handshake_timeout());
+        timer_.async_wait([self = shared_from_this()](error_code ec) {
+            if (ec)
+                return;
+            self->teardown_timed_out_ = true;
+            self->close_socket();
+        });
+        if constexpr (tls) {
+            // Our close_notify, then the client's (or its end of TCP).
+            ws_.next_layer().async_shutdown([self = shared_from_this()](error_code ec) {
+                self->timer_.cancel();
+                if (!self->stopping_)
+                    self->note_tls_end(ec);
+                self->close_socket();
+            });
+        } else {
+            // Our FIN, then read until the client's (closing with unread bytes would send a RST).
+            error_code ignored;
+            raw().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+            drain();
+        }
+    }
+
+    void drain()
     {
         raw().async_read_some(asio::buffer(rbuf_), [self = shared_from_this()](error_code ec, std::size_t) {
             if (!ec)
-                return self->fast_drain();
+                return self->drain();
             self->timer_.cancel();
-            error_code ignored;
-            self->raw().close(ignored);
+            self->close_socket();
         });
     }
 
-    void push(std::uint64_t sent)
-    {
-        if (sent >= plan_.push_count)
-            return read();
-        if (out_text_.size() != plan_.push_size) {
-            out_text_.resize(plan_.push_size);
-            for (std::size_t i = 0; i < out_text_.size(); ++i)
-                out_text_[i] = plan_.push_binary ? static_cast<char>(i % 256) : static_cast<char>('a' + i % 26);
-        }
-        ws_.binary(plan_.push_binary);
-        ws_.async_write(asio::buffer(out_text_), [self = shared_from_this(), sent](error_code ec, std::size_t) {
-            if (ec)
-                return self->on_error(ec);
-            self->push(sent + 1);
-        });
-    }
-
-    // Ping k of plan_.ping_count, payload "sockconf-ping-<k>"; the next one
-    // ping_interval_ms after it was sent.
-    void ping(std::uint64_t k)
-    {
-        if (closing_ || stopping_)
-            return; // no pings once a close frame is on its way
-        auto const payload = "sockconf-ping-" + std::to_string(k);
-        websocket::ping_data data;
-        data.assign(payload.data(), payload.size());
-        ws_.async_ping(data, [self = shared_from_this(), k](error_code ec) {
-            if (ec)
-                return; // the connection is ending; pings_sent counts the pings that went out
-            self->ctx_.log.update(self->id_, [](wire_record& r) { ++r.pings_sent; });
-            if (k >= self->plan_.ping_count)
-                return;
-            if (self->plan_.ping_interval_ms == 0)
-                return self->ping(k + 1);
-            self->ping_timer_.expires_after(std::chrono::milliseconds(self->plan_.ping_interval_ms));
-            self->ping_timer_.async_wait([self, k](error_code ec) {
-                if (!ec)
-                    self->ping(k + 1);
-            });
-        });
-    }
-
-    // Close the TCP connection without a close frame.
+    // Close the TCP connection without a close frame (/drop; over TLS without a close_notify either).
     void drop()
     {
-        closing_ = true;
+        phase_ = phase::done;
+        timer_.cancel();
+        ping_timer_.cancel();
         finish(conn_end::server_dropped);
         error_code ignored;
-        beast::get_lowest_layer(ws_).socket().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
-        beast::get_lowest_layer(ws_).close();
+        raw().shutdown(asio::ip::tcp::socket::shutdown_both, ignored);
+        close_socket();
     }
 
-    // The next message, read in pieces so it can be measured against
-    // max_message_bytes while holding at most about that many bytes.
-    void read()
+    void close_socket()
     {
-        message_size_ = 0;
-        too_big_ = false;
-        too_big_head_.clear();
-        read_more();
-    }
-
-    void read_more()
-    {
-        auto const max = ctx_.opts.max_message_bytes;
-        std::size_t chunk = 0; // 0: Beast chooses
-        if (too_big_)
-            chunk = drain_chunk;
-        else if (max != 0)
-            // One byte past the limit is enough to know it is exceeded.
-            chunk = static_cast<std::size_t>(std::min<std::uint64_t>(
-                max - message_size_ + 1, std::numeric_limits<std::size_t>::max()));
-        ws_.async_read_some(buffer_, chunk,
-                            [self = shared_from_this()](error_code ec, std::size_t n) { self->on_read_some(ec, n); });
-    }
-
-    void on_read_some(error_code ec, std::size_t n)
-    {
-        if (ec)
-            return on_error(ec);
-        message_size_ += n;
-        auto const max = ctx_.opts.max_message_bytes;
-        if (!too_big_ && max != 0 && message_size_ > max)
-            too_big_ = true;
-        if (too_big_) {
-            // Keep the head, discard the rest: the size is all that is still needed.
-            if (too_big_head_.size() < head_limit) {
-                std::string more(std::min(buffer_.size(), head_limit - too_big_head_.size()), '\0');
-                asio::buffer_copy(asio::buffer(more), buffer_.data());
-                too_big_head_ += more;
-            }
-            buffer_.consume(buffer_.size());
-        }
-        if (!ws_.is_message_done())
-            return read_more();
-        if (too_big_)
-            return refuse_message();
-        on_message(message_size_);
-    }
-
-    // Close 1009 naming the limit; the message is recorded (it crossed the wire).
-    void refuse_message()
-    {
-        bool const binary = !ws_.got_text();
-        auto const why = "message of " + std::to_string(message_size_) + " bytes exceeds max_message_bytes " +
-                         std::to_string(ctx_.opts.max_message_bytes);
-        ctx_.log.update(id_, [&](wire_record& r) {
-            r.messages.push_back(wire_message{binary, message_size_, std::move(too_big_head_)});
-            ++r.messages_received;
-            r.bytes_received += message_size_;
-        });
-        close(static_cast<std::uint16_t>(websocket::close_code::too_big), why, why);
-    }
-
-    void on_message(std::size_t n)
-    {
-        bool const binary = !ws_.got_text();
-        auto const data = buffer_.data();
-        ++received_;
-        ctx_.log.update(id_, [&](wire_record& r) {
-            // Heads of the first wire_messages_max messages; later ones are counted only.
-            if (r.messages.size() < ctx_.opts.wire_messages_max) {
-                std::string head(std::min(n, head_limit), '\0');
-                asio::buffer_copy(asio::buffer(head), data);
-                r.messages.push_back(wire_message{binary, n, std::move(head)});
-            }
-            ++r.messages_received;
-            r.bytes_received += n;
-        });
-        ws_.text(!binary); // text stays text, binary stays binary
-        ws_.async_write(buffer_.data(), [self = shared_from_this()](error_code ec, std::size_t) {
-            self->buffer_.consume(self->buffer_.size());
-            if (ec)
-                return self->on_error(ec);
-            if (self->plan_.what == behaviour::close && self->received_ >= self->plan_.close_after)
-                return self->close(self->plan_.close_code, self->plan_.close_reason);
-            if (self->plan_.what == behaviour::drop && self->received_ >= self->plan_.close_after)
-                return self->drop();
-            self->read();
-        });
-    }
-
-    // Start the closing handshake with `code` (0: a close frame without a code)
-    // and `reason`; the record ends server_closed, or error with `error` when given.
-    void close(std::uint16_t code, std::string const& reason, std::string error = {})
-    {
-        closing_ = true;
-        ping_timer_.cancel();
-        ctx_.log.update(id_, [&](wire_record& r) { r.sent_close_code = code; });
-        websocket::close_reason why(code);
-        why.reason = reason;
-        if (code == 0)
-            why = websocket::close_reason{}; // no code: an empty close frame
-        ws_.async_close(why, [self = shared_from_this(), error = std::move(error)](error_code ec) {
-            self->record_peer_close();
-            if (!error.empty())
-                return self->finish(conn_end::error, error);
-            if (ec && !self->stopping_ && ec != websocket::error::closed)
-                return self->finish(conn_end::error, "closing: " + ec.message());
-            self->finish(conn_end::server_closed);
-        });
-    }
-
-    void record_peer_close()
-    {
-        auto const& peer = ws_.reason();
-        if (peer.code == websocket::close_code::none && peer.reason.empty())
-            return; // no close frame from the client (or one without a code)
-        ctx_.log.update(id_, [&](wire_record& r) {
-            r.close_code = static_cast<int>(peer.code);
-            r.close_reason = std::string(peer.reason.data(), peer.reason.size());
-        });
-    }
-
-    void on_error(error_code ec)
-    {
-        if (ec == websocket::error::closed) {
-            // The client's close frame; Beast has already answered it.
-            record_peer_close();
-            return finish(conn_end::client_closed);
-        }
-        if (stopping_ || ctx_.stopping.load())
-            return finish(conn_end::server_closed);
-        if (ec == asio::error::eof || ec == asio::error::connection_reset || ec == asio::error::broken_pipe ||
-            ec == asio::error::connection_aborted || ec == beast::error::timeout)
-            return finish(conn_end::dropped, ec.message());
-        fail(ec.message());
+        error_code ignored;
+        raw().close(ignored);
     }
 
     void fail(std::string what)
@@ -917,32 +927,47 @@ private:
         beast::get_lowest_layer(ws_).close();
     }
 
+    /// Where the connection is after the handshake (what pump() does next).
+    enum class phase {
+        pushing,  ///< /push: the server's messages go out first
+        reading,  ///< echoing (and, after a close frame of ours, waiting for the client's)
+        dropping, ///< /drop: close the TCP connection once the output is out
+        teardown, ///< the closing handshake is over: end the connection once the output is out
+        done      ///< nothing more (ended, or ending on its own)
+    };
+
     server_context ctx_;
     websocket::stream<Next> ws_;
     beast::flat_buffer buffer_;
     std::optional<http::request_parser<http::string_body>> parser_;
     plan plan_;
     std::uint64_t id_ = 0;
-    std::uint64_t received_ = 0;      ///< messages echoed
-    std::uint64_t message_size_ = 0;  ///< of the message being read
-    bool too_big_ = false;            ///< the message being read is over max_message_bytes
-    std::string too_big_head_;        ///< its first head_limit bytes
-    std::string out_text_;
+    std::string out_text_;            ///< /push payload, /handshake report
     bool stopping_ = false;
-    bool closing_ = false;            ///< a close frame was sent or the connection dropped: no more pings
     bool holds_slot_ = false;         ///< counts against max_connections
     asio::steady_timer timer_{ws_.get_executor()};
     asio::steady_timer ping_timer_{ws_.get_executor()};
-    // The echo loop (fast_*): protocol state, read buffer and its unconsumed
-    // part [rbeg_, rend_), what a full socket has not taken yet.
+    std::array<char, 512> sink_{};    ///< /hang reads into it
+    // After the handshake: the protocol, the read buffer and its unconsumed
+    // part [rbeg_, rend_), what a full socket has not taken yet, and what the
+    // connection is doing.
     std::optional<frame_echo> echo_;
     std::vector<char> rbuf_;
     std::size_t rbeg_ = 0;
     std::size_t rend_ = 0;
     std::vector<asio::const_buffer> rest_;
-    std::string close_error_; ///< why the server is closing (1009)
-    bool close_recorded_ = false; ///< the client's close code is in the record
-    std::array<char, 512> sink_{};
+    phase phase_ = phase::reading;
+    bool reading_ = false;
+    bool writing_ = false;            ///< one write at a time (output or a ping)
+    std::uint64_t pushed_ = 0;        ///< /push messages put in the output
+    std::uint64_t next_ping_ = 1;     ///< the ping to send next
+    bool ping_ready_ = false;         ///< it is due
+    std::string ping_frame_;
+    std::string close_error_;         ///< why the server is closing (1009)
+    bool close_timed_out_ = false;    ///< no close frame answered ours within handshake_timeout_ms
+    bool teardown_timed_out_ = false; ///< the client did not end the connection within handshake_timeout_ms
+    bool close_received_recorded_ = false;
+    bool close_sent_recorded_ = false;
 };
 
 } // namespace

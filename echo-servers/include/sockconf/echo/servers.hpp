@@ -1,4 +1,5 @@
-// The echo servers: a WebSocket server (Beast) and TCP echo listeners (Asio) on
+// The echo servers: a WebSocket server (Beast's opening handshake, then frames of
+// its own: see README "After the handshake") and TCP echo listeners (Asio) on
 // loopback, with ephemeral ports by default. Embedded by the harness and run by
 // `sockconf serve`.
 //
@@ -6,17 +7,21 @@
 //   /echo                         echo every message; text stays text, binary stays binary
 //                                 ("/" is the same)
 //   /close?code=C&reason=R&after=N   echo, and after N messages (default 0: right after the
-//                                 handshake) close with code C (default 1000) and reason R
+//                                 handshake) close with code C (default 1000) and reason R;
+//                                 code=0: a close frame without a code
 //   /reject?status=S              answer the handshake with HTTP status S (default 403)
 //   /handshake                    send the handshake request as one JSON text message
 //                                 {"target","method","headers":{lower-case name: value},
-//                                  "protocols":[...]}, then echo
+//                                  "protocols":[...]}, then echo (bytes that are not
+//                                 UTF-8 as {"$arraybuffer": base64}, as in wire records)
 //   /delay?ms=N                   wait N ms before answering the handshake, then echo
 //   /hang                         read the request, never answer (until handshake_timeout_ms)
 //   /push?count=N&size=S&binary=0|1  after the handshake send N messages of S bytes, then echo
 //   /drop?after=N                 echo, and after N messages (default 0) close the TCP
 //                                 connection without a close frame (end = server_dropped)
 //   /fragment?size=S              echo each message in frames of at most S bytes
+// A client's close frame is answered with its status code, or with none when it had none
+// (the client then reports 1005).
 // Every target takes `tag=T`, the key of the connection's wire record;
 // `delay_ms=N`, a wait before answering the handshake; `protocol=P`, the
 // subprotocol to answer if the client offered it ("first": the first offered);

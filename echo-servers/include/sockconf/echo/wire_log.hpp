@@ -24,8 +24,9 @@ enum class transport { websocket, tcp };
 /// How a connection ended, seen from the server.
 enum class conn_end {
     open,             ///< still open
-    client_closed,    ///< WebSocket close frame from the client / TCP FIN from the client
-    server_closed,    ///< the server closed first (a "close" behaviour)
+    client_closed,    ///< WebSocket: the client's close frame came and was answered / TCP: FIN from the client
+    server_closed,    ///< the server closed first: WebSocket, its close frame was answered by the
+                      ///< client's (a "close" behaviour); TCP, a FIN ("tcp-close-after"); or stop()
     rejected,         ///< handshake answered with a non-101 status
     dropped,          ///< reset or closed without a close frame
     server_dropped,   ///< the server closed the TCP connection without a close frame (a "drop" behaviour)
@@ -62,15 +63,34 @@ struct wire_record {
     std::uint64_t bytes_received = 0;           ///< payload bytes (WebSocket) or stream bytes (TCP)
     /// TCP: up to the first 4 KiB of the stream received, byte for byte (in
     /// JSON always {"$arraybuffer": base64}: a stream is bytes, not text).
-    /// Empty for WebSocket (see `messages`).
+    /// Not kept for WebSocket (see `messages`): null in JSON.
     std::string head;
-    std::uint64_t bytes_sent = 0;               ///< TCP: stream bytes the server wrote (0 for WebSocket)
+    /// TCP: stream bytes the server wrote. Not counted for WebSocket: null in JSON.
+    std::uint64_t bytes_sent = 0;
     std::uint64_t pings_sent = 0;               ///< WebSocket: ping frames the server sent (`ping=N`)
     std::uint64_t pongs_received = 0;           ///< WebSocket: pong frames received from the client
     std::uint64_t pings_received = 0;           ///< WebSocket: ping frames received from the client
-    std::optional<int> close_code;              ///< close code received from the client
-    std::string close_reason;                   ///< close reason received from the client
-    int sent_close_code = 0;                    ///< close code the server sent (0: none)
+    /// WebSocket: a close frame from the client was read.
+    bool close_received = false;
+    /// Status code of the client's close frame; nullopt when it sent none or
+    /// its close frame had no code (see close_received). Never a substitute
+    /// such as 1005: only what was on the wire.
+    std::optional<int> close_code;
+    /// Reason of the client's close frame ("" when it had none, or there was none).
+    std::string close_reason;
+    /// WebSocket: the server sent a close frame (its own close, the answer to
+    /// the client's, or a protocol error's 1002/1007/1009).
+    bool close_sent = false;
+    /// Status code of the server's close frame; nullopt when it sent none or
+    /// one without a code (the answer to a client's close frame without one,
+    /// `/close?code=0`).
+    std::optional<int> sent_close_code;
+    /// wss://: whether the client's TLS close_notify had arrived when the
+    /// connection ended (browsers end TCP without one after the WebSocket
+    /// closing handshake; that is no WebSocket error and `end` does not count
+    /// it as one). nullopt on ws:// and TCP, while open, and when the server
+    /// closed the connection before learning it (drop, stop, timeouts).
+    std::optional<bool> tls_close_notify;
     int http_status = 0;                        ///< status answered to the handshake (101 on upgrade)
     conn_end end = conn_end::open;
     std::string error;
@@ -78,9 +98,17 @@ struct wire_record {
     double closed_ms = 0; ///< 0 while open
 
     /// Wire form for reports and matchers (keys as in this struct; messages'
-    /// heads as text, or as {"$arraybuffer": ...} for binary ones).
+    /// heads as text, or as {"$arraybuffer": ...} for binary ones; any text
+    /// from the network that is not UTF-8 as {"$arraybuffer": ...}, see wire_text).
     json to_json() const;
 };
+
+/// Text from the network in JSON: a string when it is valid UTF-8, else its
+/// exact bytes as {"$arraybuffer": base64}. Never a substitute: replacing the
+/// bytes (by '?' or U+FFFD) would put a value in the record nobody sent.
+json wire_text(std::string const& s);
+/// Request headers (lower-case name -> value) with every value as wire_text.
+json wire_headers(json const& headers);
 
 class wire_log {
 public:
