@@ -14,6 +14,7 @@
 #include <sockconf/harness/remote_driver.hpp>
 #include <sockconf/harness/run.hpp>
 #include <sockconf/reports/report_dir.hpp>
+#include <sockconf/reports/deviations.hpp>
 #include <sockconf/reports/diff.hpp>
 #include <sockconf/reports/html_writer.hpp>
 #include <sockconf/reports/matrix.hpp>
@@ -193,6 +194,33 @@ std::string driver_name(run_opts const& ro)
     if (!ro.iut.empty())
         return "the program `" + ro.iut + "`";
     return "the built-in reference";
+}
+
+/// The end of a run's console summary: its failing checks grouped by cause, the
+/// `top` that most cases show, one line each (report.md has them all, with why).
+void print_deviations(reports::run_report const& report, std::string const& report_dir, std::size_t top = 10)
+{
+    auto const ds = reports::deviations_of(report);
+    if (ds.empty() && reports::failing_cases(report) == 0)
+        return;
+    std::vector<reports::deviation const*> fixable;
+    for (auto const& d : ds)
+        if (!d.host_limit)
+            fixable.push_back(&d);
+    std::cout << reports::deviations_summary(report, ds) << (fixable.empty() ? "\n" : ":\n");
+    auto cut = [](std::string text, std::size_t max) {
+        if (text.size() <= max)
+            return text;
+        auto at = max;
+        while (at > 0 && (static_cast<unsigned char>(text[at]) & 0xc0) == 0x80)
+            --at; // not inside a UTF-8 sequence
+        return text.substr(0, at) + "…";
+    };
+    for (std::size_t i = 0; i < fixable.size() && i < top; ++i)
+        std::cout << fmt::format("  {:>2}. {} {:>4} case(s)  {}\n", i + 1, fixable[i]->id, fixable[i]->case_count(),
+                                 cut(fixable[i]->headline(), 140));
+    if (fixable.size() > top)
+        std::cout << fmt::format("  … {} more in {}\n", fixable.size() - top, (fs::path(report_dir) / "report.md").string());
 }
 
 int cmd_run(common_opts const& o, run_opts const& ro)
@@ -381,6 +409,7 @@ int cmd_run(common_opts const& o, run_opts const& ro)
                                  report.info.duration_ms / longest->duration_ms);
     std::cout << fmt::format("{} passed, {} failed", passed, failed)
               << (skipped ? fmt::format(", {} skipped", skipped) : std::string()) << "\n";
+    print_deviations(report, report_dir);
     for (auto const& r : report.cases)
         if (r.flaky()) {
             std::string statuses;

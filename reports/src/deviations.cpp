@@ -150,4 +150,22 @@ std::vector<deviation> deviations_of(run_report const& r)
     return out;
 }
 
+std::size_t failing_cases(run_report const& r)
+{
+    return r.count(status::fail) + r.count(status::error) + r.count(status::timeout);
+}
+
+std::string deviations_summary(run_report const& r, std::vector<deviation> const& ds)
+{
+    auto const limits = static_cast<std::size_t>(std::count_if(ds.begin(), ds.end(), [](auto const& d) { return d.host_limit; }));
+    auto plural = [](std::size_t n, char const* one, char const* many) {
+        return std::to_string(n) + " " + (n == 1 ? one : many);
+    };
+    auto out = plural(failing_cases(r), "failing case", "failing cases") + ", " +
+               plural(ds.size() - limits, "deviation", "deviations");
+    if (limits)
+        out += ", and " + plural(limits, "limit of the host", "limits of the host");
+    return out;
+}
+
 } // namespace sockconf::reports

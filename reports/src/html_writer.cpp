@@ -1,6 +1,8 @@
+#include <sockconf/reports/deviations.hpp>
 #include <sockconf/reports/html_writer.hpp>
 
 #include "detail/bench_charts.hpp"
+#include "detail/checks.hpp"
 #include "detail/html_page.hpp"
 #include "detail/sequence_diagram.hpp"
 
@@ -20,6 +22,9 @@ using detail::utf8_cut;
 constexpr std::size_t summary_message_chars = 140; // a case's one line in its folded summary
 constexpr std::size_t wire_record_chars = 4000;    // each wire record as text (report.json has it whole)
 constexpr std::size_t trace_line_chars = 4000;     // each trace entry as text (likewise)
+constexpr std::size_t check_text_chars = 2000;     // a check's expected or actual in its table (likewise)
+constexpr std::size_t chips_shown = 24;            // a deviation's case chips before the rest fold away
+constexpr std::size_t deviations_open = 5;         // the first deviations show their details unfolded
 
 /// Rank of a status when listing cases: what needs reading first comes first.
 int reading_order(case_result const& c)
@@ -170,9 +175,175 @@ std::string clause_matrix(run_report const& r, std::vector<std::set<std::string>
     return out + "</table>\n";
 }
 
-std::string case_entry(run_report const& r, std::size_t i, std::set<std::string> const& tokens,
-                       std::map<std::string, std::size_t> const& clause_row)
+/// What the deviation section and the case entries link by.
+struct page_index {
+    std::map<std::string, std::size_t> case_index;    // case id -> its position in r.cases ("case-N")
+    std::map<std::string, std::size_t> clause_row;    // clause id -> its row in the clause table ("clause-N")
+    std::vector<deviation> deviations;                // "dev-N"
+    std::map<std::string, std::vector<std::size_t>> by_case; // case id -> its deviations
+};
+
+std::string case_chip(run_report const& r, page_index const& ix, std::string const& id)
 {
+    auto const it = ix.case_index.find(id);
+    if (it == ix.case_index.end())
+        return "<code>" + html_escape(id) + "</code> ";
+    auto const& c = r.cases[it->second];
+    return fmt::format("<a class=\"chip {}\" href=\"#case-{}\" title=\"{}: {}\">{}</a>", status_class(c.result), it->second,
+                       to_string(c.result), html_escape(id), html_escape(id));
+}
+
+std::string case_chips(run_report const& r, page_index const& ix, std::vector<std::string> const& ids)
+{
+    std::string out;
+    for (std::size_t k = 0; k < ids.size() && k < chips_shown; ++k)
+        out += case_chip(r, ix, ids[k]);
+    if (ids.size() > chips_shown) {
+        out += fmt::format("<details class=\"more\"><summary>{} more</summary>", ids.size() - chips_shown);
+        for (std::size_t k = chips_shown; k < ids.size(); ++k)
+            out += case_chip(r, ix, ids[k]);
+        out += "</details>";
+    }
+    return out;
+}
+
+std::string deviation_item(run_report const& r, page_index const& ix, std::size_t n, std::size_t rank,
+                           std::map<std::string, clause_info const*> const& known)
+{
+    auto const& d = ix.deviations[n];
+    std::string out = fmt::format("<li class=\"dev\" id=\"dev-{}\"><strong class=\"headline\">{}</strong>\n<details{}><summary><code>{}</code>",
+                                  n, html_escape(d.headline()), rank < deviations_open ? " open" : "", html_escape(d.id));
+    if (!d.invariant.empty())
+        out += " · global invariant <code>" + html_escape(d.invariant) + "</code>";
+    if (!d.level.empty())
+        out += " · " + html_escape(d.level);
+    out += fmt::format(" · {} case(s): {} decided, {} also seen</summary>\n<table class=\"dev\">",
+                       d.case_count(), d.cases.size(), d.seen_in.size());
+    out += "<tr><th>clauses</th><td>";
+    for (auto const& id : d.clauses) {
+        auto const it = known.find(id);
+        auto const row = ix.clause_row.find(id);
+        out += "<div>" + (row == ix.clause_row.end()
+                              ? "<code>" + html_escape(id) + "</code>"
+                              : fmt::format("<a href=\"#clause-{}\"><code>{}</code></a>", row->second, html_escape(id)));
+        if (it != known.end()) {
+            auto const& c = *it->second;
+            out += " " + html_escape(c.level) + ": " + html_escape(c.statement);
+            if (!c.seed.empty())
+                out += " <span class=\"meta\">— " + html_escape(c.seed) +
+                       (c.quote.empty() ? "" : ": “" + html_escape(c.quote) + "”") + "</span>";
+        }
+        out += "</div>";
+    }
+    out += "</td></tr>\n";
+    if (d.host_limit)
+        out += "<tr><th>limit of the host</th><td>" + html_escape(d.host_limit_reason) + "</td></tr>\n";
+    out += "<tr><th>expected</th><td>" + html_escape(d.expected) + "</td></tr>\n<tr><th>observed</th><td>";
+    for (auto const& o : d.observed)
+        out += "<div class=\"observed\">" + html_escape(utf8_cut(o, check_text_chars)) + "</div>";
+    out += "</td></tr>\n";
+    if (!d.cases.empty())
+        out += "<tr><th>decided</th><td>" + case_chips(r, ix, d.cases) + "</td></tr>\n";
+    if (!d.seen_in.empty())
+        out += "<tr><th>also seen in</th><td>" + case_chips(r, ix, d.seen_in) + "</td></tr>\n";
+    if (!d.example_case.empty()) {
+        auto const it = ix.case_index.find(d.example_case);
+        out += "<tr><th>example</th><td>" +
+               (it == ix.case_index.end() ? "<code>" + html_escape(d.example_case) + "</code>"
+                                          : fmt::format("<a class=\"example\" href=\"#case-{}\">{}</a> (its sequence diagram)",
+                                                        it->second, html_escape(d.example_case))) +
+               " at <code>" + html_escape(d.example_where) + "</code>";
+        if (!d.excerpt.empty()) {
+            std::string lines;
+            for (auto const& line : d.excerpt)
+                lines += utf8_cut(line, trace_line_chars) + "\n";
+            out += fmt::format("<details><summary>trace excerpt ({} entries)</summary><pre>{}</pre></details>", d.excerpt.size(),
+                               html_escape(lines));
+        }
+        out += "</td></tr>\n";
+    }
+    return out + "</table></details></li>\n";
+}
+
+/// The deviations, before anything but the header: what the team can fix, then the host's limits.
+std::string deviation_section(run_report const& r, page_index const& ix)
+{
+    if (ix.deviations.empty() && failing_cases(r) == 0)
+        return {};
+    std::map<std::string, clause_info const*> known;
+    for (auto const& c : r.clauses)
+        known.emplace(c.id, &c);
+    auto const parts = detail::split(ix.deviations);
+    std::string out = "<section id=\"deviations\"><h2>" + html_escape(deviations_summary(r, ix.deviations)) + "</h2>\n";
+    out += "<p class=\"meta\">Failing checks grouped by cause, the most cases first. “Decided”: the cases whose status it "
+           "gave; “also seen”: cases where it failed a check about a clause the case does not cite.</p>\n";
+    if (!parts.fixable.empty()) {
+        out += "<ol class=\"devs\">\n";
+        for (std::size_t k = 0; k < parts.fixable.size(); ++k)
+            out += deviation_item(r, ix, parts.fixable[k], k, known);
+        out += "</ol>\n";
+    }
+    if (!parts.host_limits.empty()) {
+        out += "<h3>Limits of the host</h3>\n<p class=\"meta\">What the IUT's host (" +
+               html_escape(detail::text_field(r.info.iut, "host", "?")) +
+               ") cannot do otherwise, whatever the platform does.</p>\n<ol class=\"devs host\">\n";
+        for (std::size_t k = 0; k < parts.host_limits.size(); ++k)
+            out += deviation_item(r, ix, parts.host_limits[k], k, known);
+        out += "</ol>\n";
+    }
+    return out + "</section>\n";
+}
+
+/// Every check of a case as a table, failing rows marked; open when one counts.
+std::string checks_table(case_result const& c)
+{
+    if (c.checks.empty())
+        return {};
+    auto const failing = detail::counting_failures(c).size();
+    auto const also = c.also_seen().size();
+    auto const skipped = detail::not_run(c);
+    std::string out = fmt::format("<details class=\"checks\"{}><summary>checks: {}", failing ? " open" : "", c.checks.size());
+    std::vector<std::string> parts;
+    if (failing)
+        parts.push_back(fmt::format("{} failing", failing));
+    if (also)
+        parts.push_back(fmt::format("{} also seen", also));
+    if (skipped)
+        parts.push_back(fmt::format("{} not run", skipped));
+    if (!parts.empty())
+        out += " (" + detail::join(parts, ", ") + ")";
+    out += "</summary>\n<table class=\"checks\"><tr><th>result</th><th>kind</th><th>check</th><th>clauses</th>"
+           "<th>expected</th><th>actual</th></tr>\n";
+    for (auto const& k : c.checks) {
+        auto const v = detail::verdict(k);
+        auto const cls = v == "fail" ? "s-fail" : v == "error" ? "s-error" : v == "timeout" ? "s-timeout"
+                         : v == "pass" || v == "held" ? "s-pass" : "s-skip";
+        // Most checks test the case's own clauses: say so rather than repeat them on every row.
+        auto const own = k.clauses == c.clauses;
+        std::vector<std::string> ids;
+        for (auto const& id : k.clauses)
+            ids.push_back("<code>" + html_escape(id) + "</code>");
+        // A step's or expectation's place in the case's own file: the pointer is enough.
+        auto where = k.where;
+        if (auto const hash = where.find('#'); hash != std::string::npos && where.compare(0, hash, c.file) == 0)
+            where = where.substr(hash);
+        out += fmt::format("<tr class=\"check{}\"><td><span class=\"st {}\">{}</span></td><td>{}</td><td>{} <code title=\"{}\">{}</code>"
+                           "{}</td><td>{}</td><td>{}</td><td>{}</td></tr>\n",
+                           v == "fail" || v == "error" || v == "timeout" ? " failing"
+                           : v == "also seen" || v == "not held"          ? " seen"
+                                                                          : "",
+                           cls, v, to_string(k.kind),
+                           html_escape(utf8_cut(k.title, summary_message_chars)), html_escape(k.where), html_escape(where),
+                           k.grade ? " <span class=\"meta\">(gives " + std::string(to_string(*k.grade)) + ")</span>" : "",
+                           own && !ids.empty() ? "<span class=\"meta\">the case's</span>" : detail::join(ids, "<br>"),
+                           html_escape(utf8_cut(k.expected, check_text_chars)), html_escape(utf8_cut(k.actual, check_text_chars)));
+    }
+    return out + "</table></details>\n";
+}
+
+std::string case_entry(run_report const& r, std::size_t i, std::set<std::string> const& tokens, page_index const& ix)
+{
+    auto const& clause_row = ix.clause_row;
     auto const& c = r.cases[i];
     std::string out = fmt::format("<details class=\"case{}\" id=\"case-{}\" data-status=\"{}\" data-areas=\"{}\">\n<summary>{} "
                                   "<code>{}</code> {}",
@@ -182,6 +353,13 @@ std::string case_entry(run_report const& r, std::size_t i, std::set<std::string>
         out += " <strong>unexpected</strong>";
     if (!c.message.empty())
         out += " <span class=\"meta\">— " + html_escape(utf8_cut(c.message, summary_message_chars)) + "</span>";
+    auto const also = c.also_seen();
+    if (!also.empty()) {
+        std::vector<std::string> ids;
+        for (auto const* k : also)
+            ids.push_back(html_escape(k->where));
+        out += " <span class=\"also\">also seen: " + detail::join(ids, ", ") + "</span>";
+    }
     out += "</summary>\n<p class=\"meta\">";
     out += fmt::format("suite {} · <code>{}</code> · {:.1f} ms", html_escape(c.suite), html_escape(c.file), c.duration_ms);
     if (!c.clauses.empty()) {
@@ -203,6 +381,13 @@ std::string case_entry(run_report const& r, std::size_t i, std::set<std::string>
                "</td></tr><tr><th>actual</th><td>" + html_escape(c.failed->actual) + "</td></tr></table>\n";
     else if (!c.message.empty())
         out += "<p class=\"message\">" + html_escape(c.message) + "</p>\n";
+    if (auto const it = ix.by_case.find(c.id); it != ix.by_case.end()) {
+        out += "<p class=\"devlinks\">deviations:";
+        for (auto n : it->second)
+            out += fmt::format(" <a href=\"#dev-{}\">{}</a>", n, html_escape(ix.deviations[n].id));
+        out += "</p>\n";
+    }
+    out += checks_table(c);
     out += "<div class=\"diagram\">" + detail::sequence_diagram(c) + "</div>\n";
     if (!c.trace.empty()) {
         std::string lines;
@@ -252,10 +437,12 @@ void write_html(run_report const& r, std::ostream& out)
                 case_areas[i].insert(a.of("area: " + it->second->area));
     }
 
-    std::string body = header(r) + suite_table(r) + filters(r, a);
-    body += clause_matrix(r, case_areas, a);
-
-    std::map<std::string, std::size_t> clause_row; // the clause table numbers its rows in id order
+    page_index ix;
+    ix.deviations = deviations_of(r);
+    ix.by_case = detail::deviations_by_case(ix.deviations);
+    for (std::size_t i = 0; i < r.cases.size(); ++i)
+        ix.case_index.emplace(r.cases[i].id, i);
+    auto& clause_row = ix.clause_row; // the clause table numbers its rows in id order
     {
         std::set<std::string> ids;
         for (auto const& c : r.clauses)
@@ -265,6 +452,8 @@ void write_html(run_report const& r, std::ostream& out)
         for (auto const& id : ids)
             clause_row.emplace(id, clause_row.size());
     }
+    std::string body = header(r) + deviation_section(r, ix) + suite_table(r) + filters(r, a);
+    body += clause_matrix(r, case_areas, a);
     std::vector<std::size_t> order(r.cases.size());
     for (std::size_t i = 0; i < order.size(); ++i)
         order[i] = i;
@@ -274,7 +463,7 @@ void write_html(run_report const& r, std::ostream& out)
             "its trace as a sequence diagram (test ↔ IUT ↔ server; callbacks in blue, the echo servers' records in "
             "purple, their times, marked ~, on the servers' clock aligned at the first connect call).</p>\n";
     for (auto i : order)
-        body += case_entry(r, i, case_areas[i], clause_row);
+        body += case_entry(r, i, case_areas[i], ix);
     if (!r.bench.is_null())
         body += detail::bench_section(r.bench);
 

@@ -1,5 +1,7 @@
 #include <sockconf/reports/junit_writer.hpp>
 
+#include "detail/checks.hpp"
+
 #include <fmt/format.h>
 
 #include <map>
@@ -32,15 +34,39 @@ namespace {
 
 std::string seconds(double ms) { return fmt::format("{:.3f}", ms / 1000.0); }
 
+/// Every failing check the status rests on (not only the first), then the trace.
 std::string details(case_result const& c)
 {
     std::string text;
-    if (c.failed)
+    auto const failing = detail::counting_failures(c);
+    for (std::size_t i = 0; i < failing.size(); ++i) {
+        auto const& k = *failing[i];
+        text += fmt::format("check {} of {}: {} {} {}\n  where: {}\n", i + 1, failing.size(), detail::verdict(k),
+                            to_string(k.kind), k.title, k.where);
+        if (!k.clauses.empty())
+            text += "  clauses: " + detail::join(k.clauses, ", ") + "\n";
+        text += fmt::format("  expected: {}\n  actual: {}\n", k.expected, k.actual);
+    }
+    if (failing.empty() && c.failed)
         text += fmt::format("where: {}\nexpected: {}\nactual: {}\n", c.failed->where,
                             c.failed->expected, c.failed->actual);
+    if (auto const n = detail::not_run(c))
+        text += fmt::format("not run: {} check(s) an earlier step could not reach\n", n);
     text += "trace:\n";
     for (auto const& e : c.trace)
         text += "  " + trace_line(e) + "\n";
+    return text;
+}
+
+/// What CI shows beside the verdict: a conforming grade other than PASS, and the
+/// findings seen on the case that do not count for it.
+std::string output(case_result const& c, bool passed)
+{
+    std::string text;
+    if (passed && c.result != status::pass)
+        text += std::string(to_string(c.result)) + ": " + c.message;
+    for (auto const* k : c.also_seen())
+        text += (text.empty() ? "" : "\n") + fmt::format("also seen: {} ({}): {}", k->where, detail::join(k->clauses, ", "), k->actual);
     return text;
 }
 
@@ -112,10 +138,11 @@ void write_junit(run_report const& r, std::ostream& out)
                 break;
             }
             case kind::passed:
-                if (c->result != status::pass) // NON-STRICT / INFORMATIONAL pass, with the grade visible
-                    body << fmt::format("      <system-out>{}: {}</system-out>\n", st, xml_escape(c->message));
                 break;
             }
+            // NON-STRICT / INFORMATIONAL pass with the grade visible; findings that did not count.
+            if (auto const text = output(*c, kind_of(*c) == kind::passed); !text.empty())
+                body << fmt::format("      <system-out>{}</system-out>\n", xml_escape(text));
             // Earlier attempts that ended otherwise (--repeat, --retry-unexpected).
             if (c->flaky())
                 for (std::size_t a = 0; a < c->attempts.size(); ++a)

@@ -1,8 +1,13 @@
+#include <sockconf/reports/deviations.hpp>
 #include <sockconf/reports/markdown_writer.hpp>
+
+#include "detail/checks.hpp"
+#include "detail/html_page.hpp" // utf8_cut
 
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cctype>
 #include <map>
 
 namespace sockconf::reports {
@@ -48,7 +53,139 @@ std::string fenced(std::string const& text)
     return fence + "text\n" + clean + "\n" + fence + "\n";
 }
 
+constexpr std::size_t excerpt_line_chars = 400; // a deviation's example trace line (report.json has it whole)
+
 bool needs_detail(status s) { return s == status::fail || s == status::error || s == status::timeout; }
+
+/// `text` as inline code when it is an id ([A-Za-z0-9._-]), else escaped text: a
+/// report read back may hold anything, and an escape inside a code span shows.
+std::string md_id(std::string_view text)
+{
+    bool plain = !text.empty();
+    for (unsigned char c : text)
+        plain = plain && (std::isalnum(c) || c == '.' || c == '_' || c == '-');
+    return plain ? "`" + std::string(text) + "`" : md_escape(text);
+}
+
+/// "- decided: `a`, `b`" (`label` "decided"); past `fold` ids, folded in <details>
+/// under "- decided in 12 cases:" (`indent`: the list item's).
+std::string case_list(std::string const& label, std::vector<std::string> const& ids, std::size_t fold,
+                      std::string const& indent)
+{
+    std::string list;
+    for (auto const& id : ids)
+        list += (list.empty() ? "" : ", ") + md_id(id);
+    if (ids.size() <= fold)
+        return indent + "- " + label + ": " + list + "\n";
+    auto const in = indent + "  ";
+    return fmt::format("{}- {} {} cases:\n\n{}<details><summary>the {} cases</summary>\n\n{}{}\n\n{}</details>\n\n",
+                       indent, label, ids.size(), in, ids.size(), in, list, in);
+}
+
+/// A fenced block with every line indented (inside a list item).
+std::string indented(std::string const& block, std::string const& indent)
+{
+    std::string out;
+    std::size_t at = 0;
+    while (at < block.size()) {
+        auto const end = block.find('\n', at);
+        auto const line = block.substr(at, end == std::string::npos ? std::string::npos : end - at);
+        out += (line.empty() ? "" : indent) + line + "\n";
+        if (end == std::string::npos)
+            break;
+        at = end + 1;
+    }
+    return out;
+}
+
+/// One deviation as a list item numbered `n`.
+void write_deviation(deviation const& d, std::size_t n, std::map<std::string, clause_info const*> const& clauses,
+                     std::ostream& out)
+{
+    std::string const in = "    "; // the item's content: fits "1. " to "999. "
+    out << n << ". **" << md_escape(d.headline()) << "**  \n" << in << md_id(d.id);
+    if (!d.invariant.empty())
+        out << " · global invariant " << md_id(d.invariant);
+    if (!d.level.empty())
+        out << " · " << md_escape(d.level);
+    out << fmt::format(" · {} case(s): {} decided, {} also seen\n\n", d.case_count(), d.cases.size(), d.seen_in.size());
+    for (auto const& id : d.clauses) {
+        auto const it = clauses.find(id);
+        if (it == clauses.end()) {
+            out << in << "- " << md_id(id) << " (not in this report's clause list)\n";
+            continue;
+        }
+        auto const& c = *it->second;
+        out << in << "- " << md_id(id) << (c.level.empty() ? "" : " " + md_escape(c.level)) << ": "
+            << md_escape(c.statement);
+        if (!c.seed.empty())
+            out << " — " << md_escape(c.seed) << (c.quote.empty() ? "" : ": “" + md_escape(c.quote) + "”");
+        out << "\n";
+    }
+    if (d.host_limit)
+        out << in << "- limit of the host: " << md_escape(d.host_limit_reason) << "\n";
+    out << in << "- expected: " << md_escape(d.expected) << "\n";
+    std::vector<std::string> observed;
+    for (auto const& o : d.observed)
+        observed.push_back(md_escape(o));
+    out << in << "- observed: " << (observed.empty() ? "?" : detail::join(observed, "; ")) << "\n";
+    if (!d.cases.empty())
+        out << case_list("decided", d.cases, 10, in);
+    if (!d.seen_in.empty())
+        out << case_list("also seen in", d.seen_in, 10, in);
+    if (d.example_case.empty()) {
+    } else if (d.excerpt.empty()) {
+        out << in << "- example: " << md_id(d.example_case) << " at " << md_escape(d.example_where) << "\n";
+    } else {
+        out << "\n" << in << "<details><summary>example: " << md_escape(d.example_case) << " at "
+            << md_escape(d.example_where) << "</summary>\n\n";
+        std::vector<std::string> lines;
+        for (auto const& line : d.excerpt)
+            lines.push_back(detail::utf8_cut(line, excerpt_line_chars));
+        out << indented(fenced(detail::join(lines, "\n")), in) << "\n" << in << "</details>\n";
+    }
+    out << "\n";
+}
+
+/// The deviations first: what the team can fix, ranked, then the host's limits.
+void write_deviations(run_report const& r, std::vector<deviation> const& ds, std::ostream& out)
+{
+    if (ds.empty() && failing_cases(r) == 0)
+        return;
+    std::map<std::string, clause_info const*> clauses;
+    for (auto const& c : r.clauses)
+        clauses.emplace(c.id, &c);
+    auto const parts = detail::split(ds);
+    out << deviations_summary(r, ds) << (parts.fixable.empty() ? ".\n\n" : ":\n\n");
+    std::size_t n = 0;
+    for (auto i : parts.fixable)
+        write_deviation(ds[i], ++n, clauses, out);
+    if (parts.host_limits.empty())
+        return;
+    auto const host = r.info.iut.is_object() ? r.info.iut.value("host", std::string()) : std::string();
+    out << "## Limits of the host\n\nWhat the IUT's host (" << md_escape(host)
+        << ") cannot do otherwise, whatever the platform does:\n\n";
+    n = 0;
+    for (auto i : parts.host_limits)
+        write_deviation(ds[i], ++n, clauses, out);
+}
+
+/// A check in a case's list: "fail expect once [\"x\"] at file#/expect/0 (CLAUSE): expected …; got …".
+std::string check_line(check_result const& k)
+{
+    std::string line = std::string(detail::verdict(k)) + " " + std::string(to_string(k.kind)) + " " + md_escape(k.title);
+    if (k.where != k.title)
+        line += " at " + md_escape(k.where);
+    if (!k.clauses.empty()) {
+        std::vector<std::string> ids;
+        for (auto const& id : k.clauses)
+            ids.push_back(md_escape(id));
+        line += " (" + detail::join(ids, ", ") + ")";
+    }
+    if (!k.expected.empty() || !k.actual.empty())
+        line += ": expected " + md_escape(k.expected) + "; got " + md_escape(k.actual);
+    return line;
+}
 
 } // namespace
 
@@ -57,6 +194,11 @@ void write_markdown(run_report const& r, std::ostream& out)
     auto const& iut = r.info.iut;
     out << "# sockconf: " << md_escape(iut.value("name", "?")) << " " << md_escape(iut.value("version", "?"))
         << "\n\n";
+    auto const ds = deviations_of(r);
+    write_deviations(r, ds, out);
+    auto const by_case = detail::deviations_by_case(ds);
+
+    out << "## Summary\n\n";
     out << fmt::format("Profile `{}` · {} case(s) · {:.1f} s · sockconf {} · {}{}\n\n", md_escape(r.info.profile),
                        r.cases.size(), r.info.duration_ms / 1000, md_escape(r.info.tool_version),
                        md_escape(r.info.started_at), r.info.interrupted ? " · **interrupted**" : "");
@@ -140,13 +282,29 @@ void write_markdown(run_report const& r, std::ostream& out)
         for (auto const& id : c.clauses)
             clauses += (clauses.empty() ? "" : ", ") + md_escape(id);
         out << "- clauses: " << clauses << "\n";
-        if (c.failed) {
+        if (auto const it = by_case.find(c.id); it != by_case.end()) {
+            std::vector<std::string> ids;
+            for (auto i : it->second)
+                ids.push_back(md_id(ds[i].id));
+            out << "- deviations: " << detail::join(ids, ", ") << "\n";
+        }
+        if (auto const failing = detail::counting_failures(c); !failing.empty()) {
+            out << "- failing checks (" << failing.size() << "):\n";
+            for (auto const* k : failing)
+                out << "  - " << check_line(*k) << "\n";
+            if (auto const skipped = detail::not_run(c))
+                out << "- not run: " << skipped << " check(s) an earlier step could not reach\n";
+            if (c.result != status::fail && !c.message.empty())
+                out << "- " << md_escape(c.message) << "\n";
+        } else if (c.failed) {
             out << "- at: " << md_escape(c.failed->where) << "\n";
             out << "- expected: " << md_escape(c.failed->expected) << "\n";
             out << "- got: " << md_escape(c.failed->actual) << "\n";
         } else if (!c.message.empty()) {
             out << "- " << md_escape(c.message) << "\n";
         }
+        for (auto const* k : c.also_seen())
+            out << "- also seen: " << md_escape(k->where) << (k->actual.empty() ? "" : " — " + md_escape(k->actual)) << "\n";
         if (!c.trace.empty()) {
             std::string lines;
             for (auto const& e : c.trace)
@@ -169,7 +327,9 @@ void write_markdown(run_report const& r, std::ostream& out)
         others = true;
         auto why = c.message;
         if (!c.outcome.empty())
-            why = "outcome: " + c.outcome + (why.empty() ? "" : "; " + why);
+            why = "outcome: " + c.outcome + (why.empty() || why == "outcome \"" + c.outcome + "\"" ? "" : "; " + why);
+        for (auto const* k : c.also_seen())
+            why += (why.empty() ? "also seen: " : "; also seen: ") + k->where;
         out << "| `" << c.id << "` | " << to_string(c.result) << " | " << md_escape(why) << " |\n";
     }
     if (others)

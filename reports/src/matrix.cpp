@@ -1,3 +1,4 @@
+#include <sockconf/reports/deviations.hpp>
 #include <sockconf/reports/html_writer.hpp>
 #include <sockconf/reports/markdown_writer.hpp>
 #include <sockconf/reports/matrix.hpp>
@@ -21,6 +22,12 @@ using cells = std::vector<std::optional<status>>; // one per run; nullopt: not i
 struct case_row {
     std::string id, title;
     cells statuses;
+};
+
+struct deviation_row {
+    std::string id, level, headline; // headline and level from the first run that has it
+    std::vector<std::optional<std::size_t>> cases; // per run: cases it was seen in; nullopt: not seen
+    std::vector<bool> host_limit;                  // per run: a limit of that run's host
 };
 
 struct clause_row {
@@ -52,6 +59,8 @@ struct matrix {
     std::vector<std::string> columns;
     std::map<std::string, std::vector<case_row>> suites; // suite -> its cases, by id
     std::vector<clause_row> clauses;                     // by id
+    /// Every deviation of any run: seen in most runs first, then in most cases, then by id.
+    std::vector<deviation_row> deviations;
     /// Case group (the id's first two parts, "ws.close") -> per run: passing, run
     /// (run: neither SKIP nor UNIMPLEMENTED; passing: PASS, NON-STRICT, INFORMATIONAL).
     std::map<std::string, std::vector<std::pair<int, int>>> groups;
@@ -103,6 +112,31 @@ struct matrix {
             row.worst.resize(runs.size());
             clauses.push_back(std::move(row));
         }
+        std::map<std::string, deviation_row> by_dev;
+        for (std::size_t k = 0; k < runs.size(); ++k)
+            for (auto const& d : deviations_of(runs[k])) {
+                auto& row = by_dev[d.id];
+                if (row.id.empty()) {
+                    row = {d.id, d.level, d.headline(), std::vector<std::optional<std::size_t>>(runs.size()),
+                           std::vector<bool>(runs.size())};
+                }
+                row.cases[k] = d.case_count();
+                row.host_limit[k] = d.host_limit;
+            }
+        for (auto& [id, row] : by_dev)
+            deviations.push_back(std::move(row));
+        auto runs_of = [](deviation_row const& r) { return std::count_if(r.cases.begin(), r.cases.end(), [](auto c) { return c.has_value(); }); };
+        auto total = [](deviation_row const& r) {
+            std::size_t n = 0;
+            for (auto c : r.cases)
+                n += c.value_or(0);
+            return n;
+        };
+        std::stable_sort(deviations.begin(), deviations.end(), [&](deviation_row const& x, deviation_row const& y) {
+            if (runs_of(x) != runs_of(y))
+                return runs_of(x) > runs_of(y);
+            return total(x) > total(y); // ties stay in id order
+        });
     }
 
     static std::string group_of(std::string const& id)
@@ -126,6 +160,11 @@ std::string const legend =
     "Cases are grouped by suite; those with the same status in every run are folded together. A clause's "
     "status in a run is the worst of the cases citing it (FAIL > TIMEOUT > ERROR > UNIMPLEMENTED > NON-STRICT > "
     "INFORMATIONAL > PASS > SKIP); – : not in that run.";
+
+std::string const deviation_legend =
+    "Each run's failing checks grouped by cause (its report.md lists them in full, with the clauses and an example): "
+    "a cell is the number of cases the deviation was seen in on that run (deciding their status or only seen); "
+    "– : not seen; (host): a limit of that run's host, not something its team can fix.";
 
 std::string md_cell(std::optional<status> s)
 {
@@ -211,6 +250,16 @@ void write_matrix_markdown(std::vector<run_report> const& runs, std::ostream& ou
             out << " " << (run == 0 ? std::string("–") : fmt::format("{} / {}", passing, run)) << " |";
         out << "\n";
     }
+    if (!m.deviations.empty()) {
+        out << "\n## Deviations (cases per run)\n\n" << deviation_legend << "\n\n" << md_table_head("deviation", m.columns);
+        for (auto const& d : m.deviations) {
+            out << "| `" << d.id << "`" << (d.level.empty() ? "" : " " + md_escape(d.level)) << ": " << md_escape(d.headline) << " |";
+            for (std::size_t k = 0; k < d.cases.size(); ++k)
+                out << " " << (d.cases[k] ? std::to_string(*d.cases[k]) + (d.host_limit[k] ? " (host)" : "") : std::string("–"))
+                    << " |";
+            out << "\n";
+        }
+    }
     out << "\n## Cases\n\n";
     for (auto const& [suite, rows] : m.suites) {
         auto const differ = std::count_if(rows.begin(), rows.end(), [](case_row const& r) { return !same_everywhere(r.statuses); });
@@ -289,7 +338,22 @@ void write_matrix_html(std::vector<run_report> const& runs, std::ostream& out, s
             body += "<td class=\"num\">" + (run == 0 ? std::string("–") : fmt::format("{} / {}", passing, run)) + "</td>";
         body += "</tr>\n";
     }
-    body += "</table>\n<h2>Cases</h2>\n";
+    body += "</table>\n";
+    if (!m.deviations.empty()) {
+        body += "<h2>Deviations (cases per run)</h2>\n<p class=\"meta\">" + html_escape(deviation_legend) +
+                "</p>\n<table class=\"matrix\">" + html_head_row("deviation", m.columns);
+        for (auto const& d : m.deviations) {
+            body += fmt::format("<tr class=\"deviation\"><td><code>{}</code> {} <span class=\"hl\">{}</span></td>",
+                                html_escape(d.id), html_escape(d.level), html_escape(d.headline));
+            for (std::size_t k = 0; k < d.cases.size(); ++k)
+                body += !d.cases[k] ? std::string("<td class=\"cell\"><span class=\"st s-none\">–</span></td>")
+                                    : fmt::format("<td class=\"num\">{}{}</td>", *d.cases[k],
+                                                  d.host_limit[k] ? " <span class=\"meta\">(host)</span>" : "");
+            body += "</tr>\n";
+        }
+        body += "</table>\n";
+    }
+    body += "<h2>Cases</h2>\n";
     for (auto const& [suite, rows] : m.suites) {
         auto const differ = std::count_if(rows.begin(), rows.end(), [](case_row const& r) { return !same_everywhere(r.statuses); });
         body += fmt::format("<h3>{}: {} case(s), {} differ</h3>\n<table class=\"matrix\">", html_escape(suite.empty() ? "(no suite)" : suite),

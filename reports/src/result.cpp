@@ -91,8 +91,10 @@ bool case_result::flaky() const noexcept
 std::vector<check_result const*> case_result::also_seen() const
 {
     std::vector<check_result const*> out;
+    // An allowed outcome that was missed while another held (or a detail of "none held", which is
+    // its own check) does not count either, but it is an alternative the case lists, not a finding.
     for (auto const& c : checks)
-        if (!c.counts && c.result == check_status::fail)
+        if (!c.counts && c.result == check_status::fail && c.kind != check_kind::outcome)
             out.push_back(&c);
     return out;
 }

@@ -2,7 +2,8 @@
 // benchmark block, and a failing case whose every string carries hostile HTML/JS) is opened from
 // file:// and must load without a console error, a page error or a network request; the failing
 // cases' diagrams are there; the hostile string shows as text and nothing of it runs or becomes
-// an element; the status and area filters hide and show cases; a clause chip opens its case.
+// an element; the status and area filters hide and show cases; a clause chip opens its case; the
+// deviation list leads the page, its hostile deviation is text, and its links open their cases.
 // Then the compatibility matrix of two committed platform reports: no error, and the switch
 // "only rows that differ" and the suite filter work.
 //
@@ -124,7 +125,7 @@ test("status and area filters hide and show cases", { ...T, skip }, async () => 
   assert.ok(!shown.includes("ws.lifecycle.close-code") && !shown.includes("ws.hostile.echo"), shown.join());
   assert.equal(shown.length, 4);
   assert.equal(await page.locator("#filter-shown").innerText(), "4 of 6 shown");
-  assert.ok(!(await page.locator('a.chip[href="#case-1"]').isVisible()), "the clause matrix follows the status filter");
+  assert.ok(!(await page.locator('table.clauses a.chip[href="#case-1"]').first().isVisible()), "the clause matrix follows the status filter");
   await fail.check();
   assert.equal((await visible()).length, 6);
 
@@ -138,8 +139,41 @@ test("status and area filters hide and show cases", { ...T, skip }, async () => 
 test("a case chip in the clause matrix opens its case", { ...T, skip }, async () => {
   const target = page.locator("#case-0");
   assert.equal(await target.evaluate((d) => d.open), false);
-  await page.locator('a.chip[href="#case-0"]').first().click();
+  await page.locator('table.clauses a.chip[href="#case-0"]').first().click();
   await page.waitForFunction(() => document.getElementById("case-0").open, null, { timeout: 5000 });
+});
+
+test("the deviations lead the page: ranked, the hostile one as text, each linking its cases", { ...T, skip }, async () => {
+  const items = page.locator("#deviations ol.devs:not(.host) > li.dev");
+  assert.equal(await items.count(), 3, "the invariant, the close code and the hostile check (the header is a limit of the host)");
+  assert.equal(await page.locator("#deviations ol.devs.host > li.dev").count(), 1);
+  const section = await page.locator("#deviations").boundingBox();
+  const suites = await page.locator("table.suites").boundingBox();
+  assert.ok(section.y < suites.y, "above the counts");
+  assert.match(await page.locator("#deviations > h2").innerText(), /^3 failing cases, 3 deviations, and 1 limit of the host$/);
+  // The hostile check's deviation: its headline and what was observed read as typed.
+  const hostile = items.filter({ has: page.locator(":scope > strong.headline", { hasText: "hostile </script>" }) });
+  assert.equal(await hostile.count(), 1);
+  const headline = await hostile.locator("strong.headline").innerText();
+  assert.ok(headline.startsWith("hostile " + HOSTILE + ": expected " + HOSTILE), headline);
+  await hostile.locator(":scope > details").evaluate((d) => (d.open = true));
+  assert.equal(await hostile.locator(".observed").innerText(), HOSTILE);
+  assert.equal(await page.evaluate(() => typeof window.__pwned), "undefined");
+  assert.equal(await page.locator("#deviations img, #deviations script, #deviations #pwned").count(), 0);
+  // Its example links the case, which opens at its diagram.
+  const hostileEntry = hostileCase();
+  await hostileEntry.evaluate((d) => (d.open = false));
+  await hostile.locator("a.example").click();
+  await page.waitForFunction(() => location.hash.startsWith("#case-"), null, { timeout: 5000 });
+  assert.equal(await hostileEntry.evaluate((d) => d.open), true);
+  assert.ok(await hostileEntry.locator("svg.seq").isVisible());
+  // And the case links back, with every check in its table, the hostile one as text.
+  const checks = hostileEntry.locator("table.checks");
+  assert.ok((await checks.locator("tr.failing").count()) >= 3);
+  assert.ok((await checks.innerText()).includes(HOSTILE));
+  assert.equal(await hostileEntry.locator("p.devlinks a").count(), 3, "the invariant, the header limit, its own");
+  await hostileEntry.locator("p.devlinks a").nth(1).click();
+  await page.waitForFunction(() => location.hash.startsWith("#dev-"), null, { timeout: 5000 });
 });
 
 test("the benchmark charts are drawn", { ...T, skip }, async () => {

@@ -1,6 +1,7 @@
 // Writes the report.html that html_report.test.mjs opens in headless chromium:
 // the golden sample run, a benchmark block, and a failing case whose title,
-// message, failure, trace and wire record carry hostile HTML/JS.
+// message, failure, checks (so a deviation's headline and observed), trace and
+// wire record carry hostile HTML/JS.
 //
 //   html_report_page OUT.html                   the test page
 //   html_report_page OUT.html REPORT.json       any report.json as report.html, to look at by hand
@@ -32,6 +33,15 @@ run_report test_run()
     c.title = std::string("hostile: ") + hostile;
     c.message = hostile;
     c.failed = failure{"suites/websocket/hostile.json#/steps/1", "a message \"hi\"", hostile};
+    // Its own deviation: a hostile subject, expectation and observation.
+    auto& k = c.checks.at(1);
+    k.where = "suites/websocket/hostile.json#/steps/1";
+    k.title = hostile;
+    k.actual = hostile;
+    k.subject = std::string("hostile ") + hostile;
+    k.expected_norm = hostile;
+    k.observed_norm = hostile;
+    k.seqs = {3};
     c.trace = sockconf::json::array(
         {{{"seq", 1}, {"t_ms", 0.4}, {"type", "call"}, {"step", "/steps/0"}, {"target", "wx.connectSocket"},
           {"args", {{{"url", std::string("ws://127.0.0.1:1/echo?x=") + hostile}}}},

@@ -137,3 +137,50 @@ TEST(html_writer, a_huge_value_is_cut_in_the_page)
     auto const html = html_of(r);
     EXPECT_LT(html.size(), html_of(golden::sample_report()).size() + 20000) << "report.json keeps it whole";
 }
+
+TEST(html_writer, the_deviations_lead_and_link_their_cases)
+{
+    auto const html = html_of(golden::sample_report());
+    auto const section = html.find("<section id=\"deviations\"><h2>2 failing cases, 2 deviations, and 1 limit of the host</h2>");
+    ASSERT_NE(section, std::string::npos);
+    EXPECT_LT(section, html.find("<table class=\"suites\">")) << "before the counts";
+    EXPECT_NE(html.find("<li class=\"dev\" id=\"dev-0\"><strong class=\"headline\">success/fail/complete called synchronously "
+                        "(INV-CALLBACK-ASYNC, WS-CALLBACKS-ASYNC)</strong>"),
+              std::string::npos);
+    auto const limits = html.find("<h3>Limits of the host</h3>", section);
+    ASSERT_NE(limits, std::string::npos);
+    EXPECT_NE(html.find("<tr><th>limit of the host</th><td>a browser&apos;s WebSocket cannot send request headers</td></tr>", limits),
+              std::string::npos);
+    // Its cases as chips to their entries, its example to the case's diagram.
+    EXPECT_NE(html.find("<tr><th>decided</th><td><a class=\"chip s-fail\" href=\"#case-1\"", section), std::string::npos);
+    EXPECT_NE(html.find("<a class=\"example\" href=\"#case-0\">ws.lifecycle.echo-text</a>", section), std::string::npos);
+    // And back: the case links its deviations and shows its checks.
+    auto const entry = html.find("id=\"case-1\"");
+    EXPECT_NE(html.find("<p class=\"devlinks\">deviations: <a href=\"#dev-0\">DEV-", entry), std::string::npos);
+    EXPECT_NE(html.find("<details class=\"checks\" open><summary>checks: 5 (3 failing, 1 also seen)</summary>", entry),
+              std::string::npos);
+    EXPECT_NE(html.find("<span class=\"also\">also seen: INV-CALLBACK-ASYNC</span></summary>", entry), std::string::npos);
+    auto const sixth = html.find("id=\"case-4\"");
+    EXPECT_NE(html.find("<span class=\"st s-skip\">not held</span></td><td>outcome</td>", sixth), std::string::npos);
+    EXPECT_NE(html.find("<span class=\"st s-pass\">held</span></td><td>outcome</td>", sixth), std::string::npos);
+}
+
+TEST(html_writer, a_hostile_deviation_is_text)
+{
+    auto r = golden::sample_report();
+    auto const hostile = std::string("</script><img src=x onerror=alert(1)><!--");
+    auto& k = r.cases[1].checks[1];
+    k.subject = hostile;
+    k.expected_norm = hostile;
+    k.observed_norm = hostile;
+    k.title = hostile;
+    k.actual = hostile;
+    r.info.iut["host"] = hostile;
+    r.clauses[2].host_limits = {{hostile, hostile}};
+    auto const html = html_of(r);
+    EXPECT_EQ(html.find("<img"), std::string::npos);
+    EXPECT_EQ(html.find("<!--"), std::string::npos);
+    EXPECT_EQ(html.find("<script"), html.rfind("<script"));
+    EXPECT_NE(html.find("<strong class=\"headline\">&lt;/script&gt;&lt;img src=x onerror=alert(1)&gt;&lt;!--: expected"),
+              std::string::npos);
+}

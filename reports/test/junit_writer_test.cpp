@@ -43,3 +43,18 @@ TEST(junit_writer, expectations_decide_failure_and_skipped)
     EXPECT_NE(xml.find("<failure message=\"unexpected PASS: expected FAIL\" type=\"UNEXPECTED-PASS\">"), std::string::npos);
     EXPECT_NE(xml.find("<flakyFailure type=\"TIMEOUT\" message=\"attempt 1 of 2 ended TIMEOUT\"/>"), std::string::npos);
 }
+
+TEST(junit_writer, a_failure_lists_every_check_that_counts_and_findings_go_to_system_out)
+{
+    std::ostringstream out;
+    write_junit(golden::sample_report(), out);
+    auto const xml = out.str();
+    auto const failed = xml.find("name=\"ws.lifecycle.close-code\"");
+    ASSERT_NE(failed, std::string::npos);
+    for (auto const* check : {"check 1 of 3: fail expect", "check 2 of 3: fail expect", "check 3 of 3: fail expect"})
+        EXPECT_NE(xml.find(check, failed), std::string::npos) << check;
+    EXPECT_NE(xml.find("  clauses: WS-CONNECT-HEADER-SENT\n  expected: x-sockconf-test: &quot;yes&quot;\n", failed), std::string::npos);
+    EXPECT_NE(xml.find("<system-out>also seen: INV-CALLBACK-ASYNC (WS-CALLBACKS-ASYNC): ", failed), std::string::npos);
+    EXPECT_NE(xml.find("<system-out>NON-STRICT: a SHOULD was missed\nalso seen: INV-CALLBACK-ASYNC"), std::string::npos);
+    EXPECT_NE(xml.find("not run: 1 check(s) an earlier step could not reach"), std::string::npos);
+}

@@ -67,6 +67,28 @@ TEST(matrix, a_row_per_case_with_each_runs_status_and_the_worst_per_clause)
     EXPECT_NE(md.find("| unexpected | – | 4 |"), std::string::npos) << "the run with expectations counts its unexpected cases";
 }
 
+TEST(matrix, deviations_side_by_side_with_their_case_counts)
+{
+    auto runs = two_runs();
+    runs[1].cases[1].checks[1].observed_norm = "1006"; // the other IUT closes otherwise
+    auto const md = markdown(runs);
+    auto const section = md.find("## Deviations (cases per run)");
+    ASSERT_NE(section, std::string::npos);
+    EXPECT_LT(section, md.find("## Cases"));
+    EXPECT_NE(md.find("| `DEV-4b000757` SHOULD: success/fail/complete called synchronously (INV-CALLBACK-ASYNC, WS-CALLBACKS-ASYNC) "
+                      "| 3 | 3 |"),
+              std::string::npos)
+        << md;
+    EXPECT_NE(md.find("(WS-CONNECT-HEADER-SENT) | 1 (host) | 1 |"), std::string::npos) << "a limit only of the browser run's host";
+    EXPECT_NE(md.find("expected 1000, observed 1003 (WS-TASK-CLOSE-CODE-SENT) | 1 | – |"), std::string::npos);
+    EXPECT_NE(md.find("expected 1000, observed 1006 (WS-TASK-CLOSE-CODE-SENT) | – | 1 |"), std::string::npos);
+    // Seen in both runs first.
+    EXPECT_LT(md.find("(WS-CONNECT-HEADER-SENT) | 1 (host) | 1 |"), md.find("observed 1003"));
+    auto const page = html(runs);
+    EXPECT_NE(page.find("<h2>Deviations (cases per run)</h2>"), std::string::npos);
+    EXPECT_NE(page.find("<td class=\"num\">1 <span class=\"meta\">(host)</span></td>"), std::string::npos);
+}
+
 TEST(matrix, two_runs_of_one_iut_are_told_apart_by_profile)
 {
     auto runs = two_runs();

@@ -2,6 +2,7 @@
 
 #include <sockconf/common/spec_error.hpp>
 #include <sockconf/reports/json_writer.hpp>
+#include <sockconf/reports/deviations.hpp>
 #include <sockconf/reports/report_reader.hpp>
 
 using namespace sockconf;
@@ -48,4 +49,58 @@ TEST(report_reader, errors_name_the_file_the_pointer_and_a_stable_id)
     auto no_id = doc;
     no_id["cases"][0].erase("id");
     expect_error(no_id, "E-MISSING", "/cases/0");
+}
+
+TEST(report_reader, a_version_2_report_gets_a_check_from_each_failure)
+{
+    auto doc = to_json(golden::sample_report());
+    doc["version"] = 2;
+    doc.erase("deviations");
+    for (auto& c : doc["cases"]) {
+        c.erase("checks");
+        c.erase("also_seen");
+    }
+    // As version 2 wrote a case an invariant failed.
+    auto& inv = doc["cases"][0];
+    inv["status"] = "FAIL";
+    inv["failure"] = {{"where", "suites/websocket/lifecycle.json#/cases/0 (invariant INV-CALLBACK-ASYNC)"},
+                      {"expected", "INV-CALLBACK-ASYNC"},
+                      {"actual", "\"open\" #1 ran inside the call that caused it"}};
+    auto const r = report_from_json(doc, "v2.json");
+
+    ASSERT_EQ(r.cases[1].checks.size(), 1u) << "the FAIL: its failure as one expect check";
+    auto const& k = r.cases[1].checks[0];
+    EXPECT_EQ(k.kind, check_kind::expect);
+    EXPECT_EQ(k.result, check_status::fail);
+    EXPECT_TRUE(k.counts);
+    EXPECT_EQ(k.where, "suites/websocket/lifecycle.json#/expect/0");
+    EXPECT_EQ(k.clauses, r.cases[1].clauses);
+    EXPECT_EQ(k.expected, "code 1000");
+    EXPECT_EQ(k.observed_norm, "code 1003");
+
+    EXPECT_TRUE(r.cases[2].checks.empty()) << "an ERROR without a failure: nothing to make a check of";
+    EXPECT_TRUE(r.cases[0].checks.size() == 1 && r.cases[0].checks[0].kind == check_kind::invariant);
+    EXPECT_EQ(r.cases[0].checks[0].where, "INV-CALLBACK-ASYNC");
+    EXPECT_TRUE(r.cases[0].checks[0].clauses.empty()) << "version 2 does not say which clause an invariant tests";
+    EXPECT_TRUE(r.cases[3].checks.empty()) << "SKIP";
+    EXPECT_TRUE(r.cases[4].checks.empty()) << "NON-STRICT without a failure";
+
+    // And they group like any run's: the FAIL and the invariant, each a deviation (the MUST
+    // first; the invariant's level is unknown without its clause).
+    auto const ds = deviations_of(r);
+    ASSERT_EQ(ds.size(), 2u);
+    EXPECT_EQ(ds[0].cases, (std::vector<std::string>{"ws.lifecycle.close-code"}));
+    EXPECT_EQ(ds[0].level, "MUST");
+    EXPECT_EQ(ds[1].cases, (std::vector<std::string>{"ws.lifecycle.echo-text"}));
+    EXPECT_EQ(ds[1].invariant, "INV-CALLBACK-ASYNC");
+    EXPECT_EQ(ds[1].level, "");
+}
+
+TEST(report_reader, a_version_3_report_keeps_checks_as_written)
+{
+    auto const r = report_from_json(to_json(golden::sample_report()), "v3.json");
+    EXPECT_EQ(r.cases[1].checks.size(), 5u);
+    EXPECT_EQ(r.cases[4].checks[1].grade, status::pass);
+    EXPECT_FALSE(r.cases[4].checks[1].counts);
+    EXPECT_EQ(r.cases[1].checks[2].seqs, (std::vector<std::size_t>{2}));
 }

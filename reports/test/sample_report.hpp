@@ -1,4 +1,7 @@
-// A fixed run for approval tests: every status, a hostile string, binary data.
+// A fixed run for approval tests: every status, a hostile string, binary data,
+// and checks of every kind: passing, failing (two behaviours in one case), one
+// never reached, an invariant only "also seen", allowed outcomes held and
+// missed, a check the IUT broke, and a clause the IUT's host cannot meet.
 #pragma once
 
 #include <sockconf/reports/result.hpp>
@@ -17,11 +20,50 @@ inline run_report sample_report()
     r.info.tool_version = "0.0.0-test";
     r.info.started_at = "2026-01-01T00:00:00Z";
     r.info.duration_ms = 1234.5;
-    r.info.iut = {{"name", "sockconf-reference"}, {"version", "0.0.0-test"}};
+    r.info.iut = {{"name", "sockconf-reference"}, {"version", "0.0.0-test"}, {"host", "browser"}};
     r.info.profile = "wechat";
     r.info.jobs = 2;
     r.clauses = {{"WS-TASK-SEND-STRING", "MUST", "socket-task.send", "wx.connectSocket.md",
-                  "send(string) delivers a text message"}};
+                  "send(string) delivers a text message", "data: the data to send", {}},
+                 {"WS-TASK-CLOSE-CODE-SENT", "MUST", "socket-task.close", "SocketTask.close.md",
+                  "close(code) sends that code in the close frame", "code: the status code for closing the connection", {}},
+                 {"WS-CONNECT-HEADER-SENT", "MUST", "connect", "wx.connectSocket.md",
+                  "the header option's fields are sent in the handshake request", "header: the HTTP header",
+                  {{"browser", "a browser's WebSocket cannot send request headers"}}},
+                 {"WS-CALLBACKS-ASYNC", "SHOULD", "callbacks", "wx.connectSocket.md",
+                  "success, fail and complete run after the call has returned", "", {}},
+                 {"WS-LIMIT-OVER-REFUSED", "SHOULD", "limits", "wx.connectSocket.md",
+                  "a connection beyond the limit is refused by fail", "at most five connections", {}}};
+
+    // What the checks below are made of.
+    auto check = [](check_kind kind, std::string where, std::string title, std::vector<std::string> clauses) {
+        check_result k;
+        k.kind = kind;
+        k.where = std::move(where);
+        k.title = std::move(title);
+        k.clauses = std::move(clauses);
+        return k;
+    };
+    auto failing = [](check_result k, std::string expected, std::string actual, std::string subject,
+                      std::string expected_norm, std::string observed_norm, std::vector<std::size_t> seqs) {
+        k.result = check_status::fail;
+        k.expected = std::move(expected);
+        k.actual = std::move(actual);
+        k.subject = std::move(subject);
+        k.expected_norm = std::move(expected_norm);
+        k.observed_norm = std::move(observed_norm);
+        k.seqs = std::move(seqs);
+        return k;
+    };
+    auto async = [&](std::string observed, std::vector<std::size_t> seqs) {
+        auto k = failing(check(check_kind::invariant, "INV-CALLBACK-ASYNC", "success, fail and complete run after the call",
+                               {"WS-CALLBACKS-ASYNC"}),
+                         "INV-CALLBACK-ASYNC", "\"open\" #1 ran inside the call that caused it",
+                         "success/fail/complete called synchronously", "run after the call has returned", observed,
+                         std::move(seqs));
+        k.counts = false; // no sample case cites WS-CALLBACKS-ASYNC
+        return k;
+    };
 
     case_result pass;
     pass.id = "ws.lifecycle.echo-text";
@@ -32,6 +74,11 @@ inline run_report sample_report()
     pass.result = status::pass;
     pass.duration_ms = 12.25;
     pass.trace = json::array({{{"seq", 1}, {"t_ms", 0.5}, {"type", "invoke"}, {"fn", "open"}}});
+    auto const lifecycle = std::string("suites/websocket/lifecycle.json#");
+    auto connect = check(check_kind::step, lifecycle + "/steps/0", "call wx.connectSocket", pass.clauses);
+    connect.seqs = {1};
+    pass.checks = {connect, check(check_kind::expect, lifecycle + "/expect/0", "once [\"msg\"]", pass.clauses),
+                   async("wx.connectSocket success", {1})};
     r.cases.push_back(pass);
 
     case_result failed = pass;
@@ -45,6 +92,19 @@ inline run_report sample_report()
                             {"arg", {{"data", {{"$arraybuffer", "AAEC"}}}}}});
     failed.wire = json::array({{{"close_code", 1003}}});
     failed.unexpected = true; // as a run without expectations marks it
+    failed.clauses = {"WS-TASK-SEND-STRING", "WS-TASK-CLOSE-CODE-SENT", "WS-CONNECT-HEADER-SENT"};
+    failed.checks = {
+        connect,
+        // Two checks of one clause: one behaviour seen twice, one deviation.
+        failing(check(check_kind::expect, lifecycle + "/expect/0", "the server saw", {"WS-TASK-CLOSE-CODE-SENT"}),
+                "code 1000", "code 1003", "the server's record: close_code", "1000", "1003", {}),
+        failing(check(check_kind::expect, lifecycle + "/expect/1", "event [\"closed\"] #0", {"WS-TASK-CLOSE-CODE-SENT"}),
+                "code 1000", "code 1003 <&\"'>", "SocketTask.onClose listener", "code 1000", "code 1003", {2}),
+        // A clause the IUT's host (a browser) cannot meet.
+        failing(check(check_kind::expect, lifecycle + "/expect/2", "the server saw", {"WS-CONNECT-HEADER-SENT"}),
+                "x-sockconf-test: \"yes\"", "x-sockconf-test absent", "the server's record: request_headers.x-sockconf-test",
+                "\"yes\"", "(absent)", {}),
+        async("wx.connectSocket success; SocketTask.send success", {1, 2})};
     r.cases.push_back(failed);
 
     case_result errored = pass;
@@ -53,6 +113,13 @@ inline run_report sample_report()
     errored.result = status::error;
     errored.message = "IUT did not answer within 5000 ms\x1b[31m";
     errored.unexpected = true;
+    auto broke = check(check_kind::step, "suites/tcp/basic.json#/steps/0", "call wx.createTCPSocket", errored.clauses);
+    broke.result = check_status::error;
+    broke.expected = "an answer within 5000 ms";
+    broke.actual = "none";
+    auto never = check(check_kind::expect, "suites/tcp/basic.json#/expect/0", "once [\"msg\"]", errored.clauses);
+    never.result = check_status::not_run;
+    errored.checks = {broke, never};
     r.cases.push_back(errored);
 
     case_result skipped = errored;
@@ -60,6 +127,7 @@ inline run_report sample_report()
     skipped.result = status::skip;
     skipped.message = "interrupted";
     skipped.unexpected = false;
+    skipped.checks.clear();
     r.cases.push_back(skipped);
 
     case_result graded = pass;
@@ -67,6 +135,17 @@ inline run_report sample_report()
     graded.result = status::non_strict;
     graded.outcome = "refused by onError";
     graded.message = "a SHOULD was missed";
+    graded.clauses = {"WS-LIMIT-OVER-REFUSED"};
+    auto const limit = std::string("suites/websocket/limits.json#");
+    auto by_fail = failing(check(check_kind::outcome, limit + "/outcomes/0", "refused by the fail callback", graded.clauses),
+                           "\"c6.fail\" called exactly once", "it was called 0 time(s)", "wx.connectSocket fail",
+                           "called exactly once", "never called", {});
+    by_fail.counts = false; // missed while another held: not a finding
+    by_fail.grade = status::pass;
+    auto by_error = check(check_kind::outcome, limit + "/outcomes/1", "refused by onError", graded.clauses);
+    by_error.grade = status::non_strict;
+    graded.checks = {check(check_kind::step, limit + "/steps/0", "call wx.connectSocket", graded.clauses), by_fail, by_error,
+                     async("wx.connectSocket success", {1})};
     r.cases.push_back(graded);
     return r;
 }

@@ -61,6 +61,12 @@ svg .gap{stroke:#d0d7de;stroke-dasharray:2 4}
 svg .axis{stroke:#57606a}svg .grid{stroke:#eaeef2}
 .legend span{margin-right:1em}
 .matrix td.cell{text-align:center}
+.devs>li{margin:.6em 0}.devs .headline{font-size:1.05em}.devs>li>details>summary{cursor:pointer;color:#57606a}
+table.dev th{width:8em;font-weight:600}table.dev td{max-width:75em}
+details.more{display:inline}details.more>summary{display:inline;cursor:pointer;color:#57606a}
+.also{color:#57606a;font-size:12px}
+table.checks{font-size:12px}table.checks code{white-space:nowrap}table.checks tr.failing td{background:#fff5f5}table.checks tr.seen td{background:#f6f8fa}
+tr.deviation .hl{color:#57606a;font-size:12px}
 )css";
 
 // Filters and folding over what the page already holds; it reads no data.

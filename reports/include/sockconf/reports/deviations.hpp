@@ -55,6 +55,14 @@ struct deviation {
 /// The deviations of `r`, ranked.
 std::vector<deviation> deviations_of(run_report const& r);
 
+/// Cases that did not conform by failing: FAIL, ERROR, TIMEOUT (UNIMPLEMENTED
+/// and SKIP say nothing about the IUT's behaviour).
+std::size_t failing_cases(run_report const& r);
+
+/// The line every writer opens the list with: "28 failing cases, 9 deviations"
+/// (", and 2 limits of the host" when some are). `ds` is deviations_of(r).
+std::string deviations_summary(run_report const& r, std::vector<deviation> const& ds);
+
 /// The id of a signature ("DEV-" + 8 hex digits of its FNV-1a hash).
 std::string deviation_id(std::string const& signature);
 

@@ -1,11 +1,13 @@
 // report.html: one self-contained page for people (no network: inline CSS, a
 // fixed inline script, inline SVG). It shows
+//   - the deviations first (deviations.hpp), linking their cases, the host's
+//     limits apart;
 //   - a summary: the IUT, profile, a count per status;
 //   - filters by status and by area (the case's suite and its clauses' areas);
 //   - the clause matrix: one row per clause the cases cite (level, area, seed,
 //     statement), its cases as chips coloured by status;
 //   - every case, folded, failing and unexpected ones first: where, expected and
-//     actual, and its trace as a sequence diagram with three lanes
+//     actual, its deviations, its checks as a table, and its trace as a sequence diagram with three lanes
 //     test <-> IUT <-> server (API calls, returns and callbacks between test and
 //     IUT; the echo servers' wire records on the server lane), time downwards;
 //   - benchmark charts when the run has `bench` (bench/README.md): throughput by

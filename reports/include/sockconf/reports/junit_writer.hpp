@@ -1,6 +1,7 @@
 // junit.xml: one <testsuite> per suite folder, one <testcase> per case. FAIL and
 // TIMEOUT are <failure>, ERROR and UNIMPLEMENTED are <error>, SKIP is
-// <skipped>; the message, where it happened and the trace go in the element.
+// <skipped>; the message, every failing check that counts and the trace go in the
+// element; what was also seen (invariants the case does not cite) in <system-out>.
 #pragma once
 
 #include <sockconf/reports/result.hpp>

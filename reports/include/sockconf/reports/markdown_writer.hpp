@@ -1,6 +1,8 @@
-// report.md: a run for people, short enough for a CI job summary: the IUT and
-// profile, a count per status, a count per suite, then every case that did not
-// pass with where, what was expected, what happened and its trace (folded).
+// report.md: a run for people, short enough for a CI job summary: first its
+// deviations (deviations.hpp: failing checks grouped by cause, most cases first,
+// the host's limits apart), then the IUT and profile, a count per status, a count
+// per suite, then every case that failed with every failing check that counts,
+// what was also seen, and its trace (folded); one line for other non-passes.
 // Every string that came from an IUT or a peer is escaped: it shows as text,
 // never as Markdown or HTML.
 #pragma once

@@ -1,6 +1,7 @@
 // The compatibility matrix: several runs (one per IUT, or per profile) side by
 // side. A header with each run's IUT (hello name and version), profile and
-// count per status; then every case, grouped by suite, with its status in each
+// count per status; per deviation (by id) the number of cases it was seen in on
+// each run, host limits marked; then every case, grouped by suite, with its status in each
 // run (cases whose status is the same everywhere are folded together); then
 // every clause with, per run, the worst status of the cases citing it
 // (FAIL > TIMEOUT > ERROR > UNIMPLEMENTED > NON-STRICT > INFORMATIONAL > PASS > SKIP).

@@ -116,7 +116,9 @@ struct case_result {
     /// Its attempts did not all end alike.
     bool flaky() const noexcept;
     /// The failing checks that do not decide its status (global invariants
-    /// about what the case does not test): "also seen".
+    /// about what the case does not test): "also seen". Missed allowed outcomes
+    /// are not among them: they are alternatives the case lists, and only
+    /// "none held" (a check of its own) is a finding.
     std::vector<check_result const*> also_seen() const;
 };
 
