@@ -638,7 +638,7 @@ int main(int argc, char** argv)
     auto* run = app.add_subcommand("run", "Run the suites (default: all, against the built-in reference) and write a report");
     add_common(run, run_o);
     run->add_option("--jobs,-j", run_ro.jobs, "Cases run in parallel (each on its own IUT instance; a browser run uses at most --pages)")->capture_default_str()->check(CLI::Range(1, 256));
-    run->add_option("--report-dir", run_ro.report_dir, "Where report.json, junit.xml, report.md and report.html go")->capture_default_str();
+    run->add_option("--report-dir", run_ro.report_dir, "Where report.json, junit.xml, report.md, report.html and repro/ (a JavaScript reproduction per deviation) go")->capture_default_str();
     auto* iut_opt = run->add_option("--iut", run_ro.iut,
                     "Test this program instead of the built-in reference: a shell command speaking the adapter "
                     "protocol on stdin/stdout (specs/adapter-protocol.md), started once per case");

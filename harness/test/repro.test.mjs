@@ -88,12 +88,17 @@ after(() => {
  * the example IUT, SOCKCONF_SERVE set, the file evaluated as a script. Returns the value it
  * resolves to ({verdict, outcome, checks}) and what it printed.
  */
-function runScript(file) {
+function runScript(file, { promiseConnect = false } = {}) {
   const runner = `
     import fs from "node:fs";
     import vm from "node:vm";
     const mod = await import(${JSON.stringify("file://" + example)});
     globalThis.wx = mod.wx ?? mod.default;
+    if (${promiseConnect}) {
+      // As Taro: connectSocket returns a Promise of the SocketTask.
+      const plain = globalThis.wx;
+      globalThis.wx = { ...plain, connectSocket: (o) => Promise.resolve(plain.connectSocket(o)) };
+    }
     globalThis.SOCKCONF_SERVE = JSON.parse(process.env.SERVE_LINE);
     const r = await vm.runInThisContext(fs.readFileSync(${JSON.stringify(file)}, "utf8"), { filename: ${JSON.stringify(file)} });
     console.log("RESULT " + JSON.stringify({ verdict: r.verdict, outcome: r.outcome, failed: r.checks.filter((k) => k.status === "FAIL" && k.counts).map((k) => k.at) }));
@@ -162,6 +167,14 @@ test("sockconf run writes one repro per deviation, lists them, and each shows it
     const got = runScript(file);
     assert.equal(got.verdict, run.cases[d.example.case].status, `${d.id} (${d.example.case})\n${got.printed}`);
   }
+});
+
+test("a connectSocket that returns a Promise of the SocketTask (Taro) is awaited, and the case still passes", T, () => {
+  const file = path.join(tmp, "promise.js");
+  assert.equal(sockconf("repro", "ws.lifecycle.echo-text", "--home", root, "-o", file).code, 0);
+  const got = runScript(file, { promiseConnect: true });
+  assert.equal(got.verdict, "PASS", got.printed);
+  assert.match(got.printed, /NOTE {2}wx\.connectSocket returned a Promise: awaited before the next line/);
 });
 
 test("a case id that does not exist: a clear error and exit 2", () => {
