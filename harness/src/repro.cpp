@@ -359,7 +359,9 @@ private:
                 parts.insert(parts.begin(), "\"\"");
             return "(" + join(parts, " + ") + ")";
         }
-        if (v.size() == 1 && v.contains("$typeof") && v["$typeof"] == "undefined")
+        // An argument written {"$typeof": "undefined"} is undefined (as the shim reads it); in a
+        // matcher it stays the value a matcher compares with (the shim's form of undefined).
+        if (in_args_ && v.size() == 1 && v.contains("$typeof") && v["$typeof"] == "undefined")
             return "undefined";
         std::vector<std::string> parts;
         for (auto const& [k, x] : v.items())
@@ -507,6 +509,7 @@ private:
                 helper("callbacks");
                 cb = "...callbacks(" + string_expr(base) + ", " + js_string(api) + ")";
             }
+            in_args_ = true;
             if (!call.args) {
                 args = cb.empty() ? "" : "{ " + cb + " }";
             } else if (call.args->is_object()) {
@@ -519,6 +522,7 @@ private:
                     parts.push_back("{ " + cb + " }");
                 args = join(parts, ", ");
             }
+            in_args_ = false;
         }
         auto const call_text = callee + "(" + args + ")";
         calls_connect_socket_ = calls_connect_socket_ || call.target == "wx.connectSocket";
@@ -885,6 +889,7 @@ private:
     bool uses_closed_port_ = false;
     bool promise_comment_done_ = false;
     bool calls_connect_socket_ = false;
+    bool in_args_ = false; ///< writing a call's arguments (not a matcher)
 };
 
 } // namespace

@@ -177,6 +177,18 @@ TEST(repro, outcomes_profile_values_loops_and_listeners)
     EXPECT_NE(js.find("TCP listener: close_after (bytes 3)"), std::string::npos) << js;
 }
 
+TEST(repro, undefined_is_undefined_in_arguments_and_a_value_to_compare_in_matchers)
+{
+    auto doc = echo_case();
+    doc["steps"][1]["expect"] = json{{"$typeof", "undefined"}};
+    doc["steps"][6]["args"]["extra"] = json{{"$typeof", "undefined"}};
+    auto const js = case_part(repro_script(make_case(doc), ctx()));
+    EXPECT_NE(js.find("got(\"/steps/1\", \"task.readyState\", () => task.readyState, { $typeof: \"undefined\" });"),
+              std::string::npos)
+        << js;
+    EXPECT_NE(js.find("task.send({ data: \"hello\", extra: undefined, ...callbacks("), std::string::npos) << js;
+}
+
 TEST(repro, a_deviation_names_itself_in_the_header)
 {
     reports::deviation d;
