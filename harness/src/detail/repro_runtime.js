@@ -578,7 +578,7 @@
         r = await control("/listen?" + q);
       } catch (e) {
         if (e instanceof Cannot) throw e;
-        skipMessage = `${at}: cannot listen on ${SERVE.tcp.host}:${opts.port ?? 0} (${e.message}), so this check cannot be made here`;
+        skipMessage = `${at}: ${e.message}, so this check cannot be made here`;
         stopped = "skip";
         throw new Stop("skip");
       }
@@ -590,7 +590,7 @@
 
     /** ${tcp.port}: a TCP echo listener of this run whose connections carry ${tag}. */
     async function tcpEcho() {
-      if (!SERVE.control) {
+      if (!SERVE.control || /PORT/.test(String(SERVE.control))) {
         note("no control address: ${tcp.port} is sockconf serve's main TCP echo port (its connections carry no tag)");
         return SERVE.tcp.port;
       }
