@@ -47,11 +47,11 @@ private:
 
 /// Run serve_until_signal, wait for `complete` to match its output, send SIGTERM,
 /// and return the output and the exit code. Bounded: gives up after 10 s.
-std::pair<std::string, int> serve_and_stop(bool json_output, std::regex const& complete)
+std::pair<std::string, int> serve_and_stop(bool json_output, std::regex const& complete, bool control = false)
 {
     shared_buf buf;
     std::ostream out(&buf);
-    auto result = std::async(std::launch::async, [&] { return serve_until_signal({}, json_output, out); });
+    auto result = std::async(std::launch::async, [&] { return serve_until_signal({}, json_output, out, control); });
     auto const deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
     while (!std::regex_search(buf.text(), complete) && std::chrono::steady_clock::now() < deadline) {
         if (result.wait_for(std::chrono::milliseconds(5)) == std::future_status::ready)
@@ -89,6 +89,19 @@ TEST(echo_serve, json_announcement_is_one_line)
     EXPECT_EQ(j["wss"].get<std::string>().rfind("wss://127.0.0.1:", 0), 0u);
     ASSERT_TRUE(j["ca_pem"].is_string());
     EXPECT_EQ(j["ca_pem"].get<std::string>().rfind("-----BEGIN CERTIFICATE-----", 0), 0u);
+    EXPECT_FALSE(j.contains("control")); // only with --control
+}
+
+TEST(echo_serve, control_is_announced_when_asked_for)
+{
+    auto const [text, code] = serve_and_stop(true, std::regex("\n"), true);
+    EXPECT_EQ(code, 0);
+    auto const j = json::parse(text);
+    ASSERT_TRUE(j["control"].is_string()) << text;
+    EXPECT_TRUE(std::regex_match(j["control"].get<std::string>(), std::regex(R"(http://127\.0\.0\.1:\d+)")));
+    auto const [human, code2] = serve_and_stop(false, std::regex("control.*\n"), true);
+    EXPECT_EQ(code2, 0);
+    EXPECT_TRUE(std::regex_search(human, std::regex(R"(\n  control  http://127\.0\.0\.1:\d+ )"))) << human;
 }
 
 } // namespace

@@ -12,6 +12,7 @@
 #include <sockconf/harness/invariants.hpp>
 #include <sockconf/harness/process_driver.hpp>
 #include <sockconf/harness/remote_driver.hpp>
+#include <sockconf/harness/repro.hpp>
 #include <sockconf/harness/run.hpp>
 #include <sockconf/reports/report_dir.hpp>
 #include <sockconf/reports/deviations.hpp>
@@ -221,6 +222,62 @@ void print_deviations(reports::run_report const& report, std::string const& repo
                                  cut(fixable[i]->headline(), 140));
     if (fixable.size() > top)
         std::cout << fmt::format("  … {} more in {}\n", fixable.size() - top, (fs::path(report_dir) / "report.md").string());
+void write_out(std::string const& path, std::function<void(std::ostream&)> const& fill);
+
+/// One reproduction per deviation of the run: <report-dir>/repro/<DEV-id>.js, the
+/// deviation's example case with a header naming the deviation (harness/README.md,
+/// "sockconf repro"). Earlier runs' DEV-*.js there are removed first, so the folder
+/// lists this run's deviations only. Throws on a file that cannot be written.
+void write_repros(reports::run_report const& report, std::vector<harness::test_case> const& cases,
+                  harness::repro_context const& ctx, std::string const& report_dir)
+{
+    auto const dir = fs::path(report_dir) / "repro";
+    std::error_code ec;
+    for (auto const& e : fs::directory_iterator(dir, ec))
+        if (e.path().extension() == ".js" && e.path().filename().string().rfind("DEV-", 0) == 0)
+            fs::remove(e.path());
+    auto const devs = reports::deviations_of(report);
+    std::vector<std::pair<std::string, std::string>> written; // path, headline
+    for (auto const& d : devs) {
+        auto const it = std::find_if(cases.begin(), cases.end(), [&](auto const& c) { return c.id == d.example_case; });
+        if (it == cases.end())
+            continue;
+        std::string script;
+        try {
+            script = harness::repro_script(*it, ctx, harness::deviation_header(d));
+        } catch (spec_error const& e) {
+            std::cout << "note: no repro for " << d.id << ": " << e.what() << "\n";
+            continue;
+        }
+        fs::create_directories(dir);
+        auto const path = (dir / (d.id + ".js")).string();
+        write_file_atomically(path, [&](std::ostream& o) { o << script; });
+        written.emplace_back(path, d.headline());
+    }
+    if (written.empty())
+        return;
+    std::cout << fmt::format("wrote {} repro script(s), one per deviation (run one where wx is a global, against "
+                             "`sockconf serve --control`):\n",
+                             written.size());
+    for (auto const& [path, headline] : written)
+        std::cout << "  " << path << "  " << headline << "\n";
+}
+
+/// `sockconf repro CASE_ID`: the case as a self-contained JavaScript file.
+int cmd_repro(common_opts const& o, std::string const& id, std::string const& output)
+{
+    auto const home = find_home(o.home);
+    auto const s = load_specs(home, o.profile);
+    auto const loaded = load_cases(home, s, o.suites);
+    auto const found = std::find_if(loaded.cases.begin(), loaded.cases.end(), [&](auto const& c) { return c.id == id; });
+    if (found == loaded.cases.end() && !loaded.errors.empty()) {
+        // The case may be in a file that did not load: say why.
+        print_errors(loaded.errors);
+    }
+    auto const& c = harness::find_case(loaded.cases, id);
+    auto const script = harness::repro_script(c, {s.prof, s.api, s.clauses, s.invariants, version});
+    write_out(output, [&](std::ostream& out) { out << script; });
+    return exit_ok;
 }
 
 int cmd_run(common_opts const& o, run_opts const& ro)
@@ -382,6 +439,7 @@ int cmd_run(common_opts const& o, run_opts const& ro)
     try {
         for (auto const& path : reports::write_report_dir(report, report_dir))
             std::cout << "wrote " << path << "\n";
+        write_repros(report, cases, {s.prof, s.api, s.clauses, s.invariants, version}, report_dir);
     } catch (std::exception const& e) {
         std::cerr << "error: " << e.what() << "\n";
         rc = exit_infra;
@@ -606,7 +664,7 @@ int main(int argc, char** argv)
     auto* run = app.add_subcommand("run", "Run the suites (default: all, against the built-in reference) and write a report");
     add_common(run, run_o);
     run->add_option("--jobs,-j", run_ro.jobs, "Cases run in parallel (each on its own IUT instance; a browser run uses at most --pages)")->capture_default_str()->check(CLI::Range(1, 256));
-    run->add_option("--report-dir", run_ro.report_dir, "Where report.json, junit.xml, report.md and report.html go")->capture_default_str();
+    run->add_option("--report-dir", run_ro.report_dir, "Where report.json, junit.xml, report.md, report.html and repro/ (a JavaScript reproduction per deviation) go")->capture_default_str();
     auto* iut_opt = run->add_option("--iut", run_ro.iut,
                     "Test this program instead of the built-in reference: a shell command speaking the adapter "
                     "protocol on stdin/stdout (specs/adapter-protocol.md), started once per case");
@@ -660,13 +718,26 @@ int main(int argc, char** argv)
     add_common(lint, lint_o, false);
     lint->add_option("files", lint_o.suites, "Case files or folders (default: HOME/suites)");
 
+    common_opts repro_o;
+    std::string repro_id, repro_out;
+    auto* repro = app.add_subcommand(
+        "repro", "Write one case as a self-contained JavaScript file that a platform engineer runs where `wx` is a "
+                 "global (a devtools console, their runtime) against `sockconf serve --control`: the case's calls, "
+                 "each expectation as a PASS/FAIL check, and a one-line verdict");
+    repro->add_option("case", repro_id, "The case id (`sockconf list` prints them)")->required();
+    add_common(repro, repro_o, false);
+    repro->add_option("-o,--output", repro_out, "Write the script here instead of stdout");
+
     echo::server_options serve_o;
-    bool serve_json = false;
+    bool serve_json = false, serve_control = false;
     auto* serve = app.add_subcommand("serve", "Run the echo servers until Ctrl-C and print their URLs");
     serve->add_option("--host", serve_o.host, "Address to bind (loopback)")->capture_default_str();
     serve->add_option("--ws-port", serve_o.ws_port, "WebSocket port (0: ephemeral)")->capture_default_str();
     serve->add_option("--tcp-port", serve_o.tcp_port, "TCP echo port (0: ephemeral)")->capture_default_str();
     serve->add_flag("--json", serve_json, "Print the URLs as one JSON line");
+    serve->add_flag("--control", serve_control,
+                    "Also serve an HTTP control address (\"control\" in the JSON line) through which a `sockconf "
+                    "repro` script opens TCP listeners, reads the wire log and gets a closed port");
     serve->add_option("--max-message-bytes", serve_o.max_message_bytes,
                       "Largest WebSocket message accepted; a bigger one is closed with 1009 (0: no limit)")
         ->capture_default_str();
@@ -725,7 +796,8 @@ int main(int argc, char** argv)
     try {
         if (*list) return cmd_list(list_o, list_clauses_flag);
         if (*lint) return cmd_lint(lint_o);
-        if (*serve) return echo::serve_until_signal(serve_o, serve_json, std::cout);
+        if (*serve) return echo::serve_until_signal(serve_o, serve_json, std::cout, serve_control);
+        if (*repro) return cmd_repro(repro_o, repro_id, repro_out);
         if (*diff) return cmd_report_diff(diff_inputs[0], diff_inputs[1]);
         if (*merge) return cmd_report_merge(merge_inputs, merge_dir);
         if (*matrix) return cmd_report_matrix(matrix_inputs, matrix_format, matrix_out, matrix_links);

@@ -21,8 +21,12 @@ namespace sockconf::echo {
 ///       {"ws":"ws://127.0.0.1:PORT","tcp":{"host":"127.0.0.1","port":PORT}}
 ///   plus, when opts.tls, "wss":"wss://127.0.0.1:PORT" and "ca_pem":"<CA certificate PEM>".
 ///
+/// `control`: also serve the HTTP control API of control.hpp on an ephemeral
+/// port, announced as "control":"http://127.0.0.1:PORT" (JSON) or a line
+/// "  control  http://127.0.0.1:PORT  (...)" (for people).
+///
 /// Throws std::system_error when a port cannot be bound, std::invalid_argument
 /// when opts.handshake_timeout_ms is 0 (as servers::start()).
-int serve_until_signal(server_options const& opts, bool json_output, std::ostream& out);
+int serve_until_signal(server_options const& opts, bool json_output, std::ostream& out, bool control = false);
 
 } // namespace sockconf::echo
