@@ -222,6 +222,8 @@ void print_deviations(reports::run_report const& report, std::string const& repo
                                  cut(fixable[i]->headline(), 140));
     if (fixable.size() > top)
         std::cout << fmt::format("  … {} more in {}\n", fixable.size() - top, (fs::path(report_dir) / "report.md").string());
+}
+
 void write_out(std::string const& path, std::function<void(std::ostream&)> const& fill);
 
 /// One reproduction per deviation of the run: <report-dir>/repro/<DEV-id>.js, the

@@ -443,7 +443,7 @@ private:
                     opts.push_back("bind: { " + join(b, ", ") + " }");
                 }
                 if (!st.clauses.empty())
-                    opts.push_back("clauses" + clauses_arg(st.clauses).substr(1));
+                    opts.push_back("clauses:" + clauses_arg(st.clauses).substr(1));
                 o << p << "await until(" << js_string(st.pointer + "/wait") << ", " << names_expr(w->names) << ", { "
                   << join(opts, ", ") << " });\n";
             } else if (auto const* sl = std::get_if<sleep_step>(&st.action)) {

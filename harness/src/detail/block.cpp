@@ -117,7 +117,7 @@ std::string handle_id(case_state const& s, std::string const& name)
 stop_reason finish(case_state& s, pending const& p, reply const& r, check_result& k)
 {
     auto const& ptr = p.st->pointer;
-    auto const norm = [&](json const& v) { return s.vars.normalise(brief(v, 200)); };
+    auto const norm = [](json const& v) { return brief(v, 200); }; // normalised by fail()
     if (r.kind == reply_kind::refused && s.thrown.count(p.owner)) {
         // The object's creation threw (may_throw): calls on it cannot happen.
         s.trace.append({{"type", "note"}, {"text", ptr + ": skipped " + p.target + ": " + p.owner + " was never created"}});
@@ -145,7 +145,7 @@ stop_reason finish(case_state& s, pending const& p, reply const& r, check_result
         if (g.expect) {
             auto const v = from_wire(r.value);
             if (auto why = check_matcher(*g.expect, &v, [&](json const& x) { return s.vars.resolve(x); })) {
-                s.fail(k, p.target + " to match", why->text(), p.api(), why->expected, s.vars.normalise(why->observed));
+                s.fail(k, p.target + " to match", why->text(), p.api(), why->expected, why->observed);
                 // what the wait points at: the get itself
             }
         }
@@ -178,7 +178,7 @@ stop_reason finish(case_state& s, pending const& p, reply const& r, check_result
         if (c.throw_message)
             if (auto why = check_matcher(*c.throw_message, &message, [&](json const& x) { return s.vars.resolve(x); }))
                 s.fail(k, "a thrown error whose message matches", why->text(), p.api(),
-                       "to throw an error whose message is " + why->expected, s.vars.normalise(why->observed));
+                       "to throw an error whose message is " + why->expected, why->observed);
         return stop_reason::none;
     }
     if (c.throws == call_step::throw_rule::any || c.throws == call_step::throw_rule::matching) {
@@ -189,7 +189,7 @@ stop_reason finish(case_state& s, pending const& p, reply const& r, check_result
         auto const v = from_wire(r.value);
         if (auto why = check_matcher(*c.returns, &v, [&](json const& x) { return s.vars.resolve(x); }))
             s.fail(k, "the return value to match", why->text(), p.api(), "a return value " + why->expected,
-                   s.vars.normalise(why->observed));
+                   why->observed);
     }
     if (!p.as.empty() && p.entry && !p.entry->returns.empty() && !is_handle(r.value)) {
         s.fail(k, p.target + " to return a " + p.entry->returns, "it returned " + brief(r.value, 200), p.api(),

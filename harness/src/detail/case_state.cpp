@@ -30,8 +30,10 @@ void case_state::fail(reports::check_result& k, std::string expected, std::strin
     k.expected = std::move(expected);
     k.actual = std::move(actual);
     k.subject = std::move(subject);
-    k.expected_norm = std::move(expected_norm);
-    k.observed_norm = std::move(observed_norm);
+    // Both sides: an expected value may hold a substituted ${var} (a tag, a port),
+    // and the grouping signature must not change from run to run.
+    k.expected_norm = vars.normalise(std::move(expected_norm));
+    k.observed_norm = vars.normalise(std::move(observed_norm));
     if (!seqs.empty())
         k.seqs = std::move(seqs);
 }

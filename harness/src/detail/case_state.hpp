@@ -61,7 +61,8 @@ struct case_state {
     reports::check_result& add_check(reports::check_kind kind, std::string const& pointer, std::string title,
                                      std::vector<std::string> const& own);
     /// Mark `k` failed: what was asked and what happened (for the message), and
-    /// the same three normalised (for grouping).
+    /// the same three for grouping; fail() replaces run-specific values (tags,
+    /// ports, URLs) in expected_norm and observed_norm by their ${names}.
     void fail(reports::check_result& k, std::string expected, std::string actual, std::string subject,
               std::string expected_norm, std::string observed_norm, std::vector<std::size_t> seqs = {}) const;
     /// Mark `k` as not judged: the IUT or the harness broke (error) or time ran out.

@@ -146,7 +146,7 @@ stop_reason run_wait(case_state& s, step const& st, wait_step const& w)
     std::string observed_norm = n.all == 0 ? "never called" : std::to_string(n.all) + " call(s)";
     if (n.first_mismatch) {
         expected_norm = "a call with " + n.first_mismatch->path + " " + n.first_mismatch->expected;
-        observed_norm = n.first_mismatch->path + " " + s.vars.normalise(n.first_mismatch->observed);
+        observed_norm = n.first_mismatch->path + " " + n.first_mismatch->observed;
     }
     std::vector<std::size_t> seqs = n.seqs;
     if (n.first_mismatch)
@@ -223,7 +223,7 @@ void judge_trace_expectation(case_state& s, expect_entry const& e, check_result&
         auto const& call = *calls[ev->nth];
         if (auto why = check_pattern(ev->match, from_wire(call["arg"]), resolve))
             s.fail(k, expected, why->text(), s.names.meaning(names), why->path + " " + why->expected,
-                   why->path + " " + s.vars.normalise(why->observed), {seq_of(call)});
+                   why->path + " " + why->observed, {seq_of(call)});
         else
             k.seqs = {seq_of(call)};
     }
