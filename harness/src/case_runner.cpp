@@ -456,7 +456,15 @@ private:
         none.kind = check_kind::outcome;
         none.where = c_.where("/outcomes");
         none.title = "one of the allowed outcomes";
-        none.clauses = c_.clauses;
+        // What no outcome held is about: the clauses the outcomes cite (an outcome
+        // without its own cites the case's), not every clause of the case.
+        std::set<std::string> about;
+        for (auto const& o : c_.outcomes)
+            for (auto const& id : c_.clauses_of(o.clauses))
+                about.insert(id);
+        for (auto const& id : c_.clauses)
+            if (about.count(id))
+                none.clauses.push_back(id); // in the case's order
         std::string names, misses, norm;
         for (auto i : missed) {
             auto const& m = s_.checks[i];

@@ -206,3 +206,30 @@ TEST(case_runner, a_check_attributed_to_a_should_clause_grades_non_strict)
     r = run_case(test_env::make_case(doc), live().env());
     EXPECT_EQ(r.result, status::fail) << r.message;
 }
+
+TEST(case_runner, no_allowed_outcome_holding_is_about_the_outcomes_clauses)
+{
+    // The case cites a MUST (WS-ONMESSAGE-ORDER) that no outcome is about; the
+    // outcomes are about a SHOULD. None holds: a finding of the SHOULD only.
+    auto doc = json::parse(R"({"id": "t.none", "title": "t",
+      "clauses": ["WS-ONMESSAGE-ORDER", "WS-TASK-CLOSE-WHEN-CLOSED-FAILS"],
+      "steps": [
+        {"call": "wx.connectSocket", "args": {"url": "${ws}/echo?tag=${tag}"}, "as": "task"},
+        {"call": "task.onOpen", "listener": "open"},
+        {"wait": "open"}
+      ],
+      "outcomes": [
+        {"name": "never opened", "grade": "PASS", "expect": [{"never": "open"}], "clauses": ["WS-TASK-CLOSE-WHEN-CLOSED-FAILS"]},
+        {"name": "opened twice", "grade": "NON-STRICT", "expect": [{"count": "open", "equals": 2}], "clauses": ["WS-TASK-CLOSE-WHEN-CLOSED-FAILS"]}
+      ]})");
+    auto r = run_case(test_env::make_case(doc), live().env());
+    ASSERT_FALSE(r.checks.empty());
+    auto const& none = r.checks.back();
+    EXPECT_EQ(none.title, "one of the allowed outcomes");
+    EXPECT_EQ(none.result, reports::check_status::fail);
+    EXPECT_EQ(none.clauses, (std::vector<std::string>{"WS-TASK-CLOSE-WHEN-CLOSED-FAILS"}));
+    EXPECT_EQ(r.result, status::non_strict) << r.message;
+    doc["outcomes"][1].erase("clauses"); // an outcome about the case's clauses: the MUST too
+    r = run_case(test_env::make_case(doc), live().env());
+    EXPECT_EQ(r.result, status::fail) << r.message;
+}

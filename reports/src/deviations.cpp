@@ -9,6 +9,8 @@
 namespace sockconf::reports {
 
 namespace {
+/// Trace lines shown for a check that points at no call: enough to see how the case ended.
+constexpr std::size_t tail_lines = 6;
 
 bool judged(status s)
 {
@@ -114,6 +116,11 @@ std::vector<deviation> deviations_of(run_report const& r)
                     for (auto const& e : c.trace)
                         if (e.is_object() && e.value("seq", std::size_t{0}) == seq)
                             d.excerpt.push_back(trace_line(e));
+                // Nothing to point at (a listener never called): what did happen last.
+                if (k.seqs.empty() && c.trace.is_array())
+                    for (auto i = c.trace.size() > tail_lines ? c.trace.size() - tail_lines : 0; i < c.trace.size(); ++i)
+                        if (c.trace[i].is_object())
+                            d.excerpt.push_back(trace_line(c.trace[i]));
             }
             // An invariant's variants (which API ran synchronously …) are its observations.
             for (auto const& part : [&] {

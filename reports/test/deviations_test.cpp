@@ -219,3 +219,17 @@ TEST(deviations, the_sample_run)
     EXPECT_EQ(deviations_summary(r, ds), "2 failing cases, 2 deviations, and 1 limit of the host");
     EXPECT_EQ(r.cases[4].also_seen().size(), 1u) << "the missed outcome is not a finding";
 }
+
+TEST(deviations, a_check_that_points_at_no_call_shows_how_the_case_ended)
+{
+    // "never called" has no call to point at: the excerpt is the trace's last lines.
+    auto c = a_case("c1", status::fail, {failing(check_kind::step, "w", {"A"}, "onClose", "a call", "never called")});
+    c.trace = json::array();
+    for (int i = 1; i <= 9; ++i)
+        c.trace.push_back({{"seq", i}, {"t_ms", 1.0 * i}, {"type", "invoke"}, {"fn", "msg"}});
+    auto const ds = deviations_of(a_run({c}));
+    ASSERT_EQ(ds.size(), 1u);
+    ASSERT_EQ(ds[0].excerpt.size(), 6u);
+    EXPECT_EQ(ds[0].excerpt.front().rfind("#4 ", 0), 0u) << ds[0].excerpt.front();
+    EXPECT_EQ(ds[0].excerpt.back().rfind("#9 ", 0), 0u) << ds[0].excerpt.back();
+}

@@ -44,7 +44,8 @@ struct deviation {
     std::string host_limit_reason;
     std::string example_case;          ///< one case that shows it
     std::string example_where;         ///< and where in it
-    std::vector<std::string> excerpt;  ///< the trace lines it points at in that case
+    std::vector<std::string> excerpt;  ///< the trace lines it points at in that case; if it points at
+                                       ///< none (nothing was called), the case's last lines
 
     std::size_t case_count() const noexcept { return cases.size() + seen_in.size(); }
     /// One line: "success/fail/complete called synchronously (INV-CALLBACK-ASYNC)",
