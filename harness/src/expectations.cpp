@@ -1,11 +1,17 @@
 #include <sockconf/common/json_file.hpp>
 #include <sockconf/common/json_reader.hpp>
 #include <sockconf/harness/expectations.hpp>
+#include <sockconf/reports/deviations.hpp>
 #include <sockconf/reports/report_reader.hpp>
 
 #include <algorithm>
 
 namespace sockconf::harness {
+
+namespace {
+/// Starts a reason `--update-expectations` wrote (and may write again).
+std::string const generated_mark = "(from a run) ";
+} // namespace
 
 expectations expectations::from_json(json const& doc, std::string const& source)
 {
@@ -80,17 +86,29 @@ json expectations::from_run(reports::run_report const& run, expectations const& 
             if (!x.link.empty()) e["link"] = x.link;
             cases[id] = std::move(e);
         }
+    // A case's deviations, in rank order: what it is expected to do differently.
+    std::map<std::string, std::string> deviations_of_case;
+    for (auto const& d : reports::deviations_of(run))
+        for (auto const& id : d.cases) {
+            auto& text = deviations_of_case[id];
+            text += (text.empty() ? "" : "; ") + d.id + " " + d.headline();
+        }
     for (auto const& c : run.cases) {
         if (c.result == reports::status::pass || previous.flaky_.count(c.id))
             continue;
         json e = {{"status", reports::to_string(c.result)}};
         auto it = previous.cases_.find(c.id);
-        // A reason written by hand stays; otherwise where it failed, which (unlike the
-        // message, with its tags and ports) does not change from run to run.
-        if (it != previous.cases_.end() && !it->second.reason.empty())
+        // A reason written by hand stays; otherwise the deviations that decided the
+        // case (their ids and wording do not change from run to run), else where it
+        // failed. Generated reasons are marked so a later run may rewrite them.
+        bool const kept = it != previous.cases_.end() && !it->second.reason.empty() &&
+                          it->second.reason.rfind(generated_mark, 0) != 0;
+        if (kept)
             e["reason"] = it->second.reason;
+        else if (auto d = deviations_of_case.find(c.id); d != deviations_of_case.end())
+            e["reason"] = generated_mark + d->second;
         else if (c.failed)
-            e["reason"] = "fails at " + c.failed->where;
+            e["reason"] = generated_mark + "fails at " + c.failed->where;
         else if (!c.message.empty())
             e["reason"] = c.message;
         if (it != previous.cases_.end() && !it->second.link.empty())

@@ -42,8 +42,10 @@ public:
     std::vector<std::string> not_run(std::vector<reports::case_result> const& ran) const;
 
     /// An expectations file that accepts `run` as it is: every case that did not
-    /// PASS, with its status; reasons and links of `previous` are kept, and so
-    /// are its flaky cases and its entries for cases this run did not have.
+    /// PASS, with its status. A new reason is generated: "(from a run) " and the
+    /// deviations that decided the case ("DEV-… headline"), else where it failed.
+    /// Reasons of `previous` without that mark (written by hand) and its links are
+    /// kept, and so are its flaky cases and its entries for cases this run did not have.
     static json from_run(reports::run_report const& run, expectations const& previous);
 
     std::string const& file() const noexcept { return file_; }
