@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Regenerates the committed compliance reports of the browser platforms and of the
-# reference: reports/platforms/<name>/{report.json,report.md}, and the side-by-side
-# matrix reports/platforms/README.md.
+# reference: reports/platforms/<name>/{report.json,report.md,repro/DEV-*.js}, and the
+# side-by-side matrix reports/platforms/README.md.
 #
 #   scripts/platform-reports.sh [--update] [NAME...]     (default: every platform below)
 #
@@ -39,10 +39,13 @@ for name in "${names[@]}"; do
   fi
   echo "== $name (profile $profile)"
   timeout 900 build/bin/sockconf run "${iut[@]}" --profile "$profile" "${expect[@]}" --report-dir "$out" \
-    | grep -E '^(unexpected|[0-9]+ (PASS|passed|unexpected)|wrote .*expectations)'
+    | grep -E '^(unexpected|[0-9]+ (PASS|passed|unexpected)|[0-9]+ failing|wall |wrote .*expectations)'
   rc=${PIPESTATUS[0]}
   [ "$rc" -eq 0 ] || status=1
   cp "$out/report.json" "$out/report.md" "$dir/" 2>/dev/null || { echo "platform-reports: $name wrote no report" >&2; status=1; }
+  # A reproduction per deviation (sockconf repro), for the platform's team to run.
+  rm -rf "$dir/repro"
+  [ -d "$out/repro" ] && cp -r "$out/repro" "$dir/repro"
   rm -rf "$out"
 done
 # The matrix, each column linking to its platform's report.md.

@@ -124,6 +124,8 @@ private:
             judge_expectations();
             judge_invariants();
             judge_outcomes();
+            if (stopped_ != stop_reason::none)
+                not_judged_after_stop();
         } catch (std::exception const& e) {
             // A variable without a value, or a bug: the harness broke, not the IUT.
             auto& k = s_.add_check(check_kind::step, "", "run the case", {});
@@ -326,8 +328,10 @@ private:
                      "the case timed out (" + std::to_string(s_.case_timeout_ms()) + " ms) before " + ptr);
             return stop_reason::timeout;
         }
-        s_.fail(k, v.expected + (v.final || !may_wait ? "" : " within " + std::to_string(timeout.count()) + " ms"), v.actual,
-                v.subject, v.expected_norm, v.observed_norm);
+        // A record that may still change (too few connections, one still open) shows an absence.
+        (s_.*(v.final ? &case_state::fail : &case_state::missing))(
+            k, v.expected + (v.final || !may_wait ? "" : " within " + std::to_string(timeout.count()) + " ms"), v.actual,
+            v.subject, v.expected_norm, v.observed_norm, {});
         return stop_reason::none;
     }
 
@@ -448,6 +452,7 @@ private:
             ko.expected_norm = miss.expected_norm;
             ko.observed_norm = miss.observed_norm;
             ko.seqs = miss.seqs;
+            ko.absent = miss.absent;
             missed.push_back(s_.checks.size() - 1);
         }
         if (held)
@@ -473,7 +478,24 @@ private:
             norm += (norm.empty() ? "" : "; ") + (m.subject + ": " + m.observed_norm);
         }
         s_.fail(none, "one of the allowed outcomes", misses, "allowed outcomes: " + names, "one of them", norm);
+        none.absent = std::all_of(missed.begin(), missed.end(), [&](auto i) { return s_.checks[i].absent; });
         s_.checks.push_back(std::move(none));
+    }
+
+    /// The steps stopped early: an expectation or outcome that failed only because
+    /// something had not happened yet is no finding (the steps never got there).
+    /// What did happen is still judged: a wrong argument, a call too many.
+    void not_judged_after_stop()
+    {
+        auto const stop = std::find_if(s_.checks.begin(), s_.checks.end(), [](check_result const& k) {
+            return k.kind == check_kind::step && k.result != check_status::pass && k.result != check_status::not_run;
+        });
+        auto const where = stop == s_.checks.end() ? std::string("an earlier step") : stop->where;
+        for (auto& k : s_.checks)
+            if (k.absent && k.result == check_status::fail && (k.kind == check_kind::expect || k.kind == check_kind::outcome)) {
+                k.result = check_status::not_run;
+                k.actual += " (not judged: the steps stopped at " + where + " before it could happen)";
+            }
     }
 
     test_case const& c_;

@@ -168,8 +168,11 @@ TEST(case_runner, every_check_is_judged_after_a_step_fails)
       ],
       "expect": [
         {"once": "open"},
-        {"count": "msg", "equals": 2},
-        {"wire": {"match": {"messages.0.head": "hello"}, "timeout_ms": 300}}
+        {"event": "msg", "match": {"data": "bye"}},
+        {"wire": {"match": {"messages.0.head": "hello"}, "timeout_ms": 300}},
+        {"count": "msg", "min": 2},
+        {"count": "open", "max": 0},
+        {"wire": {"count": 2, "timeout_ms": 300}}
       ]})");
     auto const r = run_case(test_env::make_case(doc), live().env());
     EXPECT_EQ(r.result, status::fail);
@@ -182,8 +185,13 @@ TEST(case_runner, every_check_is_judged_after_a_step_fails)
     EXPECT_EQ(result_at("/steps/5/wait"), "fail");
     EXPECT_EQ(result_at("/steps/6"), "(no check)"); // the steps stopped at the failed wait
     EXPECT_EQ(result_at("/expect/0"), "pass");
-    EXPECT_EQ(result_at("/expect/1"), "fail");
+    EXPECT_EQ(result_at("/expect/1"), "fail"); // what did happen is judged: a message, not "bye"
     EXPECT_EQ(result_at("/expect/2"), "pass");
+    // What had not happened when the steps stopped is no finding: they never got there …
+    EXPECT_EQ(result_at("/expect/3"), "not-run");
+    EXPECT_EQ(result_at("/expect/5"), "not-run"); // a second connection never made
+    // … but a call too many is one, whenever the steps stopped.
+    EXPECT_EQ(result_at("/expect/4"), "fail");
     // The case's message is the first failure's.
     EXPECT_NE(r.message.find("/steps/5/wait"), std::string::npos) << r.message;
 }

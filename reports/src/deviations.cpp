@@ -30,13 +30,22 @@ int level_rank(std::string const& level)
     return level == "MUST" ? 3 : level == "SHOULD" ? 2 : level == "MAY" ? 1 : 0;
 }
 
-/// The signature of a failing check, and whether it is one at all.
-std::string signature(check_result const& k)
+/// A call step that failed, attributed to the whole case: the call broke its own
+/// contract (threw, returned the wrong thing), the same whatever the case tests.
+bool broken_call(check_result const& k, case_result const& c)
+{
+    return k.kind == check_kind::step && k.title.rfind("call ", 0) == 0 && k.clauses == c.clauses;
+}
+
+/// The signature of a failing check of `c`.
+std::string signature(check_result const& k, case_result const& c)
 {
     auto clauses = k.clauses;
     std::sort(clauses.begin(), clauses.end());
     if (k.kind == check_kind::invariant)
         return "invariant\x1f" + k.where + "\x1f" + join(clauses, ",");
+    if (broken_call(k, c))
+        return "call\x1f" + k.subject + "\x1f" + k.expected_norm + "\x1f" + k.observed_norm;
     return std::string(to_string(k.kind) == "outcome" ? "outcome" : "check") + "\x1f" + join(clauses, ",") + "\x1f" +
            k.subject + "\x1f" + k.expected_norm + "\x1f" + k.observed_norm;
 }
@@ -57,7 +66,13 @@ std::string deviation_id(std::string const& sig)
 
 std::string deviation::headline() const
 {
-    auto const cl = clauses.empty() ? std::string() : " (" + join(clauses, ", ") + ")";
+    // A broken call may list many cases' clauses: the first few name it.
+    auto shown = clauses;
+    if (shown.size() > 3) {
+        shown.resize(3);
+        shown.push_back("+" + std::to_string(clauses.size() - 3) + " more");
+    }
+    auto const cl = shown.empty() ? std::string() : " (" + join(shown, ", ") + ")";
     if (!invariant.empty())
         return subject + " (" + invariant + (clauses.empty() ? "" : ", " + join(clauses, ", ")) + ")";
     return subject + ": expected " + expected + ", observed " + (observed.empty() ? "?" : observed.front()) + cl;
@@ -90,26 +105,22 @@ std::vector<deviation> deviations_of(run_report const& r)
                 if (!clause_sets_seen.insert(set).second)
                     continue;
             }
-            auto const sig = signature(k);
+            auto const sig = signature(k, c);
             auto [it, added] = by_sig.try_emplace(sig);
             auto& d = it->second;
             if (added) {
                 order.push_back(sig);
                 d.id = deviation_id(sig);
-                d.clauses = k.clauses;
                 d.subject = k.subject.empty() ? k.title : k.subject;
                 d.expected = k.expected_norm;
                 if (k.kind == check_kind::invariant)
                     d.invariant = k.where;
                 for (auto const& id : k.clauses)
-                    if (auto cl = clause_by_id.find(id); cl != clause_by_id.end()) {
-                        if (level_rank(cl->second->level) >= level_rank(d.level))
-                            d.level = cl->second->level;
+                    if (auto cl = clause_by_id.find(id); cl != clause_by_id.end())
                         if (auto h = cl->second->host_limits.find(host); !host.empty() && h != cl->second->host_limits.end()) {
                             d.host_limit = true;
                             d.host_limit_reason = h->second;
                         }
-                    }
                 d.example_case = c.id;
                 d.example_where = k.where;
                 for (auto seq : k.seqs)
@@ -121,6 +132,14 @@ std::vector<deviation> deviations_of(run_report const& r)
                     for (auto i = c.trace.size() > tail_lines ? c.trace.size() - tail_lines : 0; i < c.trace.size(); ++i)
                         if (c.trace[i].is_object())
                             d.excerpt.push_back(trace_line(c.trace[i]));
+            }
+            // Its clauses: every case's (a broken call's differ from case to case), and their strongest level.
+            for (auto const& id : k.clauses) {
+                if (std::find(d.clauses.begin(), d.clauses.end(), id) != d.clauses.end())
+                    continue;
+                d.clauses.push_back(id);
+                if (auto cl = clause_by_id.find(id); cl != clause_by_id.end() && level_rank(cl->second->level) > level_rank(d.level))
+                    d.level = cl->second->level;
             }
             // An invariant's variants (which API ran synchronously …) are its observations.
             for (auto const& part : [&] {

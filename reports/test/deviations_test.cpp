@@ -233,3 +233,25 @@ TEST(deviations, a_check_that_points_at_no_call_shows_how_the_case_ended)
     EXPECT_EQ(ds[0].excerpt.front().rfind("#4 ", 0), 0u) << ds[0].excerpt.front();
     EXPECT_EQ(ds[0].excerpt.back().rfind("#9 ", 0), 0u) << ds[0].excerpt.back();
 }
+
+TEST(deviations, a_broken_call_is_one_deviation_whatever_the_cases_cite)
+{
+    // createTCPSocket returns an error object in every TCP case: one behaviour, not one per clause set.
+    auto broken = [](std::string id, std::vector<std::string> clauses) {
+        auto k = failing(check_kind::step, id + "#/steps/0", clauses, "wx.createTCPSocket", "to return a TCPSocket",
+                         "returned {\"errMsg\":\"not supported\"}");
+        k.title = "call wx.createTCPSocket";
+        auto c = a_case(id, status::fail, {k});
+        c.clauses = clauses;
+        return c;
+    };
+    auto const ds = deviations_of(a_run({broken("t1", {"A"}), broken("t2", {"B", "A"}), broken("t3", {"S"})}));
+    ASSERT_EQ(ds.size(), 1u);
+    EXPECT_EQ(ds[0].cases, (std::vector<std::string>{"t1", "t2", "t3"}));
+    EXPECT_EQ(ds[0].clauses, (std::vector<std::string>{"A", "B", "S"}));
+    EXPECT_EQ(ds[0].level, "MUST");
+    // A call step with clauses of its own is about those clauses.
+    auto own = broken("t4", {"B"});
+    own.clauses = {"A", "B"};
+    EXPECT_EQ(deviations_of(a_run({broken("t1", {"A"}), own})).size(), 2u);
+}

@@ -38,6 +38,14 @@ void case_state::fail(reports::check_result& k, std::string expected, std::strin
         k.seqs = std::move(seqs);
 }
 
+void case_state::missing(reports::check_result& k, std::string expected, std::string actual, std::string subject,
+                         std::string expected_norm, std::string observed_norm, std::vector<std::size_t> seqs) const
+{
+    fail(k, std::move(expected), std::move(actual), std::move(subject), std::move(expected_norm), std::move(observed_norm),
+         std::move(seqs));
+    k.absent = true;
+}
+
 void case_state::broke(reports::check_result& k, reports::check_status why, std::string expected, std::string actual) const
 {
     k.result = why;

@@ -65,6 +65,10 @@ struct case_state {
     /// ports, URLs) in expected_norm and observed_norm by their ${names}.
     void fail(reports::check_result& k, std::string expected, std::string actual, std::string subject,
               std::string expected_norm, std::string observed_norm, std::vector<std::size_t> seqs = {}) const;
+    /// fail(), for a check that failed because something did not happen (yet):
+    /// `k.absent`, so that it is not judged once the steps stopped early.
+    void missing(reports::check_result& k, std::string expected, std::string actual, std::string subject,
+                 std::string expected_norm, std::string observed_norm, std::vector<std::size_t> seqs = {}) const;
     /// Mark `k` as not judged: the IUT or the harness broke (error) or time ran out.
     void broke(reports::check_result& k, reports::check_status why, std::string expected, std::string actual) const;
 };

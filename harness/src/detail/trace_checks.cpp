@@ -168,7 +168,7 @@ void judge_trace_expectation(case_state& s, expect_entry const& e, check_result&
         for (auto const& n : names) {
             auto const calls = invokes(n);
             if (calls.seqs.empty())
-                return s.fail(k, "calls in the order " + brief(listed), "\"" + n + "\" was never called; called: " + called_so_far(entries),
+                return s.missing(k, "calls in the order " + brief(listed), "\"" + n + "\" was never called; called: " + called_so_far(entries),
                               "order of " + s.names.meaning(names), s.names.meaning(n) + " called", "never called");
             auto const seq = calls.seqs.front();
             if (seq < last)
@@ -187,12 +187,15 @@ void judge_trace_expectation(case_state& s, expect_entry const& e, check_result&
             bool const once = c->kind == count_expect::form::once;
             for (auto const& n : names) {
                 auto const calls = invokes(n);
-                if (calls.all != (once ? 1u : 0u))
-                    return s.fail(k, "\"" + n + "\" called " + (once ? "exactly once" : "never"),
-                                  "it was called " + std::to_string(calls.all) + " time(s)", s.names.meaning(n),
-                                  once ? "called exactly once" : "never called",
-                                  calls.all == 0 ? "never called" : "called " + std::to_string(calls.all) + " time(s)",
-                                  calls.seqs);
+                if (calls.all != (once ? 1u : 0u)) {
+                    // Fewer calls than asked: absent; more: a finding whenever the steps stopped.
+                    auto const judge = calls.all < (once ? 1u : 0u) ? &case_state::missing : &case_state::fail;
+                    return (s.*judge)(k, "\"" + n + "\" called " + (once ? "exactly once" : "never"),
+                                      "it was called " + std::to_string(calls.all) + " time(s)", s.names.meaning(n),
+                                      once ? "called exactly once" : "never called",
+                                      calls.all == 0 ? "never called" : "called " + std::to_string(calls.all) + " time(s)",
+                                      calls.seqs);
+                }
             }
             return;
         }
@@ -204,9 +207,11 @@ void judge_trace_expectation(case_state& s, expect_entry const& e, check_result&
             if (c->equals) bounds["equals"] = *c->equals;
             if (c->min) bounds["min"] = *c->min;
             if (c->max) bounds["max"] = *c->max;
-            s.fail(k, quoted_names(names) + " called " + brief(bounds) + " time(s)", std::to_string(k_calls) + " call(s)",
-                   s.names.meaning(names), "called " + brief(bounds) + " time(s)", std::to_string(k_calls) + " call(s)",
-                   calls.seqs);
+            bool const too_many = (c->max && k_calls > *c->max) || (c->equals && k_calls > *c->equals);
+            auto const judge = too_many ? &case_state::fail : &case_state::missing;
+            (s.*judge)(k, quoted_names(names) + " called " + brief(bounds) + " time(s)", std::to_string(k_calls) + " call(s)",
+                       s.names.meaning(names), "called " + brief(bounds) + " time(s)", std::to_string(k_calls) + " call(s)",
+                       calls.seqs);
         }
     } else if (auto const* ev = std::get_if<event_expect>(&e.what)) {
         auto const names = substituted(s, ev->names);
@@ -217,7 +222,7 @@ void judge_trace_expectation(case_state& s, expect_entry const& e, check_result&
         auto const expected = "call #" + std::to_string(ev->nth) + " of " + quoted_names(names) +
                               " with an argument matching " + brief(ev->match.raw, 200);
         if (ev->nth >= calls.size())
-            return s.fail(k, expected, std::to_string(calls.size()) + " call(s)", s.names.meaning(names),
+            return s.missing(k, expected, std::to_string(calls.size()) + " call(s)", s.names.meaning(names),
                           ev->nth == 0 ? "a call" : "call #" + std::to_string(ev->nth),
                           calls.empty() ? "never called" : std::to_string(calls.size()) + " call(s)");
         auto const& call = *calls[ev->nth];

@@ -82,6 +82,10 @@ struct check_result {
     std::string subject, expected_norm, observed_norm;
     std::optional<status> grade; ///< outcome checks: the grade the outcome gives when it holds
     std::vector<std::size_t> seqs; ///< the trace entries it points at
+    /// It failed because something had not happened (a call, a connection, a
+    /// close): once the steps stopped early that is no finding, and the runner
+    /// makes it not_run. Set by the harness while judging; not in report.json.
+    bool absent = false;
 };
 
 struct case_result {
