@@ -62,6 +62,17 @@ std::optional<mismatch> miss(std::string expected, json const* value)
     return mismatch{"", std::move(expected), show(value)};
 }
 
+/// `value` is not `want`: when it is not even of its JS type, say so for grouping.
+std::optional<mismatch> unequal(json const& want, json const* value)
+{
+    auto m = miss(brief(to_wire(want), 120), value);
+    if (value && js_type_name(want) != js_type_name(*value)) {
+        m->expected_type = js_type_name(want);
+        m->observed_type = js_type_name(*value);
+    }
+    return m;
+}
+
 } // namespace
 
 json resolve_plain(json const& v) { return from_wire(v); }
@@ -70,6 +81,9 @@ std::string mismatch::text() const
 {
     return (path.empty() ? "" : path + ": ") + "expected " + expected + ", got " + observed;
 }
+
+std::string mismatch::expected_key() const { return expected_type.empty() ? expected : "type " + expected_type; }
+std::string mismatch::observed_key() const { return observed_type.empty() ? observed : "type " + observed_type; }
 
 std::vector<std::string_view> const& matcher_type_names()
 {
@@ -193,7 +207,7 @@ std::optional<mismatch> check_matcher(matcher const& m, json const* value, value
         auto const want = resolve(*m.equals);
         if (value && *value == want)
             return std::nullopt;
-        return miss(brief(to_wire(want), 120), value);
+        return unequal(want, value);
     }
     if (!m.any_of.empty()) {
         std::string whys;
@@ -226,7 +240,7 @@ std::optional<mismatch> check_matcher(matcher const& m, json const* value, value
     if (m.equals) {
         auto const want = resolve(*m.equals);
         if (v != want)
-            return miss(brief(to_wire(want), 120), value);
+            return unequal(want, value);
     }
     auto const string_rule = [&](char const* kind, json const& want_raw, auto&& holds) -> std::optional<mismatch> {
         auto const want = resolve(want_raw);

@@ -168,3 +168,17 @@ TEST(block, an_iut_that_answers_a_block_wrongly_is_an_error)
     EXPECT_EQ(f.s.checks[0].result, check_status::error);
     EXPECT_NE(f.s.checks[0].actual.find("answered a block of 2 commands with"), std::string::npos) << f.s.checks[0].actual;
 }
+
+TEST(block, a_wrong_return_value_groups_by_its_shape_not_its_content)
+{
+    // Two refusals with different errMsgs instead of a SocketTask: one behaviour.
+    auto observed_norm = [](char const* err) {
+        fixture f(json::parse(R"([{"call": "wx.connectSocket", "args": {"url": "${ws}/echo?tag=${tag}"}, "as": "task"}])"));
+        f.s.iut = std::make_unique<scripted_driver>(json::array({{{"ok", true}, {"value", {{"errMsg", err}}}}}));
+        EXPECT_EQ(f.run(), stop_reason::failed);
+        EXPECT_NE(f.s.checks.at(0).actual.find(err), std::string::npos) << "the message shows the value";
+        return f.s.checks.at(0).observed_norm;
+    };
+    EXPECT_EQ(observed_norm("connectSocket:fail invalid url http://a"), "returned an object {errMsg}");
+    EXPECT_EQ(observed_norm("connectSocket:fail at most 5"), "returned an object {errMsg}");
+}

@@ -150,3 +150,20 @@ TEST(matcher, typed_array_is_not_an_arraybuffer)
     EXPECT_FALSE(check_pattern(parse_p(json::parse(R"({"data.$typedarray":"Buffer","data.base64":"AQID"})")),
                                json{{"data", buf}}));
 }
+
+TEST(matcher, a_value_of_another_type_groups_by_its_type)
+{
+    // An ArrayBuffer asked for, a Blob found: the key is the type, not the bytes.
+    auto const blob = json{{"$blob", "aGk="}, {"type", ""}};
+    auto const r = check_matcher(parse(json::parse(R"({"$arraybuffer":"aGk="})")), &blob);
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->expected_key(), "type arraybuffer");
+    EXPECT_EQ(r->observed_key(), "type blob");
+    EXPECT_NE(r->text().find("aGk="), std::string::npos) << "the message keeps the value";
+    // Same type, other value: the values are the key.
+    auto const n = json(1003);
+    auto const same = check_matcher(parse(json(1000)), &n);
+    ASSERT_TRUE(same);
+    EXPECT_EQ(same->expected_key(), "1000");
+    EXPECT_EQ(same->observed_key(), "1003");
+}

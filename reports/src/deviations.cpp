@@ -30,11 +30,12 @@ int level_rank(std::string const& level)
     return level == "MUST" ? 3 : level == "SHOULD" ? 2 : level == "MAY" ? 1 : 0;
 }
 
-/// A call step that failed, attributed to the whole case: the call broke its own
-/// contract (threw, returned the wrong thing), the same whatever the case tests.
-bool broken_call(check_result const& k, case_result const& c)
+/// A step that failed and is attributed to the whole case: something the case
+/// needed broke (a call threw or returned the wrong thing, a listener it waited
+/// for never came), the same behaviour whatever the case goes on to test.
+bool needed_step(check_result const& k, case_result const& c)
 {
-    return k.kind == check_kind::step && k.title.rfind("call ", 0) == 0 && k.clauses == c.clauses;
+    return k.kind == check_kind::step && k.clauses == c.clauses;
 }
 
 /// The signature of a failing check of `c`.
@@ -44,8 +45,8 @@ std::string signature(check_result const& k, case_result const& c)
     std::sort(clauses.begin(), clauses.end());
     if (k.kind == check_kind::invariant)
         return "invariant\x1f" + k.where + "\x1f" + join(clauses, ",");
-    if (broken_call(k, c))
-        return "call\x1f" + k.subject + "\x1f" + k.expected_norm + "\x1f" + k.observed_norm;
+    if (needed_step(k, c))
+        return "step\x1f" + k.subject + "\x1f" + k.expected_norm + "\x1f" + k.observed_norm;
     return std::string(to_string(k.kind) == "outcome" ? "outcome" : "check") + "\x1f" + join(clauses, ",") + "\x1f" +
            k.subject + "\x1f" + k.expected_norm + "\x1f" + k.observed_norm;
 }
@@ -66,7 +67,7 @@ std::string deviation_id(std::string const& sig)
 
 std::string deviation::headline() const
 {
-    // A broken call may list many cases' clauses: the first few name it.
+    // A needed step may list many cases' clauses: the first few name it.
     auto shown = clauses;
     if (shown.size() > 3) {
         shown.resize(3);
@@ -133,7 +134,7 @@ std::vector<deviation> deviations_of(run_report const& r)
                         if (c.trace[i].is_object())
                             d.excerpt.push_back(trace_line(c.trace[i]));
             }
-            // Its clauses: every case's (a broken call's differ from case to case), and their strongest level.
+            // Its clauses: every case's (a needed step's differ from case to case), and their strongest level.
             for (auto const& id : k.clauses) {
                 if (std::find(d.clauses.begin(), d.clauses.end(), id) != d.clauses.end())
                     continue;

@@ -234,7 +234,7 @@ TEST(deviations, a_check_that_points_at_no_call_shows_how_the_case_ended)
     EXPECT_EQ(ds[0].excerpt.back().rfind("#9 ", 0), 0u) << ds[0].excerpt.back();
 }
 
-TEST(deviations, a_broken_call_is_one_deviation_whatever_the_cases_cite)
+TEST(deviations, a_needed_step_that_broke_is_one_deviation_whatever_the_cases_cite)
 {
     // createTCPSocket returns an error object in every TCP case: one behaviour, not one per clause set.
     auto broken = [](std::string id, std::vector<std::string> clauses) {
@@ -250,7 +250,16 @@ TEST(deviations, a_broken_call_is_one_deviation_whatever_the_cases_cite)
     EXPECT_EQ(ds[0].cases, (std::vector<std::string>{"t1", "t2", "t3"}));
     EXPECT_EQ(ds[0].clauses, (std::vector<std::string>{"A", "B", "S"}));
     EXPECT_EQ(ds[0].level, "MUST");
-    // A call step with clauses of its own is about those clauses.
+    // So is a wait for a listener that never came.
+    auto wait = [](std::string id, std::vector<std::string> clauses) {
+        auto k = failing(check_kind::step, id + "#/steps/3/wait", clauses, "wx.onSocketOpen listener", "a call", "never called");
+        k.title = "wait for \"open\"";
+        auto c = a_case(id, status::fail, {k});
+        c.clauses = clauses;
+        return c;
+    };
+    EXPECT_EQ(deviations_of(a_run({wait("w1", {"A"}), wait("w2", {"B"})})).size(), 1u);
+    // A step with clauses of its own is about those clauses.
     auto own = broken("t4", {"B"});
     own.clauses = {"A", "B"};
     EXPECT_EQ(deviations_of(a_run({broken("t1", {"A"}), own})).size(), 2u);

@@ -4,6 +4,20 @@ namespace sockconf::harness::detail {
 
 namespace {
 
+/// A value as a grouping key: its shape, not its content ("an object {errMsg}",
+/// "string"). A call that returns a fail result instead of a SocketTask is one
+/// behaviour whatever the errMsg says; the message shows the value itself.
+std::string shape(json const& wire_value)
+{
+    auto const v = from_wire(wire_value);
+    if (js_type_name(v) != "object" || !v.is_object())
+        return std::string(js_type_name(v));
+    std::string keys;
+    for (auto const& [key, _] : v.items())
+        keys += (keys.empty() ? "" : ", ") + key;
+    return "an object {" + keys + "}";
+}
+
 using reports::check_kind;
 using reports::check_result;
 using reports::check_status;
@@ -145,7 +159,7 @@ stop_reason finish(case_state& s, pending const& p, reply const& r, check_result
         if (g.expect) {
             auto const v = from_wire(r.value);
             if (auto why = check_matcher(*g.expect, &v, [&](json const& x) { return s.vars.resolve(x); })) {
-                s.fail(k, p.target + " to match", why->text(), p.api(), why->expected, why->observed);
+                s.fail(k, p.target + " to match", why->text(), p.api(), why->expected_key(), why->observed_key());
                 // what the wait points at: the get itself
             }
         }
@@ -172,7 +186,7 @@ stop_reason finish(case_state& s, pending const& p, reply const& r, check_result
             // A returned Promise that rejected is not a throw: say what happened.
             auto const what = r.promise ? std::string("returned a Promise that rejected with ") : std::string("threw ");
             s.fail(k, p.target + " to return", (r.promise ? "it " + what : std::string("it threw: ")) + brief(r.value),
-                   p.api(), "to return", what + norm(r.value));
+                   p.api(), "to return", what + shape(r.value));
             return stop_reason::failed;
         }
         if (c.throw_message)
@@ -182,18 +196,18 @@ stop_reason finish(case_state& s, pending const& p, reply const& r, check_result
         return stop_reason::none;
     }
     if (c.throws == call_step::throw_rule::any || c.throws == call_step::throw_rule::matching) {
-        s.fail(k, p.target + " to throw", "it returned " + brief(r.value), p.api(), "to throw", "returned " + norm(r.value));
+        s.fail(k, p.target + " to throw", "it returned " + brief(r.value), p.api(), "to throw", "returned " + shape(r.value));
         return stop_reason::none;
     }
     if (c.returns) {
         auto const v = from_wire(r.value);
         if (auto why = check_matcher(*c.returns, &v, [&](json const& x) { return s.vars.resolve(x); }))
-            s.fail(k, "the return value to match", why->text(), p.api(), "a return value " + why->expected,
-                   why->observed);
+            s.fail(k, "the return value to match", why->text(), p.api(), "a return value " + why->expected_key(),
+                   why->observed_key());
     }
     if (!p.as.empty() && p.entry && !p.entry->returns.empty() && !is_handle(r.value)) {
         s.fail(k, p.target + " to return a " + p.entry->returns, "it returned " + brief(r.value, 200), p.api(),
-               "to return a " + p.entry->returns, "returned " + norm(r.value));
+               "to return a " + p.entry->returns, "returned " + shape(r.value));
         return stop_reason::failed;
     }
     if (!p.as.empty())

@@ -145,8 +145,8 @@ stop_reason run_wait(case_state& s, step const& st, wait_step const& w)
     std::string expected_norm = w.count > 1 ? std::to_string(w.count) + " calls" : "a call";
     std::string observed_norm = n.all == 0 ? "never called" : std::to_string(n.all) + " call(s)";
     if (n.first_mismatch) {
-        expected_norm = "a call with " + n.first_mismatch->path + " " + n.first_mismatch->expected;
-        observed_norm = n.first_mismatch->path + " " + n.first_mismatch->observed;
+        expected_norm = "a call with " + n.first_mismatch->path + " " + n.first_mismatch->expected_key();
+        observed_norm = n.first_mismatch->path + " " + n.first_mismatch->observed_key();
     }
     std::vector<std::size_t> seqs = n.seqs;
     if (n.first_mismatch)
@@ -227,8 +227,8 @@ void judge_trace_expectation(case_state& s, expect_entry const& e, check_result&
                           calls.empty() ? "never called" : std::to_string(calls.size()) + " call(s)");
         auto const& call = *calls[ev->nth];
         if (auto why = check_pattern(ev->match, from_wire(call["arg"]), resolve))
-            s.fail(k, expected, why->text(), s.names.meaning(names), why->path + " " + why->expected,
-                   why->path + " " + why->observed, {seq_of(call)});
+            s.fail(k, expected, why->text(), s.names.meaning(names), why->path + " " + why->expected_key(),
+                   why->path + " " + why->observed_key(), {seq_of(call)});
         else
             k.seqs = {seq_of(call)};
     }

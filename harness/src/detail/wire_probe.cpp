@@ -39,8 +39,8 @@ wire_verdict probe_wire(echo::wire_log const& log, wire_spec const& spec, variab
             } else if (auto m = check_pattern(*spec.match, from_wire(records[spec.index].to_json()), resolve)) {
                 v.actual = "connection #" + std::to_string(spec.index) + ": " + m->text();
                 v.subject = "the server's record: " + m->path;
-                v.expected_norm = m->expected;
-                v.observed_norm = m->observed; // normalised where the check fails
+                v.expected_norm = m->expected_key();
+                v.observed_norm = m->observed_key(); // normalised where the check fails
                 // An ended connection's record no longer changes.
                 v.final = records[spec.index].end != echo::conn_end::open;
             }

@@ -7,10 +7,11 @@
 // the deviation of its signature:
 //  - a global invariant: its id and clause (one finding per invariant and
 //    clause, whatever the variants: they are listed as `observed`);
-//  - a call step that failed and is attributed to the whole case (it threw or
-//    returned the wrong thing: the call broke its own contract, whatever the
-//    case tests): its subject, normalised expected and observed, without the
-//    clauses; the deviation lists the clauses of every case it decided;
+//  - a step that failed and is attributed to the whole case (something the
+//    case needed broke: a call threw or returned the wrong thing, a listener it
+//    waited for never came, whatever the case goes on to test): its subject,
+//    normalised expected and observed, without the clauses; the deviation
+//    lists the clauses of every case it decided;
 //  - an allowed-outcomes check: its clauses, subject (the outcome names) and
 //    normalised misses;
 //  - anything else: its clauses, subject, normalised expected and observed.
@@ -35,7 +36,7 @@ struct deviation {
     /// id in every run and on every platform (report diff, the matrix, repro files).
     std::string id;
     std::string invariant;            ///< INV-... when it is a global invariant's finding
-    std::vector<std::string> clauses; ///< the clauses it breaks (a broken call: every case's, first seen first)
+    std::vector<std::string> clauses; ///< the clauses it breaks (a needed step's: every case's, first seen first)
     std::string level;                ///< the strongest of their levels ("MUST" …; "" if unknown)
     std::string subject;              ///< what it is about ("SocketTask.onClose listener")
     std::string expected;             ///< what the documents ask for
