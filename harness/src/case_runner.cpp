@@ -116,6 +116,9 @@ private:
     {
         try {
             setup();
+            // The case's time starts once its IUT instance is ready: waiting for a
+            // free browser page or a fresh process is the harness's, not the IUT's.
+            s_.deadline = clock::now() + std::chrono::milliseconds(s_.case_timeout_ms());
             stopped_ = run_steps(c_.steps);
             if (stopped_ == stop_reason::none || stopped_ == stop_reason::failed)
                 settle();

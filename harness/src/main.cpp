@@ -136,7 +136,7 @@ struct run_opts {
     bool slow = false;
     std::string iut; ///< empty: the in-process reference
     std::string browser, iut_page; ///< the remote driver
-    int pages = 4;
+    int pages = 24; // so that a browser run takes about as long as its longest case (BENCHMARKS.md)
     std::string expectations, update_expectations;
     std::string exclude, shard, rerun_failed;
     std::vector<std::string> tags;
@@ -679,7 +679,7 @@ int main(int argc, char** argv)
                     "sockconf prints the page URL and waits for a browser or device to open it")
         ->check(CLI::IsMember({"chromium"}));
     run->add_option("--pages", run_ro.pages, "Pages the launched browser opens (instances reused between cases)")
-        ->capture_default_str()->check(CLI::Range(1, 16));
+        ->capture_default_str()->check(CLI::Range(1, 32));
     run->add_option("--expectations", run_ro.expectations,
                     "The IUT's known results (case id -> status, flaky list): the run fails only on unexpected "
                     "results, an unexpected pass included")

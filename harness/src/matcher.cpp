@@ -264,7 +264,8 @@ std::optional<mismatch> check_matcher(matcher const& m, json const* value, value
             return miss("a string with regex " + brief(json(*m.regex_source)), value);
     }
     if (m.type && js_type_name(v) != *m.type)
-        return mismatch{"", "type " + *m.type, std::string(js_type_name(v)) + " " + show(value)};
+        return mismatch{"", "type " + *m.type, std::string(js_type_name(v)) + " " + show(value), *m.type,
+                        std::string(js_type_name(v))};
     if (m.byte_length) {
         auto const want = resolve(*m.byte_length);
         auto const n = byte_length(v);

@@ -73,4 +73,5 @@ TEST(variables, normalise_puts_the_runs_own_values_back_as_names)
     // A port only where it stands alone: not inside a longer number.
     EXPECT_EQ(v.normalise("1336390 bytes"), "1336390 bytes");
     EXPECT_EQ(v.normalise("40001"), "${tcp.port}");
+    EXPECT_EQ(v.normalise(R"(object {"$handle":"5","class":"WebSocket"})"), R"(object {"$handle":"N","class":"WebSocket"})");
 }

@@ -27,7 +27,7 @@ std::string join(std::vector<std::string> const& v, char const* sep)
 
 int level_rank(std::string const& level)
 {
-    return level == "MUST" ? 3 : level == "SHOULD" ? 2 : level == "MAY" ? 1 : 0;
+    return level == "MUST" ? 4 : level == "SHOULD" ? 3 : level == "MAY" ? 2 : level == "INFO" ? 1 : 0;
 }
 
 /// A step that failed and is attributed to the whole case: something the case

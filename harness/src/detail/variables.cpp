@@ -109,8 +109,10 @@ std::string variables::normalise(std::string text) const
             at += to.size();
         }
     }
+    // Trace numbers and the IUT's handle ids differ from run to run.
     static std::regex const seq_re("#[0-9]+");
-    return std::regex_replace(text, seq_re, "#N");
+    static std::regex const handle_re("\"\\$handle\":\"[^\"]*\"");
+    return std::regex_replace(std::regex_replace(text, seq_re, "#N"), handle_re, "\"$$handle\":\"N\"");
 }
 
 } // namespace sockconf::harness::detail
