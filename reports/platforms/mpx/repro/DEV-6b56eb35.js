@@ -7,6 +7,7 @@
 //   observed: wx.closeSocket: neither success nor fail
 //   observed: wx.sendSocketMessage: neither success nor fail
 //   it decided: ws.globals.close-before-open, ws.globals.send-no-connection-fails, ws.globals.send-while-connecting-fails
+//   also seen in: ws.globals.multi-connection-binding
 //   shown by the case below, at INV-CALLBACK-ONE-RESULT
 //
 // The case: ./suites/websocket/legacy-globals.json#/cases/12 (suites/README.md: the format)
