@@ -5,19 +5,25 @@
 namespace sockconf::harness {
 
 namespace {
-api_entry read_entry(json_reader const& r)
+api_entry read_entry(json_reader const& r, std::function<bool(std::string const&)> const& known_clause)
 {
-    r.only_keys({"callbacks", "returns", "errmsg_api", "adds_listener", "removes_listener"});
+    r.only_keys({"callbacks", "returns", "returns_clause", "errmsg_api", "adds_listener", "removes_listener"});
     api_entry e;
     if (auto v = r.find("callbacks")) e.callbacks = v->boolean();
     if (auto v = r.find("returns")) e.returns = v->non_empty_string();
+    if (auto v = r.find("returns_clause")) {
+        e.returns_clause = v->non_empty_string();
+        if (known_clause && !known_clause(e.returns_clause))
+            v->fail("E-API-CLAUSE", "unknown clause \"" + e.returns_clause + "\" (see specs/clauses/)");
+    }
     if (auto v = r.find("adds_listener")) e.adds_listener = v->non_empty_string();
     if (auto v = r.find("removes_listener")) e.removes_listener = v->non_empty_string();
     return e;
 }
 } // namespace
 
-api_catalog api_catalog::from_json(json const& doc, std::string const& source)
+api_catalog api_catalog::from_json(json const& doc, std::string const& source,
+                                   std::function<bool(std::string const&)> const& known_clause)
 {
     json_reader r(doc, source);
     r.only_keys({"version", "functions", "classes"});
@@ -26,7 +32,7 @@ api_catalog api_catalog::from_json(json const& doc, std::string const& source)
     auto fns = r.at("functions");
     fns.expect_object();
     for (auto const& [name, _] : fns.value().items())
-        cat.functions_[name] = read_entry(fns.at(name));
+        cat.functions_[name] = read_entry(fns.at(name), known_clause);
     auto classes = r.at("classes");
     classes.expect_object();
     for (auto const& [name, _] : classes.value().items()) {
@@ -36,7 +42,7 @@ api_catalog api_catalog::from_json(json const& doc, std::string const& source)
         auto methods = c.at("methods");
         methods.expect_object();
         for (auto const& [m, __] : methods.value().items())
-            cls.methods[m] = read_entry(methods.at(m));
+            cls.methods[m] = read_entry(methods.at(m), known_clause);
         auto props = c.at("properties");
         props.expect_array();
         for (std::size_t i = 0; i < props.size(); ++i)
@@ -59,7 +65,10 @@ api_catalog api_catalog::from_json(json const& doc, std::string const& source)
     return cat;
 }
 
-api_catalog api_catalog::load(std::string const& path) { return from_json(read_json_file(path), path); }
+api_catalog api_catalog::load(std::string const& path, std::function<bool(std::string const&)> const& known_clause)
+{
+    return from_json(read_json_file(path), path, known_clause);
+}
 
 std::optional<api_entry> api_catalog::function(std::string const& name) const
 {

@@ -88,7 +88,9 @@ specs load_specs(std::string const& home, std::string const& profile_name)
     auto clauses = harness::clause_catalog::load_dir(home + "/specs/clauses");
     auto invariants = harness::invariant_catalog::load(
         home + "/specs/invariants.json", [&](std::string const& id) { return clauses.find(id) != nullptr; });
-    return {harness::api_catalog::load(home + "/specs/api.json"), std::move(clauses), std::move(invariants),
+    auto api = harness::api_catalog::load(home + "/specs/api.json",
+                                          [&](std::string const& id) { return clauses.find(id) != nullptr; });
+    return {std::move(api), std::move(clauses), std::move(invariants),
             profile::load(profile_path(home, profile_name))};
 }
 

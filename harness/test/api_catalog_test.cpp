@@ -27,3 +27,19 @@ TEST(api_catalog, unknown_return_class_is_an_error)
         EXPECT_EQ(e.pointer(), "/functions/wx.f/returns");
     }
 }
+
+TEST(api_catalog, a_returns_clause_must_be_a_known_clause)
+{
+    auto doc = json::parse(R"({"version":1,"functions":{"wx.f":{"returns":"C","returns_clause":"NOPE"}},
+      "classes":{"C":{"methods":{},"properties":[]}}})");
+    auto const known = [](std::string const& id) { return id == "WS-CONNECT-RETURNS-SOCKETTASK"; };
+    try {
+        api_catalog::from_json(doc, "api.json", known);
+        FAIL() << "no error";
+    } catch (spec_error const& e) {
+        EXPECT_EQ(e.id(), "E-API-CLAUSE");
+        EXPECT_EQ(e.pointer(), "/functions/wx.f/returns_clause");
+    }
+    doc["functions"]["wx.f"]["returns_clause"] = "WS-CONNECT-RETURNS-SOCKETTASK";
+    EXPECT_EQ(api_catalog::from_json(doc, "api.json", known).function("wx.f")->returns_clause, "WS-CONNECT-RETURNS-SOCKETTASK");
+}

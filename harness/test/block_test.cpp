@@ -182,3 +182,13 @@ TEST(block, a_wrong_return_value_groups_by_its_shape_not_its_content)
     EXPECT_EQ(observed_norm("connectSocket:fail invalid url http://a"), "returned an object {errMsg}");
     EXPECT_EQ(observed_norm("connectSocket:fail at most 5"), "returned an object {errMsg}");
 }
+
+TEST(block, a_needed_call_that_returns_no_object_fails_for_its_own_clause)
+{
+    // D41: the case cites something else; the step fails for "returns a SocketTask".
+    fixture f(json::parse(R"([{"call": "wx.connectSocket", "args": {"url": "${ws}/echo?tag=${tag}"}, "as": "task"}])"));
+    f.s.iut = std::make_unique<scripted_driver>(json::parse(R"([{"ok": true, "value": {"errMsg": "no"}}])"));
+    EXPECT_EQ(f.run(), stop_reason::failed);
+    EXPECT_EQ(f.s.checks.at(0).clauses, (std::vector<std::string>{"WS-CONNECT-RETURNS-SOCKETTASK"}));
+    EXPECT_TRUE(f.s.checks.at(0).counts);
+}

@@ -206,6 +206,9 @@ stop_reason finish(case_state& s, pending const& p, reply const& r, check_result
                    why->observed_key());
     }
     if (!p.as.empty() && p.entry && !p.entry->returns.empty() && !is_handle(r.value)) {
+        // A step the case needs: what failed is the call's own clause, not what the case tests (D41).
+        if (p.st->clauses.empty() && !p.entry->returns_clause.empty())
+            k.clauses = {p.entry->returns_clause};
         s.fail(k, p.target + " to return a " + p.entry->returns, "it returned " + brief(r.value, 200), p.api(),
                "to return a " + p.entry->returns, "returned " + shape(r.value));
         return stop_reason::failed;

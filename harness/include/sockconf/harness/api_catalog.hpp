@@ -4,6 +4,7 @@
 
 #include <sockconf/common/value.hpp>
 
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
@@ -14,6 +15,10 @@ namespace sockconf::harness {
 struct api_entry {
     bool callbacks = false;
     std::string returns;          ///< class of the returned object, if any
+    /// The clause "returns a <returns>" is (specs/api.json). A call step that a
+    /// case needs (no clauses of its own) and that gets something else fails for
+    /// this clause, cited by the case or not: nothing after it can be judged (D41).
+    std::string returns_clause;
     std::string adds_listener;    ///< event name, for on* methods
     std::string removes_listener; ///< event name, for off* methods
 };
@@ -33,8 +38,10 @@ struct api_class {
 class api_catalog {
 public:
     /// Throws spec_error naming the file and pointer.
-    static api_catalog load(std::string const& path);
-    static api_catalog from_json(json const& doc, std::string const& source);
+    /// `known_clause`, when given, validates returns_clause (E-API-CLAUSE).
+    static api_catalog load(std::string const& path, std::function<bool(std::string const&)> const& known_clause = {});
+    static api_catalog from_json(json const& doc, std::string const& source,
+                                 std::function<bool(std::string const&)> const& known_clause = {});
 
     /// "wx.connectSocket" -> entry.
     std::optional<api_entry> function(std::string const& name) const;
