@@ -66,7 +66,10 @@ std::optional<mismatch> miss(std::string expected, json const* value)
 std::optional<mismatch> unequal(json const& want, json const* value)
 {
     auto m = miss(brief(to_wire(want), 120), value);
-    if (value && js_type_name(want) != js_type_name(*value)) {
+    if (!value) {
+        m->expected_type = "present"; // not sent at all: the value asked for does not matter
+        m->observed_type = "absent";
+    } else if (js_type_name(want) != js_type_name(*value)) {
         m->expected_type = js_type_name(want);
         m->observed_type = js_type_name(*value);
     }
@@ -82,8 +85,14 @@ std::string mismatch::text() const
     return (path.empty() ? "" : path + ": ") + "expected " + expected + ", got " + observed;
 }
 
-std::string mismatch::expected_key() const { return expected_type.empty() ? expected : "type " + expected_type; }
-std::string mismatch::observed_key() const { return observed_type.empty() ? observed : "type " + observed_type; }
+std::string mismatch::expected_key() const
+{
+    return expected_type.empty() ? expected : expected_type == "present" ? expected_type : "type " + expected_type;
+}
+std::string mismatch::observed_key() const
+{
+    return observed_type.empty() ? observed : observed_type == "absent" ? observed_type : "type " + observed_type;
+}
 
 std::vector<std::string_view> const& matcher_type_names()
 {

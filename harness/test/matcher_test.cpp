@@ -166,4 +166,9 @@ TEST(matcher, a_value_of_another_type_groups_by_its_type)
     ASSERT_TRUE(same);
     EXPECT_EQ(same->expected_key(), "1000");
     EXPECT_EQ(same->observed_key(), "1003");
+    // Nothing there: whatever value was asked for, the header was not sent.
+    auto const none = check_matcher(parse(json("yes 1")), nullptr);
+    ASSERT_TRUE(none);
+    EXPECT_EQ(none->expected_key(), "present");
+    EXPECT_EQ(none->observed_key(), "absent");
 }

@@ -52,14 +52,16 @@ struct mismatch {
     std::string expected; ///< "1000", "type arraybuffer", "a string with prefix \"connectSocket:fail\""
     std::string observed; ///< the value as found ("null", "(absent)", "typedarray {...}")
     /// Set when a value was asked for and one of another JS type was found
-    /// ("arraybuffer", "blob"): then the difference is the type, not the bytes.
+    /// ("arraybuffer", "blob"): then the difference is the type, not the bytes;
+    /// "present" and "absent" when there was none at all (a header not sent).
     std::string expected_type, observed_type;
 
     /// "path: expected X, got Y" (without "path: " when there is no path).
     std::string text() const;
     /// expected and observed as grouping keys: "type arraybuffer" and "type blob"
     /// when the types differ (every binary message that arrives as a Blob is one
-    /// behaviour, whatever its bytes), else expected and observed.
+    /// behaviour, whatever its bytes), "present" and "absent" when nothing was
+    /// there, else expected and observed.
     std::string expected_key() const;
     std::string observed_key() const;
 };
