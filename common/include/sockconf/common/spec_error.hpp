@@ -1,5 +1,5 @@
 // The one exception type for bad input at sockconf's edges (spec, suite and
-// profile files, CLI flags). Each carries a stable id (e.g. "E-CASE-TYPE") so
+// profile files, CLI flags). Each carries a stable id (e.g. "E-CASE-STEP") so
 // that tools and docs can refer to it, and says where: file and JSON pointer.
 #pragma once
 
