@@ -35,16 +35,25 @@ public:
     reply execute(json const& command, std::chrono::milliseconds timeout) override
     {
         auto result = std::make_shared<json>();
+        auto crash = std::make_shared<std::string>();
         // Captures by value: after a timeout the call may still run, later.
         bool const done = rt_.run_sync(
-            [this, result, command] {
-                if (binding_)
-                    *result = binding_->execute(command);
+            [this, result, crash, command] {
+                // A C++ exception out of the reference is the IUT breaking (a process
+                // adapter would die of it), not the harness: the case is ERROR for it.
+                try {
+                    if (binding_)
+                        *result = binding_->execute(command);
+                } catch (std::exception const& e) {
+                    *crash = std::string("the reference threw a C++ exception: ") + e.what();
+                }
             },
             timeout);
         if (!done)
             return {reply_kind::timeout, {}, "the reference did not answer within " +
                                                  std::to_string(timeout.count()) + " ms"};
+        if (!crash->empty())
+            return {reply_kind::broken, {}, *crash};
         return reply_from_json(*result);
     }
 
