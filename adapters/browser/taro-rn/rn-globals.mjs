@@ -35,6 +35,29 @@ class WebSocket extends BrowserWebSocket {
     this.#binaryType = binaryType;
     super.binaryType = binaryType;
   }
+
+  // RN's send: INVALID_STATE_ERR while CONNECTING; strings, ArrayBuffers, views and Blobs go
+  // out; anything else throws Error('Unsupported data type'). The browser's would stringify it.
+  send(data) {
+    if (this.readyState === BrowserWebSocket.CONNECTING) throw new Error("INVALID_STATE_ERR");
+    if (typeof data === "string" || data instanceof ArrayBuffer || ArrayBuffer.isView(data) || data instanceof Blob)
+      return super.send(data);
+    throw new Error("Unsupported data type");
+  }
+
+  // RN's close never throws in JS: it returns when CLOSING or CLOSED, and hands any code and
+  // reason to the native module. The browser throws on a code it may not send or a reason over
+  // 123 bytes; then the socket is closed without them, the nearest a browser can come.
+  close(code, reason) {
+    if (this.readyState === BrowserWebSocket.CLOSING || this.readyState === BrowserWebSocket.CLOSED) return;
+    const statusCode = typeof code === "number" ? code : 1000;
+    const closeReason = typeof reason === "string" ? reason : "";
+    try {
+      super.close(statusCode, closeReason);
+    } catch {
+      super.close();
+    }
+  }
 }
 
 /** What this bundle substitutes because a browser stands in for React Native (hello). */
@@ -54,6 +77,15 @@ export const adaptations = [
     why:
       "RN delivers ArrayBuffer unless binaryType is 'blob' (WebSocket.js: base64.toByteArray(ev.data).buffer); " +
       "the browser's default is Blob",
+  },
+  {
+    what:
+      "WebSocket.send and close follow RN's WebSocket.js: send throws 'INVALID_STATE_ERR' while connecting and " +
+      "'Unsupported data type' for anything but a string, ArrayBuffer, view or Blob; close never throws, " +
+      "defaults the code to 1000, and a code or reason the browser refuses closes the socket without them",
+    why:
+      "the browser's send stringifies other data and its close throws on an invalid code or a reason over " +
+      "123 bytes, where RN's JS passes them to its native module (whose handling is not modelled)",
   },
   {
     what: "the WebSocket constructor's third argument ({headers}) is ignored",
