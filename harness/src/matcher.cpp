@@ -87,11 +87,15 @@ std::string mismatch::text() const
 
 std::string mismatch::expected_key() const
 {
-    return expected_type.empty() ? expected : expected_type == "present" ? expected_type : "type " + expected_type;
+    if (expected_type.empty() || expected_type == "present")
+        return expected_type.empty() ? expected : expected_type;
+    return (observed_type == "null" ? "a " : "type ") + expected_type; // "a number, observed null" reads best
 }
 std::string mismatch::observed_key() const
 {
-    return observed_type.empty() ? observed : observed_type == "absent" ? observed_type : "type " + observed_type;
+    if (observed_type.empty() || observed_type == "absent" || observed_type == "null")
+        return observed_type.empty() ? observed : observed_type;
+    return "type " + observed_type;
 }
 
 std::vector<std::string_view> const& matcher_type_names()

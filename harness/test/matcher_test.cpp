@@ -171,4 +171,10 @@ TEST(matcher, a_value_of_another_type_groups_by_its_type)
     ASSERT_TRUE(none);
     EXPECT_EQ(none->expected_key(), "present");
     EXPECT_EQ(none->observed_key(), "absent");
+    // null where a number was asked for (no close code sent): any number, one behaviour.
+    auto const null = json(nullptr);
+    auto const no_code = check_matcher(parse(json(4000)), &null);
+    ASSERT_TRUE(no_code);
+    EXPECT_EQ(no_code->expected_key(), "a number");
+    EXPECT_EQ(no_code->observed_key(), "null");
 }

@@ -1,19 +1,19 @@
-// sockconf repro: tcp.basic.echo-arraybuffer
-// write(ArrayBuffer) sends exactly its bytes, and they come back as an ArrayBuffer
+// sockconf repro: ws.options.referer-lowercase-not-sent
+// a Referer given in header as 'referer' (lower case) is not sent either; the connection proceeds
 //
-// Deviation DEV-f313a870: wx.createTCPSocket: expected to return a TCPSocket, observed returned an object {errMsg} (TCP-WRITE-ARRAYBUFFER, TCP-ONMESSAGE-ARRAYBUFFER, TCP-ONMESSAGE-REMOTEINFO, +97 more)
-//   breaks: TCP-WRITE-ARRAYBUFFER, TCP-ONMESSAGE-ARRAYBUFFER, TCP-ONMESSAGE-REMOTEINFO, TCP-ONMESSAGE-LOCALINFO, TCP-DEFAULT-IPV4, TCP-ONMESSAGE-REMOTEINFO-SIZE, TCP-WRITE-STRING, TCP-BINDWIFI-ANDROID-ONLY, TCP-BINDWIFI-ANDROID-ONLY-ONERROR, TCP-CLOSE-BEFORE-CONNECT, TCP-CLOSE-FLUSHES-WRITES, TCP-ONCLOSE-LAST, TCP-CLOSE-ONCLOSE, TCP-PEER-FIN-NO-ONERROR, TCP-PEER-FIN-ONCLOSE, TCP-PEER-RST-ONERROR-ONCLOSE, TCP-CLOSE-PEER-SEES-END, TCP-CLOSE-TWICE, TCP-CONNECT-ADDRESS-INVALID, TCP-ONERROR-ERRMSG, TCP-ERRCODE-INVALID-ADDRESS, TCP-CONNECT-AFTER-CLOSE, TCP-CONNECT-ADDRESS-HOSTNAME, TCP-CONNECT-ONCONNECT, TCP-LIMIT-LOCAL-IP-REFUSED, TCP-CONNECT-PORT-INVALID, TCP-ERRCODE-INVALID-PORT, TCP-ERRCODE-CONNECT-REFUSED, TCP-ERRCODE-2-ERRNO, TCP-ONERROR-ERRNUM-SOCKFD, TCP-ONERROR-ERRCODE, TCP-ERRCODE-VALUES-FROM-TABLE, TCP-CONNECT-TIMEOUT-DEFAULT-2S, TCP-ERRCODE-CONNECT-TIMEOUT, TCP-CONNECT-TIMEOUT-SECONDS, TCP-CONNECT-WHEN-CONNECTED, TCP-CREATE-LIMIT-COUNTS-CREATIONS, TCP-CREATE-LIMIT-OVER-REFUSED, TCP-SOCKET-METHODS, TCP-CREATE-NO-ARGS, TCP-CREATE-RETURNS-TCPSOCKET-SYNC, TCP-CREATE-TYPE-IPV4, TCP-CONNECT-REFUSED-ONERROR, TCP-LISTENERS-ALL-CALLED, TCP-LISTENERS-ASYNC, TCP-LISTENERS-REGISTRATION-ORDER, TCP-OFFCONNECT-SAME-FUNCTION, TCP-OFFMESSAGE-NOARG-REMOVES-ALL, TCP-OFFCLOSE-NOARG-REMOVES-ALL, TCP-OFFCLOSE-SAME-FUNCTION, TCP-OFFCONNECT-NOARG-REMOVES-ALL, TCP-OFFERROR-NOARG-REMOVES-ALL, TCP-OFFERROR-SAME-FUNCTION, TCP-OFFMESSAGE-SAME-FUNCTION, TCP-ONMESSAGE-STREAM-ORDER, TCP-PORT-ALLOWED-1024, TCP-PORT-ALLOWED-7999, TCP-PORT-ALLOWED-8101, TCP-PORT-BLOCKED-8000-8100, TCP-PORT-BLOCKED-REFUSAL, TCP-PORT-BLOCKED-BELOW-1024, TCP-ERRCODE-BLOCKED-PORT, TCP-PORT-BLOCKED-1099, TCP-PORT-BLOCKED-1433, TCP-PORT-BLOCKED-1521, TCP-PORT-BLOCKED-1719, TCP-PORT-BLOCKED-1720, TCP-PORT-BLOCKED-1723, TCP-PORT-BLOCKED-2049, TCP-PORT-BLOCKED-2375, TCP-PORT-BLOCKED-3128, TCP-PORT-BLOCKED-3306, TCP-PORT-BLOCKED-3389, TCP-PORT-BLOCKED-3659, TCP-PORT-BLOCKED-4045, TCP-PORT-BLOCKED-5060, TCP-PORT-BLOCKED-5061, TCP-PORT-BLOCKED-5432, TCP-PORT-BLOCKED-5984, TCP-PORT-BLOCKED-6379, TCP-PORT-BLOCKED-6000, TCP-PORT-BLOCKED-6566, TCP-PORT-BLOCKED-7001, TCP-PORT-BLOCKED-7002, TCP-PORT-BLOCKED-8443, TCP-PORT-BLOCKED-8888, TCP-PORT-BLOCKED-9200, TCP-PORT-BLOCKED-9300, TCP-PORT-BLOCKED-10051, TCP-PORT-BLOCKED-10080, TCP-PORT-BLOCKED-11211, TCP-PORT-BLOCKED-27017, TCP-PORT-BLOCKED-27018, TCP-PORT-BLOCKED-27019, TCP-PORT-UNLISTED-ALLOWED, TCP-WRITE-AFTER-CLOSE, TCP-WRITE-BEFORE-CONNECT, TCP-WRITE-DATA-TYPE, TCP-WRITE-ORDER, TCP-WRITE-STRING-UTF8 (MUST)
-//   expected: to return a TCPSocket
-//   observed: returned an object {errMsg}
-//   it decided: tcp.basic.echo-arraybuffer, tcp.basic.message-info, tcp.basic.write-string-utf8, tcp.bindwifi.android-only-no-onbindwifi, tcp.bindwifi.android-only-onerror, tcp.close.before-connect, tcp.close.flushes-writes, tcp.close.nothing-after-onclose, tcp.close.nothing-after-onclose-while-receiving, tcp.close.peer-fin-no-onerror, tcp.close.peer-fin-onclose, tcp.close.peer-rst-onerror-onclose, tcp.close.peer-sees-end, tcp.close.twice, tcp.connect.address-invalid, tcp.connect.after-close, tcp.connect.hostname-localhost, tcp.connect.loopback-allowed-by-switch, tcp.connect.port-invalid, tcp.connect.refused-errno-errnum, tcp.connect.timeout-default-2s, tcp.connect.timeout-seconds, tcp.connect.when-connected, tcp.create.limit-counts-creations, tcp.create.limit-over-refused, tcp.create.socket-methods, tcp.create.sync-no-connection, tcp.create.type-ipv4, tcp.errors.connect-refused, tcp.events.listeners-all-called, tcp.events.listeners-async, tcp.events.listeners-registration-order, tcp.events.offconnect-keeps-other-events, tcp.events.offmessage-noarg-keeps-other-events, tcp.listeners.offclose-noarg-removes-all, tcp.listeners.offclose-same-function, tcp.listeners.offconnect-noarg-removes-all, tcp.listeners.offconnect-same-function, tcp.listeners.offerror-noarg-removes-all, tcp.listeners.offerror-same-function, tcp.listeners.offmessage-noarg-removes-all, tcp.listeners.offmessage-same-function, tcp.message.default-ipv4, tcp.message.info-matches-wire, tcp.message.remoteinfo-size, tcp.message.stream-order, tcp.message.stream-order-turns, tcp.ports.allowed-bounds, tcp.ports.blocked-8000-8100, tcp.ports.blocked-below-1024, tcp.ports.blocked-errcode, tcp.ports.blocked-listed-1099-2375, tcp.ports.blocked-listed-3128-5432, tcp.ports.blocked-listed-5984-8888, tcp.ports.blocked-listed-9200-27019, tcp.ports.unlisted-allowed, tcp.write.after-close-onerror, tcp.write.after-close-sends-nothing, tcp.write.before-connect-connecting, tcp.write.before-connect-fresh, tcp.write.data-type, tcp.write.order, tcp.write.string-utf8
-//   shown by the case below, at ./suites/tcp/basic.json#/cases/1/steps/0
+// Deviation DEV-670428d0: the server's record: request_headers.x-sockconf-test: expected present, observed absent (WS-CONNECT-HEADER-REFERER-NOT-SENT)
+//   breaks: WS-CONNECT-HEADER-REFERER-NOT-SENT (MUST)
+//   expected: present
+//   observed: absent
+//   it decided: ws.options.referer-lowercase-not-sent
+//   a limit of the host: the case checks that the header option's other fields are sent while Referer is not; a browser's WebSocket sends no header the page gives
+//   shown by the case below, at ./suites/websocket/options.json#/cases/6/expect/3
 //
-// The case: ./suites/tcp/basic.json#/cases/1 (suites/README.md: the format)
+// The case: ./suites/websocket/options.json#/cases/6 (suites/README.md: the format)
 // Clauses:
-//   TCP-WRITE-ARRAYBUFFER (MUST): write(ArrayBuffer) sends exactly the buffer's bytes.
-//   TCP-ONMESSAGE-ARRAYBUFFER (MUST): Received data is delivered to onMessage as `message`, an ArrayBuffer holding the bytes received.
-// Profile: taro (Taro H5 (@tarojs/taro-h5), SocketTask over a browser WebSocket); its values are filled in below (timeouts, limits, ${profile.*}).
-// Generated by sockconf 0.1.0: sockconf repro tcp.basic.echo-arraybuffer --profile taro
+//   WS-CONNECT-HEADER-REFERER-NOT-SENT (MUST): A Referer given in connectSocket's header is not sent: the handshake request carries no Referer with the caller's value (the connection itself still proceeds).
+// Profile: uni-h5 (uni-app H5 (@dcloudio/uni-h5 3.x): uni.connectSocket / SocketTask in a browser); its values are filled in below (timeouts, limits, ${profile.*}).
+// Generated by sockconf 0.1.0: sockconf repro ws.options.referer-lowercase-not-sent --profile uni-h5
 //
 // How to run it
 //   1. Start the echo servers:  sockconf serve --control --json
@@ -23,8 +23,11 @@
 //      Without "control" its checks of what the server saw print NOT CHECKED (the rest still runs).
 //   3. Run this file where `wx` is a global (on Taro: globalThis.wx = Taro): paste it into the devtools
 //      console, or evaluate it in your runtime. It prints a line per check (PASS, or FAIL with what was
-//      expected and what was observed) and ends with "VERDICT tcp.basic.echo-arraybuffer: ...", graded as sockconf run
+//      expected and what was observed) and ends with "VERDICT ws.options.referer-lowercase-not-sent: ...", graded as sockconf run
 //      grades the case. Its value is a Promise of {verdict, outcome, checks, calls}.
+//
+// The server behaviours it uses (echo-servers/README.md):
+//   ${ws}/echo?tag=${tag}  echo every message
 //
 // Reading the code: callbacks(NAME, API) are the success/fail/complete functions, recorded as NAME.success,
 // NAME.fail, NAME.complete; listener(NAME, ...) is the listener recorded as NAME (the same name is the same
@@ -44,20 +47,20 @@
 
   // ---- What sockconf knows about the case (from specs/ and the profile), to judge it ----
   const FACTS = {
-    id: "tcp.basic.echo-arraybuffer",
-    title: "write(ArrayBuffer) sends exactly its bytes, and they come back as an ArrayBuffer",
-    profile: "taro",
-    clauses: ["TCP-WRITE-ARRAYBUFFER","TCP-ONMESSAGE-ARRAYBUFFER"], // the clauses the case cites: a failing check counts for these
-    levels: {"TCP-LISTENERS-ASYNC":"MUST","TCP-ONMESSAGE-ARRAYBUFFER":"MUST","TCP-WRITE-ARRAYBUFFER":"MUST","WS-CALLBACKS-ASYNC":"SHOULD","WS-CALLBACKS-ONE-RESULT-AND-COMPLETE":"MUST","WS-GLOBAL-CALLBACKS-ONE-RESULT-AND-COMPLETE":"MUST","WS-LISTENERS-ASYNC":"MUST","WS-ONCLOSE-LAST":"MUST","WS-ONOPEN-ONCE":"MUST"}, // MUST -> FAIL, SHOULD/MAY -> NON-STRICT, INFO -> INFORMATIONAL
-    requires: ["tcp"],
-    uses: ["tcp","wire"], // what SERVE must give (wire: the wire log, when SERVE has "control")
+    id: "ws.options.referer-lowercase-not-sent",
+    title: "a Referer given in header as 'referer' (lower case) is not sent either; the connection proceeds",
+    profile: "uni-h5",
+    clauses: ["WS-CONNECT-HEADER-REFERER-NOT-SENT"], // the clauses the case cites: a failing check counts for these
+    levels: {"TCP-LISTENERS-ASYNC":"MUST","WS-CALLBACKS-ASYNC":"SHOULD","WS-CALLBACKS-ONE-RESULT-AND-COMPLETE":"MUST","WS-CONNECT-HEADER-REFERER-NOT-SENT":"MUST","WS-GLOBAL-CALLBACKS-ONE-RESULT-AND-COMPLETE":"MUST","WS-LISTENERS-ASYNC":"MUST","WS-ONCLOSE-LAST":"MUST","WS-ONOPEN-ONCE":"MUST"}, // MUST -> FAIL, SHOULD/MAY -> NON-STRICT, INFO -> INFORMATIONAL
+    requires: ["websocket"],
+    uses: ["ws","wire"], // what SERVE must give (wire: the wire log, when SERVE has "control")
     notFor: "",
     waitTimeoutMs: 5000, // a wait's default timeout
     settleMs: 30, // quiet time after the steps, before the checks
     caseTimeoutMs: 10000, // the whole case
     promiseTimeoutMs: 5000, // a returned Promise (as the adapter shim)
-    events: {"TCPSocket.onClose":"close","TCPSocket.onConnect":"connect","TCPSocket.onError":"error","TCPSocket.onMessage":"message"}, // listener APIs -> their event
-    closeSocket: false, // at the end, wx.closeSocket() too (as sockconf's adapter resets)
+    events: {"SocketTask.onClose":"close","SocketTask.onError":"error","SocketTask.onOpen":"open"}, // listener APIs -> their event
+    closeSocket: true, // at the end, wx.closeSocket() too (as sockconf's adapter resets)
     lifecycle: {"SocketTask":{"close":"close","open":"open"}},
     invariants: [
       {"clauses":{"SocketTask":"WS-CALLBACKS-ONE-RESULT-AND-COMPLETE","wx.closeSocket":"WS-GLOBAL-CALLBACKS-ONE-RESULT-AND-COMPLETE","wx.connectSocket":"WS-CALLBACKS-ONE-RESULT-AND-COMPLETE","wx.sendSocketMessage":"WS-GLOBAL-CALLBACKS-ONE-RESULT-AND-COMPLETE"},"id":"INV-CALLBACK-ONE-RESULT","rule":"A call given callbacks gets exactly one of success or fail."},
@@ -70,48 +73,49 @@
     ],
   };
   const {
-    TAG, arrayBuffer, beginBlock, endBlock, event, expect, finish, invariants, isThenable, listener, mustReturn, never, settle, settled, start, stepsStopped, tcpEcho, until, wire,
+    TAG, beginBlock, callbacks, endBlock, expect, finish, invariants, isThenable, listener, mustReturn, never, once, outcomes, settle, settled, start, stepsStopped, until, wire,
   } = sockconfRuntime(FACTS, SERVE);
-  let sock, TCP_PORT; // what the case creates (and ports)
+  let task; // what the case creates (and ports)
 
   if (start()) {
     // ---- The steps -------------------------------------------------------------
     try {
-      TCP_PORT = await tcpEcho(); // ${tcp.port}: a TCP echo listener of this run (its connections carry TAG)
-      // /steps/0 to /steps/5: one synchronous block (no await: no callback or event can run in between)
+      // /steps/0 to /steps/3: one synchronous block (no await: no callback or event can run in between)
       beginBlock();
-      sock = wx.createTCPSocket();  // /steps/0
-      if (isThenable(sock)) { endBlock(); sock = await settled(sock, "wx.createTCPSocket"); beginBlock(); } // a Promise (Taro): awaited, as sockconf's adapter shim does; the block goes on after it
-      mustReturn("/steps/0", "wx.createTCPSocket", sock, "TCPSocket");
-      sock.onConnect(listener("conn", sock, "TCPSocket.onConnect"));  // /steps/1
-      sock.onMessage(listener("msg", sock, "TCPSocket.onMessage"));  // /steps/2
-      sock.onError(listener("err", sock, "TCPSocket.onError"));  // /steps/3
-      sock.onClose(listener("closed", sock, "TCPSocket.onClose"));  // /steps/4
-      sock.connect({ address: SERVE.tcp.host, port: TCP_PORT });  // /steps/5
+      task = wx.connectSocket({ header: { referer: `https://referer.sockconf.invalid/${TAG}`, "x-sockconf-test": `kept ${TAG}` }, url: `${SERVE.ws}/echo?tag=${TAG}`, ...callbacks("task", "wx.connectSocket") });  // /steps/0
+      if (isThenable(task)) { endBlock(); task = await settled(task, "wx.connectSocket"); beginBlock(); } // a Promise (Taro): awaited, as sockconf's adapter shim does; the block goes on after it
+      mustReturn("/steps/0", "wx.connectSocket", task, "SocketTask");
+      task.onOpen(listener("open", task, "SocketTask.onOpen"));  // /steps/1
+      task.onError(listener("err", task, "SocketTask.onError"));  // /steps/2
+      task.onClose(listener("closed", task, "SocketTask.onClose"));  // /steps/3
       endBlock();
-      await until("/steps/6/wait", "conn", { timeoutMs: 5000 });
-      // /steps/7: one synchronous block (no await: no callback or event can run in between)
+      await until("/steps/4/wait", ["open", "err", "task.fail"], { timeoutMs: 5000 });
+      // /steps/5: one synchronous block (no await: no callback or event can run in between)
       beginBlock();
-      sock.write(arrayBuffer("AAEC//4="));  // /steps/7
+      task.close({ ...callbacks("close", "SocketTask.close") });  // /steps/5
       endBlock();
-      await until("/steps/8/wait", "msg", { timeoutMs: 5000 });
-      // /steps/9: one synchronous block (no await: no callback or event can run in between)
-      beginBlock();
-      sock.close();  // /steps/9
-      endBlock();
-      await until("/steps/10/wait", "closed", { timeoutMs: 5000 });
+      await until("/steps/6/wait", "closed", { timeoutMs: 5000 });
     } catch (e) {
       stepsStopped(e); // a wait or a wire step failed, time ran out, or a call threw
     }
     // ---- What to look for (checked after the profile's settle time, 30 ms) ----
     if (await settle()) {
-      await expect("/expect/0", never("err"));
-      await expect("/expect/1", event("msg", 0, { message: { byte_length: 5, equals: arrayBuffer("AAEC//4="), type: "arraybuffer" } }), ["TCP-ONMESSAGE-ARRAYBUFFER"]);
-      await expect("/expect/2", wire({ count: 1, match: { bytes_received: 5 } }), ["TCP-WRITE-ARRAYBUFFER"]);
+      await expect("/expect/0", once("task.success"));
+      await expect("/expect/1", once("open"));
+      await expect("/expect/2", never("err"));
+      await expect("/expect/3", wire({ count: 1, match: { http_status: 101, "request_headers.x-sockconf-test": `kept ${TAG}` } }));
       invariants(); // the global invariants sockconf checks on every case (specs/invariants.json)
+      await outcomes([
+        { at: "/outcomes/0", name: "no Referer in the handshake request", grade: "PASS", expect: [
+          ["/outcomes/0/expect/0", wire({ count: 1, match: { "request_headers.referer": { present: false } }, timeoutMs: 200 })],
+        ] },
+        { at: "/outcomes/1", name: "a Referer of the platform's own, not the caller's", grade: "PASS", expect: [
+          ["/outcomes/1/expect/0", wire({ count: 1, match: { "request_headers.referer": { regex: "^(?![\\s\\S]*referer\\.sockconf\\.invalid)" } }, timeoutMs: 200 })],
+        ] },
+      ]);
     }
   }
-  return finish([sock]); // the verdict; then what is still open is closed
+  return finish([task]); // the verdict; then what is still open is closed
 
   // ======================================================================================
   // The helpers below are the same in every sockconf repro script. They record what the

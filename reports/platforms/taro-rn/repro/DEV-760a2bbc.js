@@ -1,12 +1,12 @@
 // sockconf repro: ws.task.send-data-required
 // send() without data fails with sendSocketMessage:fail, then complete; nothing is sent and the socket stays usable
 //
-// Deviation DEV-592be248: SocketTask.send fail: expected called exactly once, observed never called (WS-TASK-SEND-DATA-REQUIRED)
+// Deviation DEV-760a2bbc: SocketTask.send fail: expected errMsg a string with prefix "sendSocketMessage:fail", observed errMsg "Unsupported data type" (WS-TASK-SEND-DATA-REQUIRED)
 //   breaks: WS-TASK-SEND-DATA-REQUIRED (MUST)
-//   expected: called exactly once
-//   observed: never called
+//   expected: errMsg a string with prefix "sendSocketMessage:fail"
+//   observed: errMsg "Unsupported data type"
 //   it decided: ws.task.send-data-required
-//   shown by the case below, at ./suites/websocket/task.json#/cases/5/expect/0
+//   shown by the case below, at ./suites/websocket/task.json#/cases/5/expect/3
 //
 // The case: ./suites/websocket/task.json#/cases/5 (suites/README.md: the format)
 // Clauses:
