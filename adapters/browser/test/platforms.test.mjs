@@ -31,7 +31,7 @@ const PLATFORMS = {
   "taro-rn": {
     package: "@tarojs/taro-rn",
     capabilities: ["websocket"],
-    adaptations: ["WebSocket is the browser's", "binary messages arrive as ArrayBuffer", "the WebSocket constructor's third"],
+    adaptations: ["WebSocket is the browser's", "binary messages arrive as ArrayBuffer", "WebSocket.send and close follow RN's WebSocket.js", "the WebSocket constructor's third"],
     binary: "$arraybuffer", // React Native's delivery, modelled (rn-globals.mjs), not the browser's Blob
   },
 };
