@@ -149,8 +149,12 @@ std::string_view js_type_name(json const& v) noexcept
 std::string brief(json const& v, std::size_t max_chars)
 {
     auto s = to_wire(v).dump(-1, ' ', false, json::error_handler_t::replace);
-    if (s.size() > max_chars)
-        s = s.substr(0, max_chars) + "...";
+    if (s.size() > max_chars) {
+        auto at = max_chars;
+        while (at > 0 && (static_cast<unsigned char>(s[at]) & 0xc0) == 0x80)
+            --at; // not inside a UTF-8 sequence: a report must stay valid UTF-8
+        s = s.substr(0, at) + "...";
+    }
     return s;
 }
 

@@ -42,6 +42,14 @@ TEST(value, brief_cuts_long_values)
     EXPECT_EQ(s.substr(20), "...");
 }
 
+TEST(value, brief_never_cuts_inside_a_utf8_sequence)
+{
+    // "€" is 3 bytes; the JSON text is a quote then 3-byte characters: a cut at 5 bytes
+    // falls inside the second one and must go back to its start.
+    auto const s = brief(json(std::string("€€€€")), 5);
+    EXPECT_EQ(s, "\"€...");
+}
+
 // A typed array or DataView keeps its own form: it is never an ArrayBuffer, and its
 // class is readable in every message, however long its bytes.
 TEST(value, typed_array_is_its_own_type_with_its_class_in_front)
