@@ -123,9 +123,16 @@ TEST_F(echo_tcp_behaviour, reset_zero_resets_right_after_accept)
 {
     auto const port = s_.open_tcp_listener("rst0", {tcp_behaviour_kind::reset, 0});
     tcp_client t;
-    ASSERT_FALSE(t.connect(port)); // the kernel completes the handshake before the accept
-    std::string rest;
-    EXPECT_EQ(t.read_to_end(rest), asio::error::connection_reset);
+    // The kernel completes the handshake before the accept, so connect succeeds and the
+    // read sees the reset; on a loaded machine the reset can reach the client before its
+    // connect completes, and connect itself reports it. Either way: reset, no data.
+    if (auto const ec = t.connect(port)) {
+        EXPECT_TRUE(ec == asio::error::connection_reset || ec == asio::error::connection_refused) << ec.message();
+    } else {
+        std::string rest;
+        EXPECT_EQ(t.read_to_end(rest), asio::error::connection_reset);
+        EXPECT_TRUE(rest.empty());
+    }
     auto const r = ended(s_.log(), "rst0");
     ASSERT_TRUE(r);
     EXPECT_EQ(r->end, conn_end::server_reset);
