@@ -146,16 +146,20 @@ std::string_view js_type_name(json const& v) noexcept
     }
 }
 
+std::string cut_utf8(std::string text, std::size_t max_bytes, std::string_view ellipsis)
+{
+    if (text.size() <= max_bytes)
+        return text;
+    auto at = max_bytes;
+    while (at > 0 && (static_cast<unsigned char>(text[at]) & 0xc0) == 0x80)
+        --at; // a continuation byte: back to the start of its sequence
+    text.resize(at);
+    return text.append(ellipsis);
+}
+
 std::string brief(json const& v, std::size_t max_chars)
 {
-    auto s = to_wire(v).dump(-1, ' ', false, json::error_handler_t::replace);
-    if (s.size() > max_chars) {
-        auto at = max_chars;
-        while (at > 0 && (static_cast<unsigned char>(s[at]) & 0xc0) == 0x80)
-            --at; // not inside a UTF-8 sequence: a report must stay valid UTF-8
-        s = s.substr(0, at) + "...";
-    }
-    return s;
+    return cut_utf8(to_wire(v).dump(-1, ' ', false, json::error_handler_t::replace), max_chars, "...");
 }
 
 } // namespace sockconf

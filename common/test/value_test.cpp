@@ -50,6 +50,13 @@ TEST(value, brief_never_cuts_inside_a_utf8_sequence)
     EXPECT_EQ(s, "\"€...");
 }
 
+TEST(value, cut_utf8_keeps_whole_characters_and_leaves_short_text_alone)
+{
+    EXPECT_EQ(cut_utf8("€€", 4, "…"), "€…"); // byte 4 is inside the second "€"
+    EXPECT_EQ(cut_utf8("€€", 6, "…"), "€€"); // fits: no ellipsis
+    EXPECT_EQ(cut_utf8("abcdef", 3, "..."), "abc...");
+}
+
 // A typed array or DataView keeps its own form: it is never an ArrayBuffer, and its
 // class is readable in every message, however long its bytes.
 TEST(value, typed_array_is_its_own_type_with_its_class_in_front)

@@ -86,10 +86,9 @@ struct specs {
 specs load_specs(std::string const& home, std::string const& profile_name)
 {
     auto clauses = harness::clause_catalog::load_dir(home + "/specs/clauses");
-    auto invariants = harness::invariant_catalog::load(
-        home + "/specs/invariants.json", [&](std::string const& id) { return clauses.find(id) != nullptr; });
-    auto api = harness::api_catalog::load(home + "/specs/api.json",
-                                          [&](std::string const& id) { return clauses.find(id) != nullptr; });
+    auto const known_clause = [&](std::string const& id) { return clauses.find(id) != nullptr; };
+    auto invariants = harness::invariant_catalog::load(home + "/specs/invariants.json", known_clause);
+    auto api = harness::api_catalog::load(home + "/specs/api.json", known_clause);
     return {std::move(api), std::move(clauses), std::move(invariants),
             profile::load(profile_path(home, profile_name))};
 }
@@ -211,17 +210,9 @@ void print_deviations(reports::run_report const& report, std::string const& repo
         if (!d.host_limit)
             fixable.push_back(&d);
     std::cout << reports::deviations_summary(report, ds) << (fixable.empty() ? "\n" : ":\n");
-    auto cut = [](std::string text, std::size_t max) {
-        if (text.size() <= max)
-            return text;
-        auto at = max;
-        while (at > 0 && (static_cast<unsigned char>(text[at]) & 0xc0) == 0x80)
-            --at; // not inside a UTF-8 sequence
-        return text.substr(0, at) + "…";
-    };
     for (std::size_t i = 0; i < fixable.size() && i < top; ++i)
         std::cout << fmt::format("  {:>2}. {} {:>4} case(s)  {}\n", i + 1, fixable[i]->id, fixable[i]->case_count(),
-                                 cut(fixable[i]->headline(), 140));
+                                 cut_utf8(fixable[i]->headline(), 140, "…"));
     if (fixable.size() > top)
         std::cout << fmt::format("  … {} more in {}\n", fixable.size() - top, (fs::path(report_dir) / "report.md").string());
 }

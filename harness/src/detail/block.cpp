@@ -131,7 +131,6 @@ std::string handle_id(case_state const& s, std::string const& name)
 stop_reason finish(case_state& s, pending const& p, reply const& r, check_result& k)
 {
     auto const& ptr = p.st->pointer;
-    auto const norm = [](json const& v) { return brief(v, 200); }; // normalised by fail()
     if (r.kind == reply_kind::refused && s.thrown.count(p.owner)) {
         // The object's creation threw (may_throw): calls on it cannot happen.
         s.trace.append({{"type", "note"}, {"text", ptr + ": skipped " + p.target + ": " + p.owner + " was never created"}});
@@ -153,7 +152,7 @@ stop_reason finish(case_state& s, pending const& p, reply const& r, check_result
         auto const& g = std::get<get_step>(p.st->action);
         if (r.kind == reply_kind::thrown) {
             s.fail(k, "reading " + p.target + " to give a value", "it threw: " + brief(r.value), p.api(),
-                   "a value", "threw " + norm(r.value));
+                   "a value", "threw " + brief(r.value, 200));
             return stop_reason::none;
         }
         if (g.expect) {

@@ -62,9 +62,13 @@ json make_typeof(std::string_view type);
 /// of a {"$typeof": ...} value ("function", "undefined", ...).
 std::string_view js_type_name(json const& v) noexcept;
 
+/// `text` cut to at most `max_bytes` bytes, never inside a UTF-8 sequence (a
+/// report stays valid UTF-8), then `ellipsis` appended; unchanged when it fits.
+std::string cut_utf8(std::string text, std::size_t max_bytes, std::string_view ellipsis);
+
 /// Short, single-line rendering of a value for failure messages (wire form,
-/// cut at `max_chars`). A typed array's class comes first in its form, so it
-/// survives the cut.
+/// cut at `max_chars` bytes with cut_utf8). A typed array's class comes first in
+/// its form, so it survives the cut.
 std::string brief(json const& v, std::size_t max_chars = 160);
 
 } // namespace sockconf
