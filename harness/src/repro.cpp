@@ -279,9 +279,8 @@ private:
             helper("closedPort");
             return {"CLOSED_PORT", {}};
         }
-        if (name == "lan.host" || name == "lan.port")
-            throw spec_error("E-REPRO-VARIABLE", c_.file, c_.pointer,
-                             "${" + name + "}: the LAN peer is given to `sockconf run --lan-peer`; a repro script has none");
+        if (name == "lan.host") return need("lan"), var_value{"SERVE.lan.host", {}};
+        if (name == "lan.port") return need("lan"), var_value{"SERVE.lan.port", {}};
         if (name == "i") {
             if (loop_depth_ == 0)
                 throw spec_error("E-REPRO-VARIABLE", c_.file, c_.pointer, "${i} used outside repeat");
@@ -808,8 +807,10 @@ private:
           << "    ws: \"ws://127.0.0.1:PORT\", // \"ws\" of `sockconf serve --control --json`\n"
           << "    wss: \"wss://127.0.0.1:PORT\", // \"wss\" (the runtime must trust its \"ca_pem\")\n"
           << "    tcp: { host: \"127.0.0.1\", port: \"PORT\" }, // \"tcp\"\n"
-          << "    control: \"http://127.0.0.1:PORT\", // \"control\": TCP listeners, the wire log\n"
-          << "  };\n\n";
+          << "    control: \"http://127.0.0.1:PORT\", // \"control\": TCP listeners, the wire log\n";
+        if (uses_.count("lan"))
+            o << "    lan: { host: \"LAN-ADDRESS\", port: \"PORT\" }, // a TCP echo peer on another LAN address (sockconf run --lan-peer)\n";
+        o << "  };\n\n";
     }
 
     void emit_facts(std::ostream& o)
