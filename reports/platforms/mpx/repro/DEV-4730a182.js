@@ -5,7 +5,7 @@
 //   breaks: WS-TASK-CLOSE-CODE-DEFAULT-1000 (MUST)
 //   expected: a number
 //   observed: null
-//   it decided: ws.close.already-closed, ws.close.default-code-1000, ws.close.invalid-code-rejected, ws.close.nothing-after-close, ws.close.reason-over-123-bytes-rejected, ws.events.no-message-after-close, ws.events.no-message-before-open, ws.options.header-optional, ws.options.tcpnodelay-false, ws.options.tcpnodelay-true, ws.options.timeout-ms-slow-handshake-succeeds, ws.send.after-close-fails, ws.task.close-during-connecting, ws.task.close-no-args, ws.task.close-reason-124-bytes-multibyte-rejected, ws.wss.close-default-code-1000, ws.wss.close-reason-124-bytes-rejected, ws.wss.push-binary-and-text
+//   it decided: ws.close.already-closed, ws.close.default-code-1000, ws.close.invalid-code-rejected, ws.close.nothing-after-close, ws.close.reason-over-123-bytes-rejected, ws.events.no-message-after-close, ws.events.no-message-before-open, ws.options.header-optional, ws.options.tcpnodelay-false, ws.options.tcpnodelay-true, ws.send.after-close-fails, ws.task.close-during-connecting, ws.task.close-no-args, ws.task.close-reason-124-bytes-multibyte-rejected, ws.wss.close-default-code-1000, ws.wss.close-reason-124-bytes-rejected, ws.wss.push-binary-and-text
 //   shown by the case below, at ./suites/websocket/close.json#/cases/3/expect/4
 //
 // The case: ./suites/websocket/close.json#/cases/3 (suites/README.md: the format)
@@ -141,7 +141,7 @@
     const checks = []; // every check judged, in order
     const bound = {}; // ${bound.NAME} of a wait's "bind"
     const listeners = {}; // "listen" steps: name -> {port, tag}
-    const openedPorts = []; // listeners opened on sockconf serve, closed at the end
+    const openedPorts = []; // listeners opened on sockconf serve, closed at the end: "port" or "port&family=F"
     const seen = new Set(); // notes printed once
     let seq = 0;
     let depth = 0; // > 0 inside a synchronous block: a callback or listener called now is "sync"
@@ -694,7 +694,8 @@
 
     /** A TCP listener of sockconf serve for this run (a "listen" step). */
     async function listen(at, name, opts) {
-      const q = `tag=${encodeURIComponent(TAG + "-" + name)}&behaviour=${opts.behaviour}&bytes=${opts.bytes ?? 0}&port=${opts.port ?? 0}`;
+      const family = opts.family ? `&family=${opts.family}` : "";
+      const q = `tag=${encodeURIComponent(TAG + "-" + name)}&behaviour=${opts.behaviour}&bytes=${opts.bytes ?? 0}&port=${opts.port ?? 0}${family}`;
       let r;
       try {
         r = await control("/listen?" + q);
@@ -704,9 +705,9 @@
         stopped = "skip";
         throw new Stop("skip");
       }
-      openedPorts.push(r.port);
-      listeners[name] = { port: r.port, tag: TAG + "-" + name };
-      print(`      listening on port ${r.port} (${opts.behaviour}, tag ${TAG}-${name})`);
+      openedPorts.push(r.port + family);
+      listeners[name] = { port: r.port, tag: TAG + "-" + name, host: r.host ?? SERVE.tcp.host };
+      print(`      listening on ${listeners[name].host} port ${r.port} (${opts.behaviour}, tag ${TAG}-${name})`);
       return listeners[name];
     }
 

@@ -6,9 +6,9 @@
 //   expected: to return a TCPSocket
 //   observed: returned an object {errMsg}
 //   it decided: tcp.create.limit-max-usable
-//   shown by the case below, at ./suites/tcp/create.json#/cases/3/steps/0/steps/0
+//   shown by the case below, at ./suites/tcp/create.json#/cases/5/steps/0/steps/0
 //
-// The case: ./suites/tcp/create.json#/cases/3 (suites/README.md: the format)
+// The case: ./suites/tcp/create.json#/cases/5 (suites/README.md: the format)
 // Clauses:
 //   TCP-CREATE-LIMIT-20-PER-5-MIN (MUST): Up to the profile's limits.tcp_create_max (20) wx.createTCPSocket calls within limits.tcp_create_window_ms (300000 ms, 5 minutes) each return a usable TCPSocket.
 //   TCP-CONNECT-ONCONNECT (MUST): connect({address, port}) to a listening peer establishes the connection and calls the onConnect listeners once.
@@ -141,7 +141,7 @@
     const checks = []; // every check judged, in order
     const bound = {}; // ${bound.NAME} of a wait's "bind"
     const listeners = {}; // "listen" steps: name -> {port, tag}
-    const openedPorts = []; // listeners opened on sockconf serve, closed at the end
+    const openedPorts = []; // listeners opened on sockconf serve, closed at the end: "port" or "port&family=F"
     const seen = new Set(); // notes printed once
     let seq = 0;
     let depth = 0; // > 0 inside a synchronous block: a callback or listener called now is "sync"
@@ -694,7 +694,8 @@
 
     /** A TCP listener of sockconf serve for this run (a "listen" step). */
     async function listen(at, name, opts) {
-      const q = `tag=${encodeURIComponent(TAG + "-" + name)}&behaviour=${opts.behaviour}&bytes=${opts.bytes ?? 0}&port=${opts.port ?? 0}`;
+      const family = opts.family ? `&family=${opts.family}` : "";
+      const q = `tag=${encodeURIComponent(TAG + "-" + name)}&behaviour=${opts.behaviour}&bytes=${opts.bytes ?? 0}&port=${opts.port ?? 0}${family}`;
       let r;
       try {
         r = await control("/listen?" + q);
@@ -704,9 +705,9 @@
         stopped = "skip";
         throw new Stop("skip");
       }
-      openedPorts.push(r.port);
-      listeners[name] = { port: r.port, tag: TAG + "-" + name };
-      print(`      listening on port ${r.port} (${opts.behaviour}, tag ${TAG}-${name})`);
+      openedPorts.push(r.port + family);
+      listeners[name] = { port: r.port, tag: TAG + "-" + name, host: r.host ?? SERVE.tcp.host };
+      print(`      listening on ${listeners[name].host} port ${r.port} (${opts.behaviour}, tag ${TAG}-${name})`);
       return listeners[name];
     }
 

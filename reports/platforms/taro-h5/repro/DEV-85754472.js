@@ -5,7 +5,7 @@
 //   breaks: TCP-CREATE-RETURNS-TCPSOCKET-SYNC (MUST)
 //   expected: to return a TCPSocket
 //   observed: returned an object {errMsg}
-//   it decided: tcp.basic.echo-arraybuffer, tcp.basic.message-info, tcp.basic.write-string-utf8, tcp.bindwifi.android-only-no-onbindwifi, tcp.bindwifi.android-only-onerror, tcp.close.before-connect, tcp.close.flushes-writes, tcp.close.nothing-after-onclose, tcp.close.nothing-after-onclose-while-receiving, tcp.close.peer-fin-no-onerror, tcp.close.peer-fin-onclose, tcp.close.peer-rst-onerror-onclose, tcp.close.peer-sees-end, tcp.close.twice, tcp.connect.address-invalid, tcp.connect.after-close, tcp.connect.hostname-localhost, tcp.connect.loopback-allowed-by-switch, tcp.connect.port-invalid, tcp.connect.refused-errno-errnum, tcp.connect.timeout-default-2s, tcp.connect.timeout-seconds, tcp.connect.when-connected, tcp.create.limit-counts-creations, tcp.create.limit-over-refused, tcp.create.socket-methods, tcp.create.sync-no-connection, tcp.create.type-ipv4, tcp.errors.connect-refused, tcp.events.listeners-all-called, tcp.events.listeners-async, tcp.events.listeners-registration-order, tcp.events.offconnect-keeps-other-events, tcp.events.offmessage-noarg-keeps-other-events, tcp.listeners.offclose-noarg-removes-all, tcp.listeners.offclose-same-function, tcp.listeners.offconnect-noarg-removes-all, tcp.listeners.offconnect-same-function, tcp.listeners.offerror-noarg-removes-all, tcp.listeners.offerror-same-function, tcp.listeners.offmessage-noarg-removes-all, tcp.listeners.offmessage-same-function, tcp.message.default-ipv4, tcp.message.info-matches-wire, tcp.message.remoteinfo-size, tcp.message.stream-order, tcp.message.stream-order-turns, tcp.ports.allowed-bounds, tcp.ports.blocked-8000-8100, tcp.ports.blocked-below-1024, tcp.ports.blocked-errcode, tcp.ports.blocked-listed-1099-2375, tcp.ports.blocked-listed-3128-5432, tcp.ports.blocked-listed-5984-8888, tcp.ports.blocked-listed-9200-27019, tcp.ports.unlisted-allowed, tcp.write.after-close-onerror, tcp.write.after-close-sends-nothing, tcp.write.before-connect-connecting, tcp.write.before-connect-fresh, tcp.write.data-type, tcp.write.order, tcp.write.string-utf8
+//   it decided: tcp.basic.echo-arraybuffer, tcp.basic.message-info, tcp.basic.write-string-utf8, tcp.bindwifi.android-only-no-onbindwifi, tcp.bindwifi.android-only-onerror, tcp.close.before-connect, tcp.close.flushes-writes, tcp.close.nothing-after-onclose, tcp.close.nothing-after-onclose-while-receiving, tcp.close.peer-fin-no-onerror, tcp.close.peer-fin-onclose, tcp.close.peer-rst-onerror-onclose, tcp.close.peer-sees-end, tcp.close.twice, tcp.connect.address-invalid, tcp.connect.after-close, tcp.connect.hostname-localhost, tcp.connect.loopback-allowed-by-switch, tcp.connect.port-invalid, tcp.connect.refused-errno-errnum, tcp.connect.timeout-default-2s, tcp.connect.timeout-seconds, tcp.connect.when-connected, tcp.create.default-ipv4-not-ipv6, tcp.create.limit-counts-creations, tcp.create.limit-over-refused, tcp.create.socket-methods, tcp.create.sync-no-connection, tcp.create.type-ipv4, tcp.create.type-ipv6, tcp.errors.connect-refused, tcp.events.listeners-all-called, tcp.events.listeners-async, tcp.events.listeners-registration-order, tcp.events.offconnect-keeps-other-events, tcp.events.offmessage-noarg-keeps-other-events, tcp.listeners.offclose-noarg-removes-all, tcp.listeners.offclose-same-function, tcp.listeners.offconnect-noarg-removes-all, tcp.listeners.offconnect-same-function, tcp.listeners.offerror-noarg-removes-all, tcp.listeners.offerror-same-function, tcp.listeners.offmessage-noarg-removes-all, tcp.listeners.offmessage-same-function, tcp.message.default-ipv4, tcp.message.info-matches-wire, tcp.message.remoteinfo-size, tcp.message.stream-order, tcp.message.stream-order-turns, tcp.ports.allowed-bounds, tcp.ports.blocked-8000-8100, tcp.ports.blocked-below-1024, tcp.ports.blocked-errcode, tcp.ports.blocked-listed-1099-2375, tcp.ports.blocked-listed-3128-5432, tcp.ports.blocked-listed-5984-8888, tcp.ports.blocked-listed-9200-27019, tcp.ports.unlisted-allowed, tcp.write.after-close-onerror, tcp.write.after-close-sends-nothing, tcp.write.before-connect-connecting, tcp.write.before-connect-fresh, tcp.write.data-type, tcp.write.order, tcp.write.string-utf8
 //   shown by the case below, at ./suites/tcp/basic.json#/cases/1/steps/0
 //
 // The case: ./suites/tcp/basic.json#/cases/1 (suites/README.md: the format)
@@ -137,7 +137,7 @@
     const checks = []; // every check judged, in order
     const bound = {}; // ${bound.NAME} of a wait's "bind"
     const listeners = {}; // "listen" steps: name -> {port, tag}
-    const openedPorts = []; // listeners opened on sockconf serve, closed at the end
+    const openedPorts = []; // listeners opened on sockconf serve, closed at the end: "port" or "port&family=F"
     const seen = new Set(); // notes printed once
     let seq = 0;
     let depth = 0; // > 0 inside a synchronous block: a callback or listener called now is "sync"
@@ -690,7 +690,8 @@
 
     /** A TCP listener of sockconf serve for this run (a "listen" step). */
     async function listen(at, name, opts) {
-      const q = `tag=${encodeURIComponent(TAG + "-" + name)}&behaviour=${opts.behaviour}&bytes=${opts.bytes ?? 0}&port=${opts.port ?? 0}`;
+      const family = opts.family ? `&family=${opts.family}` : "";
+      const q = `tag=${encodeURIComponent(TAG + "-" + name)}&behaviour=${opts.behaviour}&bytes=${opts.bytes ?? 0}&port=${opts.port ?? 0}${family}`;
       let r;
       try {
         r = await control("/listen?" + q);
@@ -700,9 +701,9 @@
         stopped = "skip";
         throw new Stop("skip");
       }
-      openedPorts.push(r.port);
-      listeners[name] = { port: r.port, tag: TAG + "-" + name };
-      print(`      listening on port ${r.port} (${opts.behaviour}, tag ${TAG}-${name})`);
+      openedPorts.push(r.port + family);
+      listeners[name] = { port: r.port, tag: TAG + "-" + name, host: r.host ?? SERVE.tcp.host };
+      print(`      listening on ${listeners[name].host} port ${r.port} (${opts.behaviour}, tag ${TAG}-${name})`);
       return listeners[name];
     }
 
