@@ -756,6 +756,10 @@ private:
         line("  2. Put its addresses into SERVE below, or set globalThis.SOCKCONF_SERVE to that object first.");
         if (uses_.count("wss"))
             line("     wss://: the runtime must trust the CA certificate in that line's \"ca_pem\".");
+        if (uses_.count("lan"))
+            line("     It also needs \"lan\": a TCP echo peer at a non-local address of your LAN (what `sockconf run");
+        if (uses_.count("lan"))
+            line("     --lan-peer` takes), e.g. the \"tcp\" of `sockconf serve --host <its LAN IP>` on another machine.");
         if (uses_.count("control"))
             line("     This case needs \"control\" (a TCP listener or a closed port): without it, it stops and says so.");
         else if (uses_.count("wire"))
@@ -809,7 +813,7 @@ private:
           << "    tcp: { host: \"127.0.0.1\", port: \"PORT\" }, // \"tcp\"\n"
           << "    control: \"http://127.0.0.1:PORT\", // \"control\": TCP listeners, the wire log\n";
         if (uses_.count("lan"))
-            o << "    lan: { host: \"LAN-ADDRESS\", port: \"PORT\" }, // a TCP echo peer on another LAN address (sockconf run --lan-peer)\n";
+            o << "    lan: { host: \"LAN_HOST\", port: \"PORT\" }, // a TCP echo peer at a non-local LAN address (sockconf run --lan-peer)\n";
         o << "  };\n\n";
     }
 
@@ -843,7 +847,7 @@ private:
             if (auto const* k = ctx_.api.find_class(cls); k && !k->open_event.empty())
                 lifecycle[cls] = {{"open", k->open_event}, {"close", k->close_event}};
         json uses = json::array();
-        for (auto const* u : {"ws", "wss", "tcp", "control", "wire"})
+        for (auto const* u : {"ws", "wss", "tcp", "control", "wire", "lan"})
             if (uses_.count(u))
                 uses.push_back(u);
         std::string not_for;

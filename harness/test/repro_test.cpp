@@ -177,6 +177,31 @@ TEST(repro, outcomes_profile_values_loops_and_listeners)
     EXPECT_NE(js.find("TCP listener: close_after (bytes 3)"), std::string::npos) << js;
 }
 
+TEST(repro, a_listener_of_a_family_and_the_lan_peer)
+{
+    auto const c = make_case(json::parse(R"({
+      "id": "t.repro.family-lan",
+      "title": "family and LAN",
+      "clauses": ["TCP-CREATE-TYPE-IPV6"],
+      "requires": ["tcp"],
+      "steps": [
+        {"listen": {"as": "v6", "family": "ipv6"}},
+        {"call": "wx.createTCPSocket", "args": {"type": "ipv6"}, "as": "a"},
+        {"call": "a.connect", "args": {"address": "${listen.v6.host}", "port": "${listen.v6.port}"}},
+        {"call": "wx.createTCPSocket", "as": "b"},
+        {"call": "b.connect", "args": {"address": "${lan.host}", "port": "${lan.port}"}}
+      ]
+    })"));
+    auto const js = case_part(repro_script(c, ctx()));
+    EXPECT_NE(js.find("await listen(\"/steps/0/listen\", \"v6\", { behaviour: \"echo\", family: \"ipv6\" });"), std::string::npos)
+        << js;
+    EXPECT_NE(js.find("a.connect({ address: listeners.v6.host, port: listeners.v6.port });"), std::string::npos) << js;
+    // The LAN peer is SERVE's to fill in, as sockconf run takes it from --lan-peer.
+    EXPECT_NE(js.find("b.connect({ address: SERVE.lan.host, port: SERVE.lan.port });"), std::string::npos) << js;
+    EXPECT_NE(js.find("lan: { host: \"LAN_HOST\", port: \"PORT\" },"), std::string::npos) << js;
+    EXPECT_NE(js.find("\"lan\""), std::string::npos) << js; // in FACTS.uses: the script stops while it is a placeholder
+}
+
 TEST(repro, undefined_is_undefined_in_arguments_and_a_value_to_compare_in_matchers)
 {
     auto doc = echo_case();

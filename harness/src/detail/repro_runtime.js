@@ -912,13 +912,14 @@
       }
       // What the case needs from SERVE, still missing or a placeholder ("PORT").
       const missing = FACTS.uses.filter((k) => k !== "wire").filter((k) => {
-        const v = k === "tcp" ? SERVE.tcp && SERVE.tcp.port : SERVE[k];
-        return !v || /PORT/.test(String(v));
+        const v = k === "tcp" ? SERVE.tcp && SERVE.tcp.port : k === "lan" ? SERVE.lan && `${SERVE.lan.host}:${SERVE.lan.port}` : SERVE[k];
+        return !v || /PORT|LAN_HOST/.test(String(v));
       });
       if (missing.length) {
         skipMessage = `SERVE lacks the ${missing.join(", ")} address(es): start \`sockconf serve --control --json\` and put ` +
           "what it prints into SERVE (or set globalThis.SOCKCONF_SERVE to it)" +
-          (missing.includes("control") ? "; this case needs \"control\" for TCP listeners, the wire log or a closed port" : "");
+          (missing.includes("control") ? "; this case needs \"control\" for TCP listeners, the wire log or a closed port" : "") +
+          (missing.includes("lan") ? "; this case needs \"lan\": a TCP echo peer at a non-local LAN address (sockconf run --lan-peer)" : "");
         stopped = "skip";
         return false;
       }
