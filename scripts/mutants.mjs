@@ -125,10 +125,10 @@ for (const f of fs.readdirSync(path.join(opt.home, "specs", "clauses")).filter((
 
 const RANK = { PASS: 0, SKIP: 0, UNIMPLEMENTED: 0, INFORMATIONAL: 1, "NON-STRICT": 2, FAIL: 3 };
 /// The grade a failed check citing `ids` gives (harness/src/grading.cpp status_for_clauses).
-function gradeFor(ids) {
+function gradeFor(ids, lv = levels) {
   let should = false;
   for (const id of ids) {
-    const level = levels.get(id) ?? "MUST";
+    const level = lv.get(id) ?? "MUST";
     if (level === "MUST") return "FAIL";
     if (level === "SHOULD" || level === "MAY") should = true;
   }
@@ -146,7 +146,6 @@ for (const p of patches) {
   });
   if (p.touched.length === 0) die(`${p.name}: no 'diff --git' in the patch`);
   p.expect = gradeFor(p.clauses);
-  p.why = p.clauses.map((id) => `${id} ${levels.get(id)}`).join(", ");
 }
 
 // ---- the work folder ------------------------------------------------------------
@@ -506,7 +505,9 @@ function baseline(key) {
           `${filter ? ` filter ${filter}` : ""} (exit ${code}${bad.length ? `; ${bad.map((c) => `${c.id} ${c.status}`).join(", ")}` : ""}); see ${dir}/log`);
         process.exit(2);
       }
-      return new Map(report.cases.map((c) => [c.id, c]));
+      const cases = new Map(report.cases.map((c) => [c.id, c]));
+      cases.report = report; // its clause levels, if the mutant's run left no report
+      return cases;
     }));
   }
   return baselines.get(key);
@@ -514,72 +515,97 @@ function baseline(key) {
 
 // ---- verdicts ------------------------------------------------------------------------------
 
+/// The levels in force in a run: report.json lists every clause with its level under the
+/// run's profile (a clause may have another level under some profiles, D55).
+function levelsOf(report) {
+  const m = new Map(levels);
+  for (const c of report?.clauses ?? []) if (c.id && c.level) m.set(c.id, c.level);
+  return m;
+}
+
 /// Why a case has its grade: [{grade, clauses, where}] from its checks, as grading.cpp decides.
-function reasons(c) {
+function reasons(c, lv) {
   if (c.status === "ERROR" || c.status === "TIMEOUT") return [{ grade: c.status, clauses: [], where: c.failure?.where ?? "" }];
   const out = [];
   for (const k of c.checks ?? []) {
     if (!k.counts || k.result !== "fail") continue;
     const cited = (k.clauses ?? []).filter((id) => c.clauses.includes(id));
     const ids = cited.length ? cited : k.clauses ?? [];
-    out.push({ grade: gradeFor(ids), clauses: ids, where: k.kind === "invariant" ? k.where : k.where?.replace(`${opt.home}/`, "").replace(/^\.\//, "") });
+    out.push({ grade: gradeFor(ids, lv), clauses: ids, where: k.kind === "invariant" ? k.where : k.where?.replace(`${opt.home}/`, "").replace(/^\.\//, "") });
   }
   const o = (c.checks ?? []).find((k) => k.kind === "outcome" && k.result === "pass" && k.grade);
   if (o && RANK[o.grade] > 0) out.push({ grade: o.grade, clauses: o.clauses ?? [], where: `outcome "${o.title}"` });
   return out;
 }
 
-/// The verdict of one mutant from its runs: the strongest grade a case gave for one of
-/// the mutant's clauses, the cases that gave it, and what else moved.
-function verdict(p, runs) {
+/// The verdict of one run of a mutant: the grade its clauses' levels ask for under the run's
+/// profile, the strongest grade a case gave for one of those clauses, the cases that gave it,
+/// and what else moved. `only`: judge only these cases (what --quick runs).
+function judge(p, run, only = null) {
+  const { prof, base, code, report, dir } = run;
+  const lv = levelsOf(report ?? run.baseReport);
+  const v = { prof, expect: gradeFor(p.clauses, lv), grade: "SURVIVED", by: new Map(), other: [], errors: [], notes: [] };
+  if (!report) { v.notes.push(`no report under ${prof}: sockconf exited ${code} (see ${dir}/log)`); return v; }
+  if (code !== 0 && code !== 1) v.notes.push(`sockconf exited ${code} under ${prof}`);
   const mine = new Set(p.clauses);
-  let grade = "SURVIVED";
-  let by = new Map(); // case id -> where
-  const other = new Set(), errors = new Set(), notes = [];
-  for (const { prof, base, code, report, dir } of runs) {
-    if (!report) { notes.push(`no report under ${prof}: sockconf exited ${code} (see ${dir}/log)`); continue; }
-    if (code !== 0 && code !== 1) notes.push(`sockconf exited ${code} under ${prof}`);
-    for (const c of report.cases) {
-      const b = base.get(c.id);
-      if (c.status === b?.status || (RANK[c.status] ?? 9) <= (RANK[b?.status] ?? 0)) continue;
-      if (c.status === "ERROR" || c.status === "TIMEOUT") { errors.add(`${c.id} ${c.status}`); continue; }
-      const rs = reasons(c).filter((r) => r.clauses.some((id) => mine.has(id)));
-      if (rs.length === 0) { other.add(`${c.id} ${c.status}`); continue; }
-      const best = rs.reduce((x, y) => (RANK[y.grade] > RANK[x.grade] ? y : x));
-      const g = best.grade;
-      if (grade === "SURVIVED" || RANK[g] > RANK[grade]) { grade = g; by = new Map(); }
-      if (g === grade && !by.has(c.id)) by.set(c.id, { where: best.where, ms: c.duration_ms ?? 0 });
-      if (RANK[c.status] > RANK[g]) other.add(`${c.id} ${c.status}`);
-    }
+  for (const c of report.cases) {
+    if (only && !only.has(c.id)) continue;
+    const b = base.get(c.id);
+    if (c.status === b?.status || (RANK[c.status] ?? 9) <= (RANK[b?.status] ?? 0)) continue;
+    if (c.status === "ERROR" || c.status === "TIMEOUT") { v.errors.push(`${c.id} ${c.status}`); continue; }
+    const rs = reasons(c, lv).filter((r) => r.clauses.some((id) => mine.has(id)));
+    if (rs.length === 0) { v.other.push(`${c.id} ${c.status}`); continue; }
+    const best = rs.reduce((x, y) => (RANK[y.grade] > RANK[x.grade] ? y : x));
+    if (v.grade === "SURVIVED" || RANK[best.grade] > RANK[v.grade]) { v.grade = best.grade; v.by = new Map(); }
+    if (best.grade === v.grade) v.by.set(c.id, { where: best.where, ms: c.duration_ms ?? 0 });
+    if (RANK[c.status] > RANK[best.grade]) v.other.push(`${c.id} ${c.status}`);
   }
-  return { grade, by, other: [...other], errors: [...errors], notes };
+  return v;
 }
 
-function line(p, v, secs_) {
+const full = () => !opt.quick && opt.suites.length === 0;
+
+/// The mutant's line: ok when every run caught it at the grade its profile's levels ask for.
+function line(p, runs, secs_) {
+  const vs = runs.map((r) => judge(p, r));
   const problems = [];
-  if (v.grade !== p.expect) {
-    if (v.grade === "SURVIVED" && v.errors.length) problems.push(`only ${[...new Set(v.errors.map((e) => e.split(" ")[1]))].join("/")}, expected ${p.expect}`);
-    else problems.push(`expected ${p.expect}`);
+  const where = (v) => (runs.length > 1 ? ` under ${v.prof}` : "");
+  for (const v of vs) {
+    if (v.grade !== v.expect) {
+      const only = [...new Set(v.errors.map((e) => e.split(" ")[1]))].join("/");
+      problems.push(v.grade === "SURVIVED" && only ? `only ${only}${where(v)}, expected ${v.expect}` : `${v.grade}${where(v)}, expected ${v.expect}`);
+    }
+    // A SHOULD or INFO mutant that makes a case FAIL: a case is stricter than the rule, or
+    // the patch breaks a MUST rule it does not name in '# clauses:'.
+    const fails = v.other.filter((o) => o.endsWith(" FAIL"));
+    if (v.expect !== "FAIL" && fails.length) problems.push(`FAIL for other clauses (${fails.join(", ")})${where(v)}, expected at most ${v.expect}`);
   }
-  // A SHOULD or INFO mutant that makes a case FAIL: a case is stricter than the rule, or
-  // the patch breaks a MUST rule it does not name in '# clauses:'.
-  const fails = v.other.filter((o) => o.endsWith(" FAIL"));
-  if (p.expect !== "FAIL" && fails.length) problems.push(`FAIL for other clauses (${fails.join(", ")}), expected at most ${p.expect}`);
-  if (!opt.quick && opt.suites.length === 0 && p.kills.length && v.grade === p.expect) {
-    const missed = p.kills.filter((id) => !v.by.has(id));
-    if (missed.length) problems.push(`'# kills:' ${missed.join(", ")} not ${p.expect} for ${p.clauses.join(", ")}`);
+  if (full() && p.kills.length) {
+    // --quick judges only the kills: they must give the verdict all the cases give.
+    const seen = new Set(runs.flatMap((r) => r.report?.cases.map((c) => c.id) ?? []));
+    const unknown = p.kills.filter((id) => !seen.has(id));
+    if (unknown.length) problems.push(`'# kills:' ${unknown.join(", ")} did not run`);
+    runs.forEach((r, i) => {
+      const q = judge(p, r, new Set(p.kills));
+      if (q.grade !== vs[i].grade) problems.push(`'# kills:' alone give ${q.grade}${where(vs[i])}, all cases ${vs[i].grade}`);
+    });
   }
-  let s = v.grade === "SURVIVED" ? "SURVIVED" : `${v.grade} by ${[...v.by].map(([id, b]) => `${id} [${b.where}]`).join(", ")}`;
-  const extra = [];
-  if (v.other.length) extra.push(`also moved: ${v.other.join(", ")}`);
-  if (v.errors.length) extra.push(`errors: ${v.errors.join(", ")}`);
-  extra.push(...v.notes);
-  if (extra.length) s += ` (${extra.join("; ")})`;
+  const same = vs.every((v) => v.expect === vs[0].expect && v.grade === vs[0].grade);
+  const part = (v) => {
+    let t = v.grade === "SURVIVED" ? "SURVIVED" : `${v.grade} by ${[...v.by].map(([id, b]) => `${id} [${b.where}]`).join(", ")}`;
+    const extra = [];
+    if (v.other.length) extra.push(`also moved: ${[...new Set(v.other)].join(", ")}`);
+    if (v.errors.length) extra.push(`errors: ${v.errors.join(", ")}`);
+    extra.push(...v.notes);
+    return extra.length ? `${t} (${extra.join("; ")})` : t;
+  };
+  p.expectShown = same ? vs[0].expect : vs.map((v) => `${v.prof} ${v.expect}`).join(", ");
+  const body = same && vs.length > 1 ? vs.map((v) => `${v.prof}: ${part(v)}`).join(" | ") : same ? part(vs[0]) : vs.map((v) => `${v.prof}: expect ${v.expect}, ${part(v)}`).join(" | ");
   const ok = problems.length === 0;
-  const head = `${p.name.padEnd(40)} ${ok ? "ok  " : "BAD "} expect ${p.expect.padEnd(13)}`;
-  let out = `${head} ${s}${ok ? "" : ` -- ${problems.join("; ")}`}  [${secs_}s]`;
-  if (!opt.quick && opt.suites.length === 0 && v.grade === p.expect && v.by.size && (!ok || p.kills.length === 0)) {
-    const best = [...v.by].sort((x, y) => x[1].ms - y[1].ms).slice(0, 2).map(([id]) => id);
+  let out = `${p.name.padEnd(40)} ${ok ? "ok  " : "BAD "} expect ${(same ? vs[0].expect : "per profile").padEnd(13)} ${body}` +
+    `${ok ? "" : ` -- ${problems.join("; ")}`}  [${secs_}s]`;
+  if (full() && vs.every((v) => v.grade === v.expect && v.by.size) && (!ok || p.kills.length === 0)) {
+    const best = [...new Set(vs.flatMap((v) => [...v.by].sort((x, y) => x[1].ms - y[1].ms).slice(0, 2).map(([id]) => id)))];
     out += `\n${"".padEnd(41)}suggested header: # kills: ${best.join(" ")}`;
   }
   return { ok, text: out };
@@ -619,9 +645,9 @@ function runMutant(i, built, buildSecs) {
         const base = await baseline(key);
         const rdir = path.join(dir, `run-${++n}`);
         const r = await runSuites(path.join(dir, "sockconf"), rdir, prof, filter);
-        runs.push({ prof, base, dir: rdir, ...r });
+        runs.push({ prof, base, baseReport: base.report, dir: rdir, ...r });
       }
-      results[i] = line(p, verdict(p, runs), `${buildSecs}+${secs(t1)}`);
+      results[i] = line(p, runs, `${buildSecs}+${secs(t1)}`);
     }
     flush();
   }));
@@ -699,7 +725,7 @@ await runChain;
 
 const bad = results.filter((r) => !r.ok).length;
 const byGrade = {};
-for (const p of patches) byGrade[p.expect] = (byGrade[p.expect] ?? 0) + 1;
+for (const p of patches) byGrade[p.expectShown ?? p.expect] = (byGrade[p.expectShown ?? p.expect] ?? 0) + 1;
 const tail = `mutants: ${patches.length} mutant(s) (expected: ${Object.entries(byGrade).map(([g, n]) => `${n} ${g}`).join(", ")}), ` +
   `${patches.length - bad} caught as expected, ${bad} not; ${secs(t0)} s; summary in ${summaryFile}`;
 // The last line in the plain form CI reads: a mutant caught as expected passed.
