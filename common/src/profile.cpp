@@ -51,7 +51,7 @@ profile profile::from_json(json const& doc, std::string const& source)
 
     auto s = r.at("switches");
     s.only_keys({"legacy_single_connection", "wss_only", "allowed_domains", "close_default_code", "limit_refusal",
-                 "tcp_default_family", "tcp_allow_loopback", "tcp_bind_wifi"});
+                 "tcp_default_family", "tcp_allow_loopback", "tcp_bind_wifi", "connect_returns_promise"});
     p.switches.legacy_single_connection = s.at("legacy_single_connection").boolean();
     p.switches.wss_only = s.at("wss_only").boolean();
     if (auto domains = s.at("allowed_domains"); !domains.value().is_null()) {
@@ -79,6 +79,7 @@ profile profile::from_json(json const& doc, std::string const& source)
         family.fail("E-ENUM", "expected \"IPv4\" or \"IPv6\", got \"" + fam + "\"");
     p.switches.tcp_allow_loopback = s.at("tcp_allow_loopback").boolean();
     p.switches.tcp_bind_wifi = s.at("tcp_bind_wifi").boolean();
+    p.switches.connect_returns_promise = s.at("connect_returns_promise").boolean();
 
     auto codes = r.at("tcp_error_codes");
     auto& c = p.tcp_error_codes;

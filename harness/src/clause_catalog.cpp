@@ -22,6 +22,20 @@ std::vector<std::string> const& seed_files()
     return files;
 }
 
+namespace {
+
+clause_level parse_level(json_reader const& r)
+{
+    auto const level = r.string();
+    if (level == "MUST") return clause_level::must;
+    if (level == "SHOULD") return clause_level::should;
+    if (level == "MAY") return clause_level::may;
+    if (level == "INFO") return clause_level::info;
+    r.fail("E-ENUM", "expected MUST, SHOULD, MAY or INFO, got \"" + level + "\"");
+}
+
+} // namespace
+
 clause_catalog clause_catalog::load_dir(std::string const& dir)
 {
     namespace fs = std::filesystem;
@@ -49,7 +63,7 @@ void clause_catalog::load_file(std::string const& path)
     list.expect_array();
     for (std::size_t i = 0; i < list.size(); ++i) {
         auto c = list.at(i);
-        c.only_keys({"id", "area", "level", "statement", "seed", "quote", "decision", "untestable", "host_limits"});
+        c.only_keys({"id", "area", "level", "levels", "statement", "seed", "quote", "decision", "untestable", "host_limits"});
         clause cl;
         cl.id = c.at("id").non_empty_string();
         if (!std::regex_match(cl.id, id_re))
@@ -58,12 +72,15 @@ void clause_catalog::load_file(std::string const& path)
             c.at("id").fail("E-CLAUSE-DUPLICATE", "clause \"" + cl.id + "\" is already defined in " +
                                                       clauses_[cl.id].file);
         cl.area = c.at("area").non_empty_string();
-        auto const level = c.at("level").string();
-        if (level == "MUST") cl.level = clause_level::must;
-        else if (level == "SHOULD") cl.level = clause_level::should;
-        else if (level == "MAY") cl.level = clause_level::may;
-        else if (level == "INFO") cl.level = clause_level::info;
-        else c.at("level").fail("E-ENUM", "expected MUST, SHOULD, MAY or INFO, got \"" + level + "\"");
+        cl.level = parse_level(c.at("level"));
+        if (auto ls = c.find("levels")) {
+            ls->expect_array();
+            for (std::size_t k = 0; k < ls->size(); ++k) {
+                auto l = ls->at(k);
+                l.only_keys({"when", "level"});
+                cl.levels.push_back({parse_pattern(l.at("when")), parse_level(l.at("level"))});
+            }
+        }
         cl.statement = c.at("statement").non_empty_string();
         cl.seed = c.at("seed").non_empty_string();
         auto const& seeds = seed_files();
@@ -85,6 +102,16 @@ void clause_catalog::load_file(std::string const& path)
         cl.file = path;
         clauses_[cl.id] = std::move(cl);
     }
+}
+
+void clause_catalog::apply_profile(json const& profile_raw)
+{
+    for (auto& [_, cl] : clauses_)
+        for (auto const& l : cl.levels)
+            if (!check_pattern(l.when, profile_raw)) {
+                cl.level = l.level;
+                break;
+            }
 }
 
 clause const* clause_catalog::find(std::string const& id) const

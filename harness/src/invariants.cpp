@@ -30,13 +30,46 @@ std::string list(std::vector<std::size_t> const& v)
 /// "SocketTask.send" -> "SocketTask"; "wx.connectSocket" -> "wx".
 std::string owner_of(std::string const& api) { return api.substr(0, api.find('.')); }
 
+/// INV-READYSTATE-MONOTONIC: every numeric readyState read of one object (the get
+/// entries name its handle) is at least the one read before it. Only reads the case
+/// made are judged: a value never read cannot be said to have gone back.
+void check_ready_state(std::vector<json> const& entries, std::vector<violation>& out)
+{
+    struct last_read {
+        json value;
+        std::size_t seq;
+    };
+    std::map<std::string, last_read> last;
+    for (auto const& e : entries) {
+        if (e.value("type", "") != "get" || !e.contains("value") || !e["value"].is_number())
+            continue;
+        auto const target = e.value("target", "");
+        auto const dot = target.find('.');
+        if (dot == std::string::npos || target.substr(dot + 1) != "readyState")
+            continue;
+        auto const object = e.value("handle", target.substr(0, dot));
+        auto const& value = e["value"];
+        auto const seq = e["seq"].get<std::size_t>();
+        auto it = last.find(object);
+        if (it != last.end() && value.get<double>() < it->second.value.get<double>()) {
+            auto const step = it->second.value.dump() + " then " + value.dump();
+            out.push_back({"INV-READYSTATE-MONOTONIC", "SocketTask.readyState",
+                           target + " read " + value.dump() + " at #" + std::to_string(seq) + " after " +
+                               it->second.value.dump() + " at #" + std::to_string(it->second.seq),
+                           "SocketTask.readyState moved backwards (" + step + ")", {it->second.seq, seq}});
+        } else {
+            last[object] = {value, seq};
+        }
+    }
+}
+
 } // namespace
 
 std::vector<std::string> const& invariant_ids()
 {
     static std::vector<std::string> const ids = {"INV-CALLBACK-ONE-RESULT", "INV-CALLBACK-COMPLETE", "INV-CALLBACK-ASYNC",
                                                  "INV-LISTENER-ASYNC",      "INV-TASK-OPEN-ONCE",    "INV-TASK-CLOSE-ONCE",
-                                                 "INV-TASK-NOTHING-AFTER-CLOSE"};
+                                                 "INV-TASK-NOTHING-AFTER-CLOSE", "INV-READYSTATE-MONOTONIC"};
     return ids;
 }
 
@@ -235,6 +268,7 @@ std::vector<violation> check_invariants(std::vector<json> const& entries,
             }
         }
     }
+    check_ready_state(entries, out);
     return out;
 }
 

@@ -278,10 +278,19 @@ private:
 
     call_step call(json_reader const& s, std::size_t index)
     {
-        s.only_keys({"call", "args", "as", "listener", "callbacks", "returns", "throws", "may_throw", "no_promise", "clauses"});
+        s.only_keys({"call", "args", "as", "listener", "callbacks", "returns", "throws", "may_throw", "promise", "clauses"});
         call_step c;
-        if (auto np = s.find("no_promise"))
-            c.no_promise = np->boolean();
+        if (auto pr = s.find("promise")) {
+            if (pr->value().is_string()) {
+                static std::regex const one_var(R"(\$\{profile\.[^}]+\})");
+                c.promise_variable = pr->string();
+                if (!std::regex_match(c.promise_variable, one_var))
+                    pr->fail("E-TYPE", "expected true, false or one \"${profile.…}\" variable, got \"" +
+                                           c.promise_variable + "\"");
+            } else {
+                c.promise = pr->boolean() ? call_step::promise_rule::always : call_step::promise_rule::never;
+            }
+        }
         auto target_r = s.at("call");
         c.target = target_r.non_empty_string();
         auto const& target = c.target;

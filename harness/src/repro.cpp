@@ -77,7 +77,7 @@ std::set<std::string> const& taken_names()
     static std::set<std::string> const names = {
         "SERVE", "FACTS", "TAG", "WS_PORT", "WSS_PORT", "TCP_PORT", "CLOSED_PORT", "objects", "wx", "i", "e",
         "bound", "listeners", "isThenable", "arrayBuffer", "utf8", "portOf", "beginBlock", "endBlock", "fn",
-        "callbacks", "listener", "settled", "noPromise", "returned", "throws", "mayThrow", "threw", "mustReturn", "got", "until", "sleep",
+        "callbacks", "listener", "settled", "promiseForm", "returned", "throws", "mayThrow", "threw", "mustReturn", "got", "until", "sleep",
         "listen", "tcpEcho", "closedPort", "wireStep", "wire", "expect", "order", "once", "never", "count", "event",
         "outcomes", "invariants", "start", "stepsStopped", "settle", "finish", "sockconfRuntime", "globalThis",
         "console", "Object", "Promise", "JSON", "String", "Number", "Array", "Math", "Date", "Error", "fetch"};
@@ -528,6 +528,14 @@ private:
         calls_connect_socket_ = calls_connect_socket_ || call.target == "wx.connectSocket";
         auto const at = js_string(st.pointer);
         auto const what = js_string(call.target);
+        auto promise = call.promise; // a "${profile.…}" rule is fixed by this repro's profile
+        if (!call.promise_variable.empty()) {
+            auto const v = lookup(ctx_.prof.raw, call.promise_variable.substr(10, call.promise_variable.size() - 11));
+            if (!v || !v->is_boolean())
+                throw spec_error("E-REPRO-VARIABLE", c_.file, c_.pointer,
+                                 "\"promise\": " + call.promise_variable + " is not true or false in profile " + ctx_.prof.id);
+            promise = v->get<bool>() ? call_step::promise_rule::always : call_step::promise_rule::never;
+        }
         auto const cl = clauses_arg(st.clauses);
         bool const binds = !call.as.empty() && ((entry && !entry->returns.empty()) || targets_.count(call.as) ||
                                                 std::any_of(targets_.begin(), targets_.end(), [&](auto const& t) {
@@ -554,15 +562,16 @@ private:
         } else if (binds) {
             value = object_expr(call.as);
             o << p << value << " = " << call_text << ";" << comment;
-        } else if (call.returns || call.no_promise) {
+        } else if (call.returns || promise != call_step::promise_rule::either) {
             value = "result" + std::regex_replace(st.pointer, std::regex("[^0-9]+"), "_");
             o << p << "const " << value << " = " << call_text << ";" << comment;
         } else {
             o << p << call_text << ";" << comment;
         }
-        if (call.no_promise) {
-            helper("noPromise");
-            o << p << "noPromise(" << at << ", " << js_string(api) << ", " << value << cl << ");\n";
+        if (promise != call_step::promise_rule::either) {
+            helper("promiseForm");
+            o << p << "promiseForm(" << at << ", " << js_string(api) << ", " << value << ", "
+              << (promise == call_step::promise_rule::always ? "true" : "false") << cl << ");\n";
         }
         if (binds) {
             helper("isThenable");

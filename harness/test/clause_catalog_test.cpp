@@ -48,3 +48,25 @@ TEST(clause_catalog, rejects_unknown_seed_duplicates_and_bad_levels)
     e = load_error(R"({"clauses":[{"id":"x-lower","seed":"000_05231f431c8ee144.txt",)" + good + "}]}");
     EXPECT_EQ(e.id(), "E-CLAUSE-ID");
 }
+
+TEST(clause_catalog, a_level_follows_the_profile_where_levels_say_so)
+{
+    auto const path = std::filesystem::temp_directory_path() / ("clauses-lv-" + std::to_string(::getpid()) + ".json");
+    std::ofstream(path) << R"({"clauses":[{"id":"X-1","seed":"004_27f3de5c060c6d4e.txt","area":"a","level":"SHOULD",
+        "levels":[{"when":{"id":{"regex":"^taro"}},"level":"MUST"}],"statement":"s","quote":"q"},
+        {"id":"X-2","seed":"004_27f3de5c060c6d4e.txt","area":"a","level":"SHOULD","statement":"s","quote":"q"}]})";
+    clause_catalog taro, wechat;
+    taro.load_file(path.string());
+    wechat.load_file(path.string());
+    std::filesystem::remove(path);
+    taro.apply_profile(json{{"id", "taro-rn"}});
+    wechat.apply_profile(json{{"id", "wechat"}});
+    EXPECT_EQ(taro.find("X-1")->level, clause_level::must);
+    EXPECT_EQ(wechat.find("X-1")->level, clause_level::should);
+    EXPECT_EQ(taro.find("X-2")->level, clause_level::should);
+
+    auto e = load_error(R"({"clauses":[{"id":"X-1","seed":"004_27f3de5c060c6d4e.txt",)" + good +
+                        R"(,"levels":[{"when":{"id":"taro"},"level":"REQUIRED"}]}]})");
+    EXPECT_EQ(e.id(), "E-ENUM");
+    EXPECT_EQ(e.pointer(), "/clauses/0/levels/0/level");
+}

@@ -116,3 +116,31 @@ TEST(invariants, several_close_listeners_share_one_close_event)
     regs.push_back({"closed2", "1", "SocketTask", "close", "SocketTask.onClose"});
     EXPECT_TRUE(check_invariants(entries({{"closed", false}, {"closed2", false}}), {}, regs, test_env::api()).empty());
 }
+
+TEST(invariants, ready_state_never_moves_backwards_per_object)
+{
+    auto const get = [](std::size_t seq, char const* target, json value, char const* handle) {
+        json e = {{"seq", seq}, {"type", "get"}, {"target", target}, {"value", value}};
+        if (handle)
+            e["handle"] = handle;
+        return e;
+    };
+    auto const& api = test_env::api();
+    // 0, 1, 3: states skipped, never revisited.
+    EXPECT_TRUE(check_invariants({get(1, "task.readyState", 0, "1"), get(2, "task.readyState", 1, "1"),
+                                  get(3, "task.readyState", 3, "1")},
+                                 {}, {}, api)
+                    .empty());
+    // One name bound to a new task (a repeated "as"): its 0 after the old one's 3 is no step back.
+    EXPECT_TRUE(check_invariants({get(1, "task.readyState", 3, "1"), get(2, "task.readyState", 0, "2")}, {}, {}, api).empty());
+    // Reads that are not numbers (a platform without readyState) are not judged here.
+    EXPECT_TRUE(check_invariants({get(1, "task.readyState", 1, "1"), get(2, "task.readyState", nullptr, "1")}, {}, {}, api)
+                    .empty());
+    auto const v = check_invariants({get(1, "task.readyState", 1, "1"), get(2, "task.readyState", 3, "1"),
+                                     get(3, "task.readyState", 1, "1"), get(4, "task.CLOSED", 0, "1")},
+                                    {}, {}, api);
+    ASSERT_EQ(ids(v), (std::vector<std::string>{"INV-READYSTATE-MONOTONIC"}));
+    EXPECT_EQ(v[0].message, "task.readyState read 1 at #3 after 3 at #2");
+    EXPECT_EQ(v[0].what, "SocketTask.readyState moved backwards (3 then 1)");
+    EXPECT_EQ(v[0].seqs, (std::vector<std::size_t>{2, 3}));
+}

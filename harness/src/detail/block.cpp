@@ -100,9 +100,13 @@ std::optional<pending> prepare(case_state& s, step const& st, std::size_t index)
 }
 
 /// The trace entry of one call or get of a block: what was called, and what came back.
-json block_entry(pending const& p, reply const& r)
+/// A get names the IUT's id of the object it read (`handle`), so that checks over the
+/// whole trace (readyState never moves backwards) tell two objects bound to one name apart.
+json block_entry(pending const& p, reply const& r, std::string const& handle)
 {
     json e = {{"type", p.is_get ? "get" : "call"}, {"step", p.st->pointer}, {"target", p.target}};
+    if (p.is_get && !handle.empty())
+        e["handle"] = handle;
     if (!p.is_get)
         e["args"] = p.command["args"];
     if (r.kind == reply_kind::value)
@@ -168,11 +172,25 @@ stop_reason finish(case_state& s, pending const& p, reply const& r, check_result
     }
 
     auto const& c = std::get<call_step>(p.st->action);
-    if (r.promise && c.no_promise)
+    auto want = c.promise;
+    if (!c.promise_variable.empty()) {
+        auto const v = s.vars.resolve(json(c.promise_variable));
+        if (!v.is_boolean()) {
+            s.broke(k, check_status::error, "true or false",
+                    ptr + ": \"promise\": " + c.promise_variable + " is " + brief(v, 80) + ", not true or false");
+            return stop_reason::error;
+        }
+        want = v.get<bool>() ? call_step::promise_rule::always : call_step::promise_rule::never;
+    }
+    if (r.promise && want == call_step::promise_rule::never)
         s.fail(k, p.target + " to return its result synchronously",
                std::string("it returned a Promise, which ") + (r.kind == reply_kind::thrown ? "rejected with " : "resolved to ") +
                    brief(r.value, 200),
                p.api(), "its result returned synchronously", "a Promise");
+    if (!r.promise && r.kind == reply_kind::value && want == call_step::promise_rule::always)
+        s.fail(k, p.target + " to return a Promise of its result",
+               "it returned its result synchronously: " + brief(r.value, 200), p.api(), "a Promise",
+               "its result returned synchronously");
     if (r.kind == reply_kind::thrown && c.throws == call_step::throw_rule::may) {
         // Allowed: recorded as a call of "<as>.threw" with the error, for outcomes.
         s.trace.append({{"type", "invoke"}, {"fn", p.base + ".threw"}, {"arg", r.value}, {"sync", false}});
@@ -259,8 +277,16 @@ stop_reason run_block(case_state& s, std::vector<step> const& steps, std::size_t
     }
     // The block's calls and their results, in order, before any event it caused.
     std::vector<json> entries;
-    for (std::size_t k = 0; k < block.size(); ++k)
-        entries.push_back(block_entry(block[k], replies[k]));
+    std::map<std::string, std::string> made; // objects the block itself returned: name -> handle id
+    for (std::size_t k = 0; k < block.size(); ++k) {
+        auto const it = made.find(block[k].owner);
+        auto const handle = it != made.end() ? it->second
+                            : s.bound.count(block[k].owner) ? handle_id(s, block[k].owner) : std::string();
+        entries.push_back(block_entry(block[k], replies[k], handle));
+        if (!block[k].base.empty() && is_handle(replies[k].value))
+            made[block[k].base] = replies[k].value["$handle"].is_string() ? replies[k].value["$handle"].get<std::string>()
+                                                                         : replies[k].value["$handle"].dump();
+    }
     s.trace.insert(at, std::move(entries));
     auto why = stop_reason::none;
     for (std::size_t i = 0; i < block.size(); ++i) {

@@ -462,10 +462,12 @@
       else pass(at, `${what} returned ${brief(value)}`, { clauses });
     }
 
-    /** "no_promise": the clauses say the call returns its result synchronously. */
-    function noPromise(at, what, value, clauses) {
-      if (isThenable(value))
+    /** The form of a call's result: a Promise where `promise` is true, the result itself where false. */
+    function promiseForm(at, what, value, promise, clauses) {
+      if (isThenable(value) && !promise)
         fail(at, what, `${what} to return its result synchronously`, "it returned a Promise", { clauses });
+      if (!isThenable(value) && promise)
+        fail(at, what, `${what} to return a Promise of its result`, "it returned its result synchronously", { clauses });
     }
 
     const thrown = (e) =>
@@ -1018,7 +1020,7 @@
 
     return {
       TAG, SERVE, bound, listeners, isThenable, arrayBuffer, utf8, portOf,
-      beginBlock, endBlock, fn, callbacks, listener, settled, noPromise, returned, throws, mayThrow, threw, mustReturn, got,
+      beginBlock, endBlock, fn, callbacks, listener, settled, promiseForm, returned, throws, mayThrow, threw, mustReturn, got,
       until, sleep, listen, tcpEcho, closedPort, wireStep, wire,
       expect, order, once, never, count, event, outcomes, invariants,
       start, stepsStopped, settle, finish,

@@ -75,6 +75,9 @@ struct profile {
         /// TCPSocket.bindWifi works (Android); elsewhere it fails with android_only.
         bool tcp_bind_wifi = false;
         refusal_channel limit_refusal = refusal_channel::fail_callback;
+        /// connectSocket's documented result is a Promise of the SocketTask (Taro's
+        /// typings), not the task itself (000). Cases read it; adapters await either.
+        bool connect_returns_promise = false;
     } switches;
 
     tcp_error_codes_t tcp_error_codes;

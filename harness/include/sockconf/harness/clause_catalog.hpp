@@ -2,6 +2,8 @@
 // seed documents, with a stable id that cases cite.
 #pragma once
 
+#include <sockconf/harness/matcher.hpp>
+
 #include <map>
 #include <string>
 #include <vector>
@@ -27,6 +29,14 @@ struct clause {
     /// names its host: "browser", "node", "native"). A deviation from such a
     /// clause on such a host is shown apart, as a limit of the host.
     std::map<std::string, std::string> host_limits;
+    /// The level where a profile matches `when` (first match wins), e.g. a
+    /// property Taro documents is MUST under the taro profiles and SHOULD
+    /// ("if present") elsewhere. `level` is the default.
+    struct profile_level {
+        pattern when;
+        clause_level level = clause_level::must;
+    };
+    std::vector<profile_level> levels;
     std::string file; ///< catalog file it came from
 };
 
@@ -39,6 +49,10 @@ public:
     static clause_catalog load_dir(std::string const& dir);
     /// Add the clauses of one catalog file.
     void load_file(std::string const& path);
+
+    /// Give each clause the level its `levels` name for this profile (the
+    /// profile file as loaded); clauses without a match keep their default.
+    void apply_profile(json const& profile_raw);
 
     clause const* find(std::string const& id) const;
     std::map<std::string, clause> const& all() const noexcept { return clauses_; }

@@ -40,7 +40,13 @@ struct call_step {
         may       ///< "may_throw": true: recorded as a call of <as>.threw
     } throws = throw_rule::must_not;
     std::optional<matcher> throw_message;
-    bool no_promise = false;   ///< a returned Promise is a failure
+    /// "promise": the form of the result. never (false): it is returned synchronously
+    /// and a Promise is a failure; always (true): it must be a Promise (awaited, as
+    /// `await` would); either (absent). A "${profile.…}" string is resolved when the
+    /// case runs (Taro's connectSocket returns Promise<SocketTask>, D57).
+    enum class promise_rule { either, never, always };
+    promise_rule promise = promise_rule::either;
+    std::string promise_variable; ///< the "${…}" that decides `promise`, "" when fixed
 };
 
 /// {"get": "name.prop", "as": N, "expect": M}
