@@ -175,11 +175,16 @@ for (const sig of ["SIGINT", "SIGTERM"])
 const t0 = Date.now();
 const secs = (since) => Math.round((Date.now() - since) / 1000);
 
+// ccache: paths under the tree are hashed relative to it (unless CCACHE_BASEDIR says
+// otherwise), so a second clone with the work folder inside it (make mutants-ci: build/mutants)
+// finds the groups the first one compiled.
+const childEnv = { ...env, CCACHE_BASEDIR: env.CCACHE_BASEDIR ?? ROOT };
+
 /// Runs a command in its own process group; resolves {code, timedOut}. Output to `log`.
 function run(cmd, args, { cwd, log, timeout }) {
   return new Promise((resolve) => {
     const fd = fs.openSync(log, "w");
-    const c = spawn(cmd, args, { cwd, stdio: ["ignore", fd, fd], detached: true });
+    const c = spawn(cmd, args, { cwd, stdio: ["ignore", fd, fd], detached: true, env: childEnv });
     children.add(c);
     let timedOut = false;
     const timer = setTimeout(() => { timedOut = true; try { process.kill(-c.pid, "SIGKILL"); } catch { /* gone */ } }, timeout);
@@ -573,7 +578,8 @@ function line(p, runs, secs_) {
   for (const v of vs) {
     if (v.grade !== v.expect) {
       const only = [...new Set(v.errors.map((e) => e.split(" ")[1]))].join("/");
-      problems.push(v.grade === "SURVIVED" && only ? `only ${only}${where(v)}, expected ${v.expect}` : `${v.grade}${where(v)}, expected ${v.expect}`);
+      problems.push(v.grade === "SURVIVED" && only ? `only ${only}${where(v)}, expected ${v.expect}`
+        : v.grade === "SURVIVED" ? `expected ${v.expect}${where(v)}` : `${v.grade}${where(v)}, expected ${v.expect}`);
     }
     // A SHOULD or INFO mutant that makes a case FAIL: a case is stricter than the rule, or
     // the patch breaks a MUST rule it does not name in '# clauses:'.
