@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // Mutation check of the suites: break the reference on purpose, one documented rule at a
 // time (scripts/mutants/NN-name.patch), build a `sockconf` with that break, run the suites
-// and check that the cases catch it at the grade the rule's level asks for. Implements
+// and check that the cases catch it at the grade the levels of its '# clauses:' ask for under
+// each profile it runs (MUST: FAIL, SHOULD/MAY: NON-STRICT, INFO: INFORMATIONAL). Implements
 // scripts/mutants.sh; scripts/README.md describes both modes, the patch headers and the output.
 //
 // Usage: scripts/mutants.sh [--quick] [--build-dir DIR] [--cmake-build DIR] [--home DIR]
@@ -11,15 +12,18 @@
 //                the CI check (`make mutants-ci`). Without --quick every case runs, and each
 //                `# kills:` line is checked against what the run caught.
 //   --build-dir  work folder (default /tmp/sockconf-mutants): m/<mutant>/ (patched files,
-//                objects, the mutant's sockconf, its reports), baseline-*/, summary.txt.
+//                objects, the mutant's sockconf, its reports), g/<group>/ (several mutants of
+//                one file compiled together), baseline-*/, summary.txt.
 //   --cmake-build  the tree's CMake build (default build/): its objects are reused, only the
 //                files a patch touches are recompiled, and build/bin/sockconf is the unmutated run.
 //   --home DIR   specs/ and suites/ to run (default: this tree).
 //   --suites P   only these case files (repeatable; the patches' filters and kills are ignored).
 //   --jobs N     passed to `sockconf run --jobs`.
 // Environment: MUTANTS_CXX_FLAGS ("-O0 -g0", appended to build/'s flags of a patched file),
-// MUTANTS_BUILD_JOBS (2 mutants built at a time), MUTANTS_CCACHE (auto: use ccache when it is
-// installed; 0: never), MUTANTS_RUN_TIMEOUT (600 s per sockconf run), MUTANTS_BUILD_TIMEOUT (1800 s).
+// MUTANTS_LD_FLAGS ("-Wl,--strip-debug"), MUTANTS_BUILD_JOBS (2 groups or mutants built at a
+// time), MUTANTS_GROUP_SIZE (10 variants of a file per translation unit; MUTANTS_GROUP=0: none),
+// MUTANTS_CCACHE (auto: use ccache when it is installed; 0: never), MUTANTS_RUN_TIMEOUT (600 s
+// per sockconf run), MUTANTS_BUILD_TIMEOUT (1800 s).
 // Exit: 0 every mutant caught as expected; 1 one was not (or did not apply or build);
 // 2 usage, a bad header, or the unmutated reference does not pass.
 import { spawn, spawnSync } from "node:child_process";
