@@ -658,6 +658,8 @@ function runMutant(i, built, buildSecs) {
         runs.push({ prof, base, baseReport: base.report, dir: rdir, ...r });
       }
       results[i] = line(p, runs, `${buildSecs}+${secs(t1)}`);
+      // --quick (CI) keeps the reports, not the 70 MB binary and the archive it was linked from.
+      if (opt.quick) for (const f of ["sockconf", "lib"]) fs.rmSync(path.join(dir, f), { recursive: true, force: true });
     }
     flush();
   }));
