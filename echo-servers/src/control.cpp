@@ -49,6 +49,7 @@ std::string errc_name(std::error_code const& ec)
     if (ec == std::errc::address_in_use) return "address_in_use";
     if (ec == std::errc::operation_not_permitted) return "operation_not_permitted";
     if (ec == std::errc::address_not_available) return "address_not_available";
+    if (ec == std::errc::address_family_not_supported) return "address_family_not_supported";
     return "other";
 }
 
@@ -79,12 +80,13 @@ control_reply answer_control(servers& s, std::string_view method, std::string_vi
     if (method != "GET")
         return error(405, "only GET");
     std::string tag, behaviour = "echo";
-    std::optional<std::string> bytes, port;
+    std::optional<std::string> bytes, port, family;
     for (auto const& p : parsed->params()) {
         if (p.key == "tag") tag = p.value;
         else if (p.key == "behaviour") behaviour = p.value;
         else if (p.key == "bytes") bytes = p.value;
         else if (p.key == "port") port = p.value;
+        else if (p.key == "family") family = p.value;
     }
     if (path == "/wire") {
         json records = json::array();
@@ -101,10 +103,13 @@ control_reply answer_control(servers& s, std::string_view method, std::string_vi
     std::optional<std::uint16_t> const port_number = port ? parse_int<std::uint16_t>(*port) : std::uint16_t{0};
     if (!port_number)
         return error(400, "port must be a number 0-65535, got \"" + *port + "\"");
+    auto const address = family ? listen_address_for(*family, s.host()) : s.host();
+    if (!address)
+        return error(400, "family must be ipv4 or ipv6, got \"" + *family + "\"");
     if (path == "/unlisten") {
         if (!*port_number)
             return error(400, "/unlisten needs port=P");
-        s.close_tcp_listener(*port_number);
+        s.close_tcp_listener(*port_number, *address);
         return {200, {{"closed", *port_number}}};
     }
     tcp_behaviour b;
@@ -119,11 +124,11 @@ control_reply answer_control(servers& s, std::string_view method, std::string_vi
         b.bytes = *n;
     }
     std::error_code ec;
-    auto const opened = s.open_tcp_listener(tag, b, *port_number, ec);
+    auto const opened = s.open_tcp_listener(tag, b, *port_number, *address, ec);
     if (!opened)
-        return error(409, "cannot listen on " + s.host() + ":" + std::to_string(*port_number) + ": " + ec.message(),
+        return error(409, "cannot listen on " + *address + ":" + std::to_string(*port_number) + ": " + ec.message(),
                      errc_name(ec));
-    return {200, {{"port", opened}, {"tag", tag}}};
+    return {200, {{"port", opened}, {"tag", tag}, {"host", *address}}};
 }
 
 namespace {

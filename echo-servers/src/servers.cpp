@@ -36,6 +36,17 @@ std::optional<tcp_behaviour_kind> tcp_behaviour_from_name(std::string_view name)
 }
 using boost::system::error_code;
 
+std::optional<std::string> listen_address_for(std::string_view family, std::string const& host)
+{
+    if (family != "ipv4" && family != "ipv6")
+        return std::nullopt;
+    error_code ec;
+    auto const ip = asio::ip::make_address(host, ec);
+    if (!ec && ip.is_v6() == (family == "ipv6"))
+        return host;
+    return std::string(family == "ipv6" ? "::1" : "127.0.0.1");
+}
+
 namespace {
 
 enum class listener_kind { websocket, wss, tcp };
@@ -77,7 +88,8 @@ struct servers::impl {
                 f.close(ignored);
         }
     };
-    std::map<std::uint16_t, std::shared_ptr<listener>> listeners; // by port; accept_strand only
+    // By address and port (::1 and 127.0.0.1 may have a port number each); accept_strand only.
+    std::map<tcp::endpoint, std::shared_ptr<listener>> listeners;
     std::uint16_t ws_port = 0;
     std::uint16_t tcp_port = 0;
     std::uint16_t wss_port = 0;
@@ -96,17 +108,19 @@ struct servers::impl {
 
     // Bind and listen now (so errors reach the caller), accept later on the strand.
     // On failure returns null with `ec` set and `what` naming the step.
+    // `host`: the address to listen on (empty: opts.host).
     std::shared_ptr<listener> bind(std::uint16_t port, listener_kind kind, std::string tag, tcp_behaviour behaviour,
-                                   error_code& ec, std::string& what)
+                                   error_code& ec, std::string& what, std::string const& host = {})
     {
-        auto const address = asio::ip::make_address(opts.host, ec);
+        auto const& h = host.empty() ? opts.host : host;
+        auto const address = asio::ip::make_address(h, ec);
         if (ec) {
-            what = "echo servers: bad host '" + opts.host + "'";
+            what = "echo servers: bad host '" + h + "'";
             return nullptr;
         }
         auto l = std::make_shared<listener>(listener{tcp::acceptor(accept_strand), kind, std::move(tag), behaviour, {}});
         tcp::endpoint const ep(address, port);
-        auto const where = " " + opts.host + ":" + std::to_string(port);
+        auto const where = " " + h + ":" + std::to_string(port);
         if (l->acceptor.open(ep.protocol(), ec); ec) {
             what = "echo servers: open" + where;
             return nullptr;
@@ -175,10 +189,12 @@ struct servers::impl {
         return ec;
     }
 
-    std::uint16_t port_of(listener const& l)
+    std::uint16_t port_of(listener const& l) { return endpoint_of(l).port(); }
+
+    tcp::endpoint endpoint_of(listener const& l)
     {
         error_code ec;
-        return l.acceptor.local_endpoint(ec).port();
+        return l.acceptor.local_endpoint(ec);
     }
 
     void accept(std::shared_ptr<listener> l)
@@ -202,19 +218,19 @@ struct servers::impl {
 
     void serve(std::shared_ptr<listener> l)
     {
-        auto const port = port_of(*l);
+        auto const ep = endpoint_of(*l);
         // A black hole is only registered (to be closed later), never accepted on.
         bool const accepts = !(l->kind == listener_kind::tcp && l->behaviour.kind == tcp_behaviour_kind::black_hole);
         if (threads.empty()) {
             // Nothing runs the io_context yet, so nothing races: register now, so a
             // close_tcp_listener() before start() finds it.
-            listeners[port] = l;
+            listeners[ep] = l;
             if (accepts)
                 accept(std::move(l));
             return;
         }
-        asio::post(accept_strand, [this, l, port, accepts] {
-            listeners[port] = l;
+        asio::post(accept_strand, [this, l, ep, accepts] {
+            listeners[ep] = l;
             if (accepts)
                 accept(l);
         });
@@ -350,6 +366,12 @@ std::uint16_t servers::open_tcp_listener(std::string const& tag, tcp_behaviour b
 std::uint16_t servers::open_tcp_listener(std::string const& tag, tcp_behaviour behaviour, std::uint16_t port,
                                          std::error_code& ec) noexcept
 {
+    return open_tcp_listener(tag, behaviour, port, {}, ec);
+}
+
+std::uint16_t servers::open_tcp_listener(std::string const& tag, tcp_behaviour behaviour, std::uint16_t port,
+                                         std::string const& address, std::error_code& ec) noexcept
+{
     ec.clear();
     try {
         std::lock_guard lock(impl_->state_mu);
@@ -359,7 +381,7 @@ std::uint16_t servers::open_tcp_listener(std::string const& tag, tcp_behaviour b
         }
         error_code bec;
         std::string what;
-        auto l = impl_->bind(port, listener_kind::tcp, tag, behaviour, bec, what);
+        auto l = impl_->bind(port, listener_kind::tcp, tag, behaviour, bec, what, address);
         if (!l) {
             ec = bec; // Boost's system errors map onto std::errc (EACCES, EADDRINUSE ...)
             return 0;
@@ -375,14 +397,21 @@ std::uint16_t servers::open_tcp_listener(std::string const& tag, tcp_behaviour b
     return 0;
 }
 
-void servers::close_tcp_listener(std::uint16_t port)
+void servers::close_tcp_listener(std::uint16_t port, std::string const& address)
 {
     std::lock_guard lock(impl_->state_mu);
     auto& m = *impl_;
-    if (m.stopped || port == m.ws_port || port == m.tcp_port || (m.wss_port != 0 && port == m.wss_port))
+    error_code ec, host_ec;
+    auto const ip = asio::ip::make_address(address.empty() ? m.opts.host : address, ec);
+    auto const host_ip = asio::ip::make_address(m.opts.host, host_ec);
+    if (ec || host_ec || m.stopped)
+        return;
+    tcp::endpoint const ep(ip, port);
+    auto const main = [&](std::uint16_t p) { return p != 0 && ep == tcp::endpoint(host_ip, p); };
+    if (main(m.ws_port) || main(m.tcp_port) || main(m.wss_port))
         return; // the main listeners go only with stop()
-    m.on_strand_and_wait([&m, port] {
-        auto it = m.listeners.find(port);
+    m.on_strand_and_wait([&m, ep] {
+        auto it = m.listeners.find(ep);
         if (it == m.listeners.end())
             return;
         it->second->close();

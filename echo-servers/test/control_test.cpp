@@ -85,6 +85,30 @@ TEST_F(control_fixture, bad_requests_say_what_is_wrong)
     EXPECT_NE(get(ctl.url(), "/listen?port=99999").first.find("400"), std::string::npos);
 }
 
+TEST_F(control_fixture, family_ipv6_listens_on_ipv6_loopback_and_unlisten_takes_the_family)
+{
+    auto const [head, body] = get(ctl.url(), "/listen?tag=six&family=ipv6");
+    if (head.find("409") != std::string::npos) {
+        ASSERT_TRUE(body.at("errc") == "address_not_available" || body.at("errc") == "address_family_not_supported")
+            << body.dump();
+        GTEST_SKIP() << "this host has no ::1: " << body.dump();
+    }
+    ASSERT_NE(head.find("200 OK"), std::string::npos) << head;
+    EXPECT_EQ(body.at("host"), "::1");
+    auto const port = body.at("port").get<std::uint16_t>();
+    tcp_client c;
+    ASSERT_FALSE(c.connect("::1", port));
+    // Without the family, /unlisten means the host's listener of that number: this one stays.
+    get(ctl.url(), "/unlisten?port=" + std::to_string(port));
+    tcp_client again;
+    EXPECT_FALSE(again.connect("::1", port));
+    EXPECT_EQ(get(ctl.url(), "/unlisten?family=ipv6&port=" + std::to_string(port)).second.at("closed"), port);
+    tcp_client late;
+    EXPECT_TRUE(late.connect("::1", port));
+    EXPECT_EQ(get(ctl.url(), "/listen?tag=x").second.at("host"), "127.0.0.1");
+    EXPECT_NE(get(ctl.url(), "/listen?family=ipx").first.find("400"), std::string::npos);
+}
+
 TEST_F(control_fixture, a_port_in_use_is_409_address_in_use)
 {
     auto const first = get(ctl.url(), "/listen?tag=a").second.at("port").get<std::uint16_t>();

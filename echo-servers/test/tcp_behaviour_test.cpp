@@ -245,6 +245,92 @@ TEST_F(echo_tcp_behaviour, privileged_port_without_privilege_is_permission_denie
     EXPECT_EQ(ec, std::errc::permission_denied) << ec.message();
 }
 
+/// Whether this host has ::1 to listen on (not where IPv6 is off or lo lacks it).
+bool has_ipv6_loopback()
+{
+    asio::io_context ioc;
+    tcp::acceptor probe(ioc);
+    error_code ec;
+    probe.open(tcp::v6(), ec);
+    if (!ec)
+        probe.bind(tcp::endpoint(asio::ip::make_address("::1"), 0), ec);
+    return !ec;
+}
+
+TEST(echo_listen_address, a_family_gives_its_loopback_unless_the_host_is_of_it)
+{
+    EXPECT_EQ(listen_address_for("ipv6", "127.0.0.1"), "::1");
+    EXPECT_EQ(listen_address_for("ipv4", "127.0.0.1"), "127.0.0.1");
+    EXPECT_EQ(listen_address_for("ipv4", "::1"), "127.0.0.1");
+    EXPECT_EQ(listen_address_for("ipv6", "::1"), "::1");
+    EXPECT_EQ(listen_address_for("ipv4", "10.77.0.2"), "10.77.0.2");
+    EXPECT_EQ(listen_address_for("ipv6", "fd00::2"), "fd00::2");
+    EXPECT_EQ(listen_address_for("ipx", "127.0.0.1"), std::nullopt);
+}
+
+TEST_F(echo_tcp_behaviour, listener_on_ipv6_loopback_echoes_and_records_an_ipv6_peer)
+{
+    if (!has_ipv6_loopback())
+        GTEST_SKIP() << "this host has no ::1 to listen on";
+    std::error_code ec;
+    auto const port = s_.open_tcp_listener("v6", {}, 0, "::1", ec);
+    ASSERT_NE(port, 0) << ec.message();
+    tcp_client t;
+    ASSERT_FALSE(t.connect("::1", port));
+    ASSERT_FALSE(t.write("six"));
+    std::string back;
+    ASSERT_FALSE(t.read_exactly(3, back));
+    EXPECT_EQ(back, "six");
+    t.shutdown_send();
+    std::string rest;
+    t.read_to_end(rest);
+    auto const r = ended(s_.log(), "v6");
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->remote_address, "::1"); // the peer's family shows on the wire record
+    EXPECT_EQ(r->remote_port, t.local_port());
+    EXPECT_EQ(r->local_port, port);
+    EXPECT_EQ(r->bytes_received, 3u);
+    // Not on the IPv4 host: the listener is ::1's only.
+    tcp_client v4;
+    EXPECT_TRUE(v4.connect(port));
+}
+
+TEST_F(echo_tcp_behaviour, a_port_number_on_each_family_is_a_listener_of_its_own)
+{
+    if (!has_ipv6_loopback())
+        GTEST_SKIP() << "this host has no ::1 to listen on";
+    std::uint16_t port = 0;
+    std::error_code ec;
+    for (int attempt = 0; attempt < 5 && port == 0; ++attempt) { // someone may hold the number on ::1
+        auto const v4 = s_.open_tcp_listener("both-v4");
+        if (s_.open_tcp_listener("both-v6", {}, v4, "::1", ec) == v4)
+            port = v4;
+        else
+            s_.close_tcp_listener(v4);
+    }
+    ASSERT_NE(port, 0) << ec.message();
+    // Closing the ::1 one leaves the 127.0.0.1 one listening, and the other way round.
+    s_.close_tcp_listener(port, "::1");
+    tcp_client gone, still;
+    EXPECT_TRUE(gone.connect("::1", port));
+    ASSERT_FALSE(still.connect(port));
+    ASSERT_FALSE(still.write("4"));
+    std::string back;
+    ASSERT_FALSE(still.read_exactly(1, back));
+    EXPECT_EQ(s_.log().by_tag("both-v4").size(), 1u);
+    EXPECT_EQ(s_.log().by_tag("both-v6").size(), 0u);
+}
+
+TEST_F(echo_tcp_behaviour, an_address_this_host_lacks_is_address_not_available)
+{
+    std::error_code ec;
+    // 192.0.2.1 is TEST-NET-1 (RFC 5737): documentation only, never a host's address.
+    EXPECT_EQ(s_.open_tcp_listener("nowhere", {}, 0, "192.0.2.1", ec), 0);
+    EXPECT_EQ(ec, std::errc::address_not_available) << ec.message();
+    EXPECT_EQ(s_.open_tcp_listener("garbage", {}, 0, "not-an-address", ec), 0);
+    EXPECT_TRUE(ec);
+}
+
 TEST_F(echo_tcp_behaviour, open_after_stop_is_an_error_code_not_an_abort)
 {
     s_.stop();

@@ -212,9 +212,14 @@ public:
     /// timed_out when it has not completed within `limit`.
     error_code connect(std::uint16_t port, std::chrono::milliseconds limit = op_timeout)
     {
+        return connect("127.0.0.1", port, limit);
+    }
+    /// The same to `address` (e.g. "::1").
+    error_code connect(std::string const& address, std::uint16_t port, std::chrono::milliseconds limit = op_timeout)
+    {
         return r_.run(
             [&](auto done) {
-                sock_.async_connect(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port),
+                sock_.async_connect(tcp::endpoint(asio::ip::make_address(address), port),
                                     [done](error_code ec) { done(ec); });
             },
             [&] { sock_.close(); }, limit);

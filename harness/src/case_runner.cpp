@@ -104,6 +104,10 @@ private:
                 return std::pair{status::skip, "not for profile " + env_.prof.id + ": " + why->text()};
         if (c_.slow && !env_.run_slow && !(c_.slow_unless.size() && s_.has_capability(c_.slow_unless)))
             return std::pair{status::skip, std::string("slow case (long real waits): run with --slow")};
+        if (c_.needs_lan_peer && !env_.lan_peer)
+            return std::pair{status::skip,
+                             std::string("needs a TCP echo peer at a non-local address of the local network: run with "
+                                         "--lan-peer HOST:PORT (scripts/lan-peer-test.sh makes one in network namespaces)")};
         auto const caps = env_.iut_hello.value("capabilities", json::array());
         for (auto const& need : c_.requires_caps)
             if (std::find(caps.begin(), caps.end(), need) == caps.end())
@@ -149,6 +153,10 @@ private:
         tcp_port_ = env_.servers.open_tcp_listener(s_.tag);
         v.set("tcp.port", tcp_port_);
         v.set("tcp.closed_port", unused_port());
+        if (env_.lan_peer) {
+            v.set("lan.host", env_.lan_peer->first);
+            v.set("lan.port", env_.lan_peer->second);
+        }
         s_.iut = env_.factory.open([this](json const& ev) { on_event(ev); }, c_.fresh);
     }
 
@@ -157,8 +165,8 @@ private:
         s_.iut.reset(); // closes what the IUT still holds
         if (tcp_port_)
             env_.servers.close_tcp_listener(tcp_port_);
-        for (auto port : tcp_listeners_)
-            env_.servers.close_tcp_listener(port);
+        for (auto const& [port, address] : tcp_listeners_)
+            env_.servers.close_tcp_listener(port, address);
     }
 
     void on_event(json const& ev)
@@ -259,8 +267,9 @@ private:
     }
 
     /// A TCP listener of the echo servers for this case: ${listen.NAME.port},
-    /// ${listen.NAME.tag}. A port that cannot be listened on makes the case SKIP
-    /// (e.g. below 1024 without the privilege): what it checks cannot be set up here.
+    /// ${listen.NAME.tag}, ${listen.NAME.host}. A port or address that cannot be
+    /// listened on makes the case SKIP (below 1024 without the privilege, no ::1
+    /// on this host): what it checks cannot be set up here.
     void listen(listen_step const& l, std::string const& ptr)
     {
         echo::tcp_behaviour b;
@@ -268,19 +277,26 @@ private:
         b.bytes = l.bytes ? s_.vars.substitute(*l.bytes).get<std::uint64_t>() : 0;
         auto const want = l.port ? s_.vars.substitute(*l.port).get<std::uint16_t>() : std::uint16_t{0};
         auto const tag = s_.tag + "-" + l.as;
+        // The loader admits only ipv4 and ipv6, for which there is always an address.
+        auto const host = l.family.empty() ? env_.servers.host() : *echo::listen_address_for(l.family, env_.servers.host());
         std::error_code ec;
-        auto const port = env_.servers.open_tcp_listener(tag, b, want, ec);
+        auto const port = env_.servers.open_tcp_listener(tag, b, want, host, ec);
         if (!port) {
-            skip_message_ = ptr + ": cannot listen on " + env_.servers.host() + ":" + std::to_string(want) + " (" +
-                            ec.message() + (ec == std::errc::permission_denied ? "; ports below 1024 need privilege" : "") +
+            auto const why = ec == std::errc::permission_denied ? "; ports below 1024 need privilege"
+                             : ec == std::errc::address_not_available || ec == std::errc::address_family_not_supported
+                                 ? "; this host has no such address (for ::1: IPv6 is off or lo has no ::1)"
+                                 : "";
+            auto const shown = host.find(':') != std::string::npos ? "[" + host + "]" : host;
+            skip_message_ = ptr + ": cannot listen on " + shown + ":" + std::to_string(want) + " (" + ec.message() + why +
                             "), so this check cannot be made here";
             return;
         }
-        tcp_listeners_.push_back(port);
+        tcp_listeners_.emplace_back(port, host);
         s_.vars.set("listen." + l.as + ".port", port);
         s_.vars.set("listen." + l.as + ".tag", tag);
-        s_.trace.append(json{{"type", "note"},
-                             {"text", "listening on port " + std::to_string(port) + " (" + l.behaviour_name + ", tag " + tag + ")"}});
+        s_.vars.set("listen." + l.as + ".host", host);
+        s_.trace.append(json{{"type", "note"}, {"text", "listening on " + host + " port " + std::to_string(port) + " (" +
+                                                            l.behaviour_name + ", tag " + tag + ")"}});
     }
 
     /// Let `ms` pass for the IUT's time-window rules: on its virtual clock when
@@ -507,7 +523,7 @@ private:
     stop_reason stopped_ = stop_reason::none;
     std::string skip_message_; ///< a listen step could not be set up: the case is SKIP
     std::uint16_t tcp_port_ = 0;
-    std::vector<std::uint16_t> tcp_listeners_; ///< from "listen" steps
+    std::vector<std::pair<std::uint16_t, std::string>> tcp_listeners_; ///< port, address: from "listen" steps
 };
 
 } // namespace

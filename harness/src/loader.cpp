@@ -22,9 +22,9 @@ std::string test_case::where(std::string const& sub_pointer) const
 bool known_variable(std::string const& name)
 {
     static std::set<std::string> const names = {"ws", "wss", "ws.port", "wss.port", "tag", "tcp.host", "tcp.port",
-                                                "tcp.closed_port", "i"};
-    // listen.NAME.port / listen.NAME.tag: from a "listen" step of the case.
-    static std::regex const listen_var(R"(listen\.[a-z0-9_]+\.(port|tag)|bound\.[a-z0-9_]+)");
+                                                "tcp.closed_port", "lan.host", "lan.port", "i"};
+    // listen.NAME.port / .tag / .host: from a "listen" step of the case.
+    static std::regex const listen_var(R"(listen\.[a-z0-9_]+\.(port|tag|host)|bound\.[a-z0-9_]+)");
     return names.count(name) || name.rfind("profile.", 0) == 0 || std::regex_match(name, listen_var);
 }
 
@@ -237,7 +237,7 @@ private:
     {
         s.only_keys({"listen", "clauses"});
         auto l = s.at("listen");
-        l.only_keys({"as", "behaviour", "bytes", "port"});
+        l.only_keys({"as", "behaviour", "bytes", "port", "family"});
         static std::regex const name_re("[a-z0-9_]+");
         listen_step out;
         out.as = l.at("as").non_empty_string();
@@ -258,6 +258,11 @@ private:
         if (auto p = l.find("port")) {
             count_or_variable(*p, 0, 65535);
             out.port = p->value();
+        }
+        if (auto f = l.find("family")) {
+            out.family = f->string();
+            if (out.family != "ipv4" && out.family != "ipv6")
+                f->fail("E-ENUM", "expected ipv4 or ipv6, got \"" + out.family + "\"");
         }
         return out;
     }
@@ -469,8 +474,8 @@ void check_variables(json_reader const& r)
         for (std::sregex_iterator it(s.begin(), s.end(), var_re), end; it != end; ++it)
             if (!known_variable((*it)[1].str()))
                 r.fail("E-CASE-VARIABLE", "unknown variable ${" + (*it)[1].str() +
-                                              "} (ws, wss, ws.port, wss.port, tag, tcp.host, tcp.port, tcp.closed_port, i, profile.*, "
-                                              "listen.NAME.port, listen.NAME.tag, bound.NAME)");
+                                              "} (ws, wss, ws.port, wss.port, tag, tcp.host, tcp.port, tcp.closed_port, lan.host, lan.port, i, profile.*, "
+                                              "listen.NAME.port, listen.NAME.tag, listen.NAME.host, bound.NAME)");
     } else if (v.is_object()) {
         // Values written in the case format (suites/README.md, "Patterns and matchers").
         if (v.contains("$arraybuffer_text")) {
@@ -564,6 +569,10 @@ test_case parse_case(json const& doc, std::string const& file, std::string const
     if (auto w = r.find("when"))
         c.when = parse_pattern(*w);
 
+    // What the case does (not its notes) names the LAN peer: it needs `--lan-peer`.
+    for (auto const* part : {"steps", "expect", "outcomes"})
+        if (r.value().contains(part) && r.value()[part].dump().find("${lan.") != std::string::npos)
+            c.needs_lan_peer = true;
     case_builder b(api, c.clauses, pointer);
     check_variables(r.at("steps"));
     c.steps = b.steps(r.at("steps"));

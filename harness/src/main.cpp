@@ -26,6 +26,7 @@
 #include <fmt/format.h>
 
 #include <atomic>
+#include <charconv>
 #include <chrono>
 #include <csignal>
 #include <cstdlib>
@@ -137,6 +138,7 @@ struct run_opts {
     std::string report_dir = "sockconf-report";
     bool slow = false;
     std::string iut; ///< empty: the in-process reference
+    std::string lan_peer; ///< HOST:PORT of a TCP echo peer on the LAN (${lan.host}, ${lan.port}); empty: none
     std::string browser, iut_page; ///< the remote driver
     int pages = 24; // so that a browser run takes about as long as its longest case (BENCHMARKS.md)
     std::string expectations, update_expectations;
@@ -276,8 +278,37 @@ int cmd_repro(common_opts const& o, std::string const& id, std::string const& ou
     return exit_ok;
 }
 
+/// "HOST:PORT" or "[IPv6]:PORT" (port 1-65535) of --lan-peer; nullopt when malformed.
+std::optional<std::pair<std::string, std::uint16_t>> parse_host_port(std::string const& text)
+{
+    std::string host, port;
+    if (text.starts_with('[')) {
+        auto const close = text.find("]:");
+        if (close == std::string::npos)
+            return std::nullopt;
+        host = text.substr(1, close - 1);
+        port = text.substr(close + 2);
+    } else {
+        auto const colon = text.rfind(':');
+        if (colon == std::string::npos || text.find(':') != colon)
+            return std::nullopt; // an IPv6 literal needs brackets
+        host = text.substr(0, colon);
+        port = text.substr(colon + 1);
+    }
+    unsigned n = 0;
+    auto const [end, ec] = std::from_chars(port.data(), port.data() + port.size(), n);
+    if (host.empty() || port.empty() || ec != std::errc{} || end != port.data() + port.size() || n < 1 || n > 65535)
+        return std::nullopt;
+    return std::pair{host, static_cast<std::uint16_t>(n)};
+}
+
 int cmd_run(common_opts const& o, run_opts const& ro)
 {
+    std::optional<std::pair<std::string, std::uint16_t>> lan_peer;
+    if (!ro.lan_peer.empty() && !(lan_peer = parse_host_port(ro.lan_peer))) {
+        std::cerr << "error: --lan-peer wants HOST:PORT (an IPv6 address in brackets), got \"" << ro.lan_peer << "\"\n";
+        return exit_usage;
+    }
     // Pages are the IUT instances of a browser run: one case per page at a time.
     auto const jobs = ro.iut_page.empty() ? ro.jobs : std::min(ro.jobs, ro.pages);
     auto const& report_dir = ro.report_dir;
@@ -397,7 +428,7 @@ int cmd_run(common_opts const& o, run_opts const& ro)
         return exit_infra;
     }
     report.info.iut = hello;
-    harness::run_env env{s.prof, s.api, s.clauses, s.invariants, servers, *factory, hello, ro.slow, &interrupted};
+    harness::run_env env{s.prof, s.api, s.clauses, s.invariants, servers, *factory, hello, ro.slow, &interrupted, lan_peer};
 
     std::signal(SIGINT, on_sigint);
     std::cout << fmt::format("sockconf {}: {} case(s) against {} {} (profile {}), {} job(s){}; servers {}, {} and tcp {}:{}\n",
@@ -681,6 +712,10 @@ int main(int argc, char** argv)
     run->add_option("--update-expectations", run_ro.update_expectations,
                     "After the run, write an expectations file that accepts its results (reasons of --expectations kept)");
     run->add_flag("--slow", run_ro.slow, "Also run cases marked slow (long real waits, e.g. a 60 s default timeout); otherwise they are SKIP");
+    run->add_option("--lan-peer", run_ro.lan_peer,
+                    "HOST:PORT of a TCP echo peer at a non-local address of the local network (${lan.host}, "
+                    "${lan.port}); cases that use it are SKIP without it (scripts/lan-peer-test.sh makes one in "
+                    "network namespaces)");
     run->add_option("--exclude", run_ro.exclude, "Leave out cases whose id matches this glob (comma: alternatives)");
     run->add_option("--tag", run_ro.tags,
                     "Only cases with this tag (repeat or comma-separate for any of several). Tags: a case's own "

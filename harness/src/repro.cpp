@@ -279,6 +279,9 @@ private:
             helper("closedPort");
             return {"CLOSED_PORT", {}};
         }
+        if (name == "lan.host" || name == "lan.port")
+            throw spec_error("E-REPRO-VARIABLE", c_.file, c_.pointer,
+                             "${" + name + "}: the LAN peer is given to `sockconf run --lan-peer`; a repro script has none");
         if (name == "i") {
             if (loop_depth_ == 0)
                 throw spec_error("E-REPRO-VARIABLE", c_.file, c_.pointer, "${i} used outside repeat");
@@ -290,7 +293,7 @@ private:
             throw spec_error("E-REPRO-VARIABLE", c_.file, c_.pointer,
                              "the profile " + ctx_.prof.id + " has no value ${" + name + "}");
         }
-        static std::regex const listen_re(R"(^listen\.(.+)\.(port|tag)$)");
+        static std::regex const listen_re(R"(^listen\.(.+)\.(port|tag|host)$)");
         std::smatch m;
         if (std::regex_match(name, m, listen_re)) {
             helper("listeners");
@@ -462,8 +465,11 @@ private:
                     opts.push_back("bytes: " + js_value(*l->bytes));
                 if (l->port)
                     opts.push_back("port: " + js_value(*l->port));
+                if (!l->family.empty())
+                    opts.push_back("family: " + js_string(l->family));
                 listen_behaviours_.push_back(l->behaviour_name + (l->bytes ? " (bytes " + dump(*l->bytes) + ")" : "") +
-                                             (l->port ? " on port " + dump(*l->port) : ""));
+                                             (l->port ? " on port " + dump(*l->port) : "") +
+                                             (l->family.empty() ? "" : " (" + l->family + ")"));
                 o << p << "await listen(" << js_string(st.pointer + "/listen") << ", " << js_string(l->as) << ", { "
                   << join(opts, ", ") << " }); // a TCP listener of sockconf serve: listeners"
                   << member_text(l->as) << ".port\n";

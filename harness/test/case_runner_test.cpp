@@ -241,3 +241,70 @@ TEST(case_runner, no_allowed_outcome_holding_is_about_the_outcomes_clauses)
     r = run_case(test_env::make_case(doc), live().env());
     EXPECT_EQ(r.result, status::fail) << r.message;
 }
+
+namespace {
+/// A TCP echo case against the listener of a `listen` step with `family`.
+json listen_case(std::string const& family)
+{
+    auto doc = json::parse(R"({"id": "t.listen-family", "title": "t", "clauses": ["TCP-CREATE-TYPE-IPV6"], "requires": ["tcp"],
+      "steps": [
+        {"listen": {"as": "v"}},
+        {"call": "wx.createTCPSocket", "args": {"type": "ipv6"}, "as": "sock"},
+        {"call": "sock.onConnect", "listener": "conn"},
+        {"call": "sock.onMessage", "listener": "msg"},
+        {"call": "sock.connect", "args": {"address": "${listen.v.host}", "port": "${listen.v.port}"}},
+        {"wait": "conn"},
+        {"call": "sock.write", "args": ["x"]},
+        {"wait": "msg"},
+        {"call": "sock.close"}
+      ],
+      "expect": [{"wire": {"tag": "${listen.v.tag}", "count": 1}}]})");
+    doc["steps"][0]["listen"]["family"] = family;
+    return doc;
+}
+} // namespace
+
+TEST(case_runner, a_listen_step_with_family_ipv6_listens_on_ipv6_loopback)
+{
+    auto const r = run_case(test_env::make_case(listen_case("ipv6")), live().env());
+    if (r.result == status::skip) {
+        // A host without ::1: the case says so instead of failing.
+        EXPECT_NE(r.message.find("cannot listen on [::1]"), std::string::npos) << r.message;
+        GTEST_SKIP() << r.message;
+    }
+    EXPECT_EQ(r.result, status::pass) << r.message;
+    ASSERT_EQ(r.wire.size(), 1u);
+    EXPECT_EQ(r.wire[0]["remote_address"], "::1");
+    // The same case on family ipv4: the peer is 127.0.0.1 (a v6 socket reaches it v4-mapped).
+    auto const v4 = run_case(test_env::make_case(listen_case("ipv4")), live().env());
+    EXPECT_EQ(v4.result, status::pass) << v4.message;
+    ASSERT_EQ(v4.wire.size(), 1u);
+    EXPECT_EQ(v4.wire[0]["remote_address"], "127.0.0.1");
+}
+
+TEST(case_runner, a_case_using_the_lan_peer_is_skipped_without_one_and_runs_with_one)
+{
+    auto const doc = json::parse(R"({"id": "t.lan", "title": "t", "clauses": ["TCP-CONNECT-LAN-NON-LOCAL-ALLOWED"], "requires": ["tcp"],
+      "steps": [
+        {"call": "wx.createTCPSocket", "as": "sock"},
+        {"call": "sock.onConnect", "listener": "conn"},
+        {"call": "sock.connect", "args": {"address": "${lan.host}", "port": "${lan.port}"}},
+        {"wait": "conn"},
+        {"call": "sock.close"}
+      ]})");
+    auto const c = test_env::make_case(doc);
+    ASSERT_TRUE(c.needs_lan_peer);
+    auto const r = run_case(c, live().env());
+    EXPECT_EQ(r.result, status::skip);
+    EXPECT_NE(r.message.find("--lan-peer HOST:PORT"), std::string::npos) << r.message;
+    // Given a peer (here the echo servers' own TCP port), ${lan.host} and ${lan.port} are its.
+    auto env = live().env();
+    env.lan_peer = std::pair{env.servers.host(), env.servers.tcp_port()};
+    auto const with = run_case(c, env);
+    EXPECT_EQ(with.result, status::pass) << with.message;
+    // A case that only mentions the LAN peer in its notes does not need one.
+    auto plain = doc;
+    plain["steps"][2]["args"] = {{"address", "${tcp.host}"}, {"port", "${tcp.port}"}};
+    plain["notes"] = "unlike ${lan.host}";
+    EXPECT_FALSE(test_env::make_case(plain).needs_lan_peer);
+}

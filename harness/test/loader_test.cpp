@@ -50,6 +50,7 @@ INSTANTIATE_TEST_SUITE_P(
         bad_case{"duplicate_id.json", "E-CASE-DUPLICATE", "/cases/1/id", "bad.dup"},
         bad_case{"bad_repeat_value.json", "E-TYPE", "/steps/0/args/header/x/times", "expected an integer"},
         bad_case{"bad_listen.json", "E-ENUM", "/steps/0/listen/behaviour", "expected echo, close_after, reset"},
+        bad_case{"bad_listen_family.json", "E-ENUM", "/steps/0/listen/family", "expected ipv4 or ipv6, got \"inet6\""},
         bad_case{"bad_bind.json", "E-CASE-NAME", "/steps/2/wait/bind/Header", "[a-z0-9_]+"},
         bad_case{"check_clause.json", "E-CASE-CLAUSE", "/expect/0/clauses/0", "\"WS-ONOPEN-ONCE\" is not one of the case's clauses"}),
     // Stable test names: the fixture's file name.
@@ -65,7 +66,7 @@ TEST(loader, bad_files_do_not_hide_good_ones)
 {
     auto r = load_suites({test_env::fixture("bad"), test_env::fixture("good_echo.json")}, test_env::api(),
                          test_env::clauses());
-    EXPECT_EQ(r.errors.size(), 12u);
+    EXPECT_EQ(r.errors.size(), 13u);
     ASSERT_EQ(r.cases.size(), 1u);
     EXPECT_EQ(r.cases[0].id, "fixture.good-echo");
 }

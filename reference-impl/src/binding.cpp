@@ -332,7 +332,13 @@ json binding::execute_one(json const& command)
         ~leave() { --e.depth; }
     } guard{em};
     try {
-        return json{{"ok", true}, {"value", to_wire(impl_->dispatch_named(command))}};
+        json reply{{"ok", true}, {"value", to_wire(impl_->dispatch_named(command))}};
+        // Taro's form (D57): connectSocket gives a Promise of the task. The binding plays
+        // the `await` an app would write, as the JS adapters do, and says so.
+        if (impl_->rt.config().switches.connect_returns_promise && command.value("op", "") == "call" &&
+            command.value("fn", "") == "wx.connectSocket")
+            reply["promise"] = true;
+        return reply;
     } catch (js_error const& e) {
         return json{{"ok", false}, {"thrown", {{"name", "Error"}, {"message", e.what()}}}};
     } catch (not_a_function const& e) {

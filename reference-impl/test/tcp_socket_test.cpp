@@ -106,6 +106,42 @@ TEST_F(ref_tcp_socket, RefusedGivesErrnoThenClose)
     EXPECT_EQ(s->state(), tcp_state::closed);
 }
 
+TEST_F(ref_tcp_socket, DefaultSocketToAnIpv6AddressIsAnAddressFamilyError)
+{
+    // IPv4 by default (D51): an IPv6 literal is refused as connect(2) refuses it on an AF_INET socket.
+    runtime rt(wechat_profile());
+    auto s = create(rt);
+    rec_.call(rt, [&] { s->connect(json{{"address", "::1"}, {"port", srv_.tcp_port()}}); });
+    ASSERT_TRUE(rec_.wait("close"));
+    EXPECT_EQ(rec_.first("error"),
+              (json{{"errCode", -2}, {"errMsg", "connect socket fail: errno:97 errmsg:Address family not supported by protocol"}}));
+    EXPECT_EQ(rec_.count("connect"), 0u);
+}
+
+TEST_F(ref_tcp_socket, Ipv6SocketReachesAnIpv6PeerAndSaysIpv6)
+{
+    std::error_code ec;
+    auto const port = srv_.open_tcp_listener("v6", {}, 0, "::1", ec);
+    if (!port)
+        GTEST_SKIP() << "no ::1 on this host: " << ec.message();
+    runtime rt(wechat_profile());
+    std::shared_ptr<tcp_socket> s;
+    rec_.call(rt, [&] {
+        s = rt.create_tcp_socket(json{{"type", "ipv6"}});
+        s->on(tcp_event::connect, rec_.lst("connect"));
+        s->on(tcp_event::message, rec_.lst("message"));
+        s->connect(json{{"address", "::1"}, {"port", port}});
+    });
+    ASSERT_TRUE(rec_.wait("connect"));
+    rec_.call(rt, [&] { s->write("6"); });
+    ASSERT_TRUE(rec_.wait("message"));
+    auto const m = rec_.first("message");
+    EXPECT_EQ(m["remoteInfo"]["address"], "::1");
+    EXPECT_EQ(m["remoteInfo"]["family"], "IPv6");
+    EXPECT_EQ(m["remoteInfo"]["port"], port);
+    EXPECT_EQ(m["localInfo"]["family"], "IPv6");
+}
+
 TEST_F(ref_tcp_socket, BlockedPortIsRefused)
 {
     runtime rt(wechat_profile());

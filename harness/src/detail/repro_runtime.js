@@ -21,7 +21,7 @@
     const checks = []; // every check judged, in order
     const bound = {}; // ${bound.NAME} of a wait's "bind"
     const listeners = {}; // "listen" steps: name -> {port, tag}
-    const openedPorts = []; // listeners opened on sockconf serve, closed at the end
+    const openedPorts = []; // listeners opened on sockconf serve, closed at the end: "port" or "port&family=F"
     const seen = new Set(); // notes printed once
     let seq = 0;
     let depth = 0; // > 0 inside a synchronous block: a callback or listener called now is "sync"
@@ -574,7 +574,8 @@
 
     /** A TCP listener of sockconf serve for this run (a "listen" step). */
     async function listen(at, name, opts) {
-      const q = `tag=${encodeURIComponent(TAG + "-" + name)}&behaviour=${opts.behaviour}&bytes=${opts.bytes ?? 0}&port=${opts.port ?? 0}`;
+      const family = opts.family ? `&family=${opts.family}` : "";
+      const q = `tag=${encodeURIComponent(TAG + "-" + name)}&behaviour=${opts.behaviour}&bytes=${opts.bytes ?? 0}&port=${opts.port ?? 0}${family}`;
       let r;
       try {
         r = await control("/listen?" + q);
@@ -584,9 +585,9 @@
         stopped = "skip";
         throw new Stop("skip");
       }
-      openedPorts.push(r.port);
-      listeners[name] = { port: r.port, tag: TAG + "-" + name };
-      print(`      listening on port ${r.port} (${opts.behaviour}, tag ${TAG}-${name})`);
+      openedPorts.push(r.port + family);
+      listeners[name] = { port: r.port, tag: TAG + "-" + name, host: r.host ?? SERVE.tcp.host };
+      print(`      listening on ${listeners[name].host} port ${r.port} (${opts.behaviour}, tag ${TAG}-${name})`);
       return listeners[name];
     }
 

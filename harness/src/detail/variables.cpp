@@ -89,8 +89,8 @@ std::string variables::normalise(std::string text) const
     std::vector<std::pair<std::string, std::string>> subs;
     for (auto const& [name, v] : vars_.items()) {
         std::string s = v.is_string() ? v.get<std::string>() : v.is_number_integer() ? v.dump() : std::string();
-        // "127.0.0.1" is the host everywhere; values under 4 characters would replace too much.
-        if (s.size() < 4 || name == "tcp.host")
+        // "127.0.0.1" is the host everywhere (a listener's too); values under 4 characters would replace too much.
+        if (s.size() < 4 || name == "tcp.host" || (name.rfind("listen.", 0) == 0 && name.ends_with(".host")))
             continue;
         subs.emplace_back(std::move(s), "${" + name + "}");
     }

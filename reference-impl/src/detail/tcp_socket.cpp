@@ -95,6 +95,12 @@ public:
         // The socket's family decides which addresses it reaches (an IPv6 socket
         // reaches IPv4 peers as v4-mapped addresses).
         auto const v6 = family_ == ip_family::v6;
+        if (error_code lit; !v6 && asio::ip::make_address(address, lit).is_v6() && !lit) {
+            // An IPv4 socket and an IPv6 literal: what connect(2) answers on an
+            // AF_INET socket (EAFNOSUPPORT), not a resolver error (D51).
+            finish(error_payload(codes().socket, errno_text("connect", asio::error::address_family_not_supported)));
+            return;
+        }
         resolver_.emplace(ctx);
         resolver_->async_resolve(v6 ? tcp::v6() : tcp::v4(), address, std::to_string(port),
                                  v6 ? tcp::resolver::v4_mapped : tcp::resolver::flags{},

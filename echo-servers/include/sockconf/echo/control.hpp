@@ -4,13 +4,17 @@
 // TCP listeners with behaviours and tags of its own, the wire log of its
 // connections, and a port where nothing listens.
 //
-//   GET /listen?tag=T&behaviour=B&bytes=N&port=P
+//   GET /listen?tag=T&behaviour=B&bytes=N&port=P&family=F
 //        a TCP listener (servers::open_tcp_listener): B is echo (default),
 //        close_after, reset, send_on_connect or black_hole; P 0 or absent: any
-//        free port. 200 {"port": P, "tag": T}; 409 {"error", "errc"} when it
-//        cannot listen there (errc "permission_denied", "address_in_use", ...);
+//        free port; F absent: on the servers' host, ipv4 / ipv6: on that
+//        family's address (listen_address_for: ::1 for ipv6 on a 127.0.0.1
+//        host). 200 {"port": P, "tag": T, "host": the address}; 409 {"error",
+//        "errc"} when it cannot listen there (errc "permission_denied",
+//        "address_in_use", "address_not_available" (no ::1), ...);
 //        400 {"error"} for a bad parameter.
-//   GET /unlisten?port=P   stop that listener (open connections stay): 200 {"closed": P}
+//   GET /unlisten?port=P&family=F   stop that listener (open connections stay):
+//                          200 {"closed": P}
 //   GET /wire?tag=T        200 {"records": [the wire records tagged exactly T, as
 //                          wire_record::to_json]}
 //   GET /closed-port       200 {"port": P}: a loopback port that was bound and

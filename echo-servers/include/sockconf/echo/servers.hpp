@@ -34,7 +34,8 @@
 // TCP: the main listener echoes every byte; open_tcp_listener() adds more
 // listeners whose connections carry a tag and follow a tcp_behaviour (echo,
 // FIN or RST after N bytes, N bytes sent on connect, or a connect that never
-// completes), on an ephemeral or a chosen port.
+// completes), on an ephemeral or a chosen port, on the host or on another
+// address of this host (::1 for IPv6 clients).
 //
 // No Asio in this header: the harness includes it without the cost.
 #pragma once
@@ -115,6 +116,12 @@ enum class tcp_behaviour_kind {
 /// (the names cases use); nullopt for anything else.
 std::optional<tcp_behaviour_kind> tcp_behaviour_from_name(std::string_view name) noexcept;
 
+/// The address for a TCP listener of `family`, "ipv4" or "ipv6": `host` when it
+/// is an address of that family, else that family's loopback (127.0.0.1, ::1);
+/// nullopt for another name. What a case's `listen` step with "family" and the
+/// control API's `family=` listen on.
+std::optional<std::string> listen_address_for(std::string_view family, std::string const& host);
+
 struct tcp_behaviour {
     tcp_behaviour_kind kind = tcp_behaviour_kind::echo;
     /// close_after / reset: bytes received (and echoed) before the FIN / RST;
@@ -162,9 +169,18 @@ public:
     /// listens there already), std::errc::operation_not_permitted (after stop()).
     std::uint16_t open_tcp_listener(std::string const& tag, tcp_behaviour behaviour, std::uint16_t port,
                                     std::error_code& ec) noexcept;
+    /// The same on `address`, a literal IP address of this host other than
+    /// host() (empty: host()), e.g. "::1" so that an IPv6 client has a peer.
+    /// The port is that address's: a listener on ::1 may have the same port
+    /// number as one on 127.0.0.1. Besides the errors above, `ec` may be
+    /// std::errc::address_not_available (the host lacks the address, e.g. no
+    /// ::1 on lo) or std::errc::address_family_not_supported (no IPv6 at all).
+    std::uint16_t open_tcp_listener(std::string const& tag, tcp_behaviour behaviour, std::uint16_t port,
+                                    std::string const& address, std::error_code& ec) noexcept;
     /// Stop accepting on a listener from open_tcp_listener (its open connections
     /// stay; a black hole's pending connects are refused from then on).
-    void close_tcp_listener(std::uint16_t port);
+    /// `address` as given to open_tcp_listener (empty: host()).
+    void close_tcp_listener(std::uint16_t port, std::string const& address = {});
 
     wire_log& log() noexcept;
     wire_log const& log() const noexcept;

@@ -16,6 +16,10 @@
 #include <sockconf/reports/result.hpp>
 
 #include <atomic>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <utility>
 
 namespace sockconf::echo {
 class servers;
@@ -35,6 +39,9 @@ struct run_env {
     bool run_slow = false; ///< run cases marked "slow" (else they are SKIP)
     /// Set by Ctrl-C: running cases stop at their next step (SKIP, "interrupted").
     std::atomic<bool> const* interrupted = nullptr;
+    /// `--lan-peer HOST:PORT`: a TCP echo peer at a non-local address of the local
+    /// network, ${lan.host} and ${lan.port}; cases that use them are SKIP without it.
+    std::optional<std::pair<std::string, std::uint16_t>> lan_peer = std::nullopt;
 };
 
 /// Run one case. Never throws for anything the IUT or a peer does: that is

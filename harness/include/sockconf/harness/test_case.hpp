@@ -77,6 +77,9 @@ struct listen_step {
     echo::tcp_behaviour_kind behaviour = echo::tcp_behaviour_kind::echo;
     std::optional<json> bytes; ///< may hold variables
     std::optional<json> port;  ///< may hold variables
+    /// "ipv4" or "ipv6": listen on that family's address (echo::listen_address_for);
+    /// empty: on the servers' host.
+    std::string family;
 };
 
 struct advance_clock_step {
@@ -171,6 +174,9 @@ struct test_case {
     /// for the connection and creation limits); drivers that pool instances
     /// start a new one.
     bool fresh = false;
+    /// Uses ${lan.host} / ${lan.port}: a TCP echo peer at a non-local address of
+    /// the local network, which only `sockconf run --lan-peer` gives; else SKIP.
+    bool needs_lan_peer = false;
     std::vector<step> steps;
     std::vector<expect_entry> expect;
     std::vector<outcome> outcomes;

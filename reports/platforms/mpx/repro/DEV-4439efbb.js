@@ -1,11 +1,11 @@
 // sockconf repro: ws.globals.callbacks-exactly-once
 // wx.connectSocket, wx.sendSocketMessage and wx.closeSocket each call success once, never fail, and complete once after success
 //
-// Deviation DEV-4439efbb: wx.onSocketOpen listener: expected a call, observed never called (WS-GLOBAL-CALLBACKS-ONE-RESULT-AND-COMPLETE, WS-GLOBAL-CLOSE-CODE-DEFAULT-1000, WS-GLOBAL-CLOSE-CODE-REASON-SENT, +9 more)
-//   breaks: WS-GLOBAL-CALLBACKS-ONE-RESULT-AND-COMPLETE, WS-GLOBAL-CLOSE-CODE-DEFAULT-1000, WS-GLOBAL-CLOSE-CODE-REASON-SENT, WS-GLOBAL-CLOSE-ERRMSG-OK, WS-GLOBAL-ONCLOSE-PAYLOAD, WS-GLOBAL-CLOSE-REASON-MAX-123-BYTES, WS-GLOBAL-ONSOCKETOPEN-HEADER, WS-GLOBAL-SEND-ARRAYBUFFER, WS-GLOBAL-SEND-ERRMSG-OK, WS-GLOBAL-ONSOCKETMESSAGE, WS-GLOBAL-SEND-DATA-REQUIRED, WS-GLOBAL-SEND-STRING (MUST)
+// Deviation DEV-4439efbb: wx.onSocketOpen listener: expected a call, observed never called (WS-GLOBAL-CALLBACKS-ONE-RESULT-AND-COMPLETE, WS-GLOBAL-CLOSE-CODE-DEFAULT-1000, WS-GLOBAL-CALLBACKS-OPTIONAL, +19 more)
+//   breaks: WS-GLOBAL-CALLBACKS-ONE-RESULT-AND-COMPLETE, WS-GLOBAL-CLOSE-CODE-DEFAULT-1000, WS-GLOBAL-CALLBACKS-OPTIONAL, WS-GLOBAL-CLOSE-CODE-REASON-SENT, WS-GLOBAL-CLOSE-ERRMSG-OK, WS-GLOBAL-ONCLOSE-PAYLOAD, WS-GLOBAL-CLOSE-CODE-INVALID-REJECTED, WS-GLOBAL-CLOSE-NO-ARGS, LEGACY-CLOSESOCKET-NO-PARAMS, WS-GLOBAL-CLOSE-REASON-MAX-123-BYTES, WS-GLOBAL-ONSOCKETCLOSE-ONCE, WS-GLOBAL-ONSOCKETOPEN-HEADER, WS-GLOBAL-QUEUE-UNTIL-OPEN, WS-GLOBAL-SEND-AFTER-CLOSE-FAILS, WS-GLOBAL-SEND-ARRAYBUFFER, WS-GLOBAL-SEND-ERRMSG-OK, WS-GLOBAL-ONSOCKETMESSAGE, WS-GLOBAL-SEND-DATA-REQUIRED, WS-GLOBAL-SEND-DATA-TYPE, WS-GLOBAL-SEND-ORDER, WS-GLOBAL-ONSOCKETMESSAGE-ORDER, WS-GLOBAL-SEND-STRING (MUST)
 //   expected: a call
 //   observed: never called
-//   it decided: ws.globals.callbacks-exactly-once, ws.globals.close-code-reason-sent, ws.globals.close-default-code, ws.globals.close-reason-123-bytes-accepted, ws.globals.close-reason-over-123-bytes-rejected, ws.globals.onsocketopen-header, ws.globals.send-arraybuffer, ws.globals.send-data-required, ws.globals.send-string
+//   it decided: ws.globals.callbacks-exactly-once, ws.globals.callbacks-optional, ws.globals.close-code-reason-sent, ws.globals.close-default-code, ws.globals.close-invalid-code-closes-nothing, ws.globals.close-invalid-code-rejected, ws.globals.close-no-args, ws.globals.close-reason-123-bytes-accepted, ws.globals.close-reason-over-123-bytes-rejected, ws.globals.onsocketclose-once-client-close, ws.globals.onsocketclose-once-server-close, ws.globals.onsocketopen-header, ws.globals.queue-until-open-flush, ws.globals.send-after-close-fails, ws.globals.send-arraybuffer, ws.globals.send-data-required, ws.globals.send-data-type, ws.globals.send-order-burst, ws.globals.send-string
 //   shown by the case below, at ./suites/websocket/legacy-globals.json#/cases/14/steps/4/wait
 //
 // The case: ./suites/websocket/legacy-globals.json#/cases/14 (suites/README.md: the format)
@@ -51,7 +51,7 @@
     title: "wx.connectSocket, wx.sendSocketMessage and wx.closeSocket each call success once, never fail, and complete once after success",
     profile: "mpx",
     clauses: ["WS-GLOBAL-CALLBACKS-ONE-RESULT-AND-COMPLETE","WS-GLOBAL-CLOSE-CODE-DEFAULT-1000"], // the clauses the case cites: a failing check counts for these
-    levels: {"TCP-LISTENERS-ASYNC":"MUST","WS-CALLBACKS-ASYNC":"SHOULD","WS-CALLBACKS-ONE-RESULT-AND-COMPLETE":"MUST","WS-GLOBAL-CALLBACKS-ONE-RESULT-AND-COMPLETE":"MUST","WS-GLOBAL-CLOSE-CODE-DEFAULT-1000":"MUST","WS-LISTENERS-ASYNC":"MUST","WS-ONCLOSE-LAST":"MUST","WS-ONOPEN-ONCE":"MUST"}, // MUST -> FAIL, SHOULD/MAY -> NON-STRICT, INFO -> INFORMATIONAL
+    levels: {"TCP-LISTENERS-ASYNC":"MUST","WS-CALLBACKS-ASYNC":"SHOULD","WS-CALLBACKS-ONE-RESULT-AND-COMPLETE":"MUST","WS-GLOBAL-CALLBACKS-ONE-RESULT-AND-COMPLETE":"MUST","WS-GLOBAL-CLOSE-CODE-DEFAULT-1000":"MUST","WS-LISTENERS-ASYNC":"MUST","WS-ONCLOSE-LAST":"MUST","WS-ONOPEN-ONCE":"MUST","WS-TASK-READYSTATE-MONOTONIC":"SHOULD"}, // MUST -> FAIL, SHOULD/MAY -> NON-STRICT, INFO -> INFORMATIONAL
     requires: ["websocket","legacy-globals"],
     uses: ["ws","wire"], // what SERVE must give (wire: the wire log, when SERVE has "control")
     notFor: "",
@@ -70,6 +70,7 @@
       {"clauses":{"SocketTask":"WS-ONOPEN-ONCE"},"id":"INV-TASK-OPEN-ONCE","rule":"A SocketTask's onOpen listener is called at most once."},
       {"clauses":{"SocketTask":"WS-ONCLOSE-LAST"},"id":"INV-TASK-CLOSE-ONCE","rule":"A SocketTask's onClose listener is called at most once."},
       {"clauses":{"SocketTask":"WS-ONCLOSE-LAST"},"id":"INV-TASK-NOTHING-AFTER-CLOSE","rule":"No listener of a SocketTask is called after its onClose."},
+      {"clauses":{"SocketTask":"WS-TASK-READYSTATE-MONOTONIC"},"id":"INV-READYSTATE-MONOTONIC","rule":"Every read of a SocketTask's readyState is at least the read of the same task before it."},
     ],
   };
   const {
@@ -589,10 +590,12 @@
       else pass(at, `${what} returned ${brief(value)}`, { clauses });
     }
 
-    /** "no_promise": the clauses say the call returns its result synchronously. */
-    function noPromise(at, what, value, clauses) {
-      if (isThenable(value))
+    /** The form of a call's result: a Promise where `promise` is true, the result itself where false. */
+    function promiseForm(at, what, value, promise, clauses) {
+      if (isThenable(value) && !promise)
         fail(at, what, `${what} to return its result synchronously`, "it returned a Promise", { clauses });
+      if (!isThenable(value) && promise)
+        fail(at, what, `${what} to return a Promise of its result`, "it returned its result synchronously", { clauses });
     }
 
     const thrown = (e) =>
@@ -1145,7 +1148,7 @@
 
     return {
       TAG, SERVE, bound, listeners, isThenable, arrayBuffer, utf8, portOf,
-      beginBlock, endBlock, fn, callbacks, listener, settled, noPromise, returned, throws, mayThrow, threw, mustReturn, got,
+      beginBlock, endBlock, fn, callbacks, listener, settled, promiseForm, returned, throws, mayThrow, threw, mustReturn, got,
       until, sleep, listen, tcpEcho, closedPort, wireStep, wire,
       expect, order, once, never, count, event, outcomes, invariants,
       start, stepsStopped, settle, finish,

@@ -13,7 +13,7 @@
 //   observed: wx.connectSocket fail
 //   observed: SocketTask.send fail
 //   it decided: ws.callbacks.after-the-call
-//   also seen in: ws.callbacks.exactly-once, ws.close.already-closed, ws.close.default-code-1000, ws.close.explicit-code-reason, ws.close.invalid-code-closes-nothing, ws.close.invalid-code-rejected, ws.close.nothing-after-close, ws.close.reason-123-bytes-accepted, ws.close.reason-over-123-bytes-rejected, ws.close.success-errmsg, ws.connect.returns-task-success-and-open, ws.connect.success-errmsg, ws.connect.success-sockettaskid, ws.events.drop-error-then-close, ws.events.echo-order, ws.events.empty-messages-keep-type, ws.events.listeners-multiple, ws.events.no-message-after-close, ws.events.no-message-before-open, ws.events.onclose-payload-client-close, ws.events.onclose-payload-server-1000-no-reason, ws.events.onclose-payload-server-no-reason, ws.events.onopen-once, ws.events.push-50-each-once, ws.events.push-binary-is-arraybuffer, ws.events.push-text-is-string, ws.events.types-kept-both-directions, ws.handshake.header-sent, ws.handshake.protocols-offered, ws.handshake.rejected-403, ws.legacy.data-ignored, ws.legacy.method-post-ignored, ws.legacy.multi-connections-coexist, ws.lifecycle.echo-binary, ws.lifecycle.echo-text, ws.lifecycle.echo-utf8-text, ws.lifecycle.onopen-header, ws.lifecycle.onopen-header-response-fields, ws.limits.max-open-then-extra-refused, ws.limits.slot-freed-by-close, ws.limits.slot-freed-by-rejected-handshake-no-listeners, ws.limits.slot-freed-by-server-close, ws.limits.slot-freed-by-server-close-no-listeners, ws.limits.slot-freed-by-server-close-no-listeners-one-at-a-time, ws.options.header-optional, ws.options.protocols-array-offered-and-selected, ws.options.protocols-optional, ws.options.protocols-single-selected, ws.options.referer-lowercase-not-sent, ws.options.referer-not-sent, ws.options.tcpnodelay-false, ws.options.tcpnodelay-true, ws.options.timeout-ms-hang, ws.options.timeout-ms-slow-handshake-succeeds, ws.options.unknown-keys-ignored, ws.options.url-missing, ws.options.url-not-a-string, ws.readystate.client-close, ws.readystate.constants, ws.readystate.server-close, ws.send.after-close-fails, ws.send.before-open-fails, ws.send.success-errmsg, ws.server-close.after-messages, ws.server-close.code-and-reason, ws.taro.errmsg-property, ws.taro.methods-present, ws.taro.no-off-methods, ws.taro.no-ws-outside-h5, ws.taro.sockettaskid-property, ws.task.close-during-connecting, ws.task.close-during-connecting-ok-takes-effect, ws.task.close-no-args, ws.task.close-reason-123-bytes-4-byte-mix-accepted, ws.task.close-reason-124-bytes-multibyte-rejected, ws.task.close-then-onclose, ws.task.send-data-required, ws.task.send-data-type, ws.url.http-refused, ws.url.https-refused, ws.url.relative-path-refused, ws.url.scheme-relative-refused, ws.wss.close-code-reason, ws.wss.close-default-code-1000, ws.wss.close-reason-124-bytes-rejected, ws.wss.drop-error-then-close, ws.wss.echo-binary, ws.wss.echo-text, ws.wss.header-and-referer-on-wire, ws.wss.limits-max-open-then-extra-refused, ws.wss.protocols-on-wire, ws.wss.push-binary-and-text, ws.wss.server-close-code-reason, ws.wss.timeout-ms-hang, ws.wss.ws-accepted-when-not-wss-only
+//   also seen in: ws.callbacks.exactly-once, ws.close.already-closed, ws.close.default-code-1000, ws.close.explicit-code-reason, ws.close.invalid-code-closes-nothing, ws.close.invalid-code-rejected, ws.close.nothing-after-close, ws.close.reason-123-bytes-accepted, ws.close.reason-over-123-bytes-rejected, ws.close.success-errmsg, ws.connect.returns-task-success-and-open, ws.connect.success-errmsg, ws.connect.success-sockettaskid, ws.events.drop-error-then-close, ws.events.echo-order, ws.events.empty-messages-keep-type, ws.events.listeners-multiple, ws.events.no-message-after-close, ws.events.no-message-before-open, ws.events.onclose-payload-client-close, ws.events.onclose-payload-server-1000-no-reason, ws.events.onclose-payload-server-no-reason, ws.events.onopen-once, ws.events.push-50-each-once, ws.events.push-binary-is-arraybuffer, ws.events.push-text-is-string, ws.events.types-kept-both-directions, ws.handshake.header-sent, ws.handshake.protocols-offered, ws.handshake.rejected-403, ws.legacy.data-ignored, ws.legacy.method-connect-ignored, ws.legacy.method-delete-ignored, ws.legacy.method-get-ignored, ws.legacy.method-head-ignored, ws.legacy.method-options-ignored, ws.legacy.method-post-ignored, ws.legacy.method-put-ignored, ws.legacy.method-trace-ignored, ws.legacy.multi-connections-coexist, ws.lifecycle.echo-binary, ws.lifecycle.echo-text, ws.lifecycle.echo-utf8-text, ws.lifecycle.onopen-header, ws.lifecycle.onopen-header-response-fields, ws.limits.max-open-then-extra-refused, ws.limits.slot-freed-by-close, ws.limits.slot-freed-by-rejected-handshake-no-listeners, ws.limits.slot-freed-by-server-close, ws.limits.slot-freed-by-server-close-no-listeners, ws.limits.slot-freed-by-server-close-no-listeners-one-at-a-time, ws.options.header-optional, ws.options.protocols-array-offered-and-selected, ws.options.protocols-optional, ws.options.protocols-single-selected, ws.options.referer-lowercase-not-sent, ws.options.referer-not-sent, ws.options.tcpnodelay-false, ws.options.tcpnodelay-true, ws.options.timeout-ms-hang, ws.options.timeout-ms-slow-handshake-succeeds, ws.options.unknown-keys-ignored, ws.options.url-missing, ws.options.url-not-a-string, ws.readystate.client-close, ws.readystate.closing-until-onclose, ws.readystate.constants, ws.readystate.handshake-failed, ws.readystate.server-close, ws.send.after-close-fails, ws.send.before-open-fails, ws.send.order-burst, ws.send.success-errmsg, ws.server-close.after-messages, ws.server-close.code-and-reason, ws.taro.errmsg-property, ws.taro.methods-present, ws.taro.no-off-methods, ws.taro.no-ws-outside-h5, ws.taro.sockettaskid-property, ws.task.close-during-connecting, ws.task.close-during-connecting-ok-takes-effect, ws.task.close-no-args, ws.task.close-reason-123-bytes-4-byte-mix-accepted, ws.task.close-reason-124-bytes-multibyte-rejected, ws.task.close-then-onclose, ws.task.send-data-required, ws.task.send-data-type, ws.tasks.close-one-other-keeps-working, ws.tasks.events-reach-only-their-task, ws.url.http-refused, ws.url.https-refused, ws.url.relative-path-refused, ws.url.scheme-relative-refused, ws.wss.close-code-reason, ws.wss.close-default-code-1000, ws.wss.close-reason-124-bytes-rejected, ws.wss.drop-error-then-close, ws.wss.echo-binary, ws.wss.echo-text, ws.wss.header-and-referer-on-wire, ws.wss.limits-max-open-then-extra-refused, ws.wss.protocols-on-wire, ws.wss.push-binary-and-text, ws.wss.server-close-code-reason, ws.wss.timeout-ms-hang, ws.wss.ws-accepted-when-not-wss-only
 //   shown by the case below, at INV-CALLBACK-ASYNC
 //
 // The case: ./suites/websocket/connect.json#/cases/3 (suites/README.md: the format)
@@ -58,7 +58,7 @@
     title: "success, fail and complete of connectSocket, send and close, and the onOpen, onMessage and onClose listeners, run after the call that caused them has returned",
     profile: "taro-rn",
     clauses: ["WS-CALLBACKS-ASYNC","WS-LISTENERS-ASYNC"], // the clauses the case cites: a failing check counts for these
-    levels: {"TCP-LISTENERS-ASYNC":"MUST","WS-CALLBACKS-ASYNC":"SHOULD","WS-CALLBACKS-ONE-RESULT-AND-COMPLETE":"MUST","WS-GLOBAL-CALLBACKS-ONE-RESULT-AND-COMPLETE":"MUST","WS-LISTENERS-ASYNC":"MUST","WS-ONCLOSE-LAST":"MUST","WS-ONOPEN-ONCE":"MUST"}, // MUST -> FAIL, SHOULD/MAY -> NON-STRICT, INFO -> INFORMATIONAL
+    levels: {"TCP-LISTENERS-ASYNC":"MUST","WS-CALLBACKS-ASYNC":"SHOULD","WS-CALLBACKS-ONE-RESULT-AND-COMPLETE":"MUST","WS-GLOBAL-CALLBACKS-ONE-RESULT-AND-COMPLETE":"MUST","WS-LISTENERS-ASYNC":"MUST","WS-ONCLOSE-LAST":"MUST","WS-ONOPEN-ONCE":"MUST","WS-TASK-READYSTATE-MONOTONIC":"MUST"}, // MUST -> FAIL, SHOULD/MAY -> NON-STRICT, INFO -> INFORMATIONAL
     requires: ["websocket"],
     uses: ["ws"], // what SERVE must give (wire: the wire log, when SERVE has "control")
     notFor: "",
@@ -77,6 +77,7 @@
       {"clauses":{"SocketTask":"WS-ONOPEN-ONCE"},"id":"INV-TASK-OPEN-ONCE","rule":"A SocketTask's onOpen listener is called at most once."},
       {"clauses":{"SocketTask":"WS-ONCLOSE-LAST"},"id":"INV-TASK-CLOSE-ONCE","rule":"A SocketTask's onClose listener is called at most once."},
       {"clauses":{"SocketTask":"WS-ONCLOSE-LAST"},"id":"INV-TASK-NOTHING-AFTER-CLOSE","rule":"No listener of a SocketTask is called after its onClose."},
+      {"clauses":{"SocketTask":"WS-TASK-READYSTATE-MONOTONIC"},"id":"INV-READYSTATE-MONOTONIC","rule":"Every read of a SocketTask's readyState is at least the read of the same task before it."},
     ],
   };
   const {
@@ -584,10 +585,12 @@
       else pass(at, `${what} returned ${brief(value)}`, { clauses });
     }
 
-    /** "no_promise": the clauses say the call returns its result synchronously. */
-    function noPromise(at, what, value, clauses) {
-      if (isThenable(value))
+    /** The form of a call's result: a Promise where `promise` is true, the result itself where false. */
+    function promiseForm(at, what, value, promise, clauses) {
+      if (isThenable(value) && !promise)
         fail(at, what, `${what} to return its result synchronously`, "it returned a Promise", { clauses });
+      if (!isThenable(value) && promise)
+        fail(at, what, `${what} to return a Promise of its result`, "it returned its result synchronously", { clauses });
     }
 
     const thrown = (e) =>
@@ -1140,7 +1143,7 @@
 
     return {
       TAG, SERVE, bound, listeners, isThenable, arrayBuffer, utf8, portOf,
-      beginBlock, endBlock, fn, callbacks, listener, settled, noPromise, returned, throws, mayThrow, threw, mustReturn, got,
+      beginBlock, endBlock, fn, callbacks, listener, settled, promiseForm, returned, throws, mayThrow, threw, mustReturn, got,
       until, sleep, listen, tcpEcho, closedPort, wireStep, wire,
       expect, order, once, never, count, event, outcomes, invariants,
       start, stepsStopped, settle, finish,

@@ -52,7 +52,7 @@
     title: "send after onClose fails with sendSocketMessage:fail and nothing is sent",
     profile: "uni-h5",
     clauses: ["WS-TASK-SEND-AFTER-CLOSE-FAILS","WS-CALLBACKS-ONE-RESULT-AND-COMPLETE","WS-TASK-CLOSE-CODE-DEFAULT-1000"], // the clauses the case cites: a failing check counts for these
-    levels: {"TCP-LISTENERS-ASYNC":"MUST","WS-CALLBACKS-ASYNC":"SHOULD","WS-CALLBACKS-ONE-RESULT-AND-COMPLETE":"MUST","WS-GLOBAL-CALLBACKS-ONE-RESULT-AND-COMPLETE":"MUST","WS-LISTENERS-ASYNC":"MUST","WS-ONCLOSE-LAST":"MUST","WS-ONOPEN-ONCE":"MUST","WS-TASK-CLOSE-CODE-DEFAULT-1000":"MUST","WS-TASK-SEND-AFTER-CLOSE-FAILS":"MUST"}, // MUST -> FAIL, SHOULD/MAY -> NON-STRICT, INFO -> INFORMATIONAL
+    levels: {"TCP-LISTENERS-ASYNC":"MUST","WS-CALLBACKS-ASYNC":"SHOULD","WS-CALLBACKS-ONE-RESULT-AND-COMPLETE":"MUST","WS-GLOBAL-CALLBACKS-ONE-RESULT-AND-COMPLETE":"MUST","WS-LISTENERS-ASYNC":"MUST","WS-ONCLOSE-LAST":"MUST","WS-ONOPEN-ONCE":"MUST","WS-TASK-CLOSE-CODE-DEFAULT-1000":"MUST","WS-TASK-READYSTATE-MONOTONIC":"SHOULD","WS-TASK-SEND-AFTER-CLOSE-FAILS":"MUST"}, // MUST -> FAIL, SHOULD/MAY -> NON-STRICT, INFO -> INFORMATIONAL
     requires: ["websocket"],
     uses: ["ws","wire"], // what SERVE must give (wire: the wire log, when SERVE has "control")
     notFor: "",
@@ -71,6 +71,7 @@
       {"clauses":{"SocketTask":"WS-ONOPEN-ONCE"},"id":"INV-TASK-OPEN-ONCE","rule":"A SocketTask's onOpen listener is called at most once."},
       {"clauses":{"SocketTask":"WS-ONCLOSE-LAST"},"id":"INV-TASK-CLOSE-ONCE","rule":"A SocketTask's onClose listener is called at most once."},
       {"clauses":{"SocketTask":"WS-ONCLOSE-LAST"},"id":"INV-TASK-NOTHING-AFTER-CLOSE","rule":"No listener of a SocketTask is called after its onClose."},
+      {"clauses":{"SocketTask":"WS-TASK-READYSTATE-MONOTONIC"},"id":"INV-READYSTATE-MONOTONIC","rule":"Every read of a SocketTask's readyState is at least the read of the same task before it."},
     ],
   };
   const {
@@ -581,10 +582,12 @@
       else pass(at, `${what} returned ${brief(value)}`, { clauses });
     }
 
-    /** "no_promise": the clauses say the call returns its result synchronously. */
-    function noPromise(at, what, value, clauses) {
-      if (isThenable(value))
+    /** The form of a call's result: a Promise where `promise` is true, the result itself where false. */
+    function promiseForm(at, what, value, promise, clauses) {
+      if (isThenable(value) && !promise)
         fail(at, what, `${what} to return its result synchronously`, "it returned a Promise", { clauses });
+      if (!isThenable(value) && promise)
+        fail(at, what, `${what} to return a Promise of its result`, "it returned its result synchronously", { clauses });
     }
 
     const thrown = (e) =>
@@ -1137,7 +1140,7 @@
 
     return {
       TAG, SERVE, bound, listeners, isThenable, arrayBuffer, utf8, portOf,
-      beginBlock, endBlock, fn, callbacks, listener, settled, noPromise, returned, throws, mayThrow, threw, mustReturn, got,
+      beginBlock, endBlock, fn, callbacks, listener, settled, promiseForm, returned, throws, mayThrow, threw, mustReturn, got,
       until, sleep, listen, tcpEcho, closedPort, wireStep, wire,
       expect, order, once, never, count, event, outcomes, invariants,
       start, stepsStopped, settle, finish,
