@@ -3,7 +3,7 @@
 #   make test  - every test, through ctest
 JOBS ?= $(shell nproc)
 
-.PHONY: all setup configure build run test clean platform-reports
+.PHONY: all setup configure build run test clean platform-reports mutants mutants-ci
 
 all: build
 
@@ -24,6 +24,16 @@ run: build
 
 test: build
 	ctest --preset default -j $(JOBS)
+
+# The mutation check of the suites (scripts/README.md, mutants.sh): each scripts/mutants/*.patch
+# breaks the reference in one documented way, and the cases must catch it at the grade its clause's
+# level asks for (MUST: FAIL, SHOULD: NON-STRICT). mutants-ci (CI, after `make test`) runs the cases of
+# each patch's `# kills:` line; mutants runs every case and checks those lines. Work folder: build/mutants.
+mutants-ci: build
+	scripts/mutants.sh --quick --build-dir build/mutants
+
+mutants: build
+	scripts/mutants.sh --build-dir build/mutants
 
 # The committed compliance reports of the browser platforms (needs chromium): see scripts/platform-reports.sh.
 platform-reports: build
