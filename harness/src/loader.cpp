@@ -19,6 +19,18 @@ std::string test_case::where(std::string const& sub_pointer) const
     return file + "#" + pointer + sub_pointer;
 }
 
+std::optional<call_step::promise_rule> call_step::promise_for(json const& profile_raw) const
+{
+    if (promise_variable.empty())
+        return promise;
+    // "${profile.PATH}" (checked when the case loaded): the value at PATH.
+    auto const path = promise_variable.substr(10, promise_variable.size() - 11);
+    auto const* v = lookup(profile_raw, path);
+    if (!v || !v->is_boolean())
+        return std::nullopt;
+    return v->get<bool>() ? promise_rule::always : promise_rule::never;
+}
+
 bool known_variable(std::string const& name)
 {
     static std::set<std::string> const names = {"ws", "wss", "ws.port", "wss.port", "tag", "tcp.host", "tcp.port",

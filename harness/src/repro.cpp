@@ -533,14 +533,11 @@ private:
         calls_connect_socket_ = calls_connect_socket_ || call.target == "wx.connectSocket";
         auto const at = js_string(st.pointer);
         auto const what = js_string(call.target);
-        auto promise = call.promise; // a "${profile.…}" rule is fixed by this repro's profile
-        if (!call.promise_variable.empty()) {
-            auto const v = lookup(ctx_.prof.raw, call.promise_variable.substr(10, call.promise_variable.size() - 11));
-            if (!v || !v->is_boolean())
-                throw spec_error("E-REPRO-VARIABLE", c_.file, c_.pointer,
-                                 "\"promise\": " + call.promise_variable + " is not true or false in profile " + ctx_.prof.id);
-            promise = v->get<bool>() ? call_step::promise_rule::always : call_step::promise_rule::never;
-        }
+        auto const promise_rule = call.promise_for(ctx_.prof.raw); // fixed by this repro's profile
+        if (!promise_rule)
+            throw spec_error("E-REPRO-VARIABLE", c_.file, c_.pointer,
+                             "\"promise\": " + call.promise_variable + " is not true or false in profile " + ctx_.prof.id);
+        auto const promise = *promise_rule;
         auto const cl = clauses_arg(st.clauses);
         bool const binds = !call.as.empty() && ((entry && !entry->returns.empty()) || targets_.count(call.as) ||
                                                 std::any_of(targets_.begin(), targets_.end(), [&](auto const& t) {

@@ -122,13 +122,20 @@ json block_entry(pending const& p, reply const& r, std::string const& handle)
 
 bool is_handle(json const& v) { return v.is_object() && v.contains("$handle"); }
 
+/// The IUT's id of a returned object (`{"$handle": ...}`), `fallback` when `v` is none.
+std::string handle_of(json const& v, std::string const& fallback)
+{
+    if (!is_handle(v))
+        return fallback;
+    auto const& h = v["$handle"];
+    return h.is_string() ? h.get<std::string>() : h.dump();
+}
+
 /// The IUT's id of the object bound to `name` (the name itself when unknown).
 std::string handle_id(case_state const& s, std::string const& name)
 {
     auto it = s.bound.find(name);
-    if (it == s.bound.end() || !it->second.is_object())
-        return name;
-    return it->second.value("$handle", name);
+    return it == s.bound.end() ? name : handle_of(it->second, name);
 }
 
 /// Judge one step's reply; returns whether the steps may go on.
@@ -172,22 +179,18 @@ stop_reason finish(case_state& s, pending const& p, reply const& r, check_result
     }
 
     auto const& c = std::get<call_step>(p.st->action);
-    auto want = c.promise;
-    if (!c.promise_variable.empty()) {
-        auto const v = s.vars.resolve(json(c.promise_variable));
-        if (!v.is_boolean()) {
-            s.broke(k, check_status::error, "true or false",
-                    ptr + ": \"promise\": " + c.promise_variable + " is " + brief(v, 80) + ", not true or false");
-            return stop_reason::error;
-        }
-        want = v.get<bool>() ? call_step::promise_rule::always : call_step::promise_rule::never;
+    auto const want = c.promise_for(s.env.prof.raw);
+    if (!want) {
+        s.broke(k, check_status::error, "true or false",
+                ptr + ": \"promise\": " + c.promise_variable + " is not true or false in profile " + s.env.prof.id);
+        return stop_reason::error;
     }
-    if (r.promise && want == call_step::promise_rule::never)
+    if (r.promise && *want == call_step::promise_rule::never)
         s.fail(k, p.target + " to return its result synchronously",
                std::string("it returned a Promise, which ") + (r.kind == reply_kind::thrown ? "rejected with " : "resolved to ") +
                    brief(r.value, 200),
                p.api(), "its result returned synchronously", "a Promise");
-    if (!r.promise && r.kind == reply_kind::value && want == call_step::promise_rule::always)
+    if (!r.promise && r.kind == reply_kind::value && *want == call_step::promise_rule::always)
         s.fail(k, p.target + " to return a Promise of its result",
                "it returned its result synchronously: " + brief(r.value, 200), p.api(), "a Promise",
                "its result returned synchronously");
@@ -284,8 +287,7 @@ stop_reason run_block(case_state& s, std::vector<step> const& steps, std::size_t
                             : s.bound.count(block[k].owner) ? handle_id(s, block[k].owner) : std::string();
         entries.push_back(block_entry(block[k], replies[k], handle));
         if (!block[k].base.empty() && is_handle(replies[k].value))
-            made[block[k].base] = replies[k].value["$handle"].is_string() ? replies[k].value["$handle"].get<std::string>()
-                                                                         : replies[k].value["$handle"].dump();
+            made[block[k].base] = handle_of(replies[k].value, "");
     }
     s.trace.insert(at, std::move(entries));
     auto why = stop_reason::none;

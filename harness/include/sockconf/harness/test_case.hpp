@@ -46,7 +46,11 @@ struct call_step {
     /// case runs (Taro's connectSocket returns Promise<SocketTask>, D57).
     enum class promise_rule { either, never, always };
     promise_rule promise = promise_rule::either;
-    std::string promise_variable; ///< the "${…}" that decides `promise`, "" when fixed
+    std::string promise_variable; ///< the "${profile.…}" that decides `promise`, "" when fixed
+
+    /// `promise`, with a "${profile.…}" rule decided by `profile_raw` (the profile file as
+    /// loaded); nullopt when that value is missing or not true/false.
+    std::optional<promise_rule> promise_for(json const& profile_raw) const;
 };
 
 /// {"get": "name.prop", "as": N, "expect": M}
