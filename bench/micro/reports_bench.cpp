@@ -1,6 +1,7 @@
 // Report writing: report.json, junit.xml and report.md of a 200-case run
 // (mostly passes, some failures with a failure record, a few skips; every case
 // with a trace of 12 entries and one wire record), written to memory.
+#include <sockconf/common/version.hpp>
 #include <sockconf/reports/json_writer.hpp>
 #include <sockconf/reports/junit_writer.hpp>
 #include <sockconf/reports/markdown_writer.hpp>
@@ -18,10 +19,10 @@ namespace reports = sockconf::reports;
 reports::run_report make_report(std::size_t cases)
 {
     reports::run_report r;
-    r.info.tool_version = "0.1.0";
+    r.info.tool_version = sockconf::tool_version;
     r.info.started_at = "2026-11-23T21:00:00Z";
     r.info.duration_ms = 5230.5;
-    r.info.iut = {{"name", "sockconf-reference"}, {"version", "0.1.0"}, {"capabilities", json::array()}};
+    r.info.iut = {{"name", "sockconf-reference"}, {"version", sockconf::tool_version}, {"capabilities", json::array()}};
     r.info.profile = "wechat";
     r.info.jobs = 8;
     for (std::size_t i = 0; i < 20; ++i)

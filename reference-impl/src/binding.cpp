@@ -1,3 +1,4 @@
+#include <sockconf/common/version.hpp>
 #include <sockconf/ref/binding.hpp>
 #include <sockconf/ref/runtime.hpp>
 #include <sockconf/ref/socket_task.hpp>
@@ -353,7 +354,7 @@ json binding::execute_one(json const& command)
 json binding::hello() const
 {
     return json{{"name", "sockconf-reference"},
-                {"version", "0.1.0"},
+                {"version", tool_version},
                 {"profile", impl_->rt.config().id},
                 {"capabilities", json::array({"websocket", "legacy-globals", "tcp", "virtual-clock"})}};
 }

@@ -1,5 +1,6 @@
 #include "ref_test_util.hpp"
 
+#include <sockconf/common/version.hpp>
 #include <sockconf/echo/servers.hpp>
 #include <sockconf/ref/binding.hpp>
 #include <sockconf/ref/runtime.hpp>
@@ -56,7 +57,7 @@ protected:
 TEST_F(ref_binding, Hello)
 {
     EXPECT_EQ(b_->hello(), (json{{"name", "sockconf-reference"},
-                                 {"version", "0.1.0"},
+                                 {"version", tool_version},
                                  {"profile", "wechat"},
                                  {"capabilities", {"websocket", "legacy-globals", "tcp", "virtual-clock"}}}));
 }

@@ -3,6 +3,8 @@
 #include "event_listeners.hpp"
 #include "runtime_impl.hpp"
 
+#include <sockconf/common/version.hpp>
+
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -394,7 +396,7 @@ private:
         with_ws([&](auto& ws) {
         ws.set_option(websocket::stream_base::decorator(
             [headers = params_.headers, protocols = params_.protocols](websocket::request_type& req) {
-                req.set(beast::http::field::user_agent, "sockconf-reference/0.1.0");
+                req.set(beast::http::field::user_agent, "sockconf-reference/" SOCKCONF_VERSION);
                 for (auto const& [name, value] : headers)
                     req.set(name, value);
                 if (!protocols.empty())
