@@ -1,0 +1,43 @@
+#include <sockconf/harness/driver_factory.hpp>
+#include <sockconf/harness/process_driver.hpp>
+#include <sockconf/harness/remote_driver.hpp>
+
+#include <algorithm>
+#include <cstdint>
+#include <ostream>
+
+namespace sockconf::harness {
+
+std::string iut_options::describe() const
+{
+    if (!page.empty())
+        return "the page " + page + (browser.empty() ? " (a browser you open)" : " in " + browser);
+    if (!command.empty())
+        return "the program `" + command + "`";
+    return "the built-in reference";
+}
+
+std::chrono::milliseconds hello_wait(iut_options const& iut, profile const& prof)
+{
+    std::chrono::milliseconds const wait{prof.timings.wait_timeout_ms};
+    if (iut.page.empty())
+        return wait;
+    return std::max<std::chrono::milliseconds>(std::chrono::seconds(30), wait);
+}
+
+std::unique_ptr<driver_factory> make_driver_factory(iut_options const& iut, std::string const& home,
+                                                    profile const& prof, std::string const& ca_pem,
+                                                    std::ostream& notices)
+{
+    if (!iut.page.empty()) {
+        auto remote = make_remote_factory({home, iut.page, iut.browser, iut.pages, hello_wait(iut, prof), ca_pem});
+        if (iut.browser.empty())
+            notices << "waiting for a browser or device to open " << remote->page_url() << "\n" << std::flush;
+        return remote;
+    }
+    if (!iut.command.empty())
+        return make_process_factory({iut.command, prof, ca_pem, hello_wait(iut, prof)});
+    return make_reference_factory(prof, ca_pem);
+}
+
+} // namespace sockconf::harness
