@@ -4,7 +4,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 used=$(grep -rhoE '"E-[A-Z0-9-]*[A-Z0-9]' --include='*.cpp' --include='*.hpp' \
-         common harness reports echo-servers bench reference-impl adapters 2>/dev/null |
+         common harness reports echo-servers bench cli reference-impl adapters 2>/dev/null |
        grep -v '/test/' | tr -d '"' | sed 's/-$//' | sort -u)
 # ids built in messages ("E-ADAPTER-EXIT: ...") as well as literals of their own
 used=$(printf '%s\n' "$used" $(grep -rhoE 'E-[A-Z]+-[A-Z]+:' harness/src | tr -d ':') | sort -u)

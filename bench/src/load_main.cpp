@@ -1,9 +1,11 @@
 // sockconf-load: the load generator alone, for measuring any echo server by hand
-// or from scripts (bench/peers). Exit codes: 0 measured, 1 the run had errors or
-// no replies, 2 usage, 3 the connections could not be set up.
+// or from scripts (bench/peers). Exit codes (sockconf/common/exit_code.hpp): 0
+// measured, 1 the run had errors or no replies, 2 usage, 3 the connections could
+// not be set up.
 #include <sockconf/bench/affinity.hpp>
 #include <sockconf/bench/load.hpp>
 #include <sockconf/bench/result.hpp>
+#include <sockconf/common/exit_code.hpp>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
@@ -11,6 +13,8 @@
 #include <iostream>
 
 using namespace sockconf::bench;
+using sockconf::exit_code;
+using sockconf::to_int;
 
 int main(int argc, char** argv)
 {
@@ -48,17 +52,17 @@ int main(int argc, char** argv)
 
     if (url.empty() == tcp.empty()) {
         std::cerr << "error: give --url ws://... or --tcp HOST:PORT\n";
-        return 2;
+        return to_int(exit_code::usage);
     }
     if (text && binary) {
         std::cerr << "error: --text or --binary, not both\n";
-        return 2;
+        return to_int(exit_code::usage);
     }
     try {
         lo.target = url.empty() ? parse_tcp_address(tcp) : parse_ws_url(url);
     } catch (std::exception const& e) {
         std::cerr << "error: " << e.what() << "\n";
-        return 2;
+        return to_int(exit_code::usage);
     }
     if (cpu >= 0)
         if (auto ec = pin_to_cpu(0, cpu))
@@ -68,7 +72,7 @@ int main(int argc, char** argv)
     if (handshakes) {
         if (lo.target.kind != transport::ws) {
             std::cerr << "error: --handshakes needs --url\n";
-            return 2;
+            return to_int(exit_code::usage);
         }
         ho.target = lo.target;
         ho.duration = std::chrono::duration<double>(seconds);
@@ -82,7 +86,7 @@ int main(int argc, char** argv)
                                      ho.target.host, ho.target.port, ho.target.path, ho.concurrency, r.per_s(),
                                      r.handshakes, r.duration_s, r.client_cpu,
                                      r.error.empty() ? "" : fmt::format("; {} failed, first: {}", r.failures, r.error));
-        return r.handshakes == 0 || r.failures != 0 ? 1 : 0;
+        return to_int(r.handshakes == 0 || r.failures != 0 ? exit_code::unexpected : exit_code::ok);
     }
 
     lo.payload = text ? payload_kind::text : payload_kind::binary;
@@ -94,7 +98,7 @@ int main(int argc, char** argv)
         r = run_load(lo);
     } catch (std::exception const& e) {
         std::cerr << "error: " << e.what() << "\n";
-        return 3;
+        return to_int(exit_code::infrastructure);
     }
     if (as_json) {
         std::cout << throughput_json(id, lo, r, std::nullopt).dump() << std::endl;
@@ -112,5 +116,5 @@ int main(int argc, char** argv)
         if (lo.verify)
             std::cout << "  verify: " << r.mismatches << " mismatching byte(s)\n";
     }
-    return r.messages == 0 || !r.error.empty() || r.mismatches != 0 ? 1 : 0;
+    return to_int(r.messages == 0 || !r.error.empty() || r.mismatches != 0 ? exit_code::unexpected : exit_code::ok);
 }

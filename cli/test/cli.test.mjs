@@ -13,7 +13,7 @@ import { fileURLToPath } from "node:url";
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, "../..");
 const bin = process.env.SOCKCONF_BIN ?? path.join(root, "build/bin/sockconf");
-const fixture = (f) => path.join(here, "fixtures", f);
+const fixture = (f) => path.join(root, "harness/test/fixtures", f); // the harness's fixture cases
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), "sockconf-cli-"));
 const T = { timeout: 120000 };
 

@@ -1,10 +1,8 @@
-// `sockconf bench`: the scenarios, as a library entry point the sockconf
-// command line wires in (harness/src/main.cpp):
+// `sockconf bench`'s engine: the scenarios, run from typed options. The command
+// line (options, --home and --profile resolved) is cli/src/bench_command.cpp:
 //
-//   sockconf::bench::bench_options bench_o;
-//   auto* bench_cmd = sockconf::bench::add_bench_command(app, bench_o);
-//   ...
-//   if (*bench_cmd) return sockconf::bench::run_bench(bench_o, home, profile_file);
+//   sockconf::bench::bench_options o;   // filled from the command line
+//   return sockconf::bench::run_bench(o, home, profile_file);
 //
 // Scenarios (results schema: bench/README.md):
 //   echo      the load generator (this process, CPU 0) against `sockconf serve --json`
@@ -17,19 +15,16 @@
 //   peer      (--peers) the load generator against each peer of bench/peers/
 #pragma once
 
+#include <sockconf/common/exit_code.hpp>
+#include <sockconf/harness/driver_factory.hpp>
+
 #include <cstddef>
 #include <string>
 #include <vector>
 
-namespace CLI {
-class App;
-}
-
 namespace sockconf::bench {
 
 struct bench_options {
-    std::string home;              ///< --home (resolved by the caller)
-    std::string profile = "wechat"; ///< --profile (resolved by the caller)
     std::vector<std::string> scenarios;  ///< empty: echo and reference (and iut when an IUT is given)
     std::vector<std::string> transports{"ws", "tcp"};
     std::vector<std::string> payloads{"binary", "text"};
@@ -43,7 +38,9 @@ struct bench_options {
     int client_cpu = 0;       ///< -1: don't pin
     int server_cpu = 1;
     std::string server;       ///< server command; empty: this program's `serve --json`
-    std::string iut, iut_page, browser;
+    /// The iut scenario's IUT (harness/driver_factory.hpp). One page: the scenario
+    /// opens one instance per connection, one connection unless --connections.
+    harness::iut_options iut{.pages = 1};
     std::string iut_name;     ///< target name of the IUT in results; empty: its hello's name
     bool peers = false;       ///< also run against bench/peers/ (see bench/README.md)
     unsigned repeats = 1;     ///< runs of every measurement, interleaved; the median is reported
@@ -52,13 +49,11 @@ struct bench_options {
     std::string compare;      ///< an earlier results file: print ratios
 };
 
-/// Add the `bench` subcommand with its options (bound to `o`) to `app`.
-CLI::App* add_bench_command(CLI::App& app, bench_options& o);
-
 /// Run what `o` asks for; `home` holds specs/ (and bench/peers/), `profile_file`
 /// is the profile to load for the reference and IUT scenarios. Prints a line
-/// per measurement, writes o.out, prints the --compare table. Returns 0, or 3
-/// when a server or IUT could not be started, 2 for bad options.
-int run_bench(bench_options const& o, std::string const& home, std::string const& profile_file);
+/// per measurement, writes o.out, prints the --compare table. Returns ok,
+/// infrastructure when a server or the IUT could not be started or the results
+/// not written, usage for bad options (the iut scenario without an IUT).
+exit_code run_bench(bench_options const& o, std::string const& home, std::string const& profile_file);
 
 } // namespace sockconf::bench

@@ -1,6 +1,6 @@
-// command.hpp: a tiny real `sockconf bench` (the echo servers as their own process,
+// scenarios.hpp: a tiny real `sockconf bench` (the echo servers as their own process,
 // a few short measurements) writing its results file; no timing asserts.
-#include <sockconf/bench/command.hpp>
+#include <sockconf/bench/scenarios.hpp>
 #include <sockconf/common/json_file.hpp>
 
 #include <gtest/gtest.h>
@@ -11,7 +11,7 @@
 namespace sockconf::bench {
 namespace {
 
-TEST(command, echo_and_reference_write_a_results_file)
+TEST(scenarios, echo_and_reference_write_a_results_file)
 {
     auto const out = (std::filesystem::temp_directory_path() / "sockconf-bench-command-test.json").string();
     bench_options o;
@@ -25,7 +25,7 @@ TEST(command, echo_and_reference_write_a_results_file)
     o.client_cpu = -1;
     o.server_cpu = -1;
     o.out = out;
-    ASSERT_EQ(run_bench(o, SOCKCONF_SOURCE_DIR, SOCKCONF_SOURCE_DIR "/specs/profiles/wechat.json"), 0);
+    ASSERT_EQ(run_bench(o, SOCKCONF_SOURCE_DIR, SOCKCONF_SOURCE_DIR "/specs/profiles/wechat.json"), exit_code::ok);
     auto const doc = read_json_file(out);
     EXPECT_EQ(doc["format"], "sockconf-bench");
     std::set<std::string> keys;
@@ -45,11 +45,11 @@ TEST(command, echo_and_reference_write_a_results_file)
     std::filesystem::remove(out);
 }
 
-TEST(command, the_iut_scenario_without_an_iut_is_a_usage_error)
+TEST(scenarios, the_iut_scenario_without_an_iut_is_a_usage_error)
 {
     bench_options o;
     o.scenarios = {"iut"};
-    EXPECT_EQ(run_bench(o, SOCKCONF_SOURCE_DIR, SOCKCONF_SOURCE_DIR "/specs/profiles/wechat.json"), 2);
+    EXPECT_EQ(run_bench(o, SOCKCONF_SOURCE_DIR, SOCKCONF_SOURCE_DIR "/specs/profiles/wechat.json"), exit_code::usage);
 }
 
 } // namespace

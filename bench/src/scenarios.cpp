@@ -1,19 +1,17 @@
-// `sockconf bench`: options, the scenarios, progress lines, results file, --compare.
+// `sockconf bench`'s engine: the scenarios, progress lines, results file, --compare
+// (its command line options: cli/src/bench_command.cpp).
 #include <sockconf/bench/affinity.hpp>
 #include <sockconf/bench/api_load.hpp>
-#include <sockconf/bench/command.hpp>
 #include <sockconf/bench/compare.hpp>
 #include <sockconf/bench/result.hpp>
+#include <sockconf/bench/scenarios.hpp>
 #include <sockconf/bench/server_process.hpp>
 
 #include <sockconf/common/json_file.hpp>
 #include <sockconf/common/profile.hpp>
-#include <sockconf/harness/driver.hpp>
-#include <sockconf/harness/process_driver.hpp>
-#include <sockconf/harness/remote_driver.hpp>
+#include <sockconf/harness/driver_factory.hpp>
 #include <sockconf/reports/html_writer.hpp>
 
-#include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -32,8 +30,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using seconds_d = std::chrono::duration<double>;
-
-constexpr int exit_ok = 0, exit_usage = 2, exit_infra = 3;
 
 std::string self_exe()
 {
@@ -298,42 +294,7 @@ void print_peer_ratios(json const& results)
 
 } // namespace
 
-CLI::App* add_bench_command(CLI::App& app, bench_options& o)
-{
-    auto* cmd = app.add_subcommand(
-        "bench",
-        "Throughput, latency and handshake rate: the echo servers driven by the load generator (echo), the reference "
-        "client through its API next to a plain Beast client (reference), an IUT through its driver (iut), and peer "
-        "servers (--peers); results as JSON (schema: bench/README.md)");
-    cmd->add_option("--home", o.home, "Folder holding specs/ (default: as for run)");
-    cmd->add_option("--profile", o.profile, "Profile of the reference and IUT scenarios")->capture_default_str();
-    cmd->add_option("--scenario", o.scenarios, "echo, reference, iut (default: echo and reference; iut with --iut/--iut-page)")
-        ->check(CLI::IsMember({"echo", "reference", "iut"}));
-    cmd->add_option("--transport", o.transports, "ws, tcp")->capture_default_str()->check(CLI::IsMember({"ws", "tcp"}));
-    cmd->add_option("--payload", o.payloads, "binary, text (tcp: binary only)")->capture_default_str()->check(CLI::IsMember({"binary", "text"}));
-    cmd->add_option("--size", o.sizes, "Message sizes in bytes")->capture_default_str()->check(CLI::Range(std::size_t{1}, std::size_t{64} << 20));
-    cmd->add_option("--handshake-concurrency", o.handshake_concurrency, "Handshakes under way at once, per measurement")->capture_default_str()->check(CLI::Range(1u, 1000u));
-    cmd->add_option("--connections", o.connections, "Connections (0: 8)")->capture_default_str()->check(CLI::Range(0u, 1000u));
-    cmd->add_option("--in-flight", o.in_flight, "Messages in flight per connection (0: 16 up to 1 KiB, 4 at 64 KiB, 2 above)")->capture_default_str()->check(CLI::Range(0u, 10000u));
-    cmd->add_option("--seconds", o.seconds, "Measured window of each measurement")->capture_default_str()->check(CLI::Range(0.05, 600.0));
-    cmd->add_option("--warmup", o.warmup, "Run before each window, not counted")->capture_default_str()->check(CLI::Range(0.0, 60.0));
-    cmd->add_option("--repeat", o.repeats, "Runs of each measurement, interleaved; the median is reported")->capture_default_str()->check(CLI::Range(1u, 15u));
-    cmd->add_flag("--quick", o.quick, "CI-sized: 0.3 s windows; 16 B and 64 KiB, handshakes 8 at a time, unless --size / --handshake-concurrency say otherwise");
-    cmd->add_option("--client-cpu", o.client_cpu, "CPU this process is pinned to (-1: none)")->capture_default_str();
-    cmd->add_option("--server-cpu", o.server_cpu, "CPU the server process is pinned to (-1: none)")->capture_default_str();
-    cmd->add_option("--server", o.server, "Server command printing one JSON line (default: this program's `serve --json`)");
-    auto* iut = cmd->add_option("--iut", o.iut, "An IUT speaking the adapter protocol (as for run): the iut scenario");
-    cmd->add_option("--iut-page", o.iut_page, "A platform page folder (as for run): the iut scenario")->excludes(iut);
-    cmd->add_option("--browser", o.browser, "Launch this browser on --iut-page")->check(CLI::IsMember({"chromium"}));
-    cmd->add_option("--iut-name", o.iut_name, "Target name of the IUT in the results (default: its hello name)");
-    cmd->add_flag("--peers", o.peers, "Also measure the peers of bench/peers/ (uwebsockets, ws, epoll-echo: those installed) and print sockconf's ratio to each");
-    cmd->add_option("--out", o.out, "Results file")->capture_default_str();
-    cmd->add_option("--html", o.html, "Also write the results as one self-contained HTML page (throughput by size, latency)");
-    cmd->add_option("--compare", o.compare, "An earlier results file: print new/old ratios")->check(CLI::ExistingFile);
-    return cmd;
-}
-
-int run_bench(bench_options const& in, std::string const& home, std::string const& profile_file)
+exit_code run_bench(bench_options const& in, std::string const& home, std::string const& profile_file)
 {
     auto o = in;
     if (o.quick) { // shorter windows; fewer sizes and handshake runs unless they were chosen
@@ -345,7 +306,7 @@ int run_bench(bench_options const& in, std::string const& home, std::string cons
         if (o.handshake_concurrency == defaults.handshake_concurrency)
             o.handshake_concurrency = {8};
     }
-    bool const has_iut = !o.iut.empty() || !o.iut_page.empty();
+    bool const has_iut = !o.iut.reference();
     if (o.scenarios.empty()) {
         o.scenarios = {"echo", "reference"};
         if (has_iut)
@@ -354,7 +315,7 @@ int run_bench(bench_options const& in, std::string const& home, std::string cons
     auto const wants = [&](char const* s) { return std::find(o.scenarios.begin(), o.scenarios.end(), s) != o.scenarios.end(); };
     if (wants("iut") && !has_iut) {
         std::cerr << "error: the iut scenario needs --iut CMD or --iut-page DIR\n";
-        return exit_usage;
+        return exit_code::usage;
     }
 
     // The command line as given, for the results file.
@@ -380,7 +341,7 @@ int run_bench(bench_options const& in, std::string const& home, std::string cons
         server = std::make_unique<server_process>(server_cmd, o.server_cpu, std::chrono::seconds(10));
     } catch (std::exception const& e) {
         std::cerr << "error: cannot start the server: " << e.what() << "\n";
-        return exit_infra;
+        return exit_code::infrastructure;
     }
     std::cout << fmt::format("sockconf bench: server `{}` (pid {}, CPU {}), client CPU {}; {} s windows after {} s warm-up, {} run(s) each\n",
                              server_cmd, server->pid(), o.server_cpu, o.client_cpu, o.seconds, o.warmup, o.repeats)
@@ -446,24 +407,17 @@ int run_bench(bench_options const& in, std::string const& home, std::string cons
     std::string iut_name = o.iut_name;
     if (wants("iut")) {
         auto const ca = server->announcement().value("ca_pem", std::string());
-        auto const wait = std::chrono::milliseconds(std::max<std::int64_t>(30'000, prof->timings.wait_timeout_ms));
+        auto const wait = harness::hello_wait(o.iut, *prof); // an instance per connection, each saying hello
         try {
-            if (!o.iut_page.empty()) {
-                auto remote = harness::make_remote_factory({home, o.iut_page, o.browser, 1, wait, ca});
-                if (o.browser.empty())
-                    std::cout << "waiting for a browser or device to open " << remote->page_url() << "\n" << std::flush;
-                factory = std::move(remote);
-            } else {
-                factory = harness::make_process_factory({o.iut, *prof, ca, wait});
-            }
+            factory = harness::make_driver_factory(o.iut, home, *prof, ca, std::cout);
         } catch (std::exception const& e) {
             std::cerr << "error: cannot start the IUT: " << e.what() << "\n";
-            return exit_infra;
+            return exit_code::infrastructure;
         }
         auto const hello = factory->describe();
         if (hello.contains("error")) {
             std::cerr << "error: the IUT did not start: " << hello["error"].dump() << "\n";
-            return exit_infra;
+            return exit_code::infrastructure;
         }
         if (iut_name.empty())
             iut_name = hello.value("name", std::string("iut"));
@@ -484,7 +438,7 @@ int run_bench(bench_options const& in, std::string const& home, std::string cons
     if (o.peers)
         print_peer_ratios(results);
     auto const doc = bench_document(command, started_at, std::move(results));
-    int rc = exit_ok;
+    auto rc = exit_code::ok;
     try {
         write_json_file(o.out, doc);
         std::cout << "wrote " << o.out << "\n";
@@ -494,7 +448,7 @@ int run_bench(bench_options const& in, std::string const& home, std::string cons
         }
     } catch (std::exception const& e) {
         std::cerr << "error: " << e.what() << "\n";
-        rc = exit_infra;
+        rc = exit_code::infrastructure;
     }
     if (!o.compare.empty()) {
         std::cout << "\ncompared with " << o.compare << ":\n";

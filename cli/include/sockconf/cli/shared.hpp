@@ -1,0 +1,64 @@
+// What the subcommands of `sockconf` share: where the project tree is, its specs
+// and cases loaded, the options every subcommand that reads cases takes, and
+// output to a file or stdout.
+#pragma once
+
+#include <sockconf/common/exit_code.hpp>
+#include <sockconf/common/profile.hpp>
+#include <sockconf/common/spec_error.hpp>
+#include <sockconf/harness/api_catalog.hpp>
+#include <sockconf/harness/clause_catalog.hpp>
+#include <sockconf/harness/driver_factory.hpp>
+#include <sockconf/harness/invariants.hpp>
+#include <sockconf/harness/loader.hpp>
+
+#include <functional>
+#include <iosfwd>
+#include <string>
+#include <vector>
+
+namespace CLI {
+class App;
+}
+
+namespace sockconf::cli {
+
+/// Where specs/ and suites/ are: `flag` (--home), $SOCKCONF_HOME, the current
+/// directory if it holds them, else the source tree sockconf was built from.
+std::string find_home(std::string const& flag);
+
+/// A profile id is HOME/specs/profiles/ID.json; a path (a '/' or ".json") is itself.
+std::string profile_path(std::string const& home, std::string const& name);
+
+/// The normative side of a run: API surface, clauses (levels under the profile), invariants, profile.
+struct specs {
+    harness::api_catalog api;
+    harness::clause_catalog clauses;
+    harness::invariant_catalog invariants;
+    profile prof;
+};
+
+/// Throws spec_error on the first bad file.
+specs load_specs(std::string const& home, std::string const& profile_name);
+
+/// The cases of `paths` (default HOME/suites); errors are collected, not thrown.
+harness::load_result load_cases(std::string const& home, specs const& s, std::vector<std::string> paths);
+
+/// Each error on stderr; exit_code::usage when there is any.
+exit_code print_errors(std::vector<spec_error> const& errors);
+
+/// --home, --profile, --suites and (optionally) --filter.
+struct common_opts {
+    std::string home, profile = "wechat", filter;
+    std::vector<std::string> suites;
+};
+
+void add_common(CLI::App* cmd, common_opts& o, bool with_filter = true);
+
+/// --iut, --iut-page, --browser, --pages: the IUT of run and bench (harness/driver_factory.hpp).
+void add_iut_options(CLI::App* cmd, harness::iut_options& iut);
+
+/// Write with `fill` to `path` (atomically, "wrote PATH" on stderr), or to stdout when it is "" or "-".
+void write_out(std::string const& path, std::function<void(std::ostream&)> const& fill);
+
+} // namespace sockconf::cli

@@ -1,0 +1,77 @@
+// shared.hpp: what the subcommands share. Where the tree is, profile names and
+// files, output to a file or stdout, and the IUT options run and bench both take.
+#include <sockconf/cli/shared.hpp>
+
+#include <CLI/CLI.hpp>
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+using namespace sockconf;
+using namespace sockconf::cli;
+
+TEST(shared, profile_ids_are_files_under_home_and_paths_stay_as_given)
+{
+    EXPECT_EQ(profile_path("/h", "wechat"), "/h/specs/profiles/wechat.json");
+    EXPECT_EQ(profile_path("/h", "my/own.json"), "my/own.json");
+    EXPECT_EQ(profile_path("/h", "own.json"), "own.json");
+}
+
+TEST(shared, home_is_the_flag_then_the_environment)
+{
+    EXPECT_EQ(find_home("/from/flag"), "/from/flag");
+    ::setenv("SOCKCONF_HOME", "/from/env", 1);
+    EXPECT_EQ(find_home(""), "/from/env");
+    ::unsetenv("SOCKCONF_HOME");
+    EXPECT_FALSE(find_home("").empty());
+}
+
+TEST(shared, load_specs_reads_the_tree_and_a_bad_profile_is_a_spec_error)
+{
+    auto const s = load_specs(SOCKCONF_SOURCE_DIR, "wechat");
+    EXPECT_EQ(s.prof.id, "wechat");
+    EXPECT_FALSE(s.clauses.all().empty());
+    EXPECT_THROW(load_specs(SOCKCONF_SOURCE_DIR, "no-such-profile"), spec_error);
+}
+
+TEST(shared, write_out_writes_the_file_or_stdout)
+{
+    auto const path = (std::filesystem::temp_directory_path() / "sockconf-cli-write-out.txt").string();
+    write_out(path, [](std::ostream& o) { o << "hello"; });
+    std::ifstream in(path);
+    std::stringstream got;
+    got << in.rdbuf();
+    EXPECT_EQ(got.str(), "hello");
+    std::filesystem::remove(path);
+    testing::internal::CaptureStdout();
+    write_out("-", [](std::ostream& o) { o << "to stdout"; });
+    EXPECT_EQ(testing::internal::GetCapturedStdout(), "to stdout");
+}
+
+TEST(shared, iut_options_parse_into_the_driver_factorys_struct)
+{
+    auto parse = [](std::vector<std::string> args, harness::iut_options& iut) {
+        CLI::App app;
+        add_iut_options(&app, iut);
+        std::reverse(args.begin(), args.end()); // CLI11 takes them last first
+        app.parse(args);
+    };
+    harness::iut_options page;
+    parse({"--iut-page", "adapters/browser/ws-browser", "--browser", "chromium", "--pages", "3"}, page);
+    EXPECT_EQ(page.page, "adapters/browser/ws-browser");
+    EXPECT_EQ(page.browser, "chromium");
+    EXPECT_EQ(page.pages, 3);
+    EXPECT_FALSE(page.reference());
+    harness::iut_options both;
+    EXPECT_THROW(parse({"--iut", "x", "--iut-page", "y"}, both), CLI::ExcludesError);
+    harness::iut_options bad_browser;
+    EXPECT_THROW(parse({"--iut-page", "y", "--browser", "firefox"}, bad_browser), CLI::ValidationError);
+    harness::iut_options none;
+    parse({}, none);
+    EXPECT_TRUE(none.reference());
+    EXPECT_EQ(none.pages, 24);
+}
