@@ -19,7 +19,7 @@ parts=(
   "reports         2 reports  sockconf_reports"
   "harness         3 harness  sockconf_harness"
   "bench           4 bench    sockconf_bench[a-z_]*"
-  "cli             5 cli      sockconf_cli[a-z_]*"
+  "cli             5 cli      sockconf_cli"
 )
 
 status=0
