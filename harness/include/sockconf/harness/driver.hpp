@@ -1,5 +1,5 @@
 // The driver interface: how the harness talks to one implementation under test
-// (IUT) instance. Three kinds implement it (design.md): in-process (the
+// (IUT) instance. Three kinds implement it (README.md, "Pointing it at an implementation"): in-process (the
 // reference, linked in), process (stdio adapter) and remote (control
 // WebSocket). Commands and events use the vocabulary of
 // reference-impl/include/sockconf/ref/binding.hpp, which the adapter protocol

@@ -1,5 +1,5 @@
-// A case's status from its checks, decided in this one place (design.md,
-// "Grades and results"; suites/README.md, "Outcomes and grades").
+// A case's status from its checks, decided in this one place (suites/README.md,
+// "Outcomes and grades" and "Checks, and the clauses each one tests").
 //
 //  1. A check that could not be judged because the IUT or the harness broke
 //     makes the case ERROR; one cut short by the case's timeout, TIMEOUT.

@@ -1,5 +1,5 @@
-// Deviations: a run's failing checks grouped by cause (design.md, "Checks,
-// findings, deviations"). Many cases usually fail for a handful of behaviours;
+// Deviations: a run's failing checks grouped by cause (reports/README.md,
+// "Deviations (deviations.hpp)"). Many cases usually fail for a handful of behaviours;
 // this is the list a platform team reads first.
 //
 // Grouping: a failing check of a case that was judged (PASS, NON-STRICT,

@@ -12,7 +12,7 @@
 
 namespace sockconf::reports {
 
-/// A case's final grade (design.md, "Grades and results").
+/// A case's final grade (suites/README.md, "The grade" under "Checks, and the clauses each one tests").
 enum class status {
     pass,
     non_strict,    ///< a SHOULD missed; conforming
@@ -37,7 +37,7 @@ struct failure {
     std::string actual;   ///< what happened instead
 };
 
-/// Which part of a case a check is (design.md, "Checks, findings, deviations").
+/// Which part of a case a check is (suites/README.md, "Checks, and the clauses each one tests").
 enum class check_kind {
     step,     ///< a step that must succeed: a call, a get, a wait, a wire step
     expect,   ///< an entry of the case's `expect`

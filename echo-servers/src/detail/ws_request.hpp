@@ -1,0 +1,70 @@
+// What the wire record (and the /handshake report) keeps of an HTTP upgrade
+// request's header fields: the headers by lower-case name, repeats joined by
+// ", ", and the offered subprotocols (split on commas, trimmed, empty items
+// left out). Templated on Beast's field containers; no I/O.
+#pragma once
+
+#include <sockconf/echo/wire_log.hpp>
+
+#include <boost/beast/http/field.hpp>
+
+#include <algorithm>
+#include <cctype>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sockconf::echo::detail {
+
+inline std::string lower(std::string_view s)
+{
+    std::string out(s);
+    std::transform(out.begin(), out.end(), out.begin(),
+                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    return out;
+}
+
+inline std::string_view trim(std::string_view s)
+{
+    auto const first = s.find_first_not_of(" \t");
+    if (first == std::string_view::npos)
+        return {};
+    auto const last = s.find_last_not_of(" \t");
+    return s.substr(first, last - first + 1);
+}
+
+template <class Fields>
+json header_object(Fields const& fields)
+{
+    json out = json::object();
+    for (auto const& f : fields) {
+        auto const name = lower(f.name_string());
+        std::string const value(f.value());
+        if (out.contains(name))
+            out[name] = out[name].template get<std::string>() + ", " + value;
+        else
+            out[name] = value;
+    }
+    return out;
+}
+
+template <class Fields>
+std::vector<std::string> offered_protocols(Fields const& fields)
+{
+    std::vector<std::string> out;
+    for (auto const& f : fields) {
+        if (f.name() != boost::beast::http::field::sec_websocket_protocol)
+            continue;
+        std::string_view rest = f.value();
+        while (!rest.empty()) {
+            auto const comma = rest.find(',');
+            auto const item = trim(rest.substr(0, comma));
+            if (!item.empty())
+                out.emplace_back(item);
+            rest = comma == std::string_view::npos ? std::string_view{} : rest.substr(comma + 1);
+        }
+    }
+    return out;
+}
+
+} // namespace sockconf::echo::detail
