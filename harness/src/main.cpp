@@ -10,6 +10,7 @@
 #include <sockconf/common/json_file.hpp>
 #include <sockconf/harness/expectations.hpp>
 #include <sockconf/harness/invariants.hpp>
+#include <sockconf/harness/lint.hpp>
 #include <sockconf/harness/process_driver.hpp>
 #include <sockconf/harness/remote_driver.hpp>
 #include <sockconf/harness/repro.hpp>
@@ -644,36 +645,13 @@ int cmd_list(common_opts const& o, bool clauses)
 int cmd_lint(common_opts const& o)
 {
     auto const home = find_home(o.home);
-    std::vector<spec_error> errors;
-    std::optional<specs> s;
-    try {
-        s = load_specs(home, o.profile);
-    } catch (spec_error const& e) {
-        errors.push_back(e);
-    }
-    // Every profile, not only the active one.
-    std::error_code ec;
-    for (auto const& e : fs::directory_iterator(home + "/specs/profiles", ec)) {
-        if (e.path().extension() != ".json")
-            continue;
-        try {
-            profile::load(e.path().string());
-        } catch (spec_error const& err) {
-            if (std::none_of(errors.begin(), errors.end(), [&](auto const& x) { return x.file() == err.file(); }))
-                errors.push_back(err);
-        }
-    }
-    if (!s)
-        return print_errors(errors);
-    auto loaded = load_cases(home, *s, o.suites);
-    errors.insert(errors.end(), loaded.errors.begin(), loaded.errors.end());
-    if (errors.empty()) {
-        std::cout << fmt::format("ok: {} case(s), {} clause(s), profile {}\n", loaded.cases.size(),
-                                 s->clauses.all().size(), s->prof.id);
+    auto const r = harness::lint({home, profile_path(home, o.profile), o.suites});
+    if (r.errors.empty()) {
+        std::cout << fmt::format("ok: {} case(s), {} clause(s), profile {}\n", r.cases, r.clauses, r.profile_id);
         return exit_ok;
     }
-    print_errors(errors);
-    std::cerr << errors.size() << " error(s)\n";
+    print_errors(r.errors);
+    std::cerr << r.errors.size() << " error(s)\n";
     return exit_usage;
 }
 
@@ -745,9 +723,9 @@ int main(int argc, char** argv)
     add_common(list, list_o);
     list->add_flag("--clauses", list_clauses_flag, "Every clause with the cases that test it; untested ones as such (--filter then selects clause ids)");
 
-    auto* lint = app.add_subcommand("lint", "Validate specs, profiles and cases; exit 2 on any error");
+    auto* lint = app.add_subcommand("lint", "Validate specs, profiles, expectations files and cases (against specs/schemas/, then their meaning); every error, exit 2 on any");
     add_common(lint, lint_o, false);
-    lint->add_option("files", lint_o.suites, "Case files or folders (default: HOME/suites)");
+    lint->add_option("files", lint_o.suites, "Case files or folders, expectations files, report.json files (default: HOME/suites)");
 
     common_opts repro_o;
     std::string repro_id, repro_out;
