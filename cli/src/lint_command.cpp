@@ -1,55 +1,29 @@
-// `sockconf lint`: specs, every profile and the cases, validated; exit 2 on any error.
+// `sockconf lint`: specs, every profile and the cases, validated against specs/schemas/ and
+// their meaning (harness/lint.hpp); every error, exit 2 on any.
 #include <sockconf/cli/command.hpp>
 #include <sockconf/cli/shared.hpp>
+#include <sockconf/harness/lint.hpp>
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
-#include <algorithm>
-#include <filesystem>
 #include <iostream>
 #include <memory>
-#include <optional>
 
 namespace sockconf::cli {
 
 namespace {
 
-namespace fs = std::filesystem;
-
 exit_code cmd_lint(common_opts const& o)
 {
     auto const home = find_home(o.home);
-    std::vector<spec_error> errors;
-    std::optional<specs> s;
-    try {
-        s = load_specs(home, o.profile);
-    } catch (spec_error const& e) {
-        errors.push_back(e);
-    }
-    // Every profile, not only the active one.
-    std::error_code ec;
-    for (auto const& e : fs::directory_iterator(home + "/specs/profiles", ec)) {
-        if (e.path().extension() != ".json")
-            continue;
-        try {
-            profile::load(e.path().string());
-        } catch (spec_error const& err) {
-            if (std::none_of(errors.begin(), errors.end(), [&](auto const& x) { return x.file() == err.file(); }))
-                errors.push_back(err);
-        }
-    }
-    if (!s)
-        return print_errors(errors);
-    auto loaded = load_cases(home, *s, o.suites);
-    errors.insert(errors.end(), loaded.errors.begin(), loaded.errors.end());
-    if (errors.empty()) {
-        std::cout << fmt::format("ok: {} case(s), {} clause(s), profile {}\n", loaded.cases.size(),
-                                 s->clauses.all().size(), s->prof.id);
+    auto const r = harness::lint({home, profile_path(home, o.profile), o.suites});
+    if (r.errors.empty()) {
+        std::cout << fmt::format("ok: {} case(s), {} clause(s), profile {}\n", r.cases, r.clauses, r.profile_id);
         return exit_code::ok;
     }
-    print_errors(errors);
-    std::cerr << errors.size() << " error(s)\n";
+    print_errors(r.errors);
+    std::cerr << r.errors.size() << " error(s)\n";
     return exit_code::usage;
 }
 
@@ -58,9 +32,9 @@ exit_code cmd_lint(common_opts const& o)
 command add_lint_command(CLI::App& app)
 {
     auto o = std::make_shared<common_opts>();
-    auto* lint = app.add_subcommand("lint", "Validate specs, profiles and cases; exit 2 on any error");
+    auto* lint = app.add_subcommand("lint", "Validate specs, profiles, expectations files and cases (against specs/schemas/, then their meaning); every error, exit 2 on any");
     add_common(lint, *o, false);
-    lint->add_option("files", o->suites, "Case files or folders (default: HOME/suites)");
+    lint->add_option("files", o->suites, "Case files or folders, expectations files, report.json files (default: HOME/suites)");
     return {lint, [o] { return cmd_lint(*o); }};
 }
 

@@ -10,7 +10,8 @@ namespace sockconf {
 profile profile::from_json(json const& doc, std::string const& source)
 {
     json_reader r(doc, source);
-    r.only_keys({"id", "title", "base_library", "limits", "timings", "switches", "tcp_error_codes", "notes"});
+    // "$schema": where editors find specs/schemas/profile.schema.json; nothing to the harness.
+    r.only_keys({"$schema", "id", "title", "base_library", "limits", "timings", "switches", "tcp_error_codes", "notes"});
     profile p;
     p.id = r.at("id").non_empty_string();
     p.title = r.at("title").string();
@@ -95,6 +96,7 @@ profile profile::from_json(json const& doc, std::string const& source)
         *field = int(codes.at(name).integer_in(-1000, 1000));
 
     p.raw = doc;
+    p.raw.erase("$schema"); // not a platform fact: no ${profile.$schema}, no `when` on it
     return p;
 }
 

@@ -16,7 +16,7 @@ std::string const generated_mark = "(from a run) ";
 expectations expectations::from_json(json const& doc, std::string const& source)
 {
     json_reader r(doc, source);
-    r.only_keys({"format", "version", "iut", "profile", "cases", "flaky", "notes"});
+    r.only_keys({"$schema", "format", "version", "iut", "profile", "cases", "flaky", "notes"});
     if (r.at("format").string() != "sockconf-expectations")
         r.at("format").fail("E-EXPECT-FORMAT", "expected \"sockconf-expectations\"");
     if (r.at("version").integer() != 1)

@@ -546,7 +546,8 @@ test_case parse_case(json const& doc, std::string const& file, std::string const
 {
     static std::regex const id_re("[a-z0-9][a-z0-9.-]*");
     json_reader r(doc, file, pointer);
-    r.only_keys({"id", "title", "clauses", "tags", "requires", "when", "slow", "fresh", "timeout_ms", "steps", "expect", "outcomes", "notes"});
+    // "$schema": where editors find the case schema (specs/schemas/); nothing to the harness.
+    r.only_keys({"$schema", "id", "title", "clauses", "tags", "requires", "when", "slow", "fresh", "timeout_ms", "steps", "expect", "outcomes", "notes"});
     test_case c;
     c.file = file;
     c.pointer = pointer;
@@ -618,7 +619,7 @@ test_case parse_case(json const& doc, std::string const& file, std::string const
 }
 
 load_result load_suites(std::vector<std::string> const& paths, api_catalog const& api,
-                        clause_catalog const& clauses, std::string const& suites_root)
+                        clause_catalog const& clauses, std::string const& suites_root, json_schema const* schema)
 {
     std::vector<std::string> files;
     load_result out;
@@ -639,42 +640,79 @@ load_result load_suites(std::vector<std::string> const& paths, api_catalog const
 
     std::map<std::string, std::string> seen; // id -> where
     for (auto const& f : files) {
+        std::vector<spec_error> errors; // every error of this file
+        auto const add = [&](spec_error e) {
+            // The schema and the loader may both see one problem: say it once.
+            for (auto const& x : errors)
+                if (x.id() == e.id() && x.pointer() == e.pointer())
+                    return;
+            errors.push_back(std::move(e));
+        };
+        std::vector<test_case> found;
         try {
             auto const doc = read_json_file(f);
-            std::vector<test_case> found;
+            std::vector<spec_error> schema_errors;
+            if (schema)
+                schema_errors = schema->validate(doc, f);
+            // A case the schema faulted is not parsed: its structure is already reported.
+            auto const faulted = [&](std::string const& case_pointer) {
+                return std::any_of(schema_errors.begin(), schema_errors.end(), [&](spec_error const& e) {
+                    auto const& p = e.pointer();
+                    return case_pointer.empty() || p == case_pointer || p.rfind(case_pointer + "/", 0) == 0;
+                });
+            };
+            for (auto& e : schema_errors)
+                add(std::move(e));
+            auto const parse = [&](json const& c, std::string const& pointer) {
+                if (faulted(pointer))
+                    return;
+                try {
+                    found.push_back(parse_case(c, f, pointer, api, clauses));
+                } catch (spec_error const& e) {
+                    add(e); // and on with the next case
+                }
+            };
             if (doc.is_object() && doc.contains("cases") && !doc.contains("id")) {
                 json_reader r(doc, f);
-                r.only_keys({"cases", "notes"});
+                try {
+                    r.only_keys({"cases", "notes", "$schema"});
+                } catch (spec_error const& e) {
+                    add(e);
+                }
                 auto list = r.at("cases");
                 list.expect_array();
                 for (std::size_t i = 0; i < list.size(); ++i)
-                    found.push_back(parse_case(list.at(i).value(), f, list.at(i).pointer(), api, clauses));
-            } else {
-                found.push_back(parse_case(doc, f, "", api, clauses));
+                    parse(list.at(i).value(), list.at(i).pointer());
+            } else if (schema_errors.empty()) {
+                parse(doc, "");
             }
-            // The suite is the first folder below the suites root ("websocket", "tcp").
-            std::string suite = fs::path(f).parent_path().filename().string();
-            if (!suites_root.empty()) {
-                std::error_code rel_ec;
-                auto rel = fs::relative(f, suites_root, rel_ec);
-                // Outside the root (a file named on the command line), the folder name stays.
-                if (!rel.empty() && *rel.begin() != ".." && std::next(rel.begin()) != rel.end())
-                    suite = rel.begin()->string();
-            }
-            auto known = seen; // a file's cases count only if the whole file is good
-            for (auto& c : found) {
-                c.suite = suite;
-                if (auto it = known.find(c.id); it != known.end())
-                    throw spec_error("E-CASE-DUPLICATE", f, c.pointer + "/id",
-                                     "case id \"" + c.id + "\" is also used at " + it->second);
+        } catch (spec_error const& e) {
+            add(e);
+        }
+        // The suite is the first folder below the suites root ("websocket", "tcp").
+        std::string suite = fs::path(f).parent_path().filename().string();
+        if (!suites_root.empty()) {
+            std::error_code rel_ec;
+            auto rel = fs::relative(f, suites_root, rel_ec);
+            // Outside the root (a file named on the command line), the folder name stays.
+            if (!rel.empty() && *rel.begin() != ".." && std::next(rel.begin()) != rel.end())
+                suite = rel.begin()->string();
+        }
+        auto known = seen;
+        for (auto& c : found) {
+            c.suite = suite;
+            if (auto it = known.find(c.id); it != known.end())
+                add(spec_error("E-CASE-DUPLICATE", f, c.pointer + "/id",
+                               "case id \"" + c.id + "\" is also used at " + it->second));
+            else
                 known[c.id] = c.where("");
-            }
+        }
+        if (errors.empty()) { // a file's cases count only if the whole file is good
             seen = std::move(known);
             for (auto& c : found)
                 out.cases.push_back(std::move(c));
-        } catch (spec_error const& e) {
-            out.errors.push_back(e);
         }
+        out.errors.insert(out.errors.end(), errors.begin(), errors.end());
     }
     std::sort(out.cases.begin(), out.cases.end(),
               [](test_case const& a, test_case const& b) { return a.id < b.id; });

@@ -5,6 +5,7 @@
 #include <sockconf/common/spec_error.hpp>
 #include <sockconf/harness/api_catalog.hpp>
 #include <sockconf/harness/clause_catalog.hpp>
+#include <sockconf/harness/json_schema.hpp>
 #include <sockconf/harness/test_case.hpp>
 
 #include <string>
@@ -18,11 +19,16 @@ struct load_result {
 };
 
 /// Load case files. `paths` are files or directories (searched recursively for
-/// *.json). A file with errors contributes its error (the first one found in
-/// it) and no cases; the other files still load. Duplicate ids are errors.
+/// *.json). A file with errors contributes its errors and no cases; the other
+/// files still load. Each case of a file is parsed on its own, so a file reports
+/// the first error of every bad case. Duplicate ids are errors.
 /// `suites_root`, when not empty, is the folder whose sub-folders name suites.
+/// `schema` (specs/schemas/case.schema.json, `sockconf lint`): each file is first
+/// checked against it and every schema error is reported; a case with one is not
+/// parsed (its structure is already reported), the others are.
 load_result load_suites(std::vector<std::string> const& paths, api_catalog const& api,
-                        clause_catalog const& clauses, std::string const& suites_root = {});
+                        clause_catalog const& clauses, std::string const& suites_root = {},
+                        json_schema const* schema = nullptr);
 
 /// Validate and load one case document (a case object) found at `pointer` in `file`.
 /// Throws spec_error.
