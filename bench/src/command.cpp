@@ -11,6 +11,7 @@
 #include <sockconf/harness/driver.hpp>
 #include <sockconf/harness/process_driver.hpp>
 #include <sockconf/harness/remote_driver.hpp>
+#include <sockconf/harness/settings.hpp>
 #include <sockconf/reports/html_writer.hpp>
 
 #include <CLI/CLI.hpp>
@@ -307,6 +308,9 @@ CLI::App* add_bench_command(CLI::App& app, bench_options& o)
         "servers (--peers); results as JSON (schema: bench/README.md)");
     cmd->add_option("--home", o.home, "Folder holding specs/ (default: as for run)");
     cmd->add_option("--profile", o.profile, "Profile of the reference and IUT scenarios")->capture_default_str();
+    cmd->add_option("--settings", o.settings,
+                    "The harness settings file (an IUT's hello is awaited for its wait_timeout_ms, at least 30 s; "
+                    "default: HOME/specs/settings.json)");
     cmd->add_option("--scenario", o.scenarios, "echo, reference, iut (default: echo and reference; iut with --iut/--iut-page)")
         ->check(CLI::IsMember({"echo", "reference", "iut"}));
     cmd->add_option("--transport", o.transports, "ws, tcp")->capture_default_str()->check(CLI::IsMember({"ws", "tcp"}));
@@ -446,7 +450,8 @@ int run_bench(bench_options const& in, std::string const& home, std::string cons
     std::string iut_name = o.iut_name;
     if (wants("iut")) {
         auto const ca = server->announcement().value("ca_pem", std::string());
-        auto const wait = std::chrono::milliseconds(std::max<std::int64_t>(30'000, prof->timings.wait_timeout_ms));
+        auto const settings = harness::harness_settings::load(harness::settings_path(home, o.settings));
+        auto const wait = std::chrono::milliseconds(std::max<std::int64_t>(30'000, settings.wait_timeout_ms));
         try {
             if (!o.iut_page.empty()) {
                 auto remote = harness::make_remote_factory({home, o.iut_page, o.browser, 1, wait, ca});

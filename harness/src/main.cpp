@@ -14,6 +14,7 @@
 #include <sockconf/harness/remote_driver.hpp>
 #include <sockconf/harness/repro.hpp>
 #include <sockconf/harness/run.hpp>
+#include <sockconf/harness/settings.hpp>
 #include <sockconf/reports/report_dir.hpp>
 #include <sockconf/reports/deviations.hpp>
 #include <sockconf/reports/diff.hpp>
@@ -82,9 +83,10 @@ struct specs {
     harness::clause_catalog clauses;
     harness::invariant_catalog invariants;
     profile prof;
+    harness::harness_settings settings;
 };
 
-specs load_specs(std::string const& home, std::string const& profile_name)
+specs load_specs(std::string const& home, std::string const& profile_name, std::string const& settings_file)
 {
     auto clauses = harness::clause_catalog::load_dir(home + "/specs/clauses");
     auto const known_clause = [&](std::string const& id) { return clauses.find(id) != nullptr; };
@@ -92,7 +94,8 @@ specs load_specs(std::string const& home, std::string const& profile_name)
     auto api = harness::api_catalog::load(home + "/specs/api.json", known_clause);
     auto prof = profile::load(profile_path(home, profile_name));
     clauses.apply_profile(prof.raw); // a clause's level may depend on the platform (D55)
-    return {std::move(api), std::move(clauses), std::move(invariants), std::move(prof)};
+    auto settings = harness::harness_settings::load(harness::settings_path(home, settings_file));
+    return {std::move(api), std::move(clauses), std::move(invariants), std::move(prof), settings};
 }
 
 harness::load_result load_cases(std::string const& home, specs const& s, std::vector<std::string> paths)
@@ -118,7 +121,7 @@ std::string iso_now()
 }
 
 struct common_opts {
-    std::string home, profile = "wechat", filter;
+    std::string home, profile = "wechat", filter, settings;
     std::vector<std::string> suites;
 };
 
@@ -127,6 +130,8 @@ void add_common(CLI::App* cmd, common_opts& o, bool with_filter = true)
     cmd->add_option("--home", o.home, "Folder holding specs/ and suites/ (default: $SOCKCONF_HOME, ., or the source tree)");
     cmd->add_option("--profile", o.profile, "Profile id (specs/profiles/ID.json) or a profile file")->capture_default_str();
     cmd->add_option("--suites", o.suites, "Case files or folders (default: HOME/suites)");
+    cmd->add_option("--settings", o.settings,
+                    "The harness settings file: case and wait timeouts, settle time (default: HOME/specs/settings.json)");
     if (with_filter)
         cmd->add_option("--filter", o.filter, "Only cases whose id matches this glob (comma: alternatives)");
 }
@@ -265,7 +270,7 @@ void write_repros(reports::run_report const& report, std::vector<harness::test_c
 int cmd_repro(common_opts const& o, std::string const& id, std::string const& output)
 {
     auto const home = find_home(o.home);
-    auto const s = load_specs(home, o.profile);
+    auto const s = load_specs(home, o.profile, o.settings);
     auto const loaded = load_cases(home, s, o.suites);
     auto const found = std::find_if(loaded.cases.begin(), loaded.cases.end(), [&](auto const& c) { return c.id == id; });
     if (found == loaded.cases.end() && !loaded.errors.empty()) {
@@ -273,7 +278,7 @@ int cmd_repro(common_opts const& o, std::string const& id, std::string const& ou
         print_errors(loaded.errors);
     }
     auto const& c = harness::find_case(loaded.cases, id);
-    auto const script = harness::repro_script(c, {s.prof, s.api, s.clauses, s.invariants, version});
+    auto const script = harness::repro_script(c, {s.prof, s.settings, s.api, s.clauses, s.invariants, version});
     write_out(output, [&](std::ostream& out) { out << script; });
     return exit_ok;
 }
@@ -313,7 +318,7 @@ int cmd_run(common_opts const& o, run_opts const& ro)
     auto const jobs = ro.iut_page.empty() ? ro.jobs : std::min(ro.jobs, ro.pages);
     auto const& report_dir = ro.report_dir;
     auto const home = find_home(o.home);
-    auto const s = load_specs(home, o.profile);
+    auto const s = load_specs(home, o.profile, o.settings);
     auto loaded = load_cases(home, s, o.suites);
     if (!loaded.errors.empty())
         return print_errors(loaded.errors);
@@ -410,7 +415,7 @@ int cmd_run(common_opts const& o, run_opts const& ro)
     std::unique_ptr<harness::driver_factory> factory;
     if (!ro.iut_page.empty()) {
         // A browser needs seconds to start and load a page: more than one wait.
-        auto const hello_wait = std::max<std::int64_t>(30'000, s.prof.timings.wait_timeout_ms);
+        auto const hello_wait = std::max<std::int64_t>(30'000, s.settings.wait_timeout_ms);
         auto remote = harness::make_remote_factory(
             {home, ro.iut_page, ro.browser, ro.pages, std::chrono::milliseconds(hello_wait), servers.ca_pem()});
         if (ro.browser.empty())
@@ -418,7 +423,7 @@ int cmd_run(common_opts const& o, run_opts const& ro)
         factory = std::move(remote);
     } else if (!ro.iut.empty()) {
         factory = harness::make_process_factory(
-            {ro.iut, s.prof, servers.ca_pem(), std::chrono::milliseconds(s.prof.timings.wait_timeout_ms)});
+            {ro.iut, s.prof, servers.ca_pem(), std::chrono::milliseconds(s.settings.wait_timeout_ms)});
     } else {
         factory = harness::make_reference_factory(s.prof, servers.ca_pem());
     }
@@ -428,7 +433,7 @@ int cmd_run(common_opts const& o, run_opts const& ro)
         return exit_infra;
     }
     report.info.iut = hello;
-    harness::run_env env{s.prof, s.api, s.clauses, s.invariants, servers, *factory, hello, ro.slow, &interrupted, lan_peer};
+    harness::run_env env{s.prof, s.settings, s.api, s.clauses, s.invariants, servers, *factory, hello, ro.slow, &interrupted, lan_peer};
 
     std::signal(SIGINT, on_sigint);
     std::cout << fmt::format("sockconf {}: {} case(s) against {} {} (profile {}), {} job(s){}; servers {}, {} and tcp {}:{}\n",
@@ -466,7 +471,7 @@ int cmd_run(common_opts const& o, run_opts const& ro)
     try {
         for (auto const& path : reports::write_report_dir(report, report_dir))
             std::cout << "wrote " << path << "\n";
-        write_repros(report, cases, {s.prof, s.api, s.clauses, s.invariants, version}, report_dir);
+        write_repros(report, cases, {s.prof, s.settings, s.api, s.clauses, s.invariants, version}, report_dir);
     } catch (std::exception const& e) {
         std::cerr << "error: " << e.what() << "\n";
         rc = exit_infra;
@@ -623,7 +628,7 @@ int list_clauses(specs const& s, harness::load_result const& loaded, std::string
 int cmd_list(common_opts const& o, bool clauses)
 {
     auto const home = find_home(o.home);
-    auto const s = load_specs(home, o.profile);
+    auto const s = load_specs(home, o.profile, o.settings);
     auto loaded = load_cases(home, s, o.suites);
     if (clauses)
         return list_clauses(s, loaded, o.filter);
@@ -647,7 +652,7 @@ int cmd_lint(common_opts const& o)
     std::vector<spec_error> errors;
     std::optional<specs> s;
     try {
-        s = load_specs(home, o.profile);
+        s = load_specs(home, o.profile, o.settings);
     } catch (spec_error const& e) {
         errors.push_back(e);
     }

@@ -30,6 +30,7 @@ namespace sockconf::bench {
 struct bench_options {
     std::string home;              ///< --home (resolved by the caller)
     std::string profile = "wechat"; ///< --profile (resolved by the caller)
+    std::string settings;          ///< --settings: the harness settings file (empty: HOME/specs/settings.json)
     std::vector<std::string> scenarios;  ///< empty: echo and reference (and iut when an IUT is given)
     std::vector<std::string> transports{"ws", "tcp"};
     std::vector<std::string> payloads{"binary", "text"};
