@@ -6,9 +6,10 @@
 //   node adapters/browser/build.mjs taro-h5 …  # only those
 //   npm run build:browser                      # the same as the first
 //
-// A platform folder may hold build.config.mjs, whose default export is
-//   { package: "<npm name>",   // its version is given to the entry as __PACKAGE_VERSION__
-//     esbuild: { … } }         // esbuild options merged over the defaults (alias, define, …),
+// The npm package a folder bundles is its platform.json's "package" (adapters/README.md,
+// "platform.json"); its version is given to the entry as __PACKAGE_VERSION__. A platform
+// folder may hold build.config.mjs, whose default export is
+//   { esbuild: { … } }         // esbuild options merged over the defaults (alias, define, …),
 //                              // or ({name, version}) => ({ … }) of the package
 // The entry always sees __PACKAGE_NAME__ and __PACKAGE_VERSION__ (the package's, else
 // "sockconf-<name>" and "0"), and process.env.NODE_ENV as "production".
@@ -18,6 +19,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+
+import { platformOfPage } from "../platforms.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, "../..");
@@ -63,10 +66,11 @@ async function buildOne(name) {
   let config = {};
   const configFile = path.join(dir, "build.config.mjs");
   if (fs.existsSync(configFile)) config = (await import(pathToFileURL(configFile).href)).default ?? {};
-  if (typeof config.package !== "string" && config.package !== undefined)
-    throw new Error(`${path.relative(root, configFile)}: "package" must be an npm package name`);
-  const pkgName = config.package ?? `sockconf-${name}`;
-  const pkgVersion = config.package ? packageVersion(config.package) : "0";
+  if (config.package !== undefined)
+    throw new Error(`${path.relative(root, configFile)}: "package" belongs in ${path.relative(root, dir)}/platform.json`);
+  const pkg = platformOfPage(dir)?.package;
+  const pkgName = pkg ?? `sockconf-${name}`;
+  const pkgVersion = pkg ? packageVersion(pkg) : "0";
   // esbuild options may depend on the package's version: esbuild: ({name, version}) => ({…})
   if (typeof config.esbuild === "function") config = { ...config, esbuild: config.esbuild({ name: pkgName, version: pkgVersion }) };
   const extra = config.esbuild ?? {};
@@ -100,7 +104,7 @@ async function buildOne(name) {
   const inputs = Object.keys(result.metafile.inputs).length;
   process.stdout.write(
     `build: ${name}: ${path.relative(root, outfile)} ${(size / 1024).toFixed(0)} KiB from ${inputs} files` +
-      (config.package ? ` (${pkgName} ${pkgVersion})` : "") +
+      (pkg ? ` (${pkgName} ${pkgVersion})` : "") +
       ` in ${Date.now() - t0} ms\n`,
   );
 }

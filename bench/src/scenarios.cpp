@@ -10,6 +10,7 @@
 #include <sockconf/common/json_file.hpp>
 #include <sockconf/common/profile.hpp>
 #include <sockconf/harness/driver_factory.hpp>
+#include <sockconf/harness/settings.hpp>
 #include <sockconf/reports/html_writer.hpp>
 
 #include <fmt/format.h>
@@ -294,7 +295,8 @@ void print_peer_ratios(json const& results)
 
 } // namespace
 
-exit_code run_bench(bench_options const& in, std::string const& home, std::string const& profile_file)
+exit_code run_bench(bench_options const& in, std::string const& home, std::string const& profile_file,
+                    std::string const& settings_file)
 {
     auto o = in;
     if (o.quick) { // shorter windows; fewer sizes and handshake runs unless they were chosen
@@ -407,9 +409,10 @@ exit_code run_bench(bench_options const& in, std::string const& home, std::strin
     std::string iut_name = o.iut_name;
     if (wants("iut")) {
         auto const ca = server->announcement().value("ca_pem", std::string());
-        auto const wait = harness::hello_wait(o.iut, *prof); // an instance per connection, each saying hello
+        auto const settings = harness::harness_settings::load(settings_file);
+        auto const wait = harness::hello_wait(o.iut, settings); // an instance per connection, each saying hello
         try {
-            factory = harness::make_driver_factory(o.iut, home, *prof, ca, std::cout);
+            factory = harness::make_driver_factory(o.iut, home, *prof, settings, ca, std::cout);
         } catch (std::exception const& e) {
             std::cerr << "error: cannot start the IUT: " << e.what() << "\n";
             return exit_code::infrastructure;

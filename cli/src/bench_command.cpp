@@ -14,7 +14,7 @@ namespace sockconf::cli {
 command add_bench_command(CLI::App& app)
 {
     struct options {
-        std::string home, profile = "wechat"; ///< resolved here: run_bench takes the folder and the profile file
+        std::string home, profile = "wechat", settings; ///< resolved here: run_bench takes the folder and the files
         bench::bench_options bench;
     };
     auto opts = std::make_shared<options>();
@@ -26,6 +26,9 @@ command add_bench_command(CLI::App& app)
         "servers (--peers); results as JSON (schema: bench/README.md)");
     cmd->add_option("--home", opts->home, "Folder holding specs/ (default: as for run)");
     cmd->add_option("--profile", opts->profile, "Profile of the reference and IUT scenarios")->capture_default_str();
+    cmd->add_option("--settings", opts->settings,
+                    "The harness settings file (an IUT's hello is awaited for its wait_timeout_ms, a page's at least 30 s; "
+                    "default: HOME/specs/settings.json)");
     cmd->add_option("--scenario", o.scenarios, "echo, reference, iut (default: echo and reference; iut with --iut/--iut-page)")
         ->check(CLI::IsMember({"echo", "reference", "iut"}));
     cmd->add_option("--transport", o.transports, "ws, tcp")->capture_default_str()->check(CLI::IsMember({"ws", "tcp"}));
@@ -49,7 +52,8 @@ command add_bench_command(CLI::App& app)
     cmd->add_option("--compare", o.compare, "An earlier results file: print new/old ratios")->check(CLI::ExistingFile);
     return {cmd, [opts] {
                 auto const home = find_home(opts->home);
-                return bench::run_bench(opts->bench, home, profile_path(home, opts->profile));
+                return bench::run_bench(opts->bench, home, profile_path(home, opts->profile),
+                                        harness::settings_path(home, opts->settings));
             }};
 }
 

@@ -17,7 +17,7 @@ namespace {
 exit_code cmd_lint(common_opts const& o)
 {
     auto const home = find_home(o.home);
-    auto const r = harness::lint({home, profile_path(home, o.profile), o.suites});
+    auto const r = harness::lint({home, profile_path(home, o.profile), harness::settings_path(home, o.settings), o.suites});
     if (r.errors.empty()) {
         std::cout << fmt::format("ok: {} case(s), {} clause(s), profile {}\n", r.cases, r.clauses, r.profile_id);
         return exit_code::ok;

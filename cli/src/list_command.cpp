@@ -57,7 +57,7 @@ exit_code list_clauses(specs const& s, harness::load_result const& loaded, std::
 exit_code cmd_list(common_opts const& o, bool clauses)
 {
     auto const home = find_home(o.home);
-    auto const s = load_specs(home, o.profile);
+    auto const s = load_specs(home, o.profile, o.settings);
     auto loaded = load_cases(home, s, o.suites);
     if (clauses)
         return list_clauses(s, loaded, o.filter);

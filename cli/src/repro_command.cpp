@@ -19,7 +19,7 @@ namespace {
 exit_code cmd_repro(common_opts const& o, std::string const& id, std::string const& output)
 {
     auto const home = find_home(o.home);
-    auto const s = load_specs(home, o.profile);
+    auto const s = load_specs(home, o.profile, o.settings);
     auto const loaded = load_cases(home, s, o.suites);
     auto const found = std::find_if(loaded.cases.begin(), loaded.cases.end(), [&](auto const& c) { return c.id == id; });
     if (found == loaded.cases.end() && !loaded.errors.empty()) {
@@ -27,7 +27,7 @@ exit_code cmd_repro(common_opts const& o, std::string const& id, std::string con
         print_errors(loaded.errors);
     }
     auto const& c = harness::find_case(loaded.cases, id);
-    auto const script = harness::repro_script(c, {s.prof, s.api, s.clauses, s.invariants, tool_version});
+    auto const script = harness::repro_script(c, {s.prof, s.settings, s.api, s.clauses, s.invariants, tool_version});
     write_out(output, [&](std::ostream& out) { out << script; });
     return exit_code::ok;
 }

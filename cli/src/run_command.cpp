@@ -207,7 +207,7 @@ exit_code cmd_run(common_opts const& o, run_opts const& ro)
     auto const jobs = ro.iut.page.empty() ? ro.jobs : std::min(ro.jobs, ro.iut.pages);
     auto const& report_dir = ro.report_dir;
     auto const home = find_home(o.home);
-    auto const s = load_specs(home, o.profile);
+    auto const s = load_specs(home, o.profile, o.settings);
     auto loaded = load_cases(home, s, o.suites);
     if (!loaded.errors.empty())
         return print_errors(loaded.errors);
@@ -301,14 +301,14 @@ exit_code cmd_run(common_opts const& o, run_opts const& ro)
         std::cerr << "error: cannot start the echo servers: " << e.what() << "\n";
         return exit_code::infrastructure;
     }
-    auto const factory = harness::make_driver_factory(ro.iut, home, s.prof, servers.ca_pem(), std::cout);
+    auto const factory = harness::make_driver_factory(ro.iut, home, s.prof, s.settings, servers.ca_pem(), std::cout);
     auto hello = factory->describe();
     if (hello.contains("error")) {
         std::cerr << "error: the IUT did not start: " << hello["error"].get<std::string>() << "\n";
         return exit_code::infrastructure;
     }
     report.info.iut = hello;
-    harness::run_env env{s.prof, s.api, s.clauses, s.invariants, servers, *factory, hello, ro.slow, &interrupted, lan_peer};
+    harness::run_env env{s.prof, s.settings, s.api, s.clauses, s.invariants, servers, *factory, hello, ro.slow, &interrupted, lan_peer};
 
     std::signal(SIGINT, on_sigint);
     std::cout << fmt::format("sockconf {}: {} case(s) against {} {} (profile {}), {} job(s){}; servers {}, {} and tcp {}:{}\n",
@@ -346,7 +346,7 @@ exit_code cmd_run(common_opts const& o, run_opts const& ro)
     try {
         for (auto const& path : reports::write_report_dir(report, report_dir))
             std::cout << "wrote " << path << "\n";
-        write_repros(report, cases, {s.prof, s.api, s.clauses, s.invariants, tool_version}, report_dir);
+        write_repros(report, cases, {s.prof, s.settings, s.api, s.clauses, s.invariants, tool_version}, report_dir);
     } catch (std::exception const& e) {
         std::cerr << "error: " << e.what() << "\n";
         rc = exit_code::infrastructure;

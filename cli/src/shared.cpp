@@ -29,7 +29,7 @@ std::string profile_path(std::string const& home, std::string const& name)
     return home + "/specs/profiles/" + name + ".json";
 }
 
-specs load_specs(std::string const& home, std::string const& profile_name)
+specs load_specs(std::string const& home, std::string const& profile_name, std::string const& settings_file)
 {
     auto clauses = harness::clause_catalog::load_dir(home + "/specs/clauses");
     auto const known_clause = [&](std::string const& id) { return clauses.find(id) != nullptr; };
@@ -37,7 +37,8 @@ specs load_specs(std::string const& home, std::string const& profile_name)
     auto api = harness::api_catalog::load(home + "/specs/api.json", known_clause);
     auto prof = profile::load(profile_path(home, profile_name));
     clauses.apply_profile(prof.raw); // a clause's level may depend on the platform (D55)
-    return {std::move(api), std::move(clauses), std::move(invariants), std::move(prof)};
+    auto settings = harness::harness_settings::load(harness::settings_path(home, settings_file));
+    return {std::move(api), std::move(clauses), std::move(invariants), std::move(prof), settings};
 }
 
 harness::load_result load_cases(std::string const& home, specs const& s, std::vector<std::string> paths)
@@ -59,6 +60,8 @@ void add_common(CLI::App* cmd, common_opts& o, bool with_filter)
     cmd->add_option("--home", o.home, "Folder holding specs/ and suites/ (default: $SOCKCONF_HOME, ., or the source tree)");
     cmd->add_option("--profile", o.profile, "Profile id (specs/profiles/ID.json) or a profile file")->capture_default_str();
     cmd->add_option("--suites", o.suites, "Case files or folders (default: HOME/suites)");
+    cmd->add_option("--settings", o.settings,
+                    "The harness settings file: case and wait timeouts, settle time (default: HOME/specs/settings.json)");
     if (with_filter)
         cmd->add_option("--filter", o.filter, "Only cases whose id matches this glob (comma: alternatives)");
 }

@@ -228,3 +228,45 @@ test("report matrix and report html render written reports; a bad report.json is
   assert.equal(bad.code, 2);
   assert.match(bad.err, /E-REPORT-FORMAT/);
 });
+
+test("harness settings: --settings replaces specs/settings.json; a bad file, or a profile giving a harness timing, exits 2", T, () => {
+  // A case that waits for a close that never comes: it ends at the settings' case timeout.
+  const never = path.join(tmp, "never-closed.json");
+  fs.writeFileSync(never, JSON.stringify({
+    id: "fixture.never-closed", title: "waits for a close nobody asks for", clauses: ["WS-ONMESSAGE-TEXT-IS-STRING"],
+    requires: ["websocket"],
+    steps: [
+      { call: "wx.connectSocket", args: { url: "${ws}/echo?tag=${tag}" }, as: "task" },
+      { call: "task.onClose", listener: "closed" },
+      { wait: { for: "closed", timeout_ms: 60000 } },
+    ],
+  }));
+  const settings = path.join(tmp, "settings.json");
+  fs.writeFileSync(settings, JSON.stringify({ case_timeout_ms: 700, wait_timeout_ms: 5000, settle_ms: 0 }));
+  const r = run("--suites", never, "--settings", settings, "--report-dir", dir("settings"));
+  assert.equal(r.code, 1, r.out + r.err);
+  const c = report(dir("settings")).cases[0];
+  assert.match(c.message, /timed out \(700 ms\)/, c.message);
+  assert.ok(c.duration_ms < 5000, String(c.duration_ms));
+  // A repro waits as the run would.
+  const js = sockconf2("repro", "fixture.never-closed", "--home", root, "--suites", never, "--settings", settings);
+  assert.equal(js.code, 0, js.err);
+  assert.match(js.out, /caseTimeoutMs: 700,/);
+  assert.match(js.out, /settleMs: 0,/);
+
+  fs.writeFileSync(settings, JSON.stringify({ case_timeout_ms: 700, wait_timeout_ms: "5 s", settle_ms: 0 }));
+  const bad = run("--suites", never, "--settings", settings, "--list");
+  assert.equal(bad.code, 2);
+  assert.match(bad.err, /settings\.json:\/wait_timeout_ms: .*\[E-TYPE\]/);
+  const missing = run("--suites", never, "--settings", path.join(tmp, "no-such-settings.json"), "--list");
+  assert.equal(missing.code, 2);
+  assert.match(missing.err, /no-such-settings\.json: .*\[E-FILE-READ\]/);
+
+  const prof = JSON.parse(fs.readFileSync(path.join(root, "specs/profiles/wechat.json"), "utf8"));
+  prof.timings.settle_ms = 30;
+  const old = path.join(tmp, "old-profile.json");
+  fs.writeFileSync(old, JSON.stringify(prof));
+  const moved = run("--profile", old, "--list");
+  assert.equal(moved.code, 2);
+  assert.match(moved.err, /old-profile\.json:\/timings\/settle_ms: .*moved to specs\/settings\.json.*\[E-PROFILE-HARNESS-TIMING\]/);
+});

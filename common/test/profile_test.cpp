@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+
 using namespace sockconf;
 
 namespace {
@@ -46,11 +48,32 @@ TEST(profile, blocked_ports_are_inclusive_ranges)
 TEST(profile, missing_field_is_named)
 {
     auto doc = profile::load(wechat).raw;
-    doc["timings"].erase("settle_ms");
+    doc["timings"].erase("tcp_connect_timeout_s");
     auto const e = rejection(doc);
     EXPECT_EQ(e.id(), "E-MISSING");
     EXPECT_EQ(e.pointer(), "/timings");
-    EXPECT_NE(std::string(e.what()).find("settle_ms"), std::string::npos);
+    EXPECT_NE(std::string(e.what()).find("tcp_connect_timeout_s"), std::string::npos);
+}
+
+TEST(profile, a_harness_timing_is_refused_saying_where_it_moved)
+{
+    // The harness's timings are in specs/settings.json; a profile naming one would seem to set
+    // a value the harness ignores.
+    for (auto const* key : {"case_timeout_ms", "wait_timeout_ms", "settle_ms"}) {
+        auto doc = profile::load(wechat).raw;
+        doc["timings"][key] = 30;
+        auto const e = rejection(doc);
+        EXPECT_EQ(e.id(), "E-PROFILE-HARNESS-TIMING") << key;
+        EXPECT_EQ(e.file(), "x.json");
+        EXPECT_EQ(e.pointer(), std::string("/timings/") + key);
+        EXPECT_NE(std::string(e.what()).find("specs/settings.json"), std::string::npos) << e.what();
+    }
+}
+
+TEST(profile, no_shipped_profile_names_a_harness_timing)
+{
+    for (auto const& e : std::filesystem::directory_iterator(std::string(SOCKCONF_SOURCE_DIR) + "/specs/profiles"))
+        EXPECT_NO_THROW(profile::load(e.path().string())) << e.path();
 }
 
 TEST(profile, bad_enum_is_named)

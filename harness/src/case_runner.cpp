@@ -326,13 +326,13 @@ private:
             std::this_thread::sleep_for(std::min<clock::duration>(until - clock::now(), std::chrono::milliseconds(20)));
     }
 
-    void settle() { sleep_for(std::chrono::milliseconds(env_.prof.timings.settle_ms)); }
+    void settle() { sleep_for(std::chrono::milliseconds(env_.settings.settle_ms)); }
 
     /// A wire step or expectation, into `k`. Once the steps stopped early, what the
     /// case waited for will not come: the log is judged as it is, without waiting.
     stop_reason judge_wire(wire_spec const& spec, std::string const& ptr, check_result& k)
     {
-        auto const timeout = std::chrono::milliseconds(spec.timeout_ms.value_or(env_.prof.timings.wait_timeout_ms));
+        auto const timeout = std::chrono::milliseconds(spec.timeout_ms.value_or(env_.settings.wait_timeout_ms));
         bool const may_wait = stopped_ == stop_reason::none;
         auto const until = may_wait ? std::min(clock::now() + timeout, s_.deadline) : clock::now();
         auto const v = probe_wire(env_.servers.log(), spec, s_.vars, s_.tag, until, [this] { return s_.interrupted(); });

@@ -17,26 +17,27 @@ std::string iut_options::describe() const
     return "the built-in reference";
 }
 
-std::chrono::milliseconds hello_wait(iut_options const& iut, profile const& prof)
+std::chrono::milliseconds hello_wait(iut_options const& iut, harness_settings const& settings)
 {
-    std::chrono::milliseconds const wait{prof.timings.wait_timeout_ms};
+    std::chrono::milliseconds const wait{settings.wait_timeout_ms};
     if (iut.page.empty())
         return wait;
     return std::max<std::chrono::milliseconds>(std::chrono::seconds(30), wait);
 }
 
 std::unique_ptr<driver_factory> make_driver_factory(iut_options const& iut, std::string const& home,
-                                                    profile const& prof, std::string const& ca_pem,
+                                                    profile const& prof, harness_settings const& settings,
+                                                    std::string const& ca_pem,
                                                     std::ostream& notices)
 {
     if (!iut.page.empty()) {
-        auto remote = make_remote_factory({home, iut.page, iut.browser, iut.pages, hello_wait(iut, prof), ca_pem});
+        auto remote = make_remote_factory({home, iut.page, iut.browser, iut.pages, hello_wait(iut, settings), ca_pem});
         if (iut.browser.empty())
             notices << "waiting for a browser or device to open " << remote->page_url() << "\n" << std::flush;
         return remote;
     }
     if (!iut.command.empty())
-        return make_process_factory({iut.command, prof, ca_pem, hello_wait(iut, prof)});
+        return make_process_factory({iut.command, prof, ca_pem, hello_wait(iut, settings)});
     return make_reference_factory(prof, ca_pem);
 }
 

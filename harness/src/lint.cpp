@@ -1,5 +1,6 @@
 #include <sockconf/common/json_file.hpp>
 #include <sockconf/common/profile.hpp>
+#include <sockconf/harness/settings.hpp>
 #include <sockconf/harness/api_catalog.hpp>
 #include <sockconf/harness/clause_catalog.hpp>
 #include <sockconf/harness/expectations.hpp>
@@ -102,6 +103,8 @@ lint_result lint(lint_options const& o)
     } catch (spec_error const& e) {
         l.add(e);
     }
+
+    l.check(o.settings_file, "settings", [&](json const& doc) { (void)harness_settings::from_json(doc, o.settings_file); });
 
     // Every profile, not only the active one.
     auto const load_profile = [](std::string const& path) {

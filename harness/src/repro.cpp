@@ -139,7 +139,7 @@ public:
         o << steps_ << "    } catch (e) {\n"
           << "      stepsStopped(e); // a wait or a wire step failed, time ran out, or a call threw\n"
           << "    }\n"
-          << "    // ---- What to look for (checked after the profile's settle time, " << ctx_.prof.timings.settle_ms
+          << "    // ---- What to look for (checked after the settle time, " << ctx_.settings.settle_ms
           << " ms) ----\n"
           << "    if (await settle()) {\n"
           << checks_text << "    }\n"
@@ -437,7 +437,7 @@ private:
                     opts.push_back("match: " + js_value(w->match->raw));
                 if (w->count != 1)
                     opts.push_back("count: " + std::to_string(w->count));
-                opts.push_back("timeoutMs: " + std::to_string(w->timeout_ms.value_or(ctx_.prof.timings.wait_timeout_ms)));
+                opts.push_back("timeoutMs: " + std::to_string(w->timeout_ms.value_or(ctx_.settings.wait_timeout_ms)));
                 if (!w->bind.empty()) {
                     std::vector<std::string> b;
                     for (auto const& [var, path] : w->bind)
@@ -865,9 +865,9 @@ private:
         field("requires", c_.requires_caps);
         field("uses", uses, "what SERVE must give (wire: the wire log, when SERVE has \"control\")");
         field("notFor", not_for);
-        field("waitTimeoutMs", ctx_.prof.timings.wait_timeout_ms, "a wait's default timeout");
-        field("settleMs", ctx_.prof.timings.settle_ms, "quiet time after the steps, before the checks");
-        field("caseTimeoutMs", c_.timeout_ms.value_or(ctx_.prof.timings.case_timeout_ms), "the whole case");
+        field("waitTimeoutMs", ctx_.settings.wait_timeout_ms, "a wait's default timeout");
+        field("settleMs", ctx_.settings.settle_ms, "quiet time after the steps, before the checks");
+        field("caseTimeoutMs", c_.timeout_ms.value_or(ctx_.settings.case_timeout_ms), "the whole case");
         field("promiseTimeoutMs", promise_timeout_ms, "a returned Promise (as the adapter shim)");
         field("events", events_, "listener APIs -> their event");
         field("closeSocket", calls_connect_socket_, "at the end, wx.closeSocket() too (as sockconf's adapter resets)");

@@ -136,7 +136,7 @@ TEST(case_runner, an_invariant_about_an_uncited_clause_is_only_also_seen)
 {
     sync_callback_factory factory;
     auto env = live().env();
-    run_env sync_env{env.prof, env.api, env.clauses, env.invariants, env.servers, factory,
+    run_env sync_env{env.prof, env.settings, env.api, env.clauses, env.invariants, env.servers, factory,
                      sync_callback_factory::describe_hello()};
     // The case tests the close code; success ran synchronously: a finding, not this case's failure.
     auto r = run_case(test_env::make_case(connect_case({"WS-TASK-CLOSE-CODE-DEFAULT-1000"})), sync_env);

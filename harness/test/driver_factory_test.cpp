@@ -12,15 +12,15 @@ using namespace sockconf;
 using namespace sockconf::harness;
 using namespace std::chrono_literals;
 
-TEST(driver_factory, a_page_waits_at_least_30_s_for_hello_a_program_the_profiles_wait)
+TEST(driver_factory, a_page_waits_at_least_30_s_for_hello_a_program_the_settings_wait)
 {
-    auto prof = test_env::wechat();
-    ASSERT_EQ(prof.timings.wait_timeout_ms, 5000) << "the figures below assume wechat's 5 s wait";
-    EXPECT_EQ(hello_wait(iut_options{}, prof), 5000ms);
-    EXPECT_EQ(hello_wait(iut_options{.command = "x"}, prof), 5000ms);
-    EXPECT_EQ(hello_wait(iut_options{.page = "ws-browser"}, prof), 30000ms);
-    prof.timings.wait_timeout_ms = 45000;
-    EXPECT_EQ(hello_wait(iut_options{.page = "ws-browser"}, prof), 45000ms);
+    auto settings = test_env::settings();
+    ASSERT_EQ(settings.wait_timeout_ms, 5000) << "the figures below assume specs/settings.json's 5 s wait";
+    EXPECT_EQ(hello_wait(iut_options{}, settings), 5000ms);
+    EXPECT_EQ(hello_wait(iut_options{.command = "x"}, settings), 5000ms);
+    EXPECT_EQ(hello_wait(iut_options{.page = "ws-browser"}, settings), 30000ms);
+    settings.wait_timeout_ms = 45000;
+    EXPECT_EQ(hello_wait(iut_options{.page = "ws-browser"}, settings), 45000ms);
 }
 
 TEST(driver_factory, describe_names_the_iut)
@@ -36,16 +36,16 @@ TEST(driver_factory, describe_names_the_iut)
 TEST(driver_factory, no_iut_is_the_in_process_reference_and_a_command_is_a_program)
 {
     std::ostringstream notices;
-    auto const reference = make_driver_factory({}, SOCKCONF_SOURCE_DIR, test_env::wechat(), "", notices);
+    auto const reference = make_driver_factory({}, SOCKCONF_SOURCE_DIR, test_env::wechat(), test_env::settings(), "", notices);
     EXPECT_EQ(reference->describe().value("name", ""), "sockconf-reference");
     // The reference's stdio adapter through the process driver: the same hello, from another process.
     auto const program =
-        make_driver_factory({.command = SOCKCONF_REF_ADAPTER}, SOCKCONF_SOURCE_DIR, test_env::wechat(), "", notices);
+        make_driver_factory({.command = SOCKCONF_REF_ADAPTER}, SOCKCONF_SOURCE_DIR, test_env::wechat(), test_env::settings(), "", notices);
     auto const hello = program->describe();
     EXPECT_FALSE(hello.contains("error")) << hello.dump();
     EXPECT_EQ(hello.value("name", ""), "sockconf-reference");
     // A command that is not an adapter: the factory is made, its hello says what failed.
-    auto const broken = make_driver_factory({.command = "exit 0"}, SOCKCONF_SOURCE_DIR, test_env::wechat(), "", notices);
+    auto const broken = make_driver_factory({.command = "exit 0"}, SOCKCONF_SOURCE_DIR, test_env::wechat(), test_env::settings(), "", notices);
     EXPECT_TRUE(broken->describe().contains("error"));
     EXPECT_EQ(notices.str(), "");
 }
@@ -54,10 +54,10 @@ TEST(driver_factory, a_page_without_a_browser_prints_its_url_and_a_missing_page_
 {
     std::ostringstream notices;
     auto const page =
-        make_driver_factory({.page = "ws-browser"}, SOCKCONF_SOURCE_DIR, test_env::wechat(), "", notices);
+        make_driver_factory({.page = "ws-browser"}, SOCKCONF_SOURCE_DIR, test_env::wechat(), test_env::settings(), "", notices);
     EXPECT_TRUE(notices.str().starts_with("waiting for a browser or device to open http://127.0.0.1:")) << notices.str();
     std::ostringstream none;
-    EXPECT_THROW(make_driver_factory({.page = "no-such-platform"}, SOCKCONF_SOURCE_DIR, test_env::wechat(), "", none),
+    EXPECT_THROW(make_driver_factory({.page = "no-such-platform"}, SOCKCONF_SOURCE_DIR, test_env::wechat(), test_env::settings(), "", none),
                  std::runtime_error);
     EXPECT_EQ(none.str(), "");
 }

@@ -191,13 +191,13 @@ TEST(loader, a_file_reports_every_bad_case_and_keeps_none_of_its_cases)
 TEST(lint, checks_the_tree_and_names_every_error)
 {
     auto const home = test_env::source("");
-    auto ok = lint({home, test_env::source("specs/profiles/wechat.json"), {}});
+    auto ok = lint({home, test_env::source("specs/profiles/wechat.json"), test_env::source("specs/settings.json"), {}});
     for (auto const& e : ok.errors)
         ADD_FAILURE() << e.what();
     EXPECT_GE(ok.cases, 200u);
     EXPECT_EQ(ok.profile_id, "wechat");
 
-    auto bad = lint({home, test_env::source("specs/profiles/wechat.json"),
+    auto bad = lint({home, test_env::source("specs/profiles/wechat.json"), test_env::source("specs/settings.json"),
                      {test_env::fixture("lint/three-errors.json"), test_env::fixture("lint/semantic-errors.json"),
                       test_env::source("reports/platforms/taro-h5/expectations.json")}});
     EXPECT_EQ(bad.errors.size(), 6u);

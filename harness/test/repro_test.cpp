@@ -15,7 +15,7 @@ namespace {
 
 using test_env::make_case;
 
-repro_context ctx() { return {test_env::wechat(), test_env::api(), test_env::clauses(), test_env::invariants(), "test"}; }
+repro_context ctx() { return {test_env::wechat(), test_env::settings(), test_env::api(), test_env::clauses(), test_env::invariants(), "test"}; }
 
 /// The script's own part: everything before the helpers appended to every script.
 std::string case_part(std::string const& script)
@@ -78,9 +78,9 @@ TEST(repro, the_calls_are_written_as_an_app_writes_them)
     EXPECT_NE(js.find("task.send({ data: \"hello\", ...callbacks(\"send\", \"SocketTask.send\") });"), std::string::npos);
     // A call without "as" names its callbacks after its step, as the runner does.
     EXPECT_NE(js.find("task.close({ ...callbacks(\"step8\", \"SocketTask.close\") });"), std::string::npos) << js;
-    // Waits: the case's timeout, else the profile's.
+    // Waits: the case's timeout, else the harness settings'.
     EXPECT_NE(js.find("await until(\"/steps/5/wait\", \"open\", { timeoutMs: " +
-                      std::to_string(test_env::wechat().timings.wait_timeout_ms) + " });"),
+                      std::to_string(test_env::settings().wait_timeout_ms) + " });"),
               std::string::npos)
         << js;
     EXPECT_NE(js.find("await until(\"/steps/7/wait\", \"msg\", { match: { data: { equals: \"hello\", type: \"string\" } }, "

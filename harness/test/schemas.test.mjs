@@ -47,7 +47,7 @@ const jsonIn = (dir, name) =>
 // strict: unknown keywords, types a keyword cannot apply to, tuples without a fixed length.
 const ajv = new Ajv2020({ strict: true, allErrors: true, allowUnionTypes: true });
 const schemas = {};
-for (const name of ["case", "profile", "expectations", "report"]) {
+for (const name of ["case", "profile", "expectations", "report", "settings"]) {
   const file = path.join(root, "specs/schemas", `${name}.schema.json`);
   schemas[name] = { file, validate: null, text: read(file) };
 }
@@ -79,6 +79,7 @@ test("every case file, profile and expectations file of the tree is valid", () =
   accepts("case", ["good_echo.json", "outcomes.json", "wrong_echo.json"].map((f) => path.join(here, "fixtures", f)));
   accepts("profile", [...jsonIn("specs/profiles"), ...jsonIn("harness/test/fixtures/profiles")]);
   accepts("expectations", jsonIn("reports/platforms", "expectations.json"));
+  accepts("settings", [path.join(root, "specs/settings.json")]);
 });
 
 test("every case file and profile names its schema, relative to itself", () => {

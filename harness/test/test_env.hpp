@@ -9,6 +9,7 @@
 #include <sockconf/harness/clause_catalog.hpp>
 #include <sockconf/harness/invariants.hpp>
 #include <sockconf/harness/loader.hpp>
+#include <sockconf/harness/settings.hpp>
 
 #include <gtest/gtest.h>
 
@@ -38,6 +39,11 @@ inline profile const& wechat()
     static auto const p = profile::load(source("specs/profiles/wechat.json"));
     return p;
 }
+inline harness_settings const& settings()
+{
+    static auto const s = harness_settings::load(source("specs/settings.json"));
+    return s;
+}
 
 /// A case from JSON written in a test (validated by the loader, as a file's would be).
 inline test_case make_case(json const& doc) { return parse_case(doc, "inline.json", "", api(), clauses()); }
@@ -51,7 +57,7 @@ public:
         factory_ = make_reference_factory(wechat(), servers_.ca_pem());
         hello_ = factory_->describe();
     }
-    run_env env() { return {wechat(), api(), clauses(), invariants(), servers_, *factory_, hello_, false, nullptr}; }
+    run_env env() { return {wechat(), settings(), api(), clauses(), invariants(), servers_, *factory_, hello_, false, nullptr}; }
     echo::servers& servers() { return servers_; }
 
     test_case load(std::string const& file, std::size_t index = 0)

@@ -3,6 +3,8 @@
 #include <sockconf/reports/report_reader.hpp>
 #include <sockconf/reports/matrix.hpp>
 
+#include <filesystem>
+#include <fstream>
 #include <sstream>
 
 using namespace sockconf::reports;
@@ -116,14 +118,44 @@ TEST(matrix, strings_from_the_reports_are_escaped)
     EXPECT_EQ(page.find("<script"), page.rfind("<script"));
 }
 
+/// The platforms with a committed report: the adapter folders whose platform.json says
+/// "platform_report": true (adapters/README.md, "platform.json"), read as the scripts read them.
+std::vector<sockconf::json> reported_platforms()
+{
+    namespace fs = std::filesystem;
+    std::vector<sockconf::json> out;
+    for (auto it = fs::recursive_directory_iterator(SOCKCONF_ADAPTERS_DIR); it != fs::recursive_directory_iterator(); ++it) {
+        if (it->is_directory() && (it.depth() >= 1 || it->path().filename() == "node_modules"))
+            it.disable_recursion_pending(); // adapters/*/ and adapters/*/*/ only, as adapters/platforms.mjs
+        auto const file = it->path() / "platform.json";
+        if (!it->is_directory() || !fs::exists(file))
+            continue;
+        auto p = sockconf::json::parse(std::ifstream(file));
+        if (p.at("platform_report").get<bool>())
+            out.push_back(p);
+    }
+    return out;
+}
+
 TEST(matrix, the_committed_platform_reports_side_by_side)
 {
+    auto const platforms = reported_platforms();
+    ASSERT_GE(platforms.size(), 5u); // the reference and the four browser platforms, at least
     std::vector<run_report> runs;
-    for (auto name : {"reference", "taro-h5", "uni-h5", "mpx", "taro-rn"})
+    for (auto const& p : platforms) {
+        auto const name = p.at("name").get<std::string>();
         runs.push_back(read_report(std::string(SOCKCONF_PLATFORMS_DIR) + "/" + name + "/report.json"));
+        // The committed report is a run of what the platform.json describes: its profile, its hello.
+        auto const& run = runs.back().info;
+        EXPECT_EQ(run.profile, p.at("profile")) << name;
+        auto const& hello = p.at("hello");
+        EXPECT_EQ(run.iut.value("name", ""), p.contains("package") ? p.at("package") : hello.at("name")) << name;
+        EXPECT_EQ(run.iut.value("host", ""), hello.at("host")) << name;
+        EXPECT_EQ(run.iut.value("capabilities", sockconf::json()), hello.at("capabilities")) << name;
+    }
     auto const md = markdown(runs);
-    for (auto name : {"sockconf-reference", "@tarojs/taro-h5", "@dcloudio/uni-h5", "@mpxjs/api-proxy", "@tarojs/taro-rn"})
-        EXPECT_NE(md.find(name), std::string::npos) << name;
+    for (auto const& r : runs)
+        EXPECT_NE(md.find(r.info.iut.value("name", "?")), std::string::npos) << r.info.iut.dump();
     EXPECT_NE(md.find("### websocket:"), std::string::npos);
     EXPECT_NE(md.find("### tcp:"), std::string::npos);
     EXPECT_NE(md.find("| PASS | " + std::to_string(runs[0].count(status::pass)) + " | "), std::string::npos);

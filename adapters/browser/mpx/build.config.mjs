@@ -9,7 +9,6 @@
 // - .styl style sheets (the toast/modal/action-sheet UI) would go through stylus-loader; the
 //   socket API has no UI, so they are left empty here.
 export default {
-  package: "@mpxjs/api-proxy",
   esbuild: {
     resolveExtensions: [".web.js", ".js", ".mjs", ".json"],
     define: { __mpx_mode__: '"web"', global: "globalThis", mpxGlobal: "globalThis" },

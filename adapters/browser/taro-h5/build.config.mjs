@@ -1,7 +1,6 @@
 // What a Taro H5 build (@tarojs/webpack5-runner / vite-runner) defines for the runtime; the
 // values are those of a default `taro build --type h5` of a React project.
 export default {
-  package: "@tarojs/taro-h5",
   esbuild: ({ version }) => ({
     define: {
       "process.env.TARO_ENV": '"h5"',

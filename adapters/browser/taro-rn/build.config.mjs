@@ -6,6 +6,5 @@ import { fileURLToPath } from "node:url";
 const here = path.dirname(fileURLToPath(import.meta.url));
 
 export default {
-  package: "@tarojs/taro-rn",
   esbuild: { inject: [path.join(here, "rn-globals.mjs")] },
 };

@@ -16,26 +16,20 @@ import { after, before, test } from "node:test";
 
 import { WebSocketServer } from "ws";
 
+import { helloIdentity, loadPlatforms } from "../../platforms.mjs";
 import { root, startServer } from "../serve.mjs";
 
 const WAIT_MS = 15000;
 
-// `adaptations`: the start of each `what` the bundle lists in hello (what it substitutes
-// because a browser stands in for the platform's host); `binary`: the wire form a binary
-// echo comes back in (the field of onMessage's argument that holds it), where it is checked.
-const PLATFORMS = {
-  "ws-browser": { name: "sockconf-ws-browser", version: "0.1.0", capabilities: ["websocket", "legacy-globals"], adaptations: [] },
-  "taro-h5": { package: "@tarojs/taro-h5", capabilities: ["websocket", "legacy-globals", "tcp"], adaptations: [] },
-  "uni-h5": { package: "@dcloudio/uni-h5", capabilities: ["websocket", "legacy-globals"], adaptations: [] },
-  mpx: { package: "@mpxjs/api-proxy", capabilities: ["websocket", "legacy-globals"], adaptations: [] },
-  "taro-rn": {
-    package: "@tarojs/taro-rn",
-    capabilities: ["websocket"],
-    adaptations: ["WebSocket is the browser's", "binary messages arrive as ArrayBuffer", "WebSocket.send and close follow RN's WebSocket.js", "the WebSocket constructor's third"],
-    binary: "$arraybuffer", // React Native's delivery, modelled (rn-globals.mjs), not the browser's Blob
-  },
-};
-
+// The page platforms, from each folder's platform.json (adapters/README.md, "platform.json"):
+// `hello.adaptations` is the start of each `what` the bundle lists in hello (what it substitutes
+// because a browser stands in for the platform's host); `binary`, the wire form a binary echo
+// comes back in (the field of onMessage's argument that holds it), where it is checked.
+const PLATFORMS = Object.fromEntries(
+  loadPlatforms()
+    .filter((p) => p.run.page)
+    .map((p) => [path.basename(p.run.page), p]),
+);
 function findChromium() {
   if (process.env.SOCKCONF_CHROMIUM) return fs.existsSync(process.env.SOCKCONF_CHROMIUM) ? process.env.SOCKCONF_CHROMIUM : null;
   for (const dir of (process.env.PATH ?? "").split(":"))
@@ -142,15 +136,14 @@ for (const [platform, expect] of Object.entries(PLATFORMS)) {
   test(`${platform}: hello, connectSocket, onOpen, send, onMessage`, { timeout: 60000, skip }, async () => {
     await withPage(platform, async ({ wait, cmd }) => {
       const hello = await wait((m) => m.type === "hello", "hello");
-      const pkgVersion = expect.package
-        ? JSON.parse(fs.readFileSync(path.join(root, "node_modules", expect.package, "package.json"), "utf8")).version
-        : expect.version;
+      const { name, version } = helloIdentity(expect);
+      const adaptations = expect.hello.adaptations ?? [];
       assert.equal(hello.protocol, 1);
-      assert.equal(hello.name, expect.package ?? expect.name);
-      assert.equal(hello.version, pkgVersion);
-      assert.deepEqual(hello.capabilities, expect.capabilities);
-      assert.equal(hello.host, "browser");
-      assert.deepEqual(hello.adaptations.map((a, i) => a.what.slice(0, (expect.adaptations[i] ?? "").length)), expect.adaptations);
+      assert.equal(hello.name, name);
+      assert.equal(hello.version, version);
+      assert.deepEqual(hello.capabilities, expect.hello.capabilities);
+      assert.equal(hello.host, expect.hello.host);
+      assert.deepEqual(hello.adaptations.map((a, i) => a.what.slice(0, (adaptations[i] ?? "").length)), adaptations);
       for (const a of hello.adaptations) assert.ok(a.why.length > 0, JSON.stringify(a));
 
       // With a success callback every platform returns the task (uni returns a Promise of

@@ -42,7 +42,6 @@ const features = {
 };
 
 export default {
-  package: "@dcloudio/uni-h5",
   esbuild: {
     alias: { vue: path.join(root, "node_modules/@dcloudio/uni-h5-vue/dist/vue.runtime.esm.js") },
     define: Object.fromEntries(Object.entries(features).map(([k, v]) => [k, JSON.stringify(v)])),

@@ -47,12 +47,12 @@ struct case_state {
     {
         return std::chrono::duration_cast<std::chrono::milliseconds>(deadline - clock::now());
     }
-    std::int64_t case_timeout_ms() const { return c.timeout_ms.value_or(env.prof.timings.case_timeout_ms); }
-    /// A command's timeout: the profile's wait timeout, at most what the case has left.
+    std::int64_t case_timeout_ms() const { return c.timeout_ms.value_or(env.settings.case_timeout_ms); }
+    /// A command's timeout: the settings' wait timeout, at most what the case has left.
     std::chrono::milliseconds command_timeout() const
     {
         return std::max(std::chrono::milliseconds(1),
-                        std::min(remaining(), std::chrono::milliseconds(env.prof.timings.wait_timeout_ms)));
+                        std::min(remaining(), std::chrono::milliseconds(env.settings.wait_timeout_ms)));
     }
     bool has_capability(std::string const& cap) const;
 

@@ -954,7 +954,7 @@
       stopped = "failed";
     }
 
-    /** Let the profile's settle time pass (unless the steps ended on a timeout or an error). */
+    /** Let the settle time (specs/settings.json) pass (unless the steps ended on a timeout or an error). */
     async function settle() {
       if (stopped === "skip" || stopped === "unimplemented") return false;
       if (stopped !== "timeout" && stopped !== "error") await sleep(Math.min(FACTS.settleMs, deadline - Date.now()));

@@ -104,7 +104,7 @@ stop_reason run_wait(case_state& s, step const& st, wait_step const& w)
     auto& k = s.add_check(check_kind::step, ptr, "wait for " + quoted_names(names), st.clauses);
     auto const* pattern = w.match ? &*w.match : nullptr;
     auto const resolve = [&](json const& x) { return s.vars.resolve(x); };
-    auto const timeout = std::chrono::milliseconds(w.timeout_ms.value_or(s.env.prof.timings.wait_timeout_ms));
+    auto const timeout = std::chrono::milliseconds(w.timeout_ms.value_or(s.env.settings.wait_timeout_ms));
     auto const until = std::min(clock::now() + timeout, s.deadline);
     bool const ok = s.trace.wait_until(
         [&](std::vector<json> const& entries) {

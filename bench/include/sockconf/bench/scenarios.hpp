@@ -2,7 +2,7 @@
 // line (options, --home and --profile resolved) is cli/src/bench_command.cpp:
 //
 //   sockconf::bench::bench_options o;   // filled from the command line
-//   return sockconf::bench::run_bench(o, home, profile_file);
+//   return sockconf::bench::run_bench(o, home, profile_file, settings_file);
 //
 // Scenarios (results schema: bench/README.md):
 //   echo      the load generator (this process, CPU 0) against `sockconf serve --json`
@@ -54,6 +54,7 @@ struct bench_options {
 /// per measurement, writes o.out, prints the --compare table. Returns ok,
 /// infrastructure when a server or the IUT could not be started or the results
 /// not written, usage for bad options (the iut scenario without an IUT).
-exit_code run_bench(bench_options const& o, std::string const& home, std::string const& profile_file);
+exit_code run_bench(bench_options const& o, std::string const& home, std::string const& profile_file,
+                    std::string const& settings_file);
 
 } // namespace sockconf::bench

@@ -11,6 +11,7 @@
 #include <sockconf/harness/driver_factory.hpp>
 #include <sockconf/harness/invariants.hpp>
 #include <sockconf/harness/loader.hpp>
+#include <sockconf/harness/settings.hpp>
 
 #include <functional>
 #include <iosfwd>
@@ -30,16 +31,18 @@ std::string find_home(std::string const& flag);
 /// A profile id is HOME/specs/profiles/ID.json; a path (a '/' or ".json") is itself.
 std::string profile_path(std::string const& home, std::string const& name);
 
-/// The normative side of a run: API surface, clauses (levels under the profile), invariants, profile.
+/// The normative side of a run: API surface, clauses (levels under the profile), invariants,
+/// profile; and the harness settings (how long it waits: specs/settings.json or --settings).
 struct specs {
     harness::api_catalog api;
     harness::clause_catalog clauses;
     harness::invariant_catalog invariants;
     profile prof;
+    harness::harness_settings settings;
 };
 
 /// Throws spec_error on the first bad file.
-specs load_specs(std::string const& home, std::string const& profile_name);
+specs load_specs(std::string const& home, std::string const& profile_name, std::string const& settings_file);
 
 /// The cases of `paths` (default HOME/suites); errors are collected, not thrown.
 harness::load_result load_cases(std::string const& home, specs const& s, std::vector<std::string> paths);
@@ -47,9 +50,9 @@ harness::load_result load_cases(std::string const& home, specs const& s, std::ve
 /// Each error on stderr; exit_code::usage when there is any.
 exit_code print_errors(std::vector<spec_error> const& errors);
 
-/// --home, --profile, --suites and (optionally) --filter.
+/// --home, --profile, --suites, --settings and (optionally) --filter.
 struct common_opts {
-    std::string home, profile = "wechat", filter;
+    std::string home, profile = "wechat", filter, settings;
     std::vector<std::string> suites;
 };
 

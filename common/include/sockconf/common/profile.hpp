@@ -55,9 +55,7 @@ struct profile {
     struct timings_t {
         std::int64_t ws_connect_timeout_ms = 0; ///< connectSocket `timeout` default
         std::int64_t tcp_connect_timeout_s = 0; ///< TCPSocket.connect `timeout` default
-        std::int64_t case_timeout_ms = 0;       ///< a whole case, unless it says otherwise
-        std::int64_t wait_timeout_ms = 0;       ///< one wait step, unless it says otherwise
-        std::int64_t settle_ms = 0;             ///< quiet time after the last step, before checks
+        // The harness's own timings are not here: harness_settings (specs/settings.json).
     } timings;
 
     struct switches_t {

@@ -12,6 +12,7 @@
 #include <sockconf/harness/clause_catalog.hpp>
 #include <sockconf/harness/driver.hpp>
 #include <sockconf/harness/invariants.hpp>
+#include <sockconf/harness/settings.hpp>
 #include <sockconf/harness/test_case.hpp>
 #include <sockconf/reports/result.hpp>
 
@@ -30,6 +31,7 @@ namespace sockconf::harness {
 /// What every case of a run shares.
 struct run_env {
     profile const& prof;
+    harness_settings const& settings; ///< the harness's timings (specs/settings.json)
     api_catalog const& api;
     clause_catalog const& clauses;
     invariant_catalog const& invariants;

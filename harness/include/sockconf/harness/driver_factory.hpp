@@ -10,6 +10,7 @@
 #pragma once
 
 #include <sockconf/harness/driver.hpp>
+#include <sockconf/harness/settings.hpp>
 
 #include <chrono>
 #include <iosfwd>
@@ -33,11 +34,11 @@ struct iut_options {
 
 /// How long an instance of `iut` has to say hello (a page also: to come back after
 /// a reload). A program is started for every case, so a silent one must not hold
-/// the run: the profile's wait_timeout_ms. A browser needs seconds to start and
-/// load a page: never less than 30 s, nor than the profile's wait.
-std::chrono::milliseconds hello_wait(iut_options const& iut, profile const& prof);
+/// the run: the settings' wait_timeout_ms. A browser needs seconds to start and
+/// load a page: never less than 30 s, nor than that wait.
+std::chrono::milliseconds hello_wait(iut_options const& iut, harness_settings const& settings);
 
-/// The factory of `iut` under `prof`, its wss:// trusting `ca_pem` (the echo
+/// The factory of `iut` under `prof` and `settings`, its wss:// trusting `ca_pem` (the echo
 /// servers' CA): the reference (make_reference_factory), a program
 /// (make_process_factory) or pages (make_remote_factory, serving `home`'s
 /// adapters/ and node_modules/), each with hello_wait(). Pages with no browser
@@ -46,7 +47,8 @@ std::chrono::milliseconds hello_wait(iut_options const& iut, profile const& prof
 /// std::runtime_error when it cannot be set up (the page folder, a port, the
 /// launcher, temporary files).
 std::unique_ptr<driver_factory> make_driver_factory(iut_options const& iut, std::string const& home,
-                                                    profile const& prof, std::string const& ca_pem,
+                                                    profile const& prof, harness_settings const& settings,
+                                                    std::string const& ca_pem,
                                                     std::ostream& notices);
 
 } // namespace sockconf::harness

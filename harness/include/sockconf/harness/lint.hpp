@@ -16,6 +16,7 @@ namespace sockconf::harness {
 struct lint_options {
     std::string home;               ///< the tree: specs/, suites/
     std::string profile_file;       ///< the active profile
+    std::string settings_file;      ///< the harness settings (specs/settings.json or --settings)
     /// Files or folders to check instead of HOME/suites: case files, and named files
     /// that say "format": "sockconf-expectations" or "sockconf-report" (those are
     /// checked as what they say they are).

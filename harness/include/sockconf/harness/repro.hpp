@@ -13,7 +13,7 @@
 //    exception is the shim's: a call whose bound result is a thenable (Taro's
 //    connectSocket returns a Promise of the SocketTask) is awaited before the block
 //    goes on, as adapters/js/shim.mjs does.
-//  - A wait is `await until(...)` bounded by the case's (else the profile's) wait
+//  - A wait is `await until(...)` bounded by the case's (else the settings') wait
 //    timeout; the whole case by its case timeout.
 //  - ${profile.*} values are filled in from the profile at generation; ${ws}, ${wss},
 //    ${tcp.*} come from SERVE; ${tag} is made per run.
@@ -27,6 +27,7 @@
 #include <sockconf/harness/api_catalog.hpp>
 #include <sockconf/harness/clause_catalog.hpp>
 #include <sockconf/harness/invariants.hpp>
+#include <sockconf/harness/settings.hpp>
 #include <sockconf/harness/test_case.hpp>
 #include <sockconf/reports/deviations.hpp>
 
@@ -38,6 +39,7 @@ namespace sockconf::harness {
 /// What a script is generated from, besides the case.
 struct repro_context {
     profile const& prof;
+    harness_settings const& settings; ///< the timings the script waits by, as the run would
     api_catalog const& api;
     clause_catalog const& clauses;
     invariant_catalog const& invariants;

@@ -65,7 +65,7 @@ struct wait_step {
     name_list names;
     std::optional<pattern> match;
     std::size_t count = 1;
-    std::optional<std::int64_t> timeout_ms; ///< default: the profile's wait timeout
+    std::optional<std::int64_t> timeout_ms; ///< default: the harness settings' wait timeout
     /// ${bound.VAR} := the value at PATH of the first matching call's argument.
     std::vector<std::pair<std::string, std::string>> bind;
 };
