@@ -62,8 +62,8 @@ reporter_registry& reporter_registry::instance()
     static reporter_registry registry = [] {
         reporter_registry r;
         r.add(file_format("json", "report.json",
-                          "the canonical result (every case, check, trace, wire record, deviation); always written: "
-                          "--rerun-failed, the next run's scheduling and `report merge|diff|matrix|html` read it",
+                          "the canonical result (cases, checks, traces, wire records, deviations), always written: "
+                          "the run reads it back (--rerun-failed, the next run's scheduling, `report merge|diff|matrix|html`)",
                           &write_json, true));
         r.add(file_format("junit", "junit.xml", "JUnit XML for CI systems (the run's verdict per case)", &write_junit));
         r.add(file_format("md", "report.md", "Markdown for people and CI job summaries, deviations first",
