@@ -47,7 +47,7 @@ for name in "${names[@]}"; do
     expect+=(--update-expectations "$dir/expectations.json")
   fi
   echo "== $name (profile $profile)"
-  timeout 900 build/bin/sockconf run "${iut[@]}" "${expect[@]}" --report-dir "$out" \
+  timeout 900 build/bin/sockconf run "${iut[@]}" "${expect[@]}" --format md --report-dir "$out" \
     | grep -E '^(unexpected|[0-9]+ (PASS|passed|unexpected)|[0-9]+ failing|wall |wrote .*expectations)'
   rc=${PIPESTATUS[0]}
   [ "$rc" -eq 0 ] || status=1

@@ -6,6 +6,7 @@
 #include <sockconf/reports/matrix.hpp>
 #include <sockconf/reports/merge.hpp>
 #include <sockconf/reports/report_dir.hpp>
+#include <sockconf/reports/reporter_registry.hpp>
 #include <sockconf/reports/report_reader.hpp>
 
 #include <CLI/CLI.hpp>
@@ -25,13 +26,15 @@ exit_code cmd_report_diff(std::string const& a, std::string const& b)
     return d.count(reports::change_kind::new_failure) ? exit_code::unexpected : exit_code::ok;
 }
 
-exit_code cmd_report_merge(std::vector<std::string> const& inputs, std::string const& report_dir)
+exit_code cmd_report_merge(std::vector<std::string> const& inputs, std::string const& report_dir,
+                           std::vector<std::string> const& format_flags)
 {
+    auto const formats = reports::parse_formats(format_flags);
     std::vector<reports::run_report> parts;
     for (auto const& path : inputs)
         parts.push_back(reports::read_report(path));
     auto const merged = reports::merge_reports(parts, inputs);
-    for (auto const& path : reports::write_report_dir(merged, report_dir))
+    for (auto const& path : reports::write_report_dir(merged, report_dir, formats))
         std::cout << "wrote " << path << "\n";
     std::cout << fmt::format("{} case(s) from {} report(s), {} unexpected result(s)\n", merged.cases.size(),
                              parts.size(), merged.unexpected());
@@ -67,13 +70,13 @@ exit_code cmd_report_html(std::string const& input, std::string const& output)
 command add_report_command(CLI::App& app)
 {
     struct options {
-        std::vector<std::string> diff_inputs, merge_inputs;
+        std::vector<std::string> diff_inputs, merge_inputs, merge_formats;
         std::string merge_dir = "sockconf-report";
         std::vector<std::string> matrix_inputs, matrix_links;
         std::string matrix_format = "md", matrix_out, html_input, html_out;
     };
     auto opts = std::make_shared<options>();
-    auto& [diff_inputs, merge_inputs, merge_dir, matrix_inputs, matrix_links, matrix_format, matrix_out, html_input,
+    auto& [diff_inputs, merge_inputs, merge_formats, merge_dir, matrix_inputs, matrix_links, matrix_format, matrix_out, html_input,
            html_out] = *opts;
     auto* report_cmd = app.add_subcommand("report", "Work with report.json files: diff, merge, matrix, html");
     report_cmd->require_subcommand(1);
@@ -85,7 +88,8 @@ command add_report_command(CLI::App& app)
         "merge", "Join the reports of the shards of one run (--shard 1/N … N/N) into the full run's report; exit 1 "
                  "on unexpected results, as the run would");
     merge->add_option("reports", merge_inputs, "The shards' report.json files")->required()->check(CLI::ExistingFile);
-    merge->add_option("--report-dir", merge_dir, "Where the merged report.json, junit.xml, report.md, report.html go")->capture_default_str();
+    merge->add_option("--report-dir", merge_dir, "Where the merged " + reports::report_files() + " (--format) go")->capture_default_str();
+    merge->add_option("--format", merge_formats, reports::formats_help());
 
     auto* matrix = report_cmd->add_subcommand(
         "matrix", "Several runs side by side (one per IUT or profile): a compatibility matrix in Markdown or HTML");
@@ -103,7 +107,7 @@ command add_report_command(CLI::App& app)
                 if (*diff)
                     return cmd_report_diff(o.diff_inputs[0], o.diff_inputs[1]);
                 if (*merge)
-                    return cmd_report_merge(o.merge_inputs, o.merge_dir);
+                    return cmd_report_merge(o.merge_inputs, o.merge_dir, o.merge_formats);
                 if (*matrix)
                     return cmd_report_matrix(o.matrix_inputs, o.matrix_format, o.matrix_out, o.matrix_links);
                 return cmd_report_html(o.html_input, o.html_out);

@@ -11,6 +11,7 @@
 #include <sockconf/harness/run.hpp>
 #include <sockconf/reports/deviations.hpp>
 #include <sockconf/reports/report_dir.hpp>
+#include <sockconf/reports/reporter_registry.hpp>
 #include <sockconf/reports/report_reader.hpp>
 
 #include <CLI/CLI.hpp>
@@ -66,6 +67,7 @@ struct run_opts {
     std::string expectations, update_expectations;
     std::string exclude, shard, rerun_failed;
     std::vector<std::string> tags;
+    std::vector<std::string> formats; ///< --format: the report files (reports::parse_formats)
     harness::attempt_policy attempts;
     bool list = false, dry_run = false;
 };
@@ -112,25 +114,6 @@ std::map<std::string, double> previous_costs(std::string const& report_dir)
         std::cerr << "note: not using " << path << " for scheduling: " << e.what() << "\n";
     }
     return cost;
-}
-
-/// The end of a run's console summary: its failing checks grouped by cause, the
-/// `top` that most cases show, one line each (report.md has them all, with why).
-void print_deviations(reports::run_report const& report, std::string const& report_dir, std::size_t top = 10)
-{
-    auto const ds = reports::deviations_of(report);
-    if (ds.empty() && reports::failing_cases(report) == 0)
-        return;
-    std::vector<reports::deviation const*> fixable;
-    for (auto const& d : ds)
-        if (!d.host_limit)
-            fixable.push_back(&d);
-    std::cout << reports::deviations_summary(report, ds) << (fixable.empty() ? "\n" : ":\n");
-    for (std::size_t i = 0; i < fixable.size() && i < top; ++i)
-        std::cout << fmt::format("  {:>2}. {} {:>4} case(s)  {}\n", i + 1, fixable[i]->id, fixable[i]->case_count(),
-                                 cut_utf8(fixable[i]->headline(), 140, "…"));
-    if (fixable.size() > top)
-        std::cout << fmt::format("  … {} more in {}\n", fixable.size() - top, (fs::path(report_dir) / "report.md").string());
 }
 
 /// One reproduction per deviation of the run: <report-dir>/repro/<DEV-id>.js, the
@@ -198,6 +181,7 @@ std::optional<std::pair<std::string, std::uint16_t>> parse_host_port(std::string
 
 exit_code cmd_run(common_opts const& o, run_opts const& ro)
 {
+    auto const formats = reports::parse_formats(ro.formats); // a bad --format costs nothing
     std::optional<std::pair<std::string, std::uint16_t>> lan_peer;
     if (!ro.lan_peer.empty() && !(lan_peer = parse_host_port(ro.lan_peer))) {
         std::cerr << "error: --lan-peer wants HOST:PORT (an IPv6 address in brackets), got \"" << ro.lan_peer << "\"\n";
@@ -289,7 +273,7 @@ exit_code cmd_run(common_opts const& o, run_opts const& ro)
         // `report merge` and CI steps that read it still work.
         std::cout << "this shard has no case\n";
         report.info.iut = {{"name", "?"}};
-        for (auto const& path : reports::write_report_dir(report, report_dir))
+        for (auto const& path : reports::write_report_dir(report, report_dir, formats))
             std::cout << "wrote " << path << "\n";
         return exit_code::ok;
     }
@@ -311,30 +295,17 @@ exit_code cmd_run(common_opts const& o, run_opts const& ro)
     harness::run_env env{s.prof, s.settings, s.api, s.clauses, s.invariants, servers, *factory, hello, ro.slow, &interrupted, lan_peer};
 
     std::signal(SIGINT, on_sigint);
-    std::cout << fmt::format("sockconf {}: {} case(s) against {} {} (profile {}), {} job(s){}; servers {}, {} and tcp {}:{}\n",
-                             tool_version, cases.size(), hello.value("name", "?"), hello.value("version", "?"),
-                             s.prof.id, jobs, report.info.shard.empty() ? "" : ", shard " + report.info.shard,
-                             servers.ws_url(), servers.wss_url(), servers.host(), servers.tcp_port())
-              << std::flush;
+    // The console is a reporter (reports/console_reporter.hpp): a line per case, then the summary.
+    // Every case will have a result (SKIP when not started): the listed cases not run are known now.
+    std::vector<reports::case_result> planned(cases.size());
+    std::transform(cases.begin(), cases.end(), planned.begin(), [](auto const& c) { return reports::case_result{.id = c.id}; });
+    auto console = reports::reporter_registry::instance().make(
+        "console", {&std::cout, report_dir, formats, expected.not_run(planned).size()});
+    console->on_run_start({report.info, cases.size(),
+                           fmt::format("{}, {} and tcp {}:{}", servers.ws_url(), servers.wss_url(), servers.host(), servers.tcp_port())});
     auto const t0 = std::chrono::steady_clock::now();
-
-    auto width = std::to_string(cases.size()).size();
-    auto progress = [&](std::size_t done, std::size_t total, reports::case_result const& r) {
-        std::cout << fmt::format("[{:>{}}/{}] {:<13} {} ({:.0f} ms)\n", done, width, total,
-                                 reports::to_string(r.result), r.id, r.duration_ms);
-        if (!reports::conforming(r.result) || r.result == reports::status::skip)
-            std::cout << "      " << r.message << "\n";
-        if (!reports::conforming(r.result) && r.failed) {
-            std::cout << "      at " << r.failed->where << "\n      trace:\n";
-            for (auto const& e : r.trace)
-                std::cout << "        " << reports::trace_line(e) << "\n";
-        }
-        std::cout << std::flush;
-    };
-    auto on_round = [&](std::string const& label, std::size_t n) {
-        width = std::to_string(n).size();
-        std::cout << fmt::format("-- {}: {} case(s)\n", label, n) << std::flush;
-    };
+    auto progress = [&](std::size_t done, std::size_t total, reports::case_result const& r) { console->on_case_done(done, total, r); };
+    auto on_round = [&](std::string const& label, std::size_t n) { console->on_round(label, n); };
     report.cases = harness::run_attempts(cases, env, jobs, expected, ro.attempts, progress, on_round, order);
     list_clauses(report.cases);
     std::signal(SIGINT, SIG_DFL);
@@ -344,7 +315,7 @@ exit_code cmd_run(common_opts const& o, run_opts const& ro)
 
     auto rc = exit_code::ok;
     try {
-        for (auto const& path : reports::write_report_dir(report, report_dir))
+        for (auto const& path : reports::write_report_dir(report, report_dir, formats))
             std::cout << "wrote " << path << "\n";
         write_repros(report, cases, {s.prof, s.settings, s.api, s.clauses, s.invariants, tool_version}, report_dir);
     } catch (std::exception const& e) {
@@ -352,47 +323,7 @@ exit_code cmd_run(common_opts const& o, run_opts const& ro)
         rc = exit_code::infrastructure;
     }
 
-    std::size_t passed = 0, failed = 0, skipped = 0;
-    for (auto const& r : report.cases) {
-        if (r.result == reports::status::skip) ++skipped;
-        else if (reports::conforming(r.result)) ++passed;
-        else ++failed;
-    }
-    auto const n = report.counts();
-    std::string detail;
-    for (std::size_t i = 0; i < n.size(); ++i)
-        if (n[i])
-            detail += fmt::format("{}{} {}", detail.empty() ? "" : ", ", n[i], reports::to_string(static_cast<reports::status>(i)));
-    std::cout << fmt::format("{} in {:.1f} s{}\n", detail, report.info.duration_ms / 1000.0,
-                             interrupted ? " (interrupted: cases not run are SKIP)" : "");
-    // The run cannot be shorter than its longest case: how close it came.
-    auto const longest = std::max_element(report.cases.begin(), report.cases.end(),
-                                          [](auto const& a, auto const& b) { return a.duration_ms < b.duration_ms; });
-    if (ro.attempts.repeat == 1 && longest->duration_ms > 0)
-        std::cout << fmt::format("wall {:.2f} s, critical path {:.2f} s (longest case {}): {:.2f}x\n",
-                                 report.info.duration_ms / 1000.0, longest->duration_ms / 1000.0, longest->id,
-                                 report.info.duration_ms / longest->duration_ms);
-    std::cout << fmt::format("{} passed, {} failed", passed, failed)
-              << (skipped ? fmt::format(", {} skipped", skipped) : std::string()) << "\n";
-    print_deviations(report, report_dir);
-    for (auto const& r : report.cases)
-        if (r.flaky()) {
-            std::string statuses;
-            for (auto a : r.attempts)
-                statuses += (statuses.empty() ? "" : ", ") + std::string(reports::to_string(a));
-            std::cout << fmt::format("flaky: {} ({}){}\n", r.id, statuses, r.unexpected ? "" : ": counted as expected");
-        }
-    if (!expected.file().empty()) {
-        for (auto const& r : report.cases)
-            if (r.unexpected)
-                std::cout << fmt::format("unexpected {}: {} (expected {}{})\n",
-                                         r.result == reports::status::pass ? "pass" : std::string(reports::to_string(r.result)),
-                                         r.id, r.expected.empty() ? "a conforming result" : r.expected,
-                                         r.expected_reason.empty() ? "" : ": " + r.expected_reason);
-        auto const stale = expected.not_run(report.cases);
-        std::cout << fmt::format("{} unexpected result(s) against {}", report.unexpected(), expected.file())
-                  << (stale.empty() ? "" : fmt::format(" ({} listed case(s) not run)", stale.size())) << "\n";
-    }
+    console->on_run_end(report);
     if (!ro.update_expectations.empty()) {
         try {
             write_json_file(ro.update_expectations, harness::expectations::from_run(report, expected));
@@ -421,7 +352,8 @@ command add_run_command(CLI::App& app)
     auto* run = app.add_subcommand("run", "Run the suites (default: all, against the built-in reference) and write a report");
     add_common(run, run_o);
     run->add_option("--jobs,-j", run_ro.jobs, "Cases run in parallel (each on its own IUT instance; a browser run uses at most --pages)")->capture_default_str()->check(CLI::Range(1, 256));
-    run->add_option("--report-dir", run_ro.report_dir, "Where report.json, junit.xml, report.md, report.html and repro/ (a JavaScript reproduction per deviation) go")->capture_default_str();
+    run->add_option("--report-dir", run_ro.report_dir, "Where " + reports::report_files() + " (--format) and repro/ (a JavaScript reproduction per deviation) go")->capture_default_str();
+    run->add_option("--format", run_ro.formats, reports::formats_help());
     add_iut_options(run, run_ro.iut);
     run->add_option("--expectations", run_ro.expectations,
                     "The IUT's known results (case id -> status, flaky list): the run fails only on unexpected "

@@ -200,6 +200,21 @@ test("exit codes: 2 for usage and spec errors, 3 for infrastructure, 1 for a dif
   assert.match(diff.out, /## New failures\n\n\| case \| before \| after \| message \|\n\|---\|---\|---\|---\|\n\| fixture\.wrong-echo \| — \| FAIL \|/);
 });
 
+test("--format chooses the report files (report.json always); an unknown format is exit 2 naming the formats", T, () => {
+  const old = dir("formats");
+  fs.mkdirSync(old, { recursive: true });
+  fs.writeFileSync(path.join(old, "report.html"), "an earlier run's");
+  const r = run(...fixtures, "--format", "md,junit", "--report-dir", old);
+  assert.equal(r.code, 1, r.out + r.err);
+  assert.deepEqual(fs.readdirSync(old).filter((f) => f !== "repro").sort(), ["junit.xml", "report.json", "report.md"]);
+  assert.match(r.out, /^wrote .*report\.json\nwrote .*junit\.xml\nwrote .*report\.md$/m);
+  const bad = run(...fixtures, "--format", "md,xml", "--report-dir", dir("badformat"));
+  assert.equal(bad.code, 2);
+  assert.match(bad.err, /unknown report format "xml" in --format: the formats are json, junit, md, html \[E-FORMAT\]/);
+  assert.equal(fs.existsSync(dir("badformat")), false);
+  assert.match(run("--help").out, /--format .*json = report\.json, .*junit = junit\.xml, .*md = report\.md, .*html = report\.html, /);
+});
+
 test("a real run's report files match their golden copies (times, ports, keys normalised)", T, () => {
   const r = run(...fixtures, "--jobs", "2", "--report-dir", dir("approval"));
   assert.equal(r.code, 1);
