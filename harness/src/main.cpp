@@ -6,6 +6,7 @@
 #include <sockconf/echo/servers.hpp>
 #include <sockconf/harness/api_catalog.hpp>
 #include <sockconf/harness/clause_catalog.hpp>
+#include <sockconf/harness/errors_command.hpp>
 #include <sockconf/harness/loader.hpp>
 #include <sockconf/common/json_file.hpp>
 #include <sockconf/harness/expectations.hpp>
@@ -816,6 +817,8 @@ int main(int argc, char** argv)
 
     bench::bench_options bench_o;
     auto* bench_cmd = bench::add_bench_command(app, bench_o);
+    harness::errors_options errors_o;
+    auto* errors_cmd = harness::add_errors_command(app, errors_o);
 
     try {
         app.parse(argc, argv);
@@ -833,6 +836,7 @@ int main(int argc, char** argv)
         if (*merge) return cmd_report_merge(merge_inputs, merge_dir);
         if (*matrix) return cmd_report_matrix(matrix_inputs, matrix_format, matrix_out, matrix_links);
         if (*html) return cmd_report_html(html_input, html_out);
+        if (*errors_cmd) return harness::run_errors_command(errors_o, std::cout);
 
         if (*bench_cmd) {
             auto const home = find_home(bench_o.home);

@@ -1,0 +1,107 @@
+#include <sockconf/harness/errors_command.hpp>
+
+#include <sockconf/common/error_catalog.hpp>
+#include <sockconf/common/spec_error.hpp>
+
+#include <CLI/CLI.hpp>
+
+#include <algorithm>
+#include <cctype>
+#include <ostream>
+#include <string_view>
+
+namespace sockconf::harness {
+
+namespace {
+
+// The catalog's meanings are Markdown; a terminal shows them without the backticks.
+std::string plain(std::string_view markdown)
+{
+    std::string out;
+    std::copy_if(markdown.begin(), markdown.end(), std::back_inserter(out), [](char c) { return c != '`'; });
+    return out;
+}
+
+std::size_t id_width()
+{
+    std::size_t w = 0;
+    for (auto const& e : error_catalog)
+        w = std::max(w, e.id.size());
+    return w;
+}
+
+void list_line(std::ostream& out, error_entry const& e)
+{
+    out << "  " << e.id << std::string(id_width() - e.id.size() + 2, ' ') << plain(e.meaning) << "\n";
+}
+
+void explain(std::ostream& out, error_entry const& e)
+{
+    out << e.id << " (" << section_of(e.area).title << ")\n"
+        << "  " << plain(e.meaning) << "\n"
+        << "  e.g. " << e.example << "\n";
+}
+
+// What a user pastes: "E-TYPE", "e-type", "[E-TYPE]", "E-CASE-*".
+std::string normalized(std::string arg)
+{
+    arg.erase(std::remove_if(arg.begin(), arg.end(), [](char c) { return c == '[' || c == ']' || c == '*'; }),
+              arg.end());
+    std::transform(arg.begin(), arg.end(), arg.begin(), [](unsigned char c) { return char(std::toupper(c)); });
+    return arg;
+}
+
+} // namespace
+
+CLI::App* add_errors_command(CLI::App& app, errors_options& o)
+{
+    auto* cmd = app.add_subcommand(
+        "errors", "Explain sockconf's error ids (the E-* at the end of an error message): every id with its meaning, "
+                  "or for each id given its section, meaning and an example message");
+    auto* ids = cmd->add_option("ids", o.ids, "Ids (E-TYPE) or the start of ids (E-CASE-*); none: all");
+    cmd->add_flag("--markdown", o.markdown, "Print docs/errors.md, generated from the catalog")->excludes(ids);
+    return cmd;
+}
+
+int run_errors_command(errors_options const& o, std::ostream& out)
+{
+    if (o.markdown) {
+        out << error_catalog_markdown();
+        return 0;
+    }
+    if (o.ids.empty()) {
+        for (auto const& s : error_sections) {
+            out << s.title << "\n";
+            for (auto const& e : error_catalog)
+                if (e.area == s.area)
+                    list_line(out, e);
+        }
+        out << "`sockconf errors ID` explains one; docs/errors.md lists them with examples.\n";
+        return 0;
+    }
+    bool first = true;
+    for (auto const& arg : o.ids) {
+        auto const id = normalized(arg);
+        if (id.empty())
+            throw spec_error("E-USAGE", "", "", "an empty error id (`sockconf errors` lists them)");
+        if (!first)
+            out << "\n";
+        first = false;
+        if (auto const* e = find_error(id)) {
+            explain(out, *e);
+            continue;
+        }
+        auto const prefix = id.back() == '-' ? id : id + "-";
+        bool any = false;
+        for (auto const& e : error_catalog)
+            if (e.id.substr(0, prefix.size()) == prefix) {
+                list_line(out, e);
+                any = true;
+            }
+        if (!any)
+            throw spec_error("E-USAGE", "", "", "no error id \"" + arg + "\" (`sockconf errors` lists them)");
+    }
+    return 0;
+}
+
+} // namespace sockconf::harness
