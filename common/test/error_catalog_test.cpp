@@ -68,7 +68,7 @@ TEST(error_catalog, the_check_script_reads_every_entry)
     ASSERT_TRUE(in);
     std::stringstream text;
     text << in.rdbuf();
-    static std::regex const entry_re(R"(error_entry\{"(E-[A-Z0-9-]+)", error_area::)");
+    static std::regex const entry_re(R"re(error_entry\{"(E-[A-Z0-9-]+)", error_area::)re");
     auto const s = text.str();
     std::set<std::string> read;
     for (std::sregex_iterator it(s.begin(), s.end(), entry_re), end; it != end; ++it)
