@@ -37,9 +37,10 @@ void list_line(std::ostream& out, error_entry const& e)
 
 void explain(std::ostream& out, error_entry const& e)
 {
-    out << e.id << " (" << section_of(e.area).title << ")\n"
-        << "  " << plain(e.meaning) << "\n"
-        << "  e.g. " << e.example << "\n";
+    out << e.id << "\n"
+        << "  section: " << section_of(e.area).title << "\n"
+        << "  meaning: " << plain(e.meaning) << "\n"
+        << "  example: " << e.example << "\n";
 }
 
 // What a user pastes: "E-TYPE", "e-type", "[E-TYPE]", "E-CASE-*".
