@@ -30,6 +30,7 @@ int main(int argc, char** argv)
         cli::add_serve_command(app),
         cli::add_report_command(app),
         cli::add_bench_command(app),
+        cli::add_errors_command(app),
     };
 
     try {
