@@ -30,7 +30,7 @@ TEST(driver_factory, describe_names_the_iut)
     EXPECT_EQ(iut_options{.command = "node x.mjs"}.describe(), "the program `node x.mjs`");
     EXPECT_FALSE(iut_options{.command = "node x.mjs"}.reference());
     EXPECT_EQ(iut_options{.page = "ws-browser"}.describe(), "the page ws-browser (a browser you open)");
-    EXPECT_EQ(iut_options{.page = "ws-browser", .browser = "chromium"}.describe(), "the page ws-browser in chromium");
+    EXPECT_EQ((iut_options{.page = "ws-browser", .browser = "chromium"}.describe()), "the page ws-browser in chromium");
 }
 
 TEST(driver_factory, no_iut_is_the_in_process_reference_and_a_command_is_a_program)
