@@ -30,14 +30,19 @@ listed=$(grep -oP 'error_entry\{"\KE-[A-Z0-9-]+(?=", error_area::)' "$catalog" |
 named=$(tree_files '*.md' | sort | xargs -r grep -oP "$id_re" /dev/null |
         awk -F: '{ print $2 "\t" substr($1, 3) }' | sort -u)
 
+where() { # where "ID<TAB>FILE lines" ID...: each id with the files it stands in, on stderr
+    local lines=$1 id; shift
+    for id in "$@"; do
+        printf '  %s  (%s)\n' "$id" "$(printf '%s\n' "$lines" | awk -F'\t' -v id="$id" '$1 == id { print $2 }' | paste -sd' ')" >&2
+    done
+}
+
 [ -n "$listed" ] || { echo "error_catalog: no entries read from $catalog" >&2; exit 1; }
 status=0
 missing=$(comm -23 <(printf '%s\n' "$used") <(printf '%s\n' "$listed"))
 if [ -n "$missing" ]; then
     echo "error_catalog: ids used in code but not in $catalog (add an entry there, then make errors-doc):" >&2
-    for id in $missing; do
-        printf '  %s  (%s)\n' "$id" "$(printf '%s\n' "$uses" | awk -F'\t' -v id="$id" '$1 == id { print $2 }' | paste -sd' ')" >&2
-    done
+    where "$uses" $missing
     status=1
 fi
 unused=$(comm -13 <(printf '%s\n' "$used") <(printf '%s\n' "$listed"))
@@ -48,9 +53,7 @@ fi
 unknown=$(comm -23 <(printf '%s\n' "$named" | cut -f1 | grep . | sort -u) <(printf '%s\n' "$listed"))
 if [ -n "$unknown" ]; then
     echo "error_catalog: documents name ids the catalog does not list:" >&2
-    for id in $unknown; do
-        printf '  %s  (%s)\n' "$id" "$(printf '%s\n' "$named" | awk -F'\t' -v id="$id" '$1 == id { print $2 }' | paste -sd' ')" >&2
-    done
+    where "$named" $unknown
     status=1
 fi
 [ $status -eq 0 ] && echo "error_catalog: $(printf '%s\n' "$listed" | wc -l) ids in $catalog, each used in code; code and documents use no other"
