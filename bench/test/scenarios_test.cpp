@@ -25,7 +25,8 @@ TEST(scenarios, echo_and_reference_write_a_results_file)
     o.client_cpu = -1;
     o.server_cpu = -1;
     o.out = out;
-    ASSERT_EQ(run_bench(o, SOCKCONF_SOURCE_DIR, SOCKCONF_SOURCE_DIR "/specs/profiles/wechat.json"), exit_code::ok);
+    ASSERT_EQ(run_bench(o, SOCKCONF_SOURCE_DIR, SOCKCONF_SOURCE_DIR "/specs/profiles/wechat.json",
+                        SOCKCONF_SOURCE_DIR "/specs/settings.json"), exit_code::ok);
     auto const doc = read_json_file(out);
     EXPECT_EQ(doc["format"], "sockconf-bench");
     std::set<std::string> keys;
@@ -49,7 +50,8 @@ TEST(scenarios, the_iut_scenario_without_an_iut_is_a_usage_error)
 {
     bench_options o;
     o.scenarios = {"iut"};
-    EXPECT_EQ(run_bench(o, SOCKCONF_SOURCE_DIR, SOCKCONF_SOURCE_DIR "/specs/profiles/wechat.json"), exit_code::usage);
+    EXPECT_EQ(run_bench(o, SOCKCONF_SOURCE_DIR, SOCKCONF_SOURCE_DIR "/specs/profiles/wechat.json",
+                        SOCKCONF_SOURCE_DIR "/specs/settings.json"), exit_code::usage);
 }
 
 } // namespace

@@ -30,12 +30,14 @@ TEST(shared, home_is_the_flag_then_the_environment)
     EXPECT_FALSE(find_home("").empty());
 }
 
-TEST(shared, load_specs_reads_the_tree_and_a_bad_profile_is_a_spec_error)
+TEST(shared, load_specs_reads_the_tree_and_a_bad_profile_or_settings_file_is_a_spec_error)
 {
-    auto const s = load_specs(SOCKCONF_SOURCE_DIR, "wechat");
+    auto const s = load_specs(SOCKCONF_SOURCE_DIR, "wechat", "");
     EXPECT_EQ(s.prof.id, "wechat");
     EXPECT_FALSE(s.clauses.all().empty());
-    EXPECT_THROW(load_specs(SOCKCONF_SOURCE_DIR, "no-such-profile"), spec_error);
+    EXPECT_GT(s.settings.case_timeout_ms, 0); // HOME/specs/settings.json when --settings is not given
+    EXPECT_THROW(load_specs(SOCKCONF_SOURCE_DIR, "no-such-profile", ""), spec_error);
+    EXPECT_THROW(load_specs(SOCKCONF_SOURCE_DIR, "wechat", "/no/such/settings.json"), spec_error);
 }
 
 TEST(shared, write_out_writes_the_file_or_stdout)
