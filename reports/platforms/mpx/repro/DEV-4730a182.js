@@ -5,7 +5,7 @@
 //   breaks: WS-TASK-CLOSE-CODE-DEFAULT-1000 (MUST)
 //   expected: a number
 //   observed: null
-//   it decided: ws.close.already-closed, ws.close.default-code-1000, ws.close.invalid-code-rejected, ws.close.nothing-after-close, ws.close.reason-over-123-bytes-rejected, ws.events.no-message-after-close, ws.events.no-message-before-open, ws.options.header-optional, ws.options.tcpnodelay-false, ws.options.tcpnodelay-true, ws.send.after-close-fails, ws.task.close-during-connecting, ws.task.close-no-args, ws.task.close-reason-124-bytes-multibyte-rejected, ws.wss.close-default-code-1000, ws.wss.close-reason-124-bytes-rejected, ws.wss.push-binary-and-text
+//   it decided: ws.close.already-closed, ws.close.default-code-1000, ws.close.invalid-code-rejected, ws.close.nothing-after-close, ws.close.reason-over-123-bytes-rejected, ws.events.no-message-after-close, ws.events.no-message-before-open, ws.options.header-optional, ws.options.tcpnodelay-false, ws.options.tcpnodelay-true, ws.options.timeout-ms-slow-handshake-succeeds, ws.send.after-close-fails, ws.task.close-during-connecting, ws.task.close-no-args, ws.task.close-reason-124-bytes-multibyte-rejected, ws.wss.close-default-code-1000, ws.wss.close-reason-124-bytes-rejected, ws.wss.push-binary-and-text
 //   shown by the case below, at ./suites/websocket/close.json#/cases/3/expect/4
 //
 // The case: ./suites/websocket/close.json#/cases/3 (suites/README.md: the format)
@@ -106,7 +106,7 @@
     } catch (e) {
       stepsStopped(e); // a wait or a wire step failed, time ran out, or a call threw
     }
-    // ---- What to look for (checked after the profile's settle time, 30 ms) ----
+    // ---- What to look for (checked after the settle time, 30 ms) ----
     if (await settle()) {
       await expect("/expect/0", once("closed"), ["WS-ONCLOSE-LAST"]);
       await expect("/expect/1", once("again.complete"), ["WS-CALLBACKS-ONE-RESULT-AND-COMPLETE"]);
@@ -1032,13 +1032,14 @@
       }
       // What the case needs from SERVE, still missing or a placeholder ("PORT").
       const missing = FACTS.uses.filter((k) => k !== "wire").filter((k) => {
-        const v = k === "tcp" ? SERVE.tcp && SERVE.tcp.port : SERVE[k];
-        return !v || /PORT/.test(String(v));
+        const v = k === "tcp" ? SERVE.tcp && SERVE.tcp.port : k === "lan" ? SERVE.lan && `${SERVE.lan.host}:${SERVE.lan.port}` : SERVE[k];
+        return !v || /PORT|LAN_HOST/.test(String(v));
       });
       if (missing.length) {
         skipMessage = `SERVE lacks the ${missing.join(", ")} address(es): start \`sockconf serve --control --json\` and put ` +
           "what it prints into SERVE (or set globalThis.SOCKCONF_SERVE to it)" +
-          (missing.includes("control") ? "; this case needs \"control\" for TCP listeners, the wire log or a closed port" : "");
+          (missing.includes("control") ? "; this case needs \"control\" for TCP listeners, the wire log or a closed port" : "") +
+          (missing.includes("lan") ? "; this case needs \"lan\": a TCP echo peer at a non-local LAN address (sockconf run --lan-peer)" : "");
         stopped = "skip";
         return false;
       }
@@ -1073,7 +1074,7 @@
       stopped = "failed";
     }
 
-    /** Let the profile's settle time pass (unless the steps ended on a timeout or an error). */
+    /** Let the settle time (specs/settings.json) pass (unless the steps ended on a timeout or an error). */
     async function settle() {
       if (stopped === "skip" || stopped === "unimplemented") return false;
       if (stopped !== "timeout" && stopped !== "error") await sleep(Math.min(FACTS.settleMs, deadline - Date.now()));

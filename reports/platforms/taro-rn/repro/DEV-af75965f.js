@@ -93,7 +93,7 @@
     } catch (e) {
       stepsStopped(e); // a wait or a wire step failed, time ran out, or a call threw
     }
-    // ---- What to look for (checked after the profile's settle time, 30 ms) ----
+    // ---- What to look for (checked after the settle time, 30 ms) ----
     if (await settle()) {
       await expect("/expect/0", order("open", "closed"));
       await expect("/expect/1", once("closed"));
@@ -1019,13 +1019,14 @@
       }
       // What the case needs from SERVE, still missing or a placeholder ("PORT").
       const missing = FACTS.uses.filter((k) => k !== "wire").filter((k) => {
-        const v = k === "tcp" ? SERVE.tcp && SERVE.tcp.port : SERVE[k];
-        return !v || /PORT/.test(String(v));
+        const v = k === "tcp" ? SERVE.tcp && SERVE.tcp.port : k === "lan" ? SERVE.lan && `${SERVE.lan.host}:${SERVE.lan.port}` : SERVE[k];
+        return !v || /PORT|LAN_HOST/.test(String(v));
       });
       if (missing.length) {
         skipMessage = `SERVE lacks the ${missing.join(", ")} address(es): start \`sockconf serve --control --json\` and put ` +
           "what it prints into SERVE (or set globalThis.SOCKCONF_SERVE to it)" +
-          (missing.includes("control") ? "; this case needs \"control\" for TCP listeners, the wire log or a closed port" : "");
+          (missing.includes("control") ? "; this case needs \"control\" for TCP listeners, the wire log or a closed port" : "") +
+          (missing.includes("lan") ? "; this case needs \"lan\": a TCP echo peer at a non-local LAN address (sockconf run --lan-peer)" : "");
         stopped = "skip";
         return false;
       }
@@ -1060,7 +1061,7 @@
       stopped = "failed";
     }
 
-    /** Let the profile's settle time pass (unless the steps ended on a timeout or an error). */
+    /** Let the settle time (specs/settings.json) pass (unless the steps ended on a timeout or an error). */
     async function settle() {
       if (stopped === "skip" || stopped === "unimplemented") return false;
       if (stopped !== "timeout" && stopped !== "error") await sleep(Math.min(FACTS.settleMs, deadline - Date.now()));

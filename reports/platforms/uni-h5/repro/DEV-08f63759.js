@@ -1,5 +1,5 @@
 // sockconf repro: ws.options.timeout-ms-hang
-// timeout: 1000 against a server that never answers the handshake: the failure (onError or fail) comes after the 500 ms mark and within 3 s — milliseconds, not seconds — onOpen never; onError is followed by onClose(1006)
+// timeout: 1500 against a server that never answers the handshake: the failure (onError or fail) comes after the 200 ms mark and within 3.5 s — milliseconds, not seconds — onOpen never; onError is followed by onClose(1006)
 //
 // Deviation DEV-08f63759: SocketTask.onError listener or wx.connectSocket fail: expected a call, observed never called (WS-CONNECT-TIMEOUT-MS)
 //   breaks: WS-CONNECT-TIMEOUT-MS (MUST)
@@ -32,7 +32,7 @@
 //
 // The server behaviours it uses (echo-servers/README.md):
 //   ${ws}/hang?tag=${tag}  never answer the handshake
-//   ${ws}/delay?ms=500&tag=${tag}-clock  wait `ms` before answering the handshake, then echo
+//   ${ws}/delay?ms=200&tag=${tag}-clock  wait `ms` before answering the handshake, then echo
 //
 // Reading the code: callbacks(NAME, API) are the success/fail/complete functions, recorded as NAME.success,
 // NAME.fail, NAME.complete; listener(NAME, ...) is the listener recorded as NAME (the same name is the same
@@ -53,7 +53,7 @@
   // ---- What sockconf knows about the case (from specs/ and the profile), to judge it ----
   const FACTS = {
     id: "ws.options.timeout-ms-hang",
-    title: "timeout: 1000 against a server that never answers the handshake: the failure (onError or fail) comes after the 500 ms mark and within 3 s — milliseconds, not seconds — onOpen never; onError is followed by onClose(1006)",
+    title: "timeout: 1500 against a server that never answers the handshake: the failure (onError or fail) comes after the 200 ms mark and within 3.5 s — milliseconds, not seconds — onOpen never; onError is followed by onClose(1006)",
     profile: "uni-h5",
     clauses: ["WS-CONNECT-TIMEOUT-MS","WS-ONOPEN-ONCE","WS-ONERROR-ERRMSG","WS-CONNECT-FAIL-ERRMSG","WS-ERROR-THEN-CLOSE","WS-CALLBACKS-ONE-RESULT-AND-COMPLETE"], // the clauses the case cites: a failing check counts for these
     levels: {"TCP-LISTENERS-ASYNC":"MUST","WS-CALLBACKS-ASYNC":"SHOULD","WS-CALLBACKS-ONE-RESULT-AND-COMPLETE":"MUST","WS-CONNECT-FAIL-ERRMSG":"MUST","WS-CONNECT-TIMEOUT-MS":"MUST","WS-ERROR-THEN-CLOSE":"SHOULD","WS-GLOBAL-CALLBACKS-ONE-RESULT-AND-COMPLETE":"MUST","WS-LISTENERS-ASYNC":"MUST","WS-ONCLOSE-LAST":"MUST","WS-ONERROR-ERRMSG":"MUST","WS-ONOPEN-ONCE":"MUST","WS-TASK-READYSTATE-MONOTONIC":"SHOULD"}, // MUST -> FAIL, SHOULD/MAY -> NON-STRICT, INFO -> INFORMATIONAL
@@ -88,20 +88,20 @@
     try {
       // /steps/0 to /steps/6: one synchronous block (no await: no callback or event can run in between)
       beginBlock();
-      task = wx.connectSocket({ timeout: 1000, url: `${SERVE.ws}/hang?tag=${TAG}`, ...callbacks("task", "wx.connectSocket") });  // /steps/0
+      task = wx.connectSocket({ timeout: 1500, url: `${SERVE.ws}/hang?tag=${TAG}`, ...callbacks("task", "wx.connectSocket") });  // /steps/0
       if (isThenable(task)) { endBlock(); task = await settled(task, "wx.connectSocket"); beginBlock(); } // a Promise (Taro): awaited, as sockconf's adapter shim does; the block goes on after it
       mustReturn("/steps/0", "wx.connectSocket", task, "SocketTask");
       task.onOpen(listener("open", task, "SocketTask.onOpen"));  // /steps/1
       task.onError(listener("err", task, "SocketTask.onError"));  // /steps/2
       task.onClose(listener("closed", task, "SocketTask.onClose"));  // /steps/3
-      clock = wx.connectSocket({ url: `${SERVE.ws}/delay?ms=500&tag=${TAG}-clock`, ...callbacks("clock", "wx.connectSocket") });  // /steps/4
+      clock = wx.connectSocket({ url: `${SERVE.ws}/delay?ms=200&tag=${TAG}-clock`, ...callbacks("clock", "wx.connectSocket") });  // /steps/4
       if (isThenable(clock)) { endBlock(); clock = await settled(clock, "wx.connectSocket"); beginBlock(); }
       mustReturn("/steps/4", "wx.connectSocket", clock, "SocketTask");
       clock.onOpen(listener("clock_open", clock, "SocketTask.onOpen"));  // /steps/5
       clock.onClose(listener("clock_closed", clock, "SocketTask.onClose"));  // /steps/6
       endBlock();
       await wireStep("/steps/7/wire", { count: 1, match: { behaviour: "hang" } }, ["WS-CONNECT-TIMEOUT-MS", "WS-ONOPEN-ONCE", "WS-ONERROR-ERRMSG", "WS-CONNECT-FAIL-ERRMSG", "WS-ERROR-THEN-CLOSE"]); // what the server saw
-      await until("/steps/8/wait", ["err", "task.fail"], { timeoutMs: 3000, clauses: ["WS-CONNECT-TIMEOUT-MS"] });
+      await until("/steps/8/wait", ["err", "task.fail"], { timeoutMs: 3500, clauses: ["WS-CONNECT-TIMEOUT-MS"] });
       await sleep(300); // /steps/9: let time pass
       await until("/steps/10/wait", "clock_open", { timeoutMs: 5000 });
       // /steps/11: one synchronous block (no await: no callback or event can run in between)
@@ -112,13 +112,13 @@
     } catch (e) {
       stepsStopped(e); // a wait or a wire step failed, time ran out, or a call threw
     }
-    // ---- What to look for (checked after the profile's settle time, 30 ms) ----
+    // ---- What to look for (checked after the settle time, 30 ms) ----
     if (await settle()) {
       await expect("/expect/0", never("open"), ["WS-CONNECT-TIMEOUT-MS", "WS-ONOPEN-ONCE"]);
       await expect("/expect/1", once("task.complete"), ["WS-CALLBACKS-ONE-RESULT-AND-COMPLETE"]);
       invariants(); // the global invariants sockconf checks on every case (specs/invariants.json)
       await outcomes([
-        { at: "/outcomes/0", name: "task created, then onError (errMsg a string) after the 500 ms mark, then onClose(1006)", grade: "PASS", clauses: ["WS-CONNECT-TIMEOUT-MS", "WS-ONERROR-ERRMSG", "WS-ERROR-THEN-CLOSE"], expect: [
+        { at: "/outcomes/0", name: "task created, then onError (errMsg a string) after the 200 ms mark, then onClose(1006)", grade: "PASS", clauses: ["WS-CONNECT-TIMEOUT-MS", "WS-ONERROR-ERRMSG", "WS-ERROR-THEN-CLOSE"], expect: [
           ["/outcomes/0/expect/0", once("task.success")],
           ["/outcomes/0/expect/1", once("err")],
           ["/outcomes/0/expect/2", event("err", 0, { errMsg: { type: "string" } })],
@@ -126,12 +126,12 @@
           ["/outcomes/0/expect/4", once("closed")],
           ["/outcomes/0/expect/5", event("closed", 0, { code: 1006 })],
         ] },
-        { at: "/outcomes/1", name: "refused by the connectSocket fail callback (connectSocket:fail) after the 500 ms mark", grade: "PASS", clauses: ["WS-CONNECT-TIMEOUT-MS", "WS-CONNECT-FAIL-ERRMSG"], expect: [
+        { at: "/outcomes/1", name: "refused by the connectSocket fail callback (connectSocket:fail) after the 200 ms mark", grade: "PASS", clauses: ["WS-CONNECT-TIMEOUT-MS", "WS-CONNECT-FAIL-ERRMSG"], expect: [
           ["/outcomes/1/expect/0", once("task.fail")],
           ["/outcomes/1/expect/1", event("task.fail", 0, { errMsg: { prefix: "connectSocket:fail" } })],
           ["/outcomes/1/expect/2", order("clock_open", "task.fail")],
         ] },
-        { at: "/outcomes/2", name: "onError (errMsg a string) after the 500 ms mark, but no onClose(1006) after it (SHOULD missed)", grade: "NON-STRICT", clauses: ["WS-CONNECT-TIMEOUT-MS", "WS-ONERROR-ERRMSG"], expect: [
+        { at: "/outcomes/2", name: "onError (errMsg a string) after the 200 ms mark, but no onClose(1006) after it (SHOULD missed)", grade: "NON-STRICT", clauses: ["WS-CONNECT-TIMEOUT-MS", "WS-ONERROR-ERRMSG"], expect: [
           ["/outcomes/2/expect/0", once("task.success")],
           ["/outcomes/2/expect/1", once("err")],
           ["/outcomes/2/expect/2", event("err", 0, { errMsg: { type: "string" } })],
@@ -1056,13 +1056,14 @@
       }
       // What the case needs from SERVE, still missing or a placeholder ("PORT").
       const missing = FACTS.uses.filter((k) => k !== "wire").filter((k) => {
-        const v = k === "tcp" ? SERVE.tcp && SERVE.tcp.port : SERVE[k];
-        return !v || /PORT/.test(String(v));
+        const v = k === "tcp" ? SERVE.tcp && SERVE.tcp.port : k === "lan" ? SERVE.lan && `${SERVE.lan.host}:${SERVE.lan.port}` : SERVE[k];
+        return !v || /PORT|LAN_HOST/.test(String(v));
       });
       if (missing.length) {
         skipMessage = `SERVE lacks the ${missing.join(", ")} address(es): start \`sockconf serve --control --json\` and put ` +
           "what it prints into SERVE (or set globalThis.SOCKCONF_SERVE to it)" +
-          (missing.includes("control") ? "; this case needs \"control\" for TCP listeners, the wire log or a closed port" : "");
+          (missing.includes("control") ? "; this case needs \"control\" for TCP listeners, the wire log or a closed port" : "") +
+          (missing.includes("lan") ? "; this case needs \"lan\": a TCP echo peer at a non-local LAN address (sockconf run --lan-peer)" : "");
         stopped = "skip";
         return false;
       }
@@ -1097,7 +1098,7 @@
       stopped = "failed";
     }
 
-    /** Let the profile's settle time pass (unless the steps ended on a timeout or an error). */
+    /** Let the settle time (specs/settings.json) pass (unless the steps ended on a timeout or an error). */
     async function settle() {
       if (stopped === "skip" || stopped === "unimplemented") return false;
       if (stopped !== "timeout" && stopped !== "error") await sleep(Math.min(FACTS.settleMs, deadline - Date.now()));
