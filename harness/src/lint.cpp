@@ -118,13 +118,9 @@ lint_result lint(lint_options const& o)
     std::sort(profiles.begin(), profiles.end());
     for (auto const& p : profiles)
         l.check(p, "profile", load_profile(p));
-    if (l.check(o.profile_file, "profile", load_profile(o.profile_file))) {
-        try {
-            out.profile_id = profile::load(o.profile_file).id;
-        } catch (spec_error const&) {
-            // reported above
-        }
-    }
+    // The active profile: its id from the one parse that checks it.
+    l.check(o.profile_file, "profile",
+            [&](json const& doc) { out.profile_id = profile::from_json(doc, o.profile_file).id; });
 
     // Named expectations files and reports are checked as what they are; the rest are case files.
     std::vector<std::string> case_paths;

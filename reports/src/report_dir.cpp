@@ -2,6 +2,8 @@
 #include <sockconf/reports/report_dir.hpp>
 #include <sockconf/reports/reporter_registry.hpp>
 
+#include "detail/checks.hpp"
+
 #include <algorithm>
 #include <filesystem>
 #include <stdexcept>
@@ -10,13 +12,7 @@ namespace sockconf::reports {
 
 namespace {
 
-std::string joined(std::vector<std::string> const& names, std::string_view sep = ", ")
-{
-    std::string out;
-    for (auto const& n : names)
-        out += (out.empty() ? "" : std::string(sep)) + n;
-    return out;
-}
+using detail::join;
 
 std::string_view trimmed(std::string_view s)
 {
@@ -29,7 +25,7 @@ std::string_view trimmed(std::string_view s)
 [[noreturn]] void unknown_format(std::string_view name, std::string_view flag)
 {
     auto const& reg = reporter_registry::instance();
-    auto const formats = joined(reg.names(reporter_kind::file));
+    auto const formats = join(reg.names(reporter_kind::file), ", ");
     auto const* e = reg.find(name);
     throw spec_error("E-FORMAT", "", "",
                      e ? "\"" + std::string(name) + "\" in " + std::string(flag) + " is not a file format (" +
@@ -62,7 +58,7 @@ std::vector<std::string> parse_formats(std::vector<std::string> const& values, s
     }
     if (!values.empty() && asked.empty())
         throw spec_error("E-FORMAT", "", "",
-                         std::string(flag) + " names no format: the formats are " + joined(reg.names(reporter_kind::file)));
+                         std::string(flag) + " names no format: the formats are " + join(reg.names(reporter_kind::file), ", "));
     std::vector<std::string> out;
     for (auto const& e : reg.entries())
         if (e.kind == reporter_kind::file &&
@@ -88,7 +84,7 @@ std::string report_files(std::vector<std::string> const& formats)
         if (e.kind == reporter_kind::file &&
             (formats.empty() || std::find(formats.begin(), formats.end(), e.name) != formats.end()))
             files.push_back(e.file);
-    return joined(files);
+    return join(files, ", ");
 }
 
 std::vector<std::string> write_report_dir(run_report const& r, std::string const& dir)

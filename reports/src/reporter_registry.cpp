@@ -7,6 +7,8 @@
 #include <sockconf/reports/markdown_writer.hpp>
 #include <sockconf/reports/reporter_registry.hpp>
 
+#include "detail/checks.hpp"
+
 #include <filesystem>
 #include <stdexcept>
 
@@ -38,14 +40,6 @@ reporter_entry file_format(std::string name, std::string file, std::string descr
         return make_file_reporter((std::filesystem::path(c.report_dir) / file).string(), write);
     };
     return e;
-}
-
-std::string joined(std::vector<std::string> const& names)
-{
-    std::string out;
-    for (auto const& n : names)
-        out += (out.empty() ? "" : ", ") + n;
-    return out;
 }
 
 } // namespace
@@ -114,7 +108,7 @@ std::unique_ptr<reporter> reporter_registry::make(std::string_view name, reporte
         for (auto const& x : entries_)
             all.push_back(x.name);
         throw spec_error("E-FORMAT", "", "",
-                         "no reporter \"" + std::string(name) + "\": the reporters are " + joined(all));
+                         "no reporter \"" + std::string(name) + "\": the reporters are " + detail::join(all, ", "));
     }
     return e->make(config);
 }
