@@ -6,6 +6,8 @@ cd "$(dirname "$0")/.."
 
 debs=(
   cmake ninja-build g++ pkg-config
+  ccache                # CMakeLists.txt uses it when present: second build trees (asan, tsan) and rebuilds
+  clang-14 libclang-rt-14-dev  # libFuzzer (fuzz/) and its sanitizers
   libboost1.81-dev      # Asio, Beast, URL
   nlohmann-json3-dev    # JSON everywhere
   libcli11-dev libfmt-dev
