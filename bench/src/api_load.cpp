@@ -90,7 +90,12 @@ struct flight {
 /// stopped everything), close it; the counters become the result.
 load_result timed_window(api_counters& c, load_options const& o)
 {
-    std::this_thread::sleep_for(o.warmup);
+    auto const stopped = [&] { return o.stop && o.stop->load(); };
+    // In slices of 50 ms: Ctrl-C's flag (o.stop) is set by a signal handler, which cannot notify.
+    constexpr auto slice = std::chrono::milliseconds(50);
+    for (auto const until = clock_type::now() + std::chrono::duration_cast<clock_type::duration>(o.warmup);
+         clock_type::now() < until && !stopped();)
+        std::this_thread::sleep_for(std::min<clock_type::duration>(slice, until - clock_type::now()));
     if (o.on_window_start)
         o.on_window_start();
     std::unique_lock lock(c.m);
@@ -99,7 +104,9 @@ load_result timed_window(api_counters& c, load_options const& o)
     c.latency.reset();
     c.cpu_start = process_cpu_times();
     auto const start = clock_type::now();
-    c.changed.wait_for(lock, o.duration, [&] { return c.full; });
+    for (auto const until = start + std::chrono::duration_cast<clock_type::duration>(o.duration);
+         !c.full && !stopped() && clock_type::now() < until;)
+        c.changed.wait_for(lock, std::min<clock_type::duration>(slice, until - clock_type::now()));
     c.measuring = false;
     auto const end = clock_type::now();
     auto const cpu_end = process_cpu_times();

@@ -106,7 +106,7 @@ load_result run_beast_plain_load(load_options const& o)
     if (o.target.kind != transport::ws)
         throw std::invalid_argument("the plain Beast client is ws only");
     asio::io_context io(1);
-    detail::run_window st(io, o.max_messages, o.on_window_start, o.on_window_end);
+    detail::run_window st(io, o.max_messages, o.on_window_start, o.on_window_end, o.stop);
     auto const payload = payload_bytes(o.size, o.payload);
     tcp::endpoint const ep(asio::ip::make_address(o.target.host), o.target.port);
     std::vector<std::unique_ptr<plain_connection>> conns;

@@ -287,7 +287,7 @@ load_result run_load(load_options const& o)
     if (o.connections == 0 || o.in_flight == 0 || o.size == 0)
         throw std::invalid_argument("connections, in-flight and size must be at least 1");
     asio::io_context io(1);
-    detail::run_window st(io, o.max_messages, o.on_window_start, o.on_window_end);
+    detail::run_window st(io, o.max_messages, o.on_window_start, o.on_window_end, o.stop);
     auto const text = payload_bytes(o.size, o.payload);
     std::vector<std::byte> const payload(reinterpret_cast<std::byte const*>(text.data()),
                                          reinterpret_cast<std::byte const*>(text.data()) + text.size());
@@ -368,7 +368,7 @@ handshake_result run_handshakes(handshake_options const& o)
     if (o.concurrency == 0)
         throw std::invalid_argument("concurrency must be at least 1");
     asio::io_context io(1);
-    detail::run_window st(io, o.max_handshakes, o.on_window_start, o.on_window_end);
+    detail::run_window st(io, o.max_handshakes, o.on_window_start, o.on_window_end, o.stop);
     std::uint64_t failures = 0;
 
     auto worker = [&]() -> asio::awaitable<void> {

@@ -145,14 +145,15 @@ std::string progress_line(json const& r)
 
 /// Run every measurement `repeats` times, interleaved (all once, then all again ...),
 /// printing a line each; results are the medians, in measurement order.
-json run_all(std::vector<measurement> const& ms, unsigned repeats)
+json run_all(std::vector<measurement> const& ms, unsigned repeats, std::atomic<bool> const* interrupted)
 {
     std::vector<std::vector<json>> runs(ms.size());
     std::size_t done = 0;
     std::size_t const total = ms.size() * repeats;
     auto const width = std::to_string(total).size();
-    for (unsigned rep = 0; rep < repeats; ++rep)
-        for (std::size_t i = 0; i < ms.size(); ++i) {
+    auto const stopped = [&] { return interrupted && interrupted->load(); };
+    for (unsigned rep = 0; rep < repeats && !stopped(); ++rep)
+        for (std::size_t i = 0; i < ms.size() && !stopped(); ++i) {
             json r;
             try {
                 r = ms[i].run();
@@ -160,6 +161,10 @@ json run_all(std::vector<measurement> const& ms, unsigned repeats)
                 r = {{"error", e.what()}};
             }
             ++done;
+            if (stopped()) { // cut short: not a measurement of the window asked for
+                std::cout << fmt::format("[{:>{}}/{}] {:<52} interrupted\n", done, width, total, ms[i].label) << std::flush;
+                break;
+            }
             if (r.contains("kind"))
                 std::cout << fmt::format("[{:>{}}/{}] {:<52} {}\n", done, width, total, ms[i].label, progress_line(r));
             else
@@ -188,6 +193,7 @@ load_options load_for(bench_options const& o, load_target const& target, std::si
     lo.payload = payload;
     lo.duration = seconds_d(o.seconds);
     lo.warmup = seconds_d(o.warmup);
+    lo.stop = o.interrupted;
     return lo;
 }
 
@@ -236,6 +242,7 @@ void add_server_measurements(std::vector<measurement>& ms, bench_options const& 
         ho.concurrency = c;
         ho.duration = seconds_d(o.seconds);
         ho.warmup = seconds_d(std::min(o.warmup, 0.5));
+        ho.stop = o.interrupted;
         measurement_id const id{scenario, name_ws, "ws"};
         auto const* srv = &server;
         ms.push_back({fmt::format("{} {} handshakes {} at a time", scenario, name_ws, c), [=] {
@@ -437,10 +444,12 @@ exit_code run_bench(bench_options const& in, std::string const& home, std::strin
             }
     }
 
-    auto results = run_all(ms, o.repeats);
+    auto results = run_all(ms, o.repeats, o.interrupted);
     if (o.peers)
         print_peer_ratios(results);
-    auto const doc = bench_document(command, started_at, std::move(results));
+    auto doc = bench_document(command, started_at, std::move(results));
+    if (o.interrupted && o.interrupted->load())
+        doc["interrupted"] = true; // Ctrl-C: the measurements finished before it, not all asked for
     auto rc = exit_code::ok;
     try {
         write_json_file(o.out, doc);

@@ -2,6 +2,7 @@
 // bench/ (sockconf/bench/scenarios.hpp: run_bench on typed options).
 #include <sockconf/bench/scenarios.hpp>
 #include <sockconf/cli/command.hpp>
+#include <sockconf/cli/interrupt.hpp>
 #include <sockconf/cli/shared.hpp>
 
 #include <CLI/CLI.hpp>
@@ -52,8 +53,13 @@ command add_bench_command(CLI::App& app)
     cmd->add_option("--compare", o.compare, "An earlier results file: print new/old ratios")->check(CLI::ExistingFile);
     return {cmd, [opts] {
                 auto const home = find_home(opts->home);
-                return bench::run_bench(opts->bench, home, profile_path(home, opts->profile),
-                                        harness::settings_path(home, opts->settings));
+                // Ctrl-C: the measurement under way ends, and the results so far are written.
+                auto o = opts->bench;
+                o.interrupted = &interrupt_on_signals();
+                auto const rc = bench::run_bench(o, home, profile_path(home, opts->profile),
+                                                 harness::settings_path(home, opts->settings));
+                restore_default_signals();
+                return rc;
             }};
 }
 

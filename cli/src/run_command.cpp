@@ -1,6 +1,7 @@
 // `sockconf run`: the selection, the IUT, the cases over --jobs workers, the
 // reports and a reproduction per deviation; exit 1 on unexpected results.
 #include <sockconf/cli/command.hpp>
+#include <sockconf/cli/interrupt.hpp>
 #include <sockconf/cli/shared.hpp>
 #include <sockconf/common/json_file.hpp>
 #include <sockconf/common/version.hpp>
@@ -21,7 +22,6 @@
 #include <atomic>
 #include <charconv>
 #include <chrono>
-#include <csignal>
 #include <cstdlib>
 #include <ctime>
 #include <filesystem>
@@ -37,14 +37,6 @@ namespace sockconf::cli {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::atomic<bool> interrupted{false};
-
-extern "C" void on_sigint(int)
-{
-    interrupted = true;
-    std::signal(SIGINT, SIG_DFL); // a second Ctrl-C ends the process at once
-}
 
 std::string iso_now()
 {
@@ -292,9 +284,11 @@ exit_code cmd_run(common_opts const& o, run_opts const& ro)
         return exit_code::infrastructure;
     }
     report.info.iut = hello;
+    // Ctrl-C (SIGINT, SIGTERM): cases in flight stop at their next wait, the rest are not
+    // started (SKIP, "interrupted"), and the report is written; a second one exits at once.
+    auto const& interrupted = interrupt_on_signals();
     harness::run_env env{s.prof, s.settings, s.api, s.clauses, s.invariants, servers, *factory, hello, ro.slow, &interrupted, lan_peer};
 
-    std::signal(SIGINT, on_sigint);
     // The console is a reporter (reports/console_reporter.hpp): a line per case, then the summary.
     // Every case will have a result (SKIP when not started): the listed cases not run are known now.
     std::vector<reports::case_result> planned(cases.size());
@@ -308,7 +302,7 @@ exit_code cmd_run(common_opts const& o, run_opts const& ro)
     auto on_round = [&](std::string const& label, std::size_t n) { console->on_round(label, n); };
     report.cases = harness::run_attempts(cases, env, jobs, expected, ro.attempts, progress, on_round, order);
     list_clauses(report.cases);
-    std::signal(SIGINT, SIG_DFL);
+    restore_default_signals();
     servers.stop();
     report.info.duration_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
     report.info.interrupted = interrupted;

@@ -43,6 +43,9 @@ int serve_until_signal(server_options const& opts, bool json_output, std::ostrea
     out.flush();
 
     signals_ioc.run(); // returns once the signal handler ran
+    // The default action again: a second Ctrl-C while the servers stop ends the process at once.
+    boost::system::error_code ignored;
+    signals.clear(ignored);
     ctl.stop();
     s.stop();
     return 0;

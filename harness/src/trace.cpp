@@ -60,8 +60,18 @@ std::vector<json> trace::snapshot() const
 bool trace::wait_until(std::function<bool(std::vector<json> const&)> const& pred,
                        clock::time_point deadline) const
 {
+    // In slices: `pred` may also test what no append signals (Ctrl-C's flag, set
+    // by a signal handler that cannot notify), and must see it within a slice.
+    constexpr auto slice = std::chrono::milliseconds(50);
     std::unique_lock lock(mu_);
-    return cv_.wait_until(lock, deadline, [&] { return pred(entries_); });
+    for (;;) {
+        if (pred(entries_))
+            return true;
+        auto const now = clock::now();
+        if (now >= deadline)
+            return false;
+        cv_.wait_until(lock, std::min(deadline, now + slice));
+    }
 }
 
 std::vector<json const*> invocations(std::vector<json> const& entries, std::string const& fn)

@@ -25,6 +25,7 @@ void run_window::end_window()
     if (ended)
         return;
     ended = true;
+    stop_poll.cancel();
     window_end = clock_type::now();
     cpu_end = process_cpu_times();
     if (on_end && measuring)
@@ -59,12 +60,26 @@ void run_window::schedule(boost::asio::steady_timer& timer, std::chrono::duratio
                 end_window();
         });
     };
+    if (stop)
+        poll_stop();
     if (warmup.count() <= 0)
         return measure();
     timer.expires_after(to_timer(warmup));
     timer.async_wait([measure](boost::system::error_code ec) {
         if (!ec)
             measure();
+    });
+}
+
+void run_window::poll_stop()
+{
+    stop_poll.expires_after(std::chrono::milliseconds(50));
+    stop_poll.async_wait([this](boost::system::error_code ec) {
+        if (ec || ended)
+            return;
+        if (stop->load())
+            return end_window();
+        poll_stop();
     });
 }
 

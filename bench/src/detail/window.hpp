@@ -18,14 +18,17 @@ struct run_window {
     using clock_type = std::chrono::steady_clock;
 
     run_window(boost::asio::io_context& io, std::uint64_t max_messages, std::function<void()> on_start,
-               std::function<void()> on_end)
-        : io(io), max_messages(max_messages), on_start(std::move(on_start)), on_end(std::move(on_end))
+               std::function<void()> on_end, std::atomic<bool> const* stop = nullptr)
+        : io(io), max_messages(max_messages), on_start(std::move(on_start)), on_end(std::move(on_end)), stop(stop),
+          stop_poll(io)
     {
     }
 
     boost::asio::io_context& io;
     std::uint64_t max_messages = 0;
     std::function<void()> on_start, on_end;
+    std::atomic<bool> const* stop; ///< load_options::stop
+    boost::asio::steady_timer stop_poll;
     bool measuring = false;
     bool ended = false;
     clock_type::time_point window_start{}, window_end{};
@@ -43,9 +46,11 @@ struct run_window {
     /// `n` replies of `size` bytes each arrived; ends the window at max_messages.
     void count(std::uint64_t n, std::uint64_t size_bytes);
 
-    /// Arm `timer`: warm-up, then the window of `duration`.
+    /// Arm `timer`: warm-up, then the window of `duration`; and, with a `stop`
+    /// flag, a poll that ends the window (or the warm-up) once it is set.
     void schedule(boost::asio::steady_timer& timer, std::chrono::duration<double> warmup,
                   std::chrono::duration<double> duration);
+    void poll_stop();
     /// After io.run() returned: close a window that never ended or never started.
     void settle();
     double duration_s() const;

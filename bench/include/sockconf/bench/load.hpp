@@ -12,6 +12,7 @@
 
 #include <sockconf/bench/histogram.hpp>
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <functional>
@@ -61,6 +62,9 @@ struct load_options {
     std::size_t discard_from = 4096;
     /// Called as the measured window starts and ends (e.g. to read the server's CPU time).
     std::function<void()> on_window_start, on_window_end;
+    /// Ctrl-C's flag (or null): once set, the warm-up or window ends within 50 ms and
+    /// the result is what was counted so far.
+    std::atomic<bool> const* stop = nullptr;
 };
 
 struct cpu_times {
@@ -98,6 +102,7 @@ struct handshake_options {
     std::uint64_t max_handshakes = 0; ///< 0: none
     std::chrono::milliseconds timeout{5000}; ///< per handshake, connect to the server's close
     std::function<void()> on_window_start, on_window_end; ///< as load_options'
+    std::atomic<bool> const* stop = nullptr;              ///< as load_options'
 };
 
 struct handshake_result {

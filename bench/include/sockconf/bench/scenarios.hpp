@@ -18,6 +18,7 @@
 #include <sockconf/common/exit_code.hpp>
 #include <sockconf/harness/driver_factory.hpp>
 
+#include <atomic>
 #include <cstddef>
 #include <string>
 #include <vector>
@@ -47,6 +48,10 @@ struct bench_options {
     std::string out = "bench.json";
     std::string html;         ///< also write the charts page here (reports::write_bench_html)
     std::string compare;      ///< an earlier results file: print ratios
+    /// Ctrl-C's flag (or null): once set, the measurement under way ends within
+    /// 50 ms and is dropped, no other starts, and the results so far are written
+    /// with "interrupted": true.
+    std::atomic<bool> const* interrupted = nullptr;
 };
 
 /// Run what `o` asks for; `home` holds specs/ (and bench/peers/), `profile_file`

@@ -37,6 +37,8 @@ public:
     void insert(std::size_t pos, std::vector<json> entries);
 
     /// Wait until `pred(entries)` holds or `deadline` passes; true when it held.
+    /// `pred` runs again at least every 50 ms, so it may also test a flag that no
+    /// append signals (Ctrl-C's).
     bool wait_until(std::function<bool(std::vector<json> const&)> const& pred,
                     clock::time_point deadline) const;
 
