@@ -15,7 +15,11 @@ json read_json_file(std::string const& path)
         throw spec_error("E-FILE-READ", path, "", "cannot open the file for reading");
     std::stringstream buf;
     buf << in.rdbuf();
-    auto const text = buf.str();
+    return parse_json_text(buf.str(), path);
+}
+
+json parse_json_text(std::string const& text, std::string const& path)
+{
     try {
         return json::parse(text);
     } catch (json::parse_error const& e) {
