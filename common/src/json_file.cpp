@@ -31,6 +31,10 @@ json parse_json_text(std::string const& text, std::string const& path)
         throw spec_error("E-JSON-SYNTAX", path, "",
                          "not valid JSON at line " + std::to_string(line) + ", column " +
                              std::to_string(col) + ": " + e.what());
+    } catch (json::exception const& e) {
+        // A number too large for a double (1e999) is out_of_range, not parse_error,
+        // and is as much bad input (found by fuzz/: regressions/profile/).
+        throw spec_error("E-JSON-SYNTAX", path, "", std::string("not valid JSON: ") + e.what());
     }
 }
 

@@ -14,7 +14,8 @@ namespace sockconf {
 json read_json_file(std::string const& path);
 
 /// Parse `text`, the content of the file `source` names: "E-JSON-SYNTAX" (with
-/// line and column) when it is not JSON. What read_json_file does once it has
+/// line and column where known) when it is not JSON, a number out of range
+/// included. What read_json_file does once it has
 /// the bytes (and what fuzz/ feeds).
 json parse_json_text(std::string const& text, std::string const& source);
 
