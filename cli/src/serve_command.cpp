@@ -29,7 +29,7 @@ command add_serve_command(CLI::App& app)
                     "Also serve an HTTP control address (\"control\" in the JSON line) through which a `sockconf "
                     "repro` script opens TCP listeners, reads the wire log and gets a closed port");
     serve->add_option("--max-message-bytes", serve_o.max_message_bytes,
-                      "Largest WebSocket message accepted; a bigger one is closed with 1009 (0: no limit)")
+                      "Largest WebSocket message accepted; a bigger one is closed with 1009 (0: 1 GiB, the most the server buffers)")
         ->capture_default_str();
     serve->add_option("--handshake-timeout-ms", serve_o.handshake_timeout_ms,
                       "Time for each step of a WebSocket opening or closing handshake, and for /hang")

@@ -15,7 +15,11 @@ json read_json_file(std::string const& path)
         throw spec_error("E-FILE-READ", path, "", "cannot open the file for reading");
     std::stringstream buf;
     buf << in.rdbuf();
-    auto const text = buf.str();
+    return parse_json_text(buf.str(), path);
+}
+
+json parse_json_text(std::string const& text, std::string const& path)
+{
     try {
         return json::parse(text);
     } catch (json::parse_error const& e) {
@@ -27,6 +31,10 @@ json read_json_file(std::string const& path)
         throw spec_error("E-JSON-SYNTAX", path, "",
                          "not valid JSON at line " + std::to_string(line) + ", column " +
                              std::to_string(col) + ": " + e.what());
+    } catch (json::exception const& e) {
+        // A number too large for a double (1e999) is out_of_range, not parse_error,
+        // and is as much bad input (found by fuzz/: regressions/profile/).
+        throw spec_error("E-JSON-SYNTAX", path, "", std::string("not valid JSON: ") + e.what());
     }
 }
 

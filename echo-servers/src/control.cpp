@@ -3,6 +3,8 @@
 // client never delays the echo servers.
 #include <sockconf/echo/control.hpp>
 
+#include "detail/control_request.hpp"
+
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/beast/core.hpp>
@@ -13,6 +15,7 @@
 #include <charconv>
 #include <optional>
 #include <thread>
+#include <variant>
 
 namespace sockconf::echo {
 
@@ -69,66 +72,84 @@ std::uint16_t closed_port(std::string const& host)
 
 } // namespace
 
-control_reply answer_control(servers& s, std::string_view method, std::string_view target)
+std::variant<detail::control_request, control_reply>
+detail::read_control_request(std::string_view method, std::string_view target, std::string const& host)
 {
     auto const parsed = boost::urls::parse_origin_form(target);
     if (!parsed)
         return error(400, "bad request target: " + parsed.error().message());
-    std::string const path = parsed->path();
+    control_request out;
+    out.path = parsed->path();
+    auto const& path = out.path;
     if (path != "/listen" && path != "/unlisten" && path != "/wire" && path != "/closed-port")
         return error(404, "unknown path " + path + " (/listen, /unlisten, /wire, /closed-port)");
     if (method != "GET")
         return error(405, "only GET");
-    std::string tag, behaviour = "echo";
+    std::string behaviour = "echo";
     std::optional<std::string> bytes, port, family;
     for (auto const& p : parsed->params()) {
-        if (p.key == "tag") tag = p.value;
+        if (p.key == "tag") out.tag = p.value;
         else if (p.key == "behaviour") behaviour = p.value;
         else if (p.key == "bytes") bytes = p.value;
         else if (p.key == "port") port = p.value;
         else if (p.key == "family") family = p.value;
     }
-    if (path == "/wire") {
+    if (path == "/wire" || path == "/closed-port")
+        return out;
+    std::optional<std::uint16_t> const port_number = port ? parse_int<std::uint16_t>(*port) : std::uint16_t{0};
+    if (!port_number)
+        return error(400, "port must be a number 0-65535, got \"" + *port + "\"");
+    out.port = *port_number;
+    auto const address = family ? listen_address_for(*family, host) : host;
+    if (!address)
+        return error(400, "family must be ipv4 or ipv6, got \"" + *family + "\"");
+    out.address = *address;
+    if (path == "/unlisten") {
+        if (!out.port)
+            return error(400, "/unlisten needs port=P");
+        return out;
+    }
+    auto const kind = tcp_behaviour_from_name(behaviour);
+    if (!kind)
+        return error(400, "unknown behaviour \"" + behaviour + "\" (echo, close_after, reset, send_on_connect, black_hole)");
+    out.behaviour.kind = *kind;
+    if (bytes) {
+        auto const n = parse_int<std::uint64_t>(*bytes);
+        if (!n)
+            return error(400, "bytes must be a number, got \"" + *bytes + "\"");
+        out.behaviour.bytes = *n;
+    }
+    return out;
+}
+
+control_reply answer_control(servers& s, std::string_view method, std::string_view target)
+{
+    auto read = detail::read_control_request(method, target, s.host());
+    if (auto const* bad = std::get_if<control_reply>(&read))
+        return *bad;
+    auto const& req = std::get<detail::control_request>(read);
+    if (req.path == "/wire") {
         json records = json::array();
-        for (auto const& r : s.log().by_tag(tag))
+        for (auto const& r : s.log().by_tag(req.tag))
             records.push_back(r.to_json());
         return {200, {{"records", std::move(records)}}};
     }
-    if (path == "/closed-port") {
+    if (req.path == "/closed-port") {
         auto const p = closed_port(s.host());
         if (!p)
             return error(500, "could not find a closed port");
         return {200, {{"port", p}}};
     }
-    std::optional<std::uint16_t> const port_number = port ? parse_int<std::uint16_t>(*port) : std::uint16_t{0};
-    if (!port_number)
-        return error(400, "port must be a number 0-65535, got \"" + *port + "\"");
-    auto const address = family ? listen_address_for(*family, s.host()) : s.host();
-    if (!address)
-        return error(400, "family must be ipv4 or ipv6, got \"" + *family + "\"");
-    if (path == "/unlisten") {
-        if (!*port_number)
-            return error(400, "/unlisten needs port=P");
-        s.close_tcp_listener(*port_number, *address);
-        return {200, {{"closed", *port_number}}};
-    }
-    tcp_behaviour b;
-    auto const kind = tcp_behaviour_from_name(behaviour);
-    if (!kind)
-        return error(400, "unknown behaviour \"" + behaviour + "\" (echo, close_after, reset, send_on_connect, black_hole)");
-    b.kind = *kind;
-    if (bytes) {
-        auto const n = parse_int<std::uint64_t>(*bytes);
-        if (!n)
-            return error(400, "bytes must be a number, got \"" + *bytes + "\"");
-        b.bytes = *n;
+    if (req.path == "/unlisten") {
+        s.close_tcp_listener(req.port, req.address);
+        return {200, {{"closed", req.port}}};
     }
     std::error_code ec;
-    auto const opened = s.open_tcp_listener(tag, b, *port_number, *address, ec);
+    auto const opened = s.open_tcp_listener(req.tag, req.behaviour, req.port, req.address, ec);
     if (!opened)
-        return error(409, "cannot listen on " + *address + ":" + std::to_string(*port_number) + ": " + ec.message(),
+        return error(409, "cannot listen on " + req.address + ":" + std::to_string(req.port) + ": " + ec.message(),
                      errc_name(ec));
-    return {200, {{"port", opened}, {"tag", tag}, {"host", *address}}};
+    return {200, {{"port", opened}, {"tag", req.tag}, {"host", req.address}}};
 }
 
 namespace {
@@ -139,8 +160,7 @@ public:
 
     void run()
     {
-        parser_.body_limit(4096);
-        parser_.header_limit(8192);
+        detail::limit_control_request(parser_);
         stream_.expires_after(std::chrono::seconds(5));
         http::async_read(stream_, buffer_, parser_,
                          [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_read(ec); });

@@ -4,6 +4,8 @@
 #include <sockconf/harness/loader.hpp>
 #include <sockconf/harness/matcher.hpp>
 
+#include "detail/case_file.hpp"
+
 #include <algorithm>
 #include <filesystem>
 #include <map>
@@ -618,6 +620,61 @@ test_case parse_case(json const& doc, std::string const& file, std::string const
     return c;
 }
 
+load_result detail::load_case_document(json const& doc, std::string const& f, api_catalog const& api,
+                                       clause_catalog const& clauses, json_schema const* schema)
+{
+    load_result out;
+    auto& errors = out.errors; // every error of this file
+    auto& found = out.cases;
+    auto const add = [&](spec_error e) {
+        // The schema and the loader may both see one problem: say it once.
+        for (auto const& x : errors)
+            if (x.id() == e.id() && x.pointer() == e.pointer())
+                return;
+        errors.push_back(std::move(e));
+    };
+    try {
+        std::vector<spec_error> schema_errors;
+        if (schema)
+            schema_errors = schema->validate(doc, f);
+        // A case the schema faulted is not parsed: its structure is already reported.
+        auto const faulted = [&](std::string const& case_pointer) {
+            return std::any_of(schema_errors.begin(), schema_errors.end(), [&](spec_error const& e) {
+                auto const& p = e.pointer();
+                return case_pointer.empty() || p == case_pointer || p.rfind(case_pointer + "/", 0) == 0;
+            });
+        };
+        for (auto& e : schema_errors)
+            add(std::move(e));
+        auto const parse = [&](json const& c, std::string const& pointer) {
+            if (faulted(pointer))
+                return;
+            try {
+                found.push_back(parse_case(c, f, pointer, api, clauses));
+            } catch (spec_error const& e) {
+                add(e); // and on with the next case
+            }
+        };
+        if (doc.is_object() && doc.contains("cases") && !doc.contains("id")) {
+            json_reader r(doc, f);
+            try {
+                r.only_keys({"cases", "notes", "$schema"});
+            } catch (spec_error const& e) {
+                add(e);
+            }
+            auto list = r.at("cases");
+            list.expect_array();
+            for (std::size_t i = 0; i < list.size(); ++i)
+                parse(list.at(i).value(), list.at(i).pointer());
+        } else if (schema_errors.empty()) {
+            parse(doc, "");
+        }
+    } catch (spec_error const& e) {
+        add(e);
+    }
+    return out;
+}
+
 load_result load_suites(std::vector<std::string> const& paths, api_catalog const& api,
                         clause_catalog const& clauses, std::string const& suites_root, json_schema const* schema)
 {
@@ -640,55 +697,20 @@ load_result load_suites(std::vector<std::string> const& paths, api_catalog const
 
     std::map<std::string, std::string> seen; // id -> where
     for (auto const& f : files) {
-        std::vector<spec_error> errors; // every error of this file
+        load_result file_out;
+        try {
+            file_out = detail::load_case_document(read_json_file(f), f, api, clauses, schema);
+        } catch (spec_error const& e) {
+            file_out.errors.push_back(e); // E-FILE-READ, E-JSON-SYNTAX
+        }
+        auto& errors = file_out.errors;
+        auto& found = file_out.cases;
         auto const add = [&](spec_error e) {
-            // The schema and the loader may both see one problem: say it once.
-            for (auto const& x : errors)
+            for (auto const& x : errors) // said once, as in load_case_document
                 if (x.id() == e.id() && x.pointer() == e.pointer())
                     return;
             errors.push_back(std::move(e));
         };
-        std::vector<test_case> found;
-        try {
-            auto const doc = read_json_file(f);
-            std::vector<spec_error> schema_errors;
-            if (schema)
-                schema_errors = schema->validate(doc, f);
-            // A case the schema faulted is not parsed: its structure is already reported.
-            auto const faulted = [&](std::string const& case_pointer) {
-                return std::any_of(schema_errors.begin(), schema_errors.end(), [&](spec_error const& e) {
-                    auto const& p = e.pointer();
-                    return case_pointer.empty() || p == case_pointer || p.rfind(case_pointer + "/", 0) == 0;
-                });
-            };
-            for (auto& e : schema_errors)
-                add(std::move(e));
-            auto const parse = [&](json const& c, std::string const& pointer) {
-                if (faulted(pointer))
-                    return;
-                try {
-                    found.push_back(parse_case(c, f, pointer, api, clauses));
-                } catch (spec_error const& e) {
-                    add(e); // and on with the next case
-                }
-            };
-            if (doc.is_object() && doc.contains("cases") && !doc.contains("id")) {
-                json_reader r(doc, f);
-                try {
-                    r.only_keys({"cases", "notes", "$schema"});
-                } catch (spec_error const& e) {
-                    add(e);
-                }
-                auto list = r.at("cases");
-                list.expect_array();
-                for (std::size_t i = 0; i < list.size(); ++i)
-                    parse(list.at(i).value(), list.at(i).pointer());
-            } else if (schema_errors.empty()) {
-                parse(doc, "");
-            }
-        } catch (spec_error const& e) {
-            add(e);
-        }
         // The suite is the first folder below the suites root ("websocket", "tcp").
         std::string suite = fs::path(f).parent_path().filename().string();
         if (!suites_root.empty()) {

@@ -26,6 +26,10 @@ constexpr std::uint8_t op_cont = 0x0, op_text = 0x1, op_binary = 0x2, op_close =
 // a 1 MiB echo costs no extra copy. A tuning point, not a limit.
 constexpr std::size_t copy_threshold = 2048;
 
+// max_message_bytes 0 ("no limit") in effect: a message is buffered whole, so
+// some bound there must be (1 GiB: far above any case's message).
+constexpr std::uint64_t no_limit_cap = std::uint64_t{1} << 30;
+
 // XOR the client's mask over `p` (RFC 6455 5.3), `offset` bytes into the frame's
 // payload. 64 bytes per step in GCC/Clang vector types (SSE2 or better on x86-64,
 // whatever the target has elsewhere): at 64 KiB this is the server's main own cost.
@@ -134,7 +138,10 @@ frame_echo::parse frame_echo::parse_header(char const* p, std::size_t n, frame_h
         for (int i = 0; i < 8; ++i)
             len = (len << 8) | static_cast<unsigned char>(p[2 + i]);
         at = 10;
-        if (len < 65536)
+        // RFC 6455 5.2: the most significant bit MUST be 0. Without this check a
+        // length near 2^64 wrapped header + payload to a few bytes, and the frame's
+        // "payload" was unmasked far past the buffer (fuzz/regressions/frame_echo/).
+        if (len < 65536 || (len >> 63) != 0)
             return fail(websocket::error::bad_size, 1002), parse::bad;
     }
     std::memcpy(&fh.key, p + at, 4);
@@ -187,7 +194,11 @@ std::size_t frame_echo::consume(char* data, std::size_t size)
         }
         bool const starts = fh.opcode != op_cont;
         std::uint64_t const so_far = starts ? 0 : message_size_;
-        bool const over = max_ != 0 && (fh.len > max_ || so_far > max_ - fh.len);
+        // A frame is buffered whole before it is echoed: with no limit (0) a
+        // client could still make the server allocate any size, so 0 means
+        // no_limit_cap.
+        std::uint64_t const max = max_ != 0 ? max_ : no_limit_cap;
+        bool const over = fh.len > max || so_far > max - fh.len;
         bool const skip = state_ == state::closing || discarding_ || over;
         std::size_t const whole = fh.header_bytes + static_cast<std::size_t>(fh.len);
         // Nothing changes until the frame can be taken whole (or skipped): an

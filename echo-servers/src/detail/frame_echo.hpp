@@ -52,7 +52,7 @@ public:
         closed         ///< the client's close frame arrived after ours
     };
 
-    /// `max_message_bytes` 0: no limit. `record_limit`: messages whose heads are
+    /// `max_message_bytes` 0: no limit but 1 GiB (messages are buffered whole). `record_limit`: messages whose heads are
     /// kept for the wire record (later ones are only counted).
     frame_echo(std::uint64_t max_message_bytes, std::size_t record_limit);
 

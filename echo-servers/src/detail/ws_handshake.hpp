@@ -47,8 +47,7 @@ template <class Next>
 void ws_session<Next>::read_request()
 {
     parser_.emplace();
-    parser_->header_limit(64 * 1024);
-    parser_->body_limit(64 * 1024);
+    limit_request(*parser_);
     beast::get_lowest_layer(ws_).expires_after(handshake_timeout());
     http::async_read(ws_.next_layer(), buffer_, *parser_,
                      [self = shared_from_this()](error_code ec, std::size_t) { self->on_request(ec); });

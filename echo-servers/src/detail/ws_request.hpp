@@ -16,6 +16,15 @@
 
 namespace sockconf::echo::detail {
 
+/// The bounds of an upgrade request the session reads (header and body, bytes):
+/// a client cannot make the server buffer more.
+template <class Parser>
+void limit_request(Parser& parser)
+{
+    parser.header_limit(64 * 1024);
+    parser.body_limit(64 * 1024);
+}
+
 inline std::string lower(std::string_view s)
 {
     std::string out(s);

@@ -13,6 +13,12 @@ namespace sockconf {
 /// read and "E-JSON-SYNTAX" (with line and column) when it is not JSON.
 json read_json_file(std::string const& path);
 
+/// Parse `text`, the content of the file `source` names: "E-JSON-SYNTAX" (with
+/// line and column where known) when it is not JSON, a number out of range
+/// included. What read_json_file does once it has
+/// the bytes (and what fuzz/ feeds).
+json parse_json_text(std::string const& text, std::string const& source);
+
 /// Write `doc` (2-space indent, UTF-8, invalid UTF-8 replaced) to `path`, via a
 /// temporary file renamed into place. Throws std::runtime_error naming the path.
 void write_json_file(std::string const& path, json const& doc);

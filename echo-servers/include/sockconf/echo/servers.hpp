@@ -64,7 +64,8 @@ struct server_options {
 
     // Limits (data, not code: a case or `sockconf serve` may tighten them).
 
-    /// Largest WebSocket message accepted from a client, in bytes; 0: no limit.
+    /// Largest WebSocket message accepted from a client, in bytes; 0: no limit of
+    /// its own, but 1 GiB (a message is buffered whole; frame_echo.hpp).
     /// A bigger message is read to its end (so its size is known, the memory
     /// held stays at about this limit), recorded in `messages`, and answered
     /// with a close frame 1009 whose reason is

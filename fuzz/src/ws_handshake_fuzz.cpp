@@ -1,0 +1,48 @@
+// The echo server's reading of an HTTP upgrade request (ws_handshake.hpp,
+// on_request): Beast's request parser with the session's limits
+// (detail::limit_request), then everything the session derives from the request
+// before answering: the plan of its target (plan_for, refusal_for), whether it is
+// an upgrade, the header object and offered subprotocols of the wire record, and
+// the subprotocol chosen.
+#include "fuzz_input.hpp"
+
+#include "detail/ws_plan.hpp"
+#include "detail/ws_request.hpp"
+
+#include <boost/asio/buffer.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/string_body.hpp>
+#include <boost/beast/websocket/rfc6455.hpp>
+
+extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size)
+{
+    namespace http = boost::beast::http;
+    namespace d = sockconf::echo::detail;
+    http::request_parser<http::string_body> parser;
+    d::limit_request(parser);
+    boost::beast::error_code ec;
+    std::size_t used = 0;
+    // All the client sent, as http::async_read hands it over; then the end of the stream.
+    while (used < size && !parser.is_done()) {
+        auto const n = parser.put(boost::asio::buffer(data + used, size - used), ec);
+        used += n;
+        if (ec || n == 0)
+            break;
+    }
+    if (ec == http::error::need_more)
+        ec = {};
+    if (!ec && !parser.is_done())
+        parser.put_eof(ec);
+    if (ec || !parser.is_done())
+        return 0; // the session fails the record: "handshake request: ..."
+    auto const& req = parser.get();
+    auto const plan = d::plan_for(req.target());
+    (void)d::refusal_for(plan);
+    (void)boost::beast::websocket::is_upgrade(req);
+    (void)d::header_object(req).dump(-1, ' ', false, sockconf::json::error_handler_t::replace);
+    auto const offered = d::offered_protocols(req);
+    (void)d::chosen_protocol(plan, offered);
+    (void)d::behaviour_name(plan.what);
+    return 0;
+}
