@@ -8,7 +8,10 @@
 //                          `adaptations` ([{what, why}]: what the bundle substitutes because a
 //                          browser stands in for the platform's host) go in hello, with
 //                          "host": "browser"
-//   control=ws://…/control the harness's control WebSocket
+//   control=ws://…/control?key=SECRET
+//                          the harness's control WebSocket, used as given: sockconf puts its
+//                          per-run secret in it and refuses a connection without it, or from
+//                          another Origin than its own page server (specs/adapter-protocol.md)
 //   promise_timeout_ms=N   optional: how long the shim awaits a returned Promise (default 5000)
 //
 // Each control connection is one IUT instance: hello first, then every frame from the harness

@@ -257,7 +257,7 @@ test("harness settings: --settings replaces specs/settings.json; a bad file, or 
     ],
   }));
   const settings = path.join(tmp, "settings.json");
-  fs.writeFileSync(settings, JSON.stringify({ case_timeout_ms: 700, wait_timeout_ms: 5000, settle_ms: 0 }));
+  fs.writeFileSync(settings, JSON.stringify({ case_timeout_ms: 700, wait_timeout_ms: 5000, settle_ms: 0, adapter_message_max_bytes: 16777216, adapter_case_events_max: 10000 }));
   const r = run("--suites", never, "--settings", settings, "--report-dir", dir("settings"));
   assert.equal(r.code, 1, r.out + r.err);
   const c = report(dir("settings")).cases[0];
@@ -269,7 +269,7 @@ test("harness settings: --settings replaces specs/settings.json; a bad file, or 
   assert.match(js.out, /caseTimeoutMs: 700,/);
   assert.match(js.out, /settleMs: 0,/);
 
-  fs.writeFileSync(settings, JSON.stringify({ case_timeout_ms: 700, wait_timeout_ms: "5 s", settle_ms: 0 }));
+  fs.writeFileSync(settings, JSON.stringify({ case_timeout_ms: 700, wait_timeout_ms: "5 s", settle_ms: 0, adapter_message_max_bytes: 16777216, adapter_case_events_max: 10000 }));
   const bad = run("--suites", never, "--settings", settings, "--list");
   assert.equal(bad.code, 2);
   assert.match(bad.err, /settings\.json:\/wait_timeout_ms: .*\[E-TYPE\]/);

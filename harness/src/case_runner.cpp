@@ -178,6 +178,8 @@ private:
         }
         if (ev.is_object() && ev.value("op", "") == "adapter-error") {
             s_.trace.append({{"type", "note"}, {"text", ev.value("text", std::string())}});
+            if (!s_.bad_event)
+                s_.bad_event_text = ev.value("text", std::string());
             s_.bad_event = true;
             return;
         }
@@ -185,6 +187,8 @@ private:
         if (!ev.is_object() || ev.value("op", "") != "invoke" || !ev.contains("fn") || !ev["fn"].is_string() ||
             !ev.contains("args") || !ev["args"].is_array()) {
             s_.trace.append({{"type", "note"}, {"text", "malformed event from the IUT: " + brief(ev, 300)}});
+            if (!s_.bad_event)
+                s_.bad_event_text = "malformed event: " + brief(ev, 300);
             s_.bad_event = true;
             return;
         }
@@ -218,7 +222,7 @@ private:
         }
         if (s_.bad_event) {
             auto& k = s_.add_check(check_kind::step, st.pointer, "well-formed events", st.clauses);
-            s_.broke(k, check_status::error, "well-formed events", "the IUT sent a malformed event");
+            s_.broke(k, check_status::error, "well-formed events", s_.bad_event_message());
             return stop_reason::error;
         }
         return stop_reason::none;

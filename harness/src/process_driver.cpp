@@ -12,6 +12,7 @@
 #include <boost/process/io.hpp>
 #include <boost/process/pipe.hpp>
 
+#include <algorithm>
 #include <condition_variable>
 #include <csignal>
 #include <cstdlib>
@@ -22,6 +23,7 @@
 #include <mutex>
 #include <optional>
 #include <thread>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 namespace sockconf::harness {
@@ -66,7 +68,8 @@ class process_driver final : public driver {
 public:
     process_driver(process_options const& o, std::string const& profile_file, std::string const& ca_file,
                    event_sink sink)
-        : link_([this](std::string const& line) { return write_line(line); }, [this] { return stderr_tail(); })
+        : link_([this](std::string const& line) { return write_line(line); }, [this] { return stderr_tail(); },
+                {o.message_max_bytes, o.case_events_max})
     {
         link_.set_sink(std::move(sink));
         auto env = boost::this_process::environment();
@@ -80,6 +83,7 @@ public:
             link_.on_closed("E-ADAPTER-EXIT: cannot start the IUT `" + o.command + "`: " + e.what());
             return;
         }
+        err_fd_ = err_.pipe().native_source();
         reader_ = std::thread([this] { read_stdout(); });
         err_reader_ = std::thread([this] { read_stderr(); });
         if (!link_.wait_hello(o.hello_timeout))
@@ -145,12 +149,51 @@ private:
         }
     }
 
+    /// Lines, never more than the link's limit of one held: a longer line is
+    /// reported at once and skipped to its end (read and dropped, so that the IUT
+    /// is not blocked on a full pipe until it is stopped).
     void read_stdout()
     {
+        auto const max = link_.limits().message_max_bytes;
+        auto* const sb = out_.rdbuf();
         std::string line;
         std::size_t n = 0;
-        while (std::getline(out_, line))
-            link_.on_message(line, "stdout line " + std::to_string(++n));
+        bool skipping = false;
+        char buf[65536];
+        for (;;) {
+            std::streamsize got = 0;
+            if (auto const avail = sb->in_avail(); avail > 0) {
+                got = sb->sgetn(buf, std::min<std::streamsize>(avail, sizeof buf));
+            } else {
+                auto const c = sb->sbumpc(); // blocks for more
+                if (c == std::char_traits<char>::eof())
+                    break;
+                buf[0] = static_cast<char>(c);
+                got = 1;
+            }
+            char const* p = buf;
+            char const* const end = buf + got;
+            while (p < end) {
+                char const* const nl = std::find(p, end, '\n');
+                if (!skipping && line.size() + static_cast<std::size_t>(nl - p) > max) {
+                    link_.on_too_long("stdout line " + std::to_string(n + 1));
+                    skipping = true;
+                    std::string().swap(line);
+                }
+                if (!skipping)
+                    line.append(p, nl);
+                if (nl == end)
+                    break;
+                ++n;
+                if (!skipping)
+                    link_.on_message(line, "stdout line " + std::to_string(n));
+                skipping = false;
+                line.clear();
+                p = nl + 1;
+            }
+        }
+        if (!skipping && !line.empty()) // a last line without its newline, as std::getline gives it
+            link_.on_message(line, "stdout line " + std::to_string(n + 1));
         {
             // It exited: let its last words on stderr arrive, for the message.
             std::unique_lock lk(err_mu_);
@@ -177,6 +220,12 @@ private:
 
     std::string stderr_tail() const
     {
+        // An IUT that says why on stderr and then breaks stdout: its words may still be in
+        // the pipe when the break is seen. Let the reader take them (briefly: this is an
+        // error path, and a chatty IUT must not hold it).
+        int const fd = err_fd_;
+        for (int i = 0, n = 0; i < 20 && fd >= 0 && ::ioctl(fd, FIONREAD, &n) == 0 && n > 0; ++i)
+            std::this_thread::sleep_for(5ms);
         std::lock_guard lk(err_mu_);
         if (stderr_.empty())
             return "";
@@ -196,6 +245,7 @@ private:
     std::condition_variable err_cv_;
     std::string stderr_;
     bool stderr_done_ = false;
+    int err_fd_ = -1; ///< the read end of the stderr pipe, for FIONREAD
 };
 
 class process_factory final : public driver_factory {

@@ -20,13 +20,16 @@
 #include <boost/process/pipe.hpp>
 
 #include <atomic>
+#include <openssl/crypto.h>
 #include <openssl/pem.h>
+#include <openssl/rand.h>
 #include <openssl/sha.h>
 #include <openssl/x509.h>
 
 #include <condition_variable>
 #include <csignal>
 #include <deque>
+#include <iostream>
 #include <optional>
 #include <filesystem>
 #include <mutex>
@@ -118,12 +121,16 @@ public:
     json hello() const override { return page_->link->hello(); }
     reply execute(json const& command, std::chrono::milliseconds timeout) override
     {
-        return page_->link->execute(command, timeout);
+        auto r = page_->link->execute(command, timeout);
+        if (r.kind == reply_kind::timeout)
+            timed_out_ = true;
+        return r;
     }
 
 private:
     std::shared_ptr<page_conn> page_;
     factory_impl& f_;
+    bool timed_out_ = false; ///< a command went unanswered: the page is not trusted with another case
 };
 
 class factory_impl final : public remote_factory {
@@ -139,8 +146,12 @@ public:
         acceptor_.bind(ep);
         acceptor_.listen();
         auto const port = std::to_string(acceptor_.local_endpoint().port());
-        url_ = "http://127.0.0.1:" + port + "/adapters/browser/page.html?platform=" + platform_ +
-               "&control=ws://127.0.0.1:" + port + "/control";
+        secret_ = make_secret();
+        origin_ = "http://127.0.0.1:" + port;
+        // The control URL goes last and unencoded: a query value may hold '/', ':', '?'
+        // and '=' (RFC 3986), and URLSearchParams splits at the first '=' only.
+        url_ = origin_ + "/adapters/browser/page.html?platform=" + platform_ + "&control=ws://127.0.0.1:" + port +
+               "/control?key=" + secret_;
         accept();
         thread_ = std::thread([this] { ioc_.run(); });
         if (!o_.browser.empty())
@@ -228,7 +239,7 @@ public:
                 auto s = session.lock();
                 return s && s->send(text);
             },
-            [] { return std::string(); });
+            [] { return std::string(); }, limits());
         std::lock_guard lk(mu_);
         pages_.push_back(p);
         if (reloading_ > 0)
@@ -239,14 +250,64 @@ public:
     /// A page's hello arrived or its connection ended: waiters re-check.
     void changed() { cv_.notify_all(); }
 
-    void release(std::shared_ptr<page_conn> const& p)
+    /// A case is done with `p`. A page that broke the protocol or let a command go
+    /// unanswered is not given another case: it is told to reload (a fresh instance
+    /// comes back if it still can) and leaves the pool.
+    void release(std::shared_ptr<page_conn> const& p, bool timed_out)
     {
         p->link->set_sink(nullptr);
+        if (timed_out && !p->link->dead())
+            p->link->on_closed("E-ADAPTER-TIMEOUT: a command went unanswered; the page was told to reload");
         std::lock_guard lk(mu_);
         p->busy = false;
-        if (p->link->dead())
+        if (p->link->dead()) {
+            p->link->bye();
             drop(p);
+        }
         cv_.notify_all();
+    }
+
+    detail::adapter_limits limits() const { return {o_.message_max_bytes, o_.case_events_max}; }
+
+    /// Why a control upgrade must be refused ("" when it may go on): it must carry
+    /// this run's secret (?key=, in the control URL of page_url()) and come from a page
+    /// this server served (Origin: http://127.0.0.1:PORT). A browser sends Origin on
+    /// every WebSocket and a page cannot forge it, so another site open in the same
+    /// browser cannot drive, or pose as, an IUT; the secret keeps out other local users
+    /// and programs that did not get the URL.
+    std::string refusal(http::request<http::string_body> const& req) const
+    {
+        auto const target = std::string(req.target());
+        auto const q = target.find('?');
+        std::string key;
+        bool has_key = false;
+        for (std::size_t at = q == std::string::npos ? target.size() : q + 1; at < target.size();) {
+            auto const amp = std::min(target.find('&', at), target.size());
+            auto const param = target.substr(at, amp - at);
+            if (param.rfind("key=", 0) == 0) {
+                key = param.substr(4);
+                has_key = true;
+            }
+            at = amp + 1;
+        }
+        if (!has_key)
+            return "no secret: the URL has no key=";
+        if (key.size() != secret_.size() || CRYPTO_memcmp(key.data(), secret_.data(), key.size()) != 0)
+            return "wrong secret: key= is not this run's";
+        auto const origin = req.find(http::field::origin);
+        if (origin == req.end())
+            return "wrong origin: no Origin header (expected " + origin_ + ")";
+        if (origin->value() != origin_)
+            return "wrong origin: Origin \"" + std::string(origin->value().substr(0, 200)) + "\" is not " + origin_;
+        return "";
+    }
+
+    void log_refusal(std::string const& line) const
+    {
+        if (o_.log)
+            o_.log(line);
+        else
+            std::cerr << "sockconf: " << line << std::endl;
     }
 
     fs::path const& home() const { return home_; }
@@ -287,10 +348,26 @@ private:
     /// Caller holds mu_.
     void drop(std::shared_ptr<page_conn> const& p) { std::erase(pages_, p); }
 
+    /// 128 random bits, hex: this run's control secret.
+    static std::string make_secret()
+    {
+        unsigned char bytes[16];
+        if (RAND_bytes(bytes, sizeof bytes) != 1)
+            throw std::runtime_error("cannot make the control WebSocket's secret: OpenSSL RAND_bytes failed");
+        static char const hex[] = "0123456789abcdef";
+        std::string out;
+        for (auto b : bytes) {
+            out += hex[b >> 4];
+            out += hex[b & 15];
+        }
+        return out;
+    }
+
     std::unique_ptr<driver> dead_driver(std::string why)
     {
         auto p = std::make_shared<page_conn>();
-        p->link = std::make_unique<detail::adapter_link>([](std::string const&) { return false; }, [] { return std::string(); });
+        p->link = std::make_unique<detail::adapter_link>([](std::string const&) { return false; }, [] { return std::string(); },
+                                                         limits());
         p->link->on_closed(why);
         p->busy = true;
         return std::make_unique<remote_driver>(p, *this);
@@ -343,6 +420,7 @@ private:
     remote_options o_;
     fs::path home_ = fs::path(o_.home);
     std::string platform_, url_;
+    std::string secret_, origin_; ///< what a control upgrade must carry (refusal())
     asio::io_context ioc_;
     tcp::acceptor acceptor_;
     std::thread thread_;
@@ -356,7 +434,7 @@ private:
     std::string log_path_;
 };
 
-remote_driver::~remote_driver() { f_.release(page_); }
+remote_driver::~remote_driver() { f_.release(page_, timed_out_); }
 
 // ---- control_session ------------------------------------------------------------
 
@@ -364,6 +442,8 @@ void control_session::run(http::request<http::string_body> req)
 {
     beast::get_lowest_layer(ws_).expires_never();
     ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
+    // Beast fails a longer frame (message_too_big) before buffering it whole.
+    ws_.read_message_max(f_.limits().message_max_bytes);
     ws_.async_accept(req, [self = shared_from_this()](beast::error_code ec) {
         if (ec)
             return;
@@ -403,6 +483,8 @@ void control_session::write_next()
 void control_session::read()
 {
     ws_.async_read(buf_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+        if (ec == websocket::error::message_too_big && self->page_)
+            self->page_->link->on_too_long("control frame " + std::to_string(self->frames_ + 1));
         if (ec)
             return self->closed("E-ADAPTER-EXIT: the page closed its control connection (" + ec.message() + ")");
         auto const text = beast::buffers_to_string(self->buf_.data());
@@ -437,8 +519,19 @@ void http_session::handle()
 {
     auto target = std::string(req_.target());
     if (websocket::is_upgrade(req_)) {
-        if (target.rfind("/control", 0) == 0)
+        if (target.rfind("/control", 0) == 0) {
+            if (auto const why = f_.refusal(req_); !why.empty()) {
+                beast::error_code ec;
+                auto const peer = stream_.socket().remote_endpoint(ec);
+                auto const from = ec ? std::string("?") : peer.address().to_string() + ":" + std::to_string(peer.port());
+                f_.log_refusal("refused a control connection from " + from + ": " + why + " [E-ADAPTER-REFUSED]");
+                http::response<http::string_body> res{http::status::forbidden, req_.version()};
+                res.set(http::field::content_type, "text/plain");
+                res.body() = "refused: " + why + "\n";
+                return reply(std::move(res));
+            }
             return std::make_shared<control_session>(stream_.release_socket(), f_)->run(std::move(req_));
+        }
     }
     auto const path_part = target.substr(0, target.find('?'));
     auto const rel = fs::path(path_part.substr(1)).lexically_normal();

@@ -5,6 +5,7 @@
 #include <sockconf/harness/process_driver.hpp>
 
 #include <condition_variable>
+#include <thread>
 #include <mutex>
 
 using namespace sockconf;
@@ -13,9 +14,13 @@ using namespace std::chrono_literals;
 
 namespace {
 
-std::unique_ptr<driver_factory> factory(std::string const& command)
+/// `max_bytes` and `max_events`: the adapter limits (0: the shipped settings').
+std::unique_ptr<driver_factory> factory(std::string const& command, std::size_t max_bytes = 0, std::int64_t max_events = 0)
 {
-    return make_process_factory({command, test_env::wechat(), "", 2000ms});
+    auto const s = test_env::settings();
+    return make_process_factory({command, test_env::wechat(), "", 2000ms,
+                                 max_bytes ? max_bytes : static_cast<std::size_t>(s.adapter_message_max_bytes),
+                                 max_events ? max_events : s.adapter_case_events_max});
 }
 
 std::string const hello_line = R"({"type":"hello","protocol":1,"name":"fake","version":"0","profile":null,"capabilities":[]})";
@@ -54,7 +59,7 @@ TEST(process_driver, the_reference_adapter_answers_commands_and_sends_events_aft
 {
     echo::servers srv;
     srv.start();
-    auto f = make_process_factory({SOCKCONF_REF_ADAPTER, test_env::wechat(), srv.ca_pem(), 5000ms});
+    auto f = make_process_factory({SOCKCONF_REF_ADAPTER, test_env::wechat(), srv.ca_pem(), 5000ms, 16u << 20, 10000});
     auto const hello = f->describe();
     EXPECT_EQ(hello.value("name", ""), "sockconf-reference");
     EXPECT_EQ(hello.value("host", ""), "native");
@@ -123,4 +128,32 @@ TEST(process_driver, a_silent_iut_times_out_the_command_not_the_run)
     auto const r = d->execute(json{{"op", "get"}, {"this", {{"$ref", "t"}}}, {"prop", "readyState"}}, 300ms);
     EXPECT_EQ(r.kind, reply_kind::timeout);
     EXPECT_NE(r.message.find("no reply to command 1 within 300 ms"), std::string::npos) << r.message;
+}
+
+TEST(process_driver, a_line_over_the_limit_is_an_error_and_is_never_held_whole)
+{
+    event_log log;
+    auto f = factory("echo '" + hello_line + "'; head -c 1000000 /dev/zero | tr '\\0' x; echo; echo 'after it' >&2; sleep 5",
+                     65536);
+    auto d = f->open(log.sink(), false);
+    ASSERT_TRUE(log.wait_for_op("adapter-error"));
+    auto const text = log.events.back().value("text", "");
+    EXPECT_NE(text.find("E-ADAPTER-TOO-LONG: stdout line 2: a message longer than 65536 bytes"), std::string::npos) << text;
+    auto const r = d->execute(json{{"op", "call"}, {"fn", "wx.connectSocket"}}, 3000ms);
+    EXPECT_EQ(r.kind, reply_kind::broken); // the link is dead: the case ends
+    EXPECT_NE(r.message.find("E-ADAPTER-TOO-LONG"), std::string::npos) << r.message;
+}
+
+TEST(process_driver, more_events_than_the_limit_is_an_error_and_the_rest_are_dropped)
+{
+    event_log log;
+    auto f = factory("echo '" + hello_line + "'; for i in $(seq 1 150); do echo '{\"type\":\"event\",\"op\":\"invoke\",\"fn\":\"f\",\"args\":[]}'; done; sleep 5",
+                     0, 100);
+    auto d = f->open(log.sink(), false);
+    ASSERT_TRUE(log.wait_for_op("adapter-error"));
+    std::this_thread::sleep_for(200ms); // the other 49 would arrive now
+    std::lock_guard lk(log.mu);
+    EXPECT_EQ(log.events.size(), 101u); // 100 events, then the error
+    auto const text = log.events.back().value("text", "");
+    EXPECT_NE(text.find("E-ADAPTER-FLOOD: stdout line 102: more than 100 events and logs in one case"), std::string::npos) << text;
 }

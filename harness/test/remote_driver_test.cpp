@@ -12,6 +12,8 @@
 #include <boost/asio/write.hpp>
 
 #include <cstdlib>
+#include <mutex>
+#include <vector>
 
 using namespace sockconf;
 using namespace sockconf::harness;
@@ -23,7 +25,7 @@ std::string const home = test_env::fixture("remote");
 
 std::unique_ptr<remote_factory> factory()
 {
-    return make_remote_factory({home, "fake", "", 2, 10000ms});
+    return make_remote_factory({home, "fake", "", 2, 10000ms, "", 16u << 20, 10000});
 }
 
 /// Starts a stand-in page in the background (it exits by itself within 30 s).
@@ -35,15 +37,16 @@ void open_page(remote_factory const& f)
     ASSERT_EQ(std::system(cmd.c_str()), 0);
 }
 
-/// Status line of GET `target` from the factory's HTTP side.
-std::string http_status(remote_factory const& f, std::string const& target)
+/// Status line of GET `target` from the factory's HTTP side, with `headers` ("Name: value\r\n"...).
+std::string http_status(remote_factory const& f, std::string const& target, std::string const& headers = "")
 {
     auto const url = f.page_url();
     auto const port = url.substr(17, url.find('/', 17) - 17); // http://127.0.0.1:PORT/...
     boost::asio::io_context ioc;
     boost::asio::ip::tcp::socket s(ioc);
     s.connect({boost::asio::ip::make_address("127.0.0.1"), static_cast<unsigned short>(std::stoi(port))});
-    std::string const req = "GET " + target + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
+    auto const connection = headers.find("Upgrade:") == std::string::npos ? "close" : "Upgrade";
+    std::string const req = "GET " + target + " HTTP/1.1\r\nHost: x\r\n" + headers + "Connection: " + connection + "\r\n\r\n";
     boost::asio::write(s, boost::asio::buffer(req));
     std::string resp;
     boost::system::error_code ec;
@@ -74,7 +77,7 @@ TEST(remote_driver, pages_join_the_pool_and_are_reset_or_renewed_between_cases)
 
 TEST(remote_driver, without_pages_a_case_gets_a_timeout_not_a_hang)
 {
-    auto f = make_remote_factory({home, "fake", "", 2, 300ms});
+    auto f = make_remote_factory({home, "fake", "", 2, 300ms, "", 16u << 20, 10000});
     EXPECT_NE(f->describe().value("error", "").find("E-ADAPTER-TIMEOUT: no page said hello within 300 ms"), std::string::npos);
     auto d = f->open([](json const&) {}, false);
     auto const r = d->execute(json{{"op", "call"}, {"fn", "wx.connectSocket"}}, 1000ms);
@@ -84,7 +87,7 @@ TEST(remote_driver, without_pages_a_case_gets_a_timeout_not_a_hang)
 
 TEST(remote_driver, serves_only_adapters_and_node_modules)
 {
-    auto f = make_remote_factory({home, "fake", "", 2, 300ms});
+    auto f = make_remote_factory({home, "fake", "", 2, 300ms, "", 16u << 20, 10000});
     EXPECT_EQ(http_status(*f, "/adapters/browser/fake/README.md"), "HTTP/1.1 200 OK");
     EXPECT_EQ(http_status(*f, "/fake_page.mjs"), "HTTP/1.1 404 Not Found");
     EXPECT_EQ(http_status(*f, "/adapters/../fake_page.mjs"), "HTTP/1.1 404 Not Found");
@@ -94,9 +97,55 @@ TEST(remote_driver, serves_only_adapters_and_node_modules)
 TEST(remote_driver, an_unknown_platform_is_refused_naming_the_folder)
 {
     try {
-        make_remote_factory({home, "adapters/browser/nope", "", 2, 300ms});
+        make_remote_factory({home, "adapters/browser/nope", "", 2, 300ms, "", 16u << 20, 10000});
         FAIL() << "no error";
     } catch (std::runtime_error const& e) {
         EXPECT_NE(std::string(e.what()).find("no platform folder adapters/browser/nope"), std::string::npos) << e.what();
     }
+}
+
+TEST(remote_driver, the_control_socket_wants_the_runs_secret_and_its_own_origin)
+{
+    std::vector<std::string> logged;
+    std::mutex mu;
+    remote_options o{home, "fake", "", 2, 300ms, "", 16u << 20, 10000};
+    o.log = [&](std::string const& line) {
+        std::lock_guard lk(mu);
+        logged.push_back(line);
+    };
+    auto f = make_remote_factory(o);
+    auto const url = f->page_url();
+    auto const origin = url.substr(0, url.find('/', 7));             // http://127.0.0.1:PORT
+    auto const control = url.substr(url.find("control=") + 8);       // ws://127.0.0.1:PORT/control?key=HEX
+    auto const target = control.substr(control.find("/control"));    // /control?key=HEX
+    auto const key = target.substr(target.find("key=") + 4);
+    ASSERT_EQ(key.size(), 32u) << url; // 128 random bits
+    EXPECT_EQ(make_remote_factory({home, "fake", "", 2, 300ms, "", 16u << 20, 10000})->page_url().find(key), std::string::npos)
+        << "the secret is made per run";
+    // An upgrade request as a client sends it (http_status adds "Connection: Upgrade").
+    auto const ws_status = [&](std::string const& t, std::string const& extra) {
+        return http_status(*f, t, "Upgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n" + extra);
+    };
+    EXPECT_EQ(ws_status("/control", "Origin: " + origin + "\r\n"), "HTTP/1.1 403 Forbidden");
+    EXPECT_EQ(ws_status("/control?key=" + std::string(32, '0'), "Origin: " + origin + "\r\n"), "HTTP/1.1 403 Forbidden");
+    EXPECT_EQ(ws_status(target, "Origin: http://evil.example\r\n"), "HTTP/1.1 403 Forbidden");
+    EXPECT_EQ(ws_status(target, ""), "HTTP/1.1 403 Forbidden");
+    std::lock_guard lk(mu);
+    ASSERT_EQ(logged.size(), 4u);
+    EXPECT_NE(logged[0].find("refused a control connection from 127.0.0.1:"), std::string::npos) << logged[0];
+    EXPECT_NE(logged[0].find("no secret"), std::string::npos) << logged[0];
+    EXPECT_NE(logged[1].find("wrong secret"), std::string::npos) << logged[1];
+    EXPECT_NE(logged[2].find("wrong origin: Origin \"http://evil.example\" is not " + origin), std::string::npos) << logged[2];
+    EXPECT_NE(logged[3].find("wrong origin: no Origin header"), std::string::npos) << logged[3];
+    for (auto const& l : logged)
+        EXPECT_NE(l.find("[E-ADAPTER-REFUSED]"), std::string::npos) << l;
+    EXPECT_EQ(logged[0].find(key), std::string::npos) << "the log does not spread the secret";
+}
+
+TEST(remote_driver, a_page_with_the_secret_and_origin_is_accepted)
+{
+    // The stand-in page presents both (fake_page.mjs): it joins the pool.
+    auto f = factory();
+    open_page(*f);
+    EXPECT_EQ(f->describe().value("name", ""), "fake-page");
 }

@@ -9,7 +9,7 @@ using namespace sockconf;
 using namespace sockconf::harness;
 
 namespace {
-json good() { return json::parse(R"({"case_timeout_ms": 8000, "wait_timeout_ms": 2500, "settle_ms": 0, "notes": {"x": "y"}})"); }
+json good() { return json::parse(R"({"case_timeout_ms": 8000, "wait_timeout_ms": 2500, "settle_ms": 0, "adapter_message_max_bytes": 65536, "adapter_case_events_max": 100, "notes": {"x": "y"}})"); }
 
 /// The error loading `doc` gives; a default one (empty id) when it loads.
 spec_error rejection(json const& doc)
@@ -30,6 +30,8 @@ TEST(settings, a_good_document_gives_its_values)
     EXPECT_EQ(s.case_timeout_ms, 8000);
     EXPECT_EQ(s.wait_timeout_ms, 2500);
     EXPECT_EQ(s.settle_ms, 0);
+    EXPECT_EQ(s.adapter_message_max_bytes, 65536);
+    EXPECT_EQ(s.adapter_case_events_max, 100);
 }
 
 TEST(settings, the_shipped_file_loads)
@@ -43,7 +45,8 @@ TEST(settings, the_shipped_file_loads)
 TEST(settings, a_missing_key_is_named_not_defaulted)
 {
     // The defaults live in specs/settings.json, not in code: a file without a key is wrong.
-    for (auto const* key : {"case_timeout_ms", "wait_timeout_ms", "settle_ms"}) {
+    for (auto const* key : {"case_timeout_ms", "wait_timeout_ms", "settle_ms", "adapter_message_max_bytes",
+                            "adapter_case_events_max"}) {
         auto doc = good();
         doc.erase(key);
         auto const e = rejection(doc);

@@ -4,11 +4,18 @@ namespace sockconf::harness::detail {
 
 namespace {
 constexpr int protocol_version = 1;
+constexpr std::size_t log_keep = 2048; // the end of the IUT's log messages shown with an error
 }
 
-adapter_link::adapter_link(std::function<bool(std::string const&)> write, std::function<std::string()> context)
-    : write_(std::move(write)), context_(std::move(context)), sink_([](json const&) {})
+adapter_link::adapter_link(std::function<bool(std::string const&)> write, std::function<std::string()> context,
+                           adapter_limits limits)
+    : write_(std::move(write)), context_(std::move(context)), sink_([](json const&) {}), limits_(limits)
 {
+}
+
+std::string adapter_link::log_tail() const
+{
+    return logs_.empty() ? "" : "\nIUT log (end):\n" + logs_;
 }
 
 void adapter_link::violation(std::string why)
@@ -16,17 +23,33 @@ void adapter_link::violation(std::string why)
     event_sink sink;
     {
         std::lock_guard lk(mu_);
-        if (!dead_)
-            dead_ = why;
+        if (dead_)
+            return; // the first violation is the case's error; what follows is its consequence
+        why += log_tail();
+        dead_ = why;
         sink = sink_;
     }
     cv_.notify_all();
-    // The case sees it as a malformed event and ends as ERROR, with `why` in its trace.
-    sink(json{{"op", "adapter-error"}, {"text", why}});
+    // The case sees it as a malformed event and ends as ERROR, with `why` (and what the
+    // transport knows: the end of stderr) in its trace and its message.
+    sink(json{{"op", "adapter-error"}, {"text", why + context_()}});
+}
+
+void adapter_link::on_too_long(std::string const& where)
+{
+    violation("E-ADAPTER-TOO-LONG: " + where + ": a message longer than " + std::to_string(limits_.message_max_bytes) +
+              " bytes (adapter_message_max_bytes of the settings); dropped unread");
 }
 
 void adapter_link::on_message(std::string const& text, std::string const& where_)
 {
+    {
+        std::lock_guard lk(mu_);
+        if (dead_)
+            return;
+    }
+    if (text.size() > limits_.message_max_bytes)
+        return on_too_long(where_);
     auto const where = where_ + ": ";
     json m = json::parse(text, nullptr, false);
     if (m.is_discarded() || !m.is_object())
@@ -66,10 +89,20 @@ void adapter_link::on_message(std::string const& text, std::string const& where_
         cv_.notify_all();
     } else if (type == "event" || type == "log") {
         event_sink sink;
+        bool flood = false;
         {
             std::lock_guard lk(mu_);
             sink = sink_;
+            flood = ++events_ > limits_.case_events_max;
+            if (type == "log" && !flood) {
+                logs_ += m.value("text", std::string()).substr(0, log_keep) + "\n";
+                if (logs_.size() > log_keep)
+                    logs_.erase(0, logs_.size() - log_keep);
+            }
         }
+        if (flood)
+            return violation("E-ADAPTER-FLOOD: " + where + "more than " + std::to_string(limits_.case_events_max) +
+                             " events and logs in one case (adapter_case_events_max of the settings); the rest are dropped");
         if (type == "event") {
             m.erase("type");
             sink(m); // the case runner checks the invoke's shape
@@ -86,7 +119,7 @@ void adapter_link::on_closed(std::string const& why)
     {
         std::lock_guard lk(mu_);
         if (!dead_)
-            dead_ = why;
+            dead_ = why + log_tail();
     }
     cv_.notify_all();
 }
@@ -110,6 +143,7 @@ void adapter_link::set_sink(event_sink sink)
 {
     std::lock_guard lk(mu_);
     sink_ = sink ? std::move(sink) : [](json const&) {};
+    events_ = 0;
 }
 
 reply adapter_link::request(json message, std::chrono::milliseconds timeout)
@@ -131,10 +165,12 @@ reply adapter_link::request(json message, std::chrono::milliseconds timeout)
     }
     if (!cv_.wait_for(lk, timeout, [&] { return replies_.count(id) || dead_; }))
         return {reply_kind::timeout, {}, "E-ADAPTER-TIMEOUT: no reply to command " + std::to_string(id) + " within " +
-                                             std::to_string(timeout.count()) + " ms"};
+                                             std::to_string(timeout.count()) + " ms" + log_tail() + context_()};
     if (auto it = replies_.find(id); it != replies_.end()) {
         auto r = reply_from_json(it->second);
         replies_.erase(it);
+        if (r.kind == reply_kind::refused || r.kind == reply_kind::broken) // an ERROR of the case: with the IUT's last words
+            r.message += log_tail() + context_();
         return r;
     }
     return {reply_kind::broken, {}, *dead_ + context_()};

@@ -17,16 +17,29 @@
 
 namespace sockconf::harness::detail {
 
+/// What the harness takes from one IUT instance (specs/settings.json): a hostile or
+/// broken IUT costs its case, never the harness's memory.
+struct adapter_limits {
+    std::size_t message_max_bytes = 0; ///< one message (line, frame)
+    std::int64_t case_events_max = 0;  ///< events + logs between two set_sink() calls (one case)
+};
+
 class adapter_link {
 public:
     /// `write` sends one message (a line / a frame); false when it cannot (the
     /// IUT is gone). `context` adds what the transport knows to error messages
     /// (e.g. the end of a process's stderr).
-    adapter_link(std::function<bool(std::string const&)> write, std::function<std::string()> context);
+    adapter_link(std::function<bool(std::string const&)> write, std::function<std::string()> context,
+                 adapter_limits limits);
 
     // ---- from the transport ---------------------------------------------------
     /// One message. `where` names it in errors ("stdout line 3").
+    /// Ignored once the link is dead (a flood after a violation costs no parsing).
     void on_message(std::string const& text, std::string const& where);
+    /// A message longer than limits().message_max_bytes began at `where`: the
+    /// transport dropped it (and keeps dropping it to its end).
+    void on_too_long(std::string const& where);
+    adapter_limits const& limits() const { return limits_; }
     /// The transport ended (exit, closed socket).
     void on_closed(std::string const& why);
 
@@ -35,7 +48,8 @@ public:
     bool wait_hello(std::chrono::milliseconds timeout);
     /// The hello (without "type"), or {"error": why} when there is none.
     json hello() const;
-    /// Where events go from now on (no-op sink: dropped).
+    /// Where events go from now on (no-op sink: dropped); a new case, so the
+    /// event count starts again.
     void set_sink(event_sink sink);
     /// Send a command and wait for its reply.
     reply execute(json const& command, std::chrono::milliseconds timeout);
@@ -49,6 +63,8 @@ public:
 private:
     reply request(json message, std::chrono::milliseconds timeout);
     void violation(std::string why);
+    /// Caller holds mu_. "" or "\nIUT log (end):\n..." from the IUT's log messages.
+    std::string log_tail() const;
 
     std::function<bool(std::string const&)> write_;
     std::function<std::string()> context_;
@@ -63,6 +79,9 @@ private:
     std::optional<std::string> dead_;
     std::map<std::int64_t, json> replies_;
     std::int64_t next_id_ = 0;
+    adapter_limits limits_;
+    std::int64_t events_ = 0; ///< events + logs since set_sink
+    std::string logs_;        ///< the end of the log messages' text, for error messages
 };
 
 } // namespace sockconf::harness::detail

@@ -40,6 +40,9 @@ struct case_state {
     std::map<std::string, std::string> classes; ///< name -> the class of the object it will hold
     std::set<std::string> thrown;               ///< "as" names whose creation threw (may_throw)
     std::atomic<bool> bad_event{false};          ///< the IUT sent something that is not an event
+    /// What the first bad event was, for the case's message. Written (once, by the
+    /// driver's thread) before bad_event is set, read after it is seen set.
+    std::string bad_event_text;
     std::vector<reports::check_result> checks;
 
     bool interrupted() const { return env.interrupted && env.interrupted->load(); }
@@ -55,6 +58,11 @@ struct case_state {
                         std::min(remaining(), std::chrono::milliseconds(env.settings.wait_timeout_ms)));
     }
     bool has_capability(std::string const& cap) const;
+    /// "the IUT sent a malformed event", with what it was when known.
+    std::string bad_event_message() const
+    {
+        return bad_event_text.empty() ? "the IUT sent a malformed event" : "the IUT broke the adapter protocol: " + bad_event_text;
+    }
 
     /// A new check of this case at `pointer` (relative to the case), testing
     /// `own` clauses (empty: the case's). Appended to `checks`; returns it.

@@ -125,7 +125,7 @@ stop_reason run_wait(case_state& s, step const& st, wait_step const& w)
         return stop_reason::interrupted;
     }
     if (s.bad_event) {
-        s.broke(k, check_status::error, "well-formed events", "the IUT sent a malformed event");
+        s.broke(k, check_status::error, "well-formed events", s.bad_event_message());
         return stop_reason::error;
     }
     if (clock::now() >= s.deadline) {

@@ -221,6 +221,15 @@ inline constexpr std::array error_catalog{
     error_entry{"E-ADAPTER-EXIT", error_area::adapters,
         "the IUT exited or closed its pipes (or a page its control connection)",
         "E-ADAPTER-EXIT: the IUT closed its stdout (exited?)"},
+    error_entry{"E-ADAPTER-TOO-LONG", error_area::adapters,
+        "a message from the IUT (a stdout line, a control frame) longer than `adapter_message_max_bytes` of the settings; the harness drops it unread",
+        "E-ADAPTER-TOO-LONG: stdout line 2: a message longer than 16777216 bytes (adapter_message_max_bytes of the settings); dropped unread"},
+    error_entry{"E-ADAPTER-FLOOD", error_area::adapters,
+        "more events and logs in one case than `adapter_case_events_max` of the settings; the rest are dropped",
+        "E-ADAPTER-FLOOD: stdout line 10002: more than 10000 events and logs in one case (adapter_case_events_max of the settings); the rest are dropped"},
+    error_entry{"E-ADAPTER-REFUSED", error_area::adapters,
+        "with `--iut-page`: a control WebSocket without this run's secret (`key=`) or from another Origin than sockconf's page server; refused with 403 and logged on stderr, the run goes on",
+        "sockconf: refused a control connection from 127.0.0.1:40122: wrong origin: Origin \"http://evil.example\" is not http://127.0.0.1:37415 [E-ADAPTER-REFUSED]"},
 };
 // clang-format on
 

@@ -8,12 +8,15 @@
 //   SOCKCONF_CA_FILE        PEM of the echo servers' throwaway CA (trust it for wss://)
 //   NODE_EXTRA_CA_CERTS     the same file, so Node-based IUTs trust it without code
 // Every protocol violation, a missing hello, an exit or a silence ends the case
-// as ERROR with an E-ADAPTER-* id and the end of the program's stderr.
+// as ERROR with an E-ADAPTER-* id and the end of the program's stderr; so do a
+// line longer than message_max_bytes (never held whole) and more than
+// case_events_max events (the rest are not parsed).
 #pragma once
 
 #include <sockconf/harness/driver.hpp>
 
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <string>
 
@@ -24,6 +27,8 @@ struct process_options {
     profile prof;                              ///< written to SOCKCONF_PROFILE_FILE
     std::string ca_pem;                        ///< written to SOCKCONF_CA_FILE
     std::chrono::milliseconds hello_timeout{}; ///< how long the IUT has to say hello
+    std::size_t message_max_bytes = 0;         ///< the longest stdout line read (settings: adapter_message_max_bytes)
+    std::int64_t case_events_max = 0;          ///< events + logs per case (settings: adapter_case_events_max)
 };
 
 /// Throws std::runtime_error when the temporary files cannot be written.

@@ -4,7 +4,9 @@
 //
 // HTTP on 127.0.0.1:PORT serves the project's adapters/ and node_modules/
 // folders (read-only, nothing outside them) and upgrades /control to the
-// control WebSocket. Every page that says hello joins a pool of IUT instances:
+// control WebSocket, only for a client that presents this run's random secret
+// (`key=` in the control URL inside page_url()) and the Origin of this server;
+// anything else gets 403 and a logged line saying why (E-ADAPTER-REFUSED). Every page that says hello joins a pool of IUT instances:
 // a case takes an idle page and resets it; a case that asks for a fresh
 // instance gets a page that said hello after being told "bye" (it reloads).
 // With `browser` set, the factory launches it (adapters/browser/launch.mjs) on
@@ -15,6 +17,8 @@
 #include <sockconf/harness/driver.hpp>
 
 #include <chrono>
+#include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -29,6 +33,10 @@ struct remote_options {
     /// PEM of the echo servers' CA: the launched browser trusts exactly this
     /// key for wss:// (chromium's --ignore-certificate-errors-spki-list).
     std::string ca_pem;
+    std::size_t message_max_bytes = 0; ///< the longest control frame read (settings: adapter_message_max_bytes)
+    std::int64_t case_events_max = 0;  ///< events + logs per case (settings: adapter_case_events_max)
+    /// Where a refused control connection is logged (one line); empty: stderr.
+    std::function<void(std::string const&)> log;
 };
 
 class remote_factory : public driver_factory {
