@@ -152,8 +152,8 @@ int main(int argc, char** argv)
     }
     rlimit nofile{};
     ::getrlimit(RLIMIT_NOFILE, &nofile);
-    if (nofile.rlim_cur < connections * 2 + 64) {
-        // Both ends live on this machine: the client and the server need a descriptor each.
+    if (nofile.rlim_cur < connections + 64) {
+        // Each process (this client, the servers' child) holds a descriptor per connection.
         std::fprintf(stderr, "RLIMIT_NOFILE %llu is too low for %zu connections (raise ulimit -n)\n",
                      static_cast<unsigned long long>(nofile.rlim_cur), connections);
         return 2;

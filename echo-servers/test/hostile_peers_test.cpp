@@ -221,7 +221,7 @@ std::size_t rss_bytes()
     return 0;
 }
 
-class hostile_peers : public ::testing::Test {
+class echo_hostile_peers : public ::testing::Test {
 protected:
     void SetUp() override
     {
@@ -277,7 +277,7 @@ protected:
 
 // ---- slowloris --------------------------------------------------------------
 
-TEST_F(hostile_peers, slowloris_handshake_is_cut_off_after_handshake_timeout_ms)
+TEST_F(echo_hostile_peers, slowloris_handshake_is_cut_off_after_handshake_timeout_ms)
 {
     raw_conn slow(s_->ws_port());
     std::string const req = slow.request("/echo?tag=slowloris");
@@ -320,7 +320,7 @@ TEST_F(hostile_peers, slowloris_handshake_is_cut_off_after_handshake_timeout_ms)
 
 // ---- a client that never reads ----------------------------------------------
 
-TEST_F(hostile_peers, never_reading_client_is_throttled_not_buffered)
+TEST_F(echo_hostile_peers, never_reading_client_is_throttled_not_buffered)
 {
     raw_conn greedy(s_->ws_port());
     ASSERT_TRUE(greedy.upgrade("/echo?tag=never-reads"));
@@ -367,37 +367,37 @@ TEST_F(hostile_peers, never_reading_client_is_throttled_not_buffered)
 
 // ---- malformed frames: each closed with its code --------------------------------
 
-TEST_F(hostile_peers, unmasked_client_frame_is_closed_1002)
+TEST_F(echo_hostile_peers, unmasked_client_frame_is_closed_1002)
 {
     expect_closed("unmasked", frame_bytes(0x82, "x", false), 1002, "The WebSocket frame was unmasked");
 }
 
-TEST_F(hostile_peers, rsv_bits_set_are_closed_1002)
+TEST_F(echo_hostile_peers, rsv_bits_set_are_closed_1002)
 {
     for (std::uint8_t rsv : {0x40, 0x20, 0x10})
         expect_closed("rsv-" + std::to_string(rsv), frame_bytes(0x81 | rsv, "x"), 1002,
                       "The WebSocket frame contained illegal reserved bits");
 }
 
-TEST_F(hostile_peers, unknown_opcode_is_closed_1002)
+TEST_F(echo_hostile_peers, unknown_opcode_is_closed_1002)
 {
     for (std::uint8_t op : {0x3, 0x7, 0xb, 0xf})
         expect_closed("opcode-" + std::to_string(op), frame_bytes(0x80 | op, "x"), 1002,
                       "The WebSocket frame contained an illegal opcode");
 }
 
-TEST_F(hostile_peers, fragmented_control_frame_is_closed_1002)
+TEST_F(echo_hostile_peers, fragmented_control_frame_is_closed_1002)
 {
     expect_closed("ctl-fragment", frame_bytes(0x09, "ping"), 1002, "The WebSocket control frame was fragmented");
 }
 
-TEST_F(hostile_peers, control_frame_over_125_bytes_is_closed_1002)
+TEST_F(echo_hostile_peers, control_frame_over_125_bytes_is_closed_1002)
 {
     expect_closed("ctl-126", frame_bytes(0x89, std::string(126, 'p')), 1002,
                   "The WebSocket control frame size was invalid");
 }
 
-TEST_F(hostile_peers, invalid_utf8_text_is_closed_1007)
+TEST_F(echo_hostile_peers, invalid_utf8_text_is_closed_1007)
 {
     expect_closed("bad-utf8", frame_bytes(0x81, "ok \xc3\x28"), 1007, "The WebSocket frame payload was not valid utf8");
     // Split over a fragment boundary, the bad byte in the continuation.
@@ -405,13 +405,13 @@ TEST_F(hostile_peers, invalid_utf8_text_is_closed_1007)
                   "The WebSocket frame payload was not valid utf8");
 }
 
-TEST_F(hostile_peers, close_frame_with_a_1_byte_payload_is_closed_1002)
+TEST_F(echo_hostile_peers, close_frame_with_a_1_byte_payload_is_closed_1002)
 {
     expect_closed("close-1-byte", frame_bytes(0x88, "\x03"), 1002,
                   "The WebSocket close frame payload size was invalid");
 }
 
-TEST_F(hostile_peers, invalid_close_codes_are_closed_1002)
+TEST_F(echo_hostile_peers, invalid_close_codes_are_closed_1002)
 {
     // RFC 6455 7.4.1/7.4.2: 0-999 unused, 1004-1006 and 1015 reserved (never on the
     // wire), 1016-2999 reserved for the protocol. Beast's rules, which the servers use,
@@ -423,7 +423,7 @@ TEST_F(hostile_peers, invalid_close_codes_are_closed_1002)
 
 // ---- oversized message --------------------------------------------------------
 
-TEST_F(hostile_peers, message_over_max_message_bytes_is_closed_1009)
+TEST_F(echo_hostile_peers, message_over_max_message_bytes_is_closed_1009)
 {
     std::string const why = "message of " + std::to_string(max_message + 1) + " bytes exceeds max_message_bytes " +
                             std::to_string(max_message);
@@ -441,7 +441,7 @@ TEST_F(hostile_peers, message_over_max_message_bytes_is_closed_1009)
 
 // ---- the wire log stays bounded -------------------------------------------------
 
-TEST_F(hostile_peers, wire_log_keeps_at_most_wire_log_max_records_and_counts_evictions)
+TEST_F(echo_hostile_peers, wire_log_keeps_at_most_wire_log_max_records_and_counts_evictions)
 {
     server_options o;
     o.tls = false;
