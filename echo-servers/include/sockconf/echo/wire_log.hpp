@@ -114,10 +114,11 @@ json wire_headers(json const& headers);
 
 class wire_log {
 public:
-    /// What a log keeps by default: far more than a `sockconf run` makes (one
-    /// to a few records per case, cases tagged apart), so no running case
-    /// loses its own record; a long `sockconf serve` stays bounded.
-    static constexpr std::size_t default_max_records = 100000;
+    /// What a log keeps by default: ten times what a whole `sockconf run`
+    /// makes (one to a few records per case, at most about 40, cases tagged
+    /// apart), so no running case loses its own record; a long `sockconf
+    /// serve` stays bounded (a handshake's record is about 1.5 KB: ~30 MB).
+    static constexpr std::size_t default_max_records = 20000;
 
     /// `max_records`: records kept (0: no limit). Beyond it the record that
     /// ended first is dropped (oldest first, by end); open records are never
