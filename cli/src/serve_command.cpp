@@ -44,6 +44,10 @@ command add_serve_command(CLI::App& app)
     serve->add_option("--max-connections", serve_o.max_connections,
                       "Most WebSocket connections at once; more are answered 503 (0: no limit)")
         ->capture_default_str();
+    serve->add_option("--wire-log-max-records", serve_o.wire_log_max_records,
+                      "Wire records kept; beyond it the one that ended first is dropped, never an open one "
+                      "(0: no limit)")
+        ->capture_default_str();
     return {serve, [opts] {
                 return echo::serve_until_signal(opts->servers, opts->json, std::cout, opts->control) == 0
                            ? exit_code::ok

@@ -132,7 +132,9 @@ control_reply answer_control(servers& s, std::string_view method, std::string_vi
         json records = json::array();
         for (auto const& r : s.log().by_tag(req.tag))
             records.push_back(r.to_json());
-        return {200, {{"records", std::move(records)}}};
+        // evicted: records the log dropped to stay within wire_log_max_records (a
+        // tag's record may be among them: then it is missing, not never made).
+        return {200, {{"records", std::move(records)}, {"evicted", s.log().evicted()}}};
     }
     if (req.path == "/closed-port") {
         auto const p = closed_port(s.host());

@@ -102,7 +102,7 @@ struct servers::impl {
 
     std::atomic<std::size_t> ws_slots{0};
 
-    explicit impl(server_options o) : opts(std::move(o)) {}
+    explicit impl(server_options o) : log(o.wire_log_max_records), opts(std::move(o)) {}
 
     detail::server_context context() { return {log, registry, stopping, opts, ws_slots}; }
 

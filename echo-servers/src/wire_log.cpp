@@ -151,7 +151,10 @@ json wire_record::to_json() const
     };
 }
 
-wire_log::wire_log() : epoch_(std::chrono::steady_clock::now()) {}
+wire_log::wire_log(std::size_t max_records)
+    : max_records_(max_records), epoch_(std::chrono::steady_clock::now())
+{
+}
 
 double wire_log::now_ms() const
 {
@@ -172,44 +175,82 @@ void wire_log::count(std::string const& tag, bool was_open, bool is_open)
     }
 }
 
+void wire_log::ended(std::uint64_t id)
+{
+    if (max_records_ == 0)
+        return; // nothing is ever evicted: no queue
+    ended_.push_back(id);
+    evict();
+}
+
+// Oldest ended first, until the log is within max_records_ or only open
+// records (live connections) are left.
+void wire_log::evict()
+{
+    while (max_records_ != 0 && records_.size() > max_records_ && !ended_.empty()) {
+        auto const id = ended_.front();
+        ended_.pop_front();
+        auto const it = records_.find(id);
+        if (it == records_.end() || it->second.end == conn_end::open)
+            continue; // reopened by an update: queued again when it ends again
+        auto const c = open_.find(it->second.tag);
+        if (c != open_.end() && --c->second.records == 0 && c->second.now == 0)
+            open_.erase(c); // no record of the tag left: its counts go too, so tags do not pile up
+        records_.erase(it);
+        ++evicted_;
+    }
+}
+
 std::uint64_t wire_log::add(wire_record r)
 {
     std::lock_guard lock(mu_);
-    r.id = records_.size() + 1;
+    r.id = next_id_++;
     r.opened_ms = now_ms();
-    records_.push_back(std::move(r));
-    auto const& added = records_.back();
-    open_.try_emplace(added.tag); // a tag seen has a peak, even of 0
-    count(added.tag, false, added.end == conn_end::open);
-    return added.id;
+    auto const id = r.id;
+    auto const& added = records_.emplace_hint(records_.end(), id, std::move(r))->second;
+    ++open_[added.tag].records; // a tag seen has a peak, even of 0
+    bool const open = added.end == conn_end::open;
+    count(added.tag, false, open);
+    if (!open)
+        ended(id);
+    else
+        evict(); // room for the new one, from the ended ones
+    return id;
 }
 
 void wire_log::update(std::uint64_t id, std::function<void(wire_record&)> const& fn)
 {
     std::lock_guard lock(mu_);
-    if (id == 0 || id > records_.size())
-        return;
-    auto& r = records_[id - 1];
+    auto const it = records_.find(id);
+    if (it == records_.end())
+        return; // unknown, or evicted
+    auto& r = it->second;
     bool const was_open = r.end == conn_end::open;
     std::string const old_tag = r.tag;
     fn(r);
     r.id = id; // ids are the log's, not the caller's
     bool const is_open = r.end == conn_end::open;
     if (r.tag != old_tag) {
-        open_.try_emplace(r.tag);
+        ++open_[r.tag].records;
         count(old_tag, was_open, false);
         count(r.tag, false, is_open);
+        auto const c = open_.find(old_tag);
+        if (c != open_.end() && --c->second.records == 0 && c->second.now == 0)
+            open_.erase(c);
     } else {
         count(r.tag, was_open, is_open);
     }
+    if (was_open && !is_open)
+        ended(id); // may evict r itself: nothing touches it below
 }
 
 void wire_log::finish(std::uint64_t id, conn_end how, std::string error)
 {
     std::lock_guard lock(mu_);
-    if (id == 0 || id > records_.size())
+    auto const it = records_.find(id);
+    if (it == records_.end())
         return;
-    auto& r = records_[id - 1];
+    auto& r = it->second;
     bool const was_open = r.end == conn_end::open;
     if (r.end == conn_end::open)
         r.end = how;
@@ -220,13 +261,27 @@ void wire_log::finish(std::uint64_t id, conn_end how, std::string error)
         r.closed_ms = std::max(now_ms(), 1e-6);
     if (!error.empty() && r.error.empty())
         r.error = std::move(error);
+    if (was_open && r.end != conn_end::open)
+        ended(id); // last: may evict r
+}
+
+std::size_t wire_log::size() const
+{
+    std::lock_guard lock(mu_);
+    return records_.size();
+}
+
+std::uint64_t wire_log::evicted() const
+{
+    std::lock_guard lock(mu_);
+    return evicted_;
 }
 
 std::vector<wire_record> wire_log::by_tag(std::string const& tag) const
 {
     std::lock_guard lock(mu_);
     std::vector<wire_record> out;
-    for (auto const& r : records_)
+    for (auto const& [id, r] : records_)
         if (r.tag == tag)
             out.push_back(r);
     return out;
@@ -235,7 +290,11 @@ std::vector<wire_record> wire_log::by_tag(std::string const& tag) const
 std::vector<wire_record> wire_log::all() const
 {
     std::lock_guard lock(mu_);
-    return records_;
+    std::vector<wire_record> out;
+    out.reserve(records_.size());
+    for (auto const& [id, r] : records_)
+        out.push_back(r);
+    return out;
 }
 
 std::size_t wire_log::open_count(std::string const& tag) const

@@ -119,6 +119,48 @@ TEST(echo_wire_log, peak_counts_a_tag_set_by_update)
     EXPECT_EQ(log.peak_open("late"), 2u);
 }
 
+TEST(echo_wire_log, beyond_max_records_the_record_that_ended_first_goes_never_an_open_one)
+{
+    wire_log log(3);
+    EXPECT_EQ(log.max_records(), 3u);
+    auto const a = log.add(tagged("a"));
+    auto const b = log.add(tagged("b"));
+    auto const c = log.add(tagged("c"));
+    auto const d = log.add(tagged("d")); // 4 held: all open, none may go
+    EXPECT_EQ(log.size(), 4u);
+    EXPECT_EQ(log.evicted(), 0u);
+    log.finish(c, conn_end::client_closed); // c ended first: it goes, not the older a
+    EXPECT_EQ(log.size(), 3u);
+    EXPECT_EQ(log.evicted(), 1u);
+    EXPECT_TRUE(log.by_tag("c").empty());
+    EXPECT_EQ(log.peak_open("c"), 0u); // a tag's counts go with its last record
+    log.finish(a, conn_end::dropped);  // within the cap again: kept
+    EXPECT_EQ(log.size(), 3u);
+    auto const e = log.add(tagged("e", conn_end::rejected)); // ended on arrival: a (ended first) goes
+    EXPECT_EQ(log.evicted(), 2u);
+    EXPECT_TRUE(log.by_tag("a").empty());
+    // Ids stay the records' own: updates reach the ones kept, and no others.
+    log.update(b, [](wire_record& r) { r.bytes_received = 5; });
+    log.update(a, [](wire_record& r) { r.bytes_received = 6; });
+    EXPECT_EQ(log.by_tag("b").at(0).bytes_received, 5u);
+    EXPECT_GT(e, d);
+    std::vector<std::uint64_t> ids;
+    for (auto const& r : log.all())
+        ids.push_back(r.id);
+    EXPECT_EQ(ids, (std::vector<std::uint64_t>{b, d, e})); // in the order they were added
+    EXPECT_EQ(log.open_count("b"), 1u);
+    EXPECT_EQ(log.peak_open("b"), 1u);
+}
+
+TEST(echo_wire_log, max_records_0_keeps_everything)
+{
+    wire_log log(0);
+    for (int i = 0; i < 100; ++i)
+        log.finish(log.add(tagged("x")), conn_end::client_closed);
+    EXPECT_EQ(log.size(), 100u);
+    EXPECT_EQ(log.evicted(), 0u);
+}
+
 TEST(echo_wire_log, to_json_uses_member_names)
 {
     wire_log log;

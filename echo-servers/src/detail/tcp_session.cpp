@@ -2,6 +2,7 @@
 // after N bytes, or N pattern bytes first. Records bytes both ways and the
 // head of what the client sent.
 #include "context.hpp"
+#include "io_buffer.hpp"
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/error.hpp>
@@ -213,7 +214,7 @@ private:
     std::uint64_t received_ = 0;
     std::uint64_t pattern_sent_ = 0;
     bool stopping_ = false;
-    std::vector<char> buf_; ///< server_options::io_buffer_bytes, allocated once
+    io_buffer buf_; ///< server_options::io_buffer_bytes, allocated once, not zeroed
 };
 
 } // namespace

@@ -17,6 +17,7 @@
 #pragma once
 
 #include "context.hpp"
+#include "io_buffer.hpp"
 #include "frame_echo.hpp"
 #include "ws_plan.hpp"
 
@@ -175,7 +176,7 @@ private:
     // part [rbeg_, rend_), what a full socket has not taken yet, and what the
     // connection is doing.
     std::optional<frame_echo> echo_;
-    std::vector<char> rbuf_;
+    io_buffer rbuf_; ///< not zeroed: only what reads write is resident
     std::size_t rbeg_ = 0;
     std::size_t rend_ = 0;
     std::vector<asio::const_buffer> rest_;

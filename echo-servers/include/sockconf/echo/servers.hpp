@@ -102,6 +102,12 @@ struct server_options {
     /// frame's size (at most about max_message_bytes). Bigger means fewer reads
     /// per byte under load.
     std::size_t io_buffer_bytes = 256 * 1024;
+    /// Wire records kept (0: no limit). Beyond it the record that ended first
+    /// is dropped, never an open one; wire_log::evicted() counts them. The
+    /// default is far above what a `sockconf run` makes, so a case always finds
+    /// its own records; it keeps a long `sockconf serve` (a handshake benchmark:
+    /// one record per connection) from growing without bound.
+    std::size_t wire_log_max_records = wire_log::default_max_records;
 };
 
 /// What a TCP listener does with each connection it accepts.

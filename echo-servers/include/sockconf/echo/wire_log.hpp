@@ -10,7 +10,9 @@
 
 #include <chrono>
 #include <cstdint>
+#include <deque>
 #include <functional>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -112,11 +114,21 @@ json wire_headers(json const& headers);
 
 class wire_log {
 public:
-    wire_log();
+    /// What a log keeps by default: ten times what a whole `sockconf run`
+    /// makes (one to a few records per case, at most about 40, cases tagged
+    /// apart), so no running case loses its own record; a long `sockconf
+    /// serve` stays bounded (a handshake's record is about 1.5 KB: ~30 MB).
+    static constexpr std::size_t default_max_records = 20000;
 
-    /// New record; returns its id. Fills `id` and `opened_ms`.
+    /// `max_records`: records kept (0: no limit). Beyond it the record that
+    /// ended first is dropped (oldest first, by end); open records are never
+    /// dropped (they are live connections, bounded by those), so the log may
+    /// hold more while more are open.
+    explicit wire_log(std::size_t max_records = default_max_records);
+
+    /// New record; returns its id. Fills `id` and `opened_ms`. May evict ended records.
     std::uint64_t add(wire_record r);
-    /// Apply `fn` to the record under the lock (no-op for an unknown id).
+    /// Apply `fn` to the record under the lock (no-op for an unknown or evicted id).
     void update(std::uint64_t id, std::function<void(wire_record&)> const& fn);
     /// Mark ended: sets `end` (unless already set to a non-open value) and `closed_ms`.
     void finish(std::uint64_t id, conn_end how, std::string error = {});
@@ -125,10 +137,17 @@ public:
     std::vector<wire_record> all() const;
     /// Connections currently open with this tag.
     std::size_t open_count(std::string const& tag) const;
-    /// Most connections open at once with this tag, over the log's life.
+    /// Most connections open at once with this tag, over the log's life (while
+    /// a record with the tag is held: forgotten with the last one evicted).
     std::size_t peak_open(std::string const& tag) const;
 
     double now_ms() const;
+
+    /// Records held now.
+    std::size_t size() const;
+    /// Ended records dropped to stay within max_records, over the log's life.
+    std::uint64_t evicted() const;
+    std::size_t max_records() const noexcept { return max_records_; }
 
 private:
     /// Open connections now and at most, per tag: kept as records open and
@@ -136,11 +155,19 @@ private:
     struct open_counts {
         std::size_t now = 0;
         std::size_t peak = 0;
+        std::size_t records = 0; ///< records held with the tag: the entry goes with the last one
     };
     void count(std::string const& tag, bool was_open, bool is_open);
+    /// A record ended (open -> not open): queue it for eviction, then evict.
+    void ended(std::uint64_t id);
+    void evict();
 
     mutable std::mutex mu_;
-    std::vector<wire_record> records_;
+    std::size_t max_records_;
+    std::uint64_t next_id_ = 1;
+    std::uint64_t evicted_ = 0;
+    std::map<std::uint64_t, wire_record> records_; ///< by id: the order records were added
+    std::deque<std::uint64_t> ended_;              ///< ids in the order they ended (eviction order)
     std::chrono::steady_clock::time_point epoch_;
     std::unordered_map<std::string, open_counts> open_;
 };
