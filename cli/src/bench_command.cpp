@@ -56,6 +56,7 @@ command add_bench_command(CLI::App& app)
                 // Ctrl-C: the measurement under way ends, and the results so far are written.
                 auto o = opts->bench;
                 o.interrupted = &interrupt_on_signals();
+                o.iut.interrupted = o.interrupted;
                 auto const rc = bench::run_bench(o, home, profile_path(home, opts->profile),
                                                  harness::settings_path(home, opts->settings));
                 restore_default_signals();

@@ -277,16 +277,19 @@ exit_code cmd_run(common_opts const& o, run_opts const& ro)
         std::cerr << "error: cannot start the echo servers: " << e.what() << "\n";
         return exit_code::infrastructure;
     }
-    auto const factory = harness::make_driver_factory(ro.iut, home, s.prof, s.settings, servers.ca_pem(), std::cout);
+    // Ctrl-C (SIGINT, SIGTERM): cases in flight stop at their next wait (a wait for the IUT's
+    // reply too), the rest are not started (SKIP, "interrupted"), and the report is written; a
+    // second one exits at once.
+    auto const& interrupted = interrupt_on_signals();
+    auto iut = ro.iut;
+    iut.interrupted = &interrupted;
+    auto const factory = harness::make_driver_factory(iut, home, s.prof, s.settings, servers.ca_pem(), std::cout);
     auto hello = factory->describe();
     if (hello.contains("error")) {
         std::cerr << "error: the IUT did not start: " << hello["error"].get<std::string>() << "\n";
         return exit_code::infrastructure;
     }
     report.info.iut = hello;
-    // Ctrl-C (SIGINT, SIGTERM): cases in flight stop at their next wait, the rest are not
-    // started (SKIP, "interrupted"), and the report is written; a second one exits at once.
-    auto const& interrupted = interrupt_on_signals();
     harness::run_env env{s.prof, s.settings, s.api, s.clauses, s.invariants, servers, *factory, hello, ro.slow, &interrupted, lan_peer};
 
     // The console is a reporter (reports/console_reporter.hpp): a line per case, then the summary.

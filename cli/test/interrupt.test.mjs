@@ -76,6 +76,21 @@ for (const signal of ["SIGINT", "SIGTERM"]) {
   });
 }
 
+test("run: SIGINT while the IUT withholds a reply (a program) stops within 2 s", T, async () => {
+  const dir = path.join(tmp, "run-silent");
+  const iut = `node ${path.join(root, "harness/test/hostile/iut.mjs")} silent`;
+  // The silent IUT withholds its reply to ws.send.success-errmsg's send: the case waits for it.
+  const p = start(["run", "--home", root, "--iut", iut, "--filter", "ws.send.success-errmsg", "--report-dir", dir],
+    /sockconf \S+: 1 case/);
+  await p.up;
+  const e = await interrupt(p, ["SIGINT"], 1500);
+  console.log(`run --iut (silent): SIGINT -> exit in ${e.ms.toFixed(0)} ms`);
+  assert.ok(e.ms < BOUND_MS, `exit took ${e.ms.toFixed(0)} ms:\n${p.output()}`);
+  const report = JSON.parse(fs.readFileSync(path.join(dir, "report.json"), "utf8"));
+  assert.equal(report.cases[0].status, "SKIP");
+  assert.match(report.cases[0].message, /interrupted/);
+});
+
 test("bench: SIGINT in a 60 s window stops within 2 s and writes the results so far, marked interrupted", T, async () => {
   const out = path.join(tmp, "bench.json");
   const p = start(["bench", "--home", root, "--scenario", "echo", "--transport", "ws", "--payload", "binary",

@@ -45,7 +45,9 @@ TEST(error_catalog, find_error_finds_listed_ids_only)
     EXPECT_EQ(find_error("E-TYP"), nullptr); // no prefix matches
     EXPECT_EQ(find_error("e-type"), nullptr);
     EXPECT_EQ(find_error(""), nullptr);
+#ifndef __SANITIZE_ADDRESS__ // GCC's ASan instrumentation makes a pointer comparison non-constant
     static_assert(find_error("E-CASE-STEP") != nullptr, "usable at compile time");
+#endif
     for (auto const& e : error_catalog)
         EXPECT_EQ(find_error(e.id), &e);
 }

@@ -313,6 +313,8 @@ private:
             return stop_reason::none;
         }
         auto const r = s_.iut->execute(json{{"op", "clock"}, {"advance_ms", ms.count()}}, s_.command_timeout());
+        if (r.kind == reply_kind::timeout && s_.interrupted())
+            return stop_reason::interrupted;
         s_.trace.append(json{{"type", "note"}, {"text", "virtual clock advanced " + std::to_string(ms.count()) + " ms"}});
         if (r.kind == reply_kind::value)
             return stop_reason::none;

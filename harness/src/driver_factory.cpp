@@ -33,7 +33,7 @@ std::unique_ptr<driver_factory> make_driver_factory(iut_options const& iut, std:
     if (!iut.page.empty()) {
         auto remote = make_remote_factory({home, iut.page, iut.browser, iut.pages, hello_wait(iut, settings), ca_pem,
                                            static_cast<std::size_t>(settings.adapter_message_max_bytes),
-                                           settings.adapter_case_events_max});
+                                           settings.adapter_case_events_max, iut.interrupted});
         if (iut.browser.empty())
             notices << "waiting for a browser or device to open " << remote->page_url() << "\n" << std::flush;
         return remote;
@@ -41,7 +41,7 @@ std::unique_ptr<driver_factory> make_driver_factory(iut_options const& iut, std:
     if (!iut.command.empty())
         return make_process_factory({iut.command, prof, ca_pem, hello_wait(iut, settings),
                                      static_cast<std::size_t>(settings.adapter_message_max_bytes),
-                                     settings.adapter_case_events_max});
+                                     settings.adapter_case_events_max, iut.interrupted});
     return make_reference_factory(prof, ca_pem);
 }
 

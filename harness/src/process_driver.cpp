@@ -69,7 +69,7 @@ public:
     process_driver(process_options const& o, std::string const& profile_file, std::string const& ca_file,
                    event_sink sink)
         : link_([this](std::string const& line) { return write_line(line); }, [this] { return stderr_tail(); },
-                {o.message_max_bytes, o.case_events_max})
+                {o.message_max_bytes, o.case_events_max, o.interrupted}), interrupted_(o.interrupted)
     {
         link_.set_sink(std::move(sink));
         auto env = boost::this_process::environment();
@@ -108,7 +108,8 @@ public:
             }
             // The error_code forms: the throwing ones throw once the child is reaped.
             std::error_code ec;
-            for (int i = 0; i < 200 && child_->running(ec); ++i)
+            // Two seconds to exit on its own, none after Ctrl-C (the run must end within 2 s).
+            for (int i = 0; i < 200 && !(interrupted_ && interrupted_->load()) && child_->running(ec); ++i)
                 std::this_thread::sleep_for(10ms);
             // Whatever is left of the group (the shell's children too) goes; an
             // empty group is fine. Detached: the group's destructor would throw.
@@ -234,6 +235,7 @@ private:
     }
 
     detail::adapter_link link_;
+    std::atomic<bool> const* interrupted_;
     std::mutex in_mu_;
     bp::opstream in_;
     bp::ipstream out_, err_;

@@ -267,7 +267,7 @@ public:
         cv_.notify_all();
     }
 
-    detail::adapter_limits limits() const { return {o_.message_max_bytes, o_.case_events_max}; }
+    detail::adapter_limits limits() const { return {o_.message_max_bytes, o_.case_events_max, o_.interrupted}; }
 
     /// Why a control upgrade must be refused ("" when it may go on): it must carry
     /// this run's secret (?key=, in the control URL of page_url()) and come from a page

@@ -163,7 +163,14 @@ reply adapter_link::request(json message, std::chrono::milliseconds timeout)
             dead_ = "E-ADAPTER-EXIT: cannot send to the IUT: it is gone";
         return {reply_kind::broken, {}, *dead_ + context_()};
     }
-    if (!cv_.wait_for(lk, timeout, [&] { return replies_.count(id) || dead_; }))
+    // In slices: Ctrl-C's flag is set by a signal handler, which cannot notify.
+    auto const until = std::chrono::steady_clock::now() + timeout;
+    auto const interrupted = [&] { return limits_.interrupted && limits_.interrupted->load(); };
+    while (!replies_.count(id) && !dead_ && !interrupted() && std::chrono::steady_clock::now() < until)
+        cv_.wait_until(lk, std::min(until, std::chrono::steady_clock::now() + std::chrono::milliseconds(50)));
+    if (!replies_.count(id) && !dead_ && interrupted())
+        return {reply_kind::timeout, {}, "interrupted"};
+    if (!replies_.count(id) && !dead_)
         return {reply_kind::timeout, {}, "E-ADAPTER-TIMEOUT: no reply to command " + std::to_string(id) + " within " +
                                              std::to_string(timeout.count()) + " ms" + log_tail() + context_()};
     if (auto it = replies_.find(id); it != replies_.end()) {

@@ -5,6 +5,7 @@
 // case's sink in order. Thread-safe.
 #pragma once
 
+#include <atomic>
 #include <sockconf/harness/driver.hpp>
 
 #include <condition_variable>
@@ -22,6 +23,9 @@ namespace sockconf::harness::detail {
 struct adapter_limits {
     std::size_t message_max_bytes = 0; ///< one message (line, frame)
     std::int64_t case_events_max = 0;  ///< events + logs between two set_sink() calls (one case)
+    /// Ctrl-C's flag (or null): a wait for a reply ends within 50 ms once it is set
+    /// (a timeout saying "interrupted"; the case runner then stops the case).
+    std::atomic<bool> const* interrupted = nullptr;
 };
 
 class adapter_link {

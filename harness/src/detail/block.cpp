@@ -263,6 +263,8 @@ stop_reason run_block(case_state& s, std::vector<step> const& steps, std::size_t
     auto const at = s.trace.size();
     json const command = block.size() == 1 ? commands[0] : json{{"op", "batch"}, {"commands", commands}};
     auto const r = s.iut->execute(command, s.command_timeout());
+    if (r.kind == reply_kind::timeout && s.interrupted()) // Ctrl-C cut the wait short: no verdict on it
+        return stop_reason::interrupted;
     std::vector<reply> replies;
     if (r.kind == reply_kind::value && block.size() > 1) {
         if (!r.value.is_array() || r.value.size() != block.size()) {

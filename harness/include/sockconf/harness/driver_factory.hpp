@@ -12,6 +12,7 @@
 #include <sockconf/harness/driver.hpp>
 #include <sockconf/harness/settings.hpp>
 
+#include <atomic>
 #include <chrono>
 #include <iosfwd>
 #include <memory>
@@ -25,6 +26,9 @@ struct iut_options {
     std::string page;    ///< --iut-page: a platform's page folder (adapters/browser/NAME)
     std::string browser; ///< --browser: launch it on the page ("chromium"); empty: wait for a browser or device
     int pages = 24;      ///< --pages: pages the launched browser opens, the pool of instances
+    /// Ctrl-C's flag (or null): a wait for an IUT's reply ends within 50 ms once it is set,
+    /// and a program is then ended at once instead of being given time to exit.
+    std::atomic<bool> const* interrupted = nullptr;
 
     /// Neither a program nor a page: the built-in reference.
     bool reference() const { return command.empty() && page.empty(); }

@@ -13,6 +13,7 @@
 // case_events_max events (the rest are not parsed).
 #pragma once
 
+#include <atomic>
 #include <sockconf/harness/driver.hpp>
 
 #include <chrono>
@@ -29,6 +30,7 @@ struct process_options {
     std::chrono::milliseconds hello_timeout{}; ///< how long the IUT has to say hello
     std::size_t message_max_bytes = 0;         ///< the longest stdout line read (settings: adapter_message_max_bytes)
     std::int64_t case_events_max = 0;          ///< events + logs per case (settings: adapter_case_events_max)
+    std::atomic<bool> const* interrupted = nullptr; ///< Ctrl-C's flag: iut_options::interrupted
 };
 
 /// Throws std::runtime_error when the temporary files cannot be written.

@@ -14,6 +14,7 @@
 // page_url().
 #pragma once
 
+#include <atomic>
 #include <sockconf/harness/driver.hpp>
 
 #include <chrono>
@@ -35,6 +36,7 @@ struct remote_options {
     std::string ca_pem;
     std::size_t message_max_bytes = 0; ///< the longest control frame read (settings: adapter_message_max_bytes)
     std::int64_t case_events_max = 0;  ///< events + logs per case (settings: adapter_case_events_max)
+    std::atomic<bool> const* interrupted = nullptr; ///< Ctrl-C's flag: iut_options::interrupted
     /// Where a refused control connection is logged (one line); empty: stderr.
     std::function<void(std::string const&)> log;
 };
