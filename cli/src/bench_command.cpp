@@ -28,7 +28,7 @@ command add_bench_command(CLI::App& app)
     cmd->add_option("--home", opts->home, "Folder holding specs/ (default: as for run)");
     cmd->add_option("--profile", opts->profile, "Profile of the reference and IUT scenarios")->capture_default_str();
     cmd->add_option("--settings", opts->settings,
-                    "The harness settings file (an IUT's hello is awaited for its wait_timeout_ms, a page's at least 30 s; "
+                    "The harness settings file (the reference's hello is awaited for its wait_timeout_ms, a program's or page's at least 30 s; "
                     "default: HOME/specs/settings.json)");
     cmd->add_option("--scenario", o.scenarios, "echo, reference, iut (default: echo and reference; iut with --iut/--iut-page)")
         ->check(CLI::IsMember({"echo", "reference", "iut"}));

@@ -98,7 +98,7 @@ TEST_F(echo_tcp_behaviour, close_after_zero_sends_fin_at_once)
     EXPECT_EQ(r->end, conn_end::server_closed);
 }
 
-TEST_F(echo_tcp_behaviour, reset_echoes_n_bytes_then_sends_rst)
+TEST_F(echo_tcp_behaviour, reset_echoes_n_bytes_then_sends_rst_on_more)
 {
     auto const port = s_.open_tcp_listener("rst3", {tcp_behaviour_kind::reset, 3});
     tcp_client t;
@@ -107,6 +107,9 @@ TEST_F(echo_tcp_behaviour, reset_echoes_n_bytes_then_sends_rst)
     std::string got;
     ASSERT_FALSE(t.read_exactly(3, got));
     EXPECT_EQ(got, "abc");
+    // No RST behind the echo: the connection is still up until more bytes arrive.
+    EXPECT_FALSE(ended(s_.log(), "rst3", std::chrono::milliseconds(200)));
+    ASSERT_FALSE(t.write("d"));
     std::string rest;
     EXPECT_EQ(t.read_to_end(rest), asio::error::connection_reset);
     EXPECT_TRUE(rest.empty());
@@ -116,7 +119,8 @@ TEST_F(echo_tcp_behaviour, reset_echoes_n_bytes_then_sends_rst)
     EXPECT_EQ(r->behaviour, "tcp-reset");
     EXPECT_EQ(r->end, conn_end::server_reset);
     EXPECT_EQ(r->to_json()["end"], "server_reset");
-    EXPECT_EQ(r->bytes_received, 3u);
+    EXPECT_EQ(r->bytes_received, 4u); // the 'd' that triggered the RST is counted, not echoed
+    EXPECT_EQ(r->bytes_sent, 3u);
 }
 
 TEST_F(echo_tcp_behaviour, reset_zero_resets_right_after_accept)

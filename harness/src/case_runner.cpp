@@ -332,7 +332,39 @@ private:
             std::this_thread::sleep_for(std::min<clock::duration>(until - clock::now(), std::chrono::milliseconds(20)));
     }
 
-    void settle() { sleep_for(std::chrono::milliseconds(env_.settings.settle_ms)); }
+    /// Before the checks: the results of calls made with callbacks (up to wait_timeout_ms
+    /// for them, as a wait step would give), then settle_ms of quiet. Without the first
+    /// part a case ending on `wait closed` judged a close() whose success came after its
+    /// onClose by only settle_ms (30 ms): a slow IUT's success 33 ms late was reported as
+    /// "neither success nor fail" (INV-CALLBACK-ONE-RESULT), the harness's timing, not
+    /// the IUT's. A result that never comes still fails the invariant.
+    void settle()
+    {
+        auto const limit = std::min(clock::now() + std::chrono::milliseconds(env_.settings.wait_timeout_ms), s_.deadline);
+        s_.trace.wait_until([this](std::vector<json> const& entries) { return s_.interrupted() || !results_pending(entries); },
+                            limit);
+        sleep_for(std::chrono::milliseconds(env_.settings.settle_ms));
+    }
+
+    /// A call that returned (not threw) with a `complete` callback that has not run yet.
+    static bool results_pending(std::vector<json> const& entries)
+    {
+        std::map<std::string, long> owed; // "<base>.complete" -> calls made minus completes seen
+        for (auto const& e : entries) {
+            auto const type = e.value("type", std::string{});
+            if (type == "call" && e.contains("value")) {
+                auto const& args = e.value("args", json::array());
+                if (!args.is_array() || args.empty() || !args[0].is_object() || !args[0].contains("complete"))
+                    continue;
+                auto const& fn = args[0]["complete"];
+                if (fn.is_object() && fn.contains("$fn") && fn["$fn"].is_string())
+                    ++owed[fn["$fn"].get<std::string>()];
+            } else if (type == "invoke" && e.contains("fn") && e["fn"].is_string()) {
+                --owed[e["fn"].get<std::string>()];
+            }
+        }
+        return std::any_of(owed.begin(), owed.end(), [](auto const& kv) { return kv.second > 0; });
+    }
 
     /// A wire step or expectation, into `k`. Once the steps stopped early, what the
     /// case waited for will not come: the log is judged as it is, without waiting.

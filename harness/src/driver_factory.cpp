@@ -20,8 +20,11 @@ std::string iut_options::describe() const
 std::chrono::milliseconds hello_wait(iut_options const& iut, harness_settings const& settings)
 {
     std::chrono::milliseconds const wait{settings.wait_timeout_ms};
-    if (iut.page.empty())
+    if (iut.page.empty() && iut.command.empty())
         return wait;
+    // A page, and an --iut program too: under -j32 on a loaded 2-core machine, 32 Node
+    // processes starting at once took over 5 s to say hello (issue 15's soak: ERROR
+    // E-ADAPTER-TIMEOUT on cases the IUT never saw). Starting it is the harness's time.
     return std::max<std::chrono::milliseconds>(std::chrono::seconds(30), wait);
 }
 

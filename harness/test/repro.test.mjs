@@ -37,8 +37,9 @@ if (!fs.existsSync(bin)) skip(`no sockconf binary at ${bin} (build first, or set
 // (a `listen` step's listener, may_throw, ${profile.*} values); one that fails with no
 // allowed outcome holding (the wire log); one graded NON-STRICT by the allowed outcome that
 // held; one NON-STRICT with a closed port (${tcp.closed_port}). Not
-// tcp.close.peer-rst-onerror-onclose: the example IUT reports a reset by onError only
-// sometimes (Node's socket races the RST), so two runs of it may differ.
+// tcp.close.peer-rst-right-behind-data: the example IUT reports a reset by onError only
+// sometimes (libuv takes a RST read in the same poll as the echo for an EOF), so two runs
+// of it may differ.
 const CASES = {
   "ws.lifecycle.echo-text": "PASS",
   "tcp.create.limit-over-refused": "FAIL",

@@ -104,8 +104,9 @@ private:
     void read()
     {
         std::size_t room = buf_.size();
-        // Never read past the FIN/RST point: bytes beyond it must not be echoed.
-        if (ends_after_bytes())
+        // Never read past the FIN/RST point: bytes beyond it must not be echoed. After
+        // the N bytes of a reset, read on: the next bytes trigger the RST (on_read).
+        if (ends_after_bytes() && received_ < behaviour_.bytes)
             room = static_cast<std::size_t>(std::min<std::uint64_t>(room, behaviour_.bytes - received_));
         socket_.async_read_some(asio::buffer(buf_.data(), room),
                                 [self = shared_from_this()](error_code ec, std::size_t n) { self->on_read(ec, n); });
@@ -129,10 +130,17 @@ private:
 
     void on_read(error_code ec, std::size_t n)
     {
+        bool const past_reset_point = behaviour_.kind == tcp_behaviour_kind::reset && received_ >= behaviour_.bytes;
         if (n > 0)
             count_received(n);
         if (ec)
             return end_with(ec);
+        // reset: the bytes after the N echoed ones are not echoed; they trigger the RST.
+        // The RST never follows an echo back to back: a client that reads the echo and
+        // the RST in one poll may take the reset for an EOF (libuv does), so the timing
+        // of the client would decide what a case sees.
+        if (past_reset_point)
+            return end_by_server();
         // Most echoes fit the socket at once: write now, no trip through the scheduler.
         error_code wec;
         std::size_t const now = asio::write(socket_, asio::buffer(buf_.data(), n), wec);
@@ -154,7 +162,7 @@ private:
     void on_written(std::size_t n)
     {
         count_sent(n);
-        if (ends_after_bytes() && received_ >= behaviour_.bytes)
+        if (behaviour_.kind == tcp_behaviour_kind::close_after && received_ >= behaviour_.bytes)
             return end_by_server();
         read();
     }

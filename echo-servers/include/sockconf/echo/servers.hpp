@@ -114,7 +114,7 @@ struct server_options {
 enum class tcp_behaviour_kind {
     echo,            ///< write back every byte until the client closes ("tcp-echo")
     close_after,     ///< echo `bytes` bytes, then FIN ("tcp-close-after"; end = server_closed)
-    reset,           ///< echo `bytes` bytes, then RST ("tcp-reset"; end = server_reset)
+    reset,           ///< echo `bytes` bytes, then RST when more arrive ("tcp-reset"; end = server_reset)
     send_on_connect, ///< send `bytes` bytes of 'a'..'z' repeated, then echo ("tcp-send-on-connect")
     black_hole,      ///< a connect never completes: no connection, no wire record (Linux; see README)
 };
@@ -134,7 +134,11 @@ struct tcp_behaviour {
     /// close_after / reset: bytes received (and echoed) before the FIN / RST;
     /// 0: right after the connection is accepted. Bytes beyond it are not
     /// echoed (after a FIN they are still read and counted, so closing never
-    /// turns into a RST). send_on_connect: bytes sent first. Else unused.
+    /// turns into a RST). reset, N > 0: the RST goes when the client sends
+    /// more (the first read past N), never right behind the echo: a client
+    /// that reads the echo and the RST in one poll can take the reset for an
+    /// EOF (libuv does), and the case would see the client's timing.
+    /// send_on_connect: bytes sent first. Else unused.
     std::uint64_t bytes = 0;
 };
 
