@@ -28,7 +28,10 @@ extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size
                 feed();
             return true;
         },
-        [] { return std::string(" (stderr: none)"); });
+        [] { return std::string(" (stderr: none)"); },
+        // Small caps (specs/settings.json has 16 MiB and 10000), so that inputs reach the
+        // too-long and flood paths too.
+        {4096, 64});
     self = &link;
     link.set_sink([](json const& event) { (void)event.dump(); });
     if (next < lines.size())

@@ -18,21 +18,25 @@ std::string adapter_link::log_tail() const
     return logs_.empty() ? "" : "\nIUT log (end):\n" + logs_;
 }
 
+void adapter_link::deliver(json const& event)
+{
+    std::lock_guard lk(sink_mu_);
+    sink_(event);
+}
+
 void adapter_link::violation(std::string why)
 {
-    event_sink sink;
     {
         std::lock_guard lk(mu_);
         if (dead_)
             return; // the first violation is the case's error; what follows is its consequence
         why += log_tail();
         dead_ = why;
-        sink = sink_;
     }
     cv_.notify_all();
     // The case sees it as a malformed event and ends as ERROR, with `why` (and what the
     // transport knows: the end of stderr) in its trace and its message.
-    sink(json{{"op", "adapter-error"}, {"text", why + context_()}});
+    deliver(json{{"op", "adapter-error"}, {"text", why + context_()}});
 }
 
 void adapter_link::on_too_long(std::string const& where)
@@ -88,11 +92,9 @@ void adapter_link::on_message(std::string const& text, std::string const& where_
             return violation("E-ADAPTER-MESSAGE: " + where + "a reply to no pending command (id " + std::to_string(id) + ")");
         cv_.notify_all();
     } else if (type == "event" || type == "log") {
-        event_sink sink;
         bool flood = false;
         {
             std::lock_guard lk(mu_);
-            sink = sink_;
             flood = ++events_ > limits_.case_events_max;
             if (type == "log" && !flood) {
                 logs_ += m.value("text", std::string()).substr(0, log_keep) + "\n";
@@ -105,9 +107,9 @@ void adapter_link::on_message(std::string const& text, std::string const& where_
                              " events and logs in one case (adapter_case_events_max of the settings); the rest are dropped");
         if (type == "event") {
             m.erase("type");
-            sink(m); // the case runner checks the invoke's shape
+            deliver(m); // the case runner checks the invoke's shape
         } else {
-            sink(json{{"op", "log"}, {"text", m.value("text", std::string())}});
+            deliver(json{{"op", "log"}, {"text", m.value("text", std::string())}});
         }
     } else {
         violation("E-ADAPTER-MESSAGE: " + where + "unknown message type " + brief(m.value("type", json()), 40));
@@ -141,7 +143,7 @@ json adapter_link::hello() const
 
 void adapter_link::set_sink(event_sink sink)
 {
-    std::lock_guard lk(mu_);
+    std::scoped_lock lk(sink_mu_, mu_);
     sink_ = sink ? std::move(sink) : [](json const&) {};
     events_ = 0;
 }

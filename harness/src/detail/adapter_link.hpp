@@ -78,7 +78,12 @@ private:
     /// on a full pipe while the IUT is blocked writing to us.
     std::mutex write_mu_;
     std::condition_variable cv_;
-    event_sink sink_;
+    /// Held while the sink runs and while set_sink() replaces it: once set_sink()
+    /// returns, the old sink (a case that may be destroyed next) is never called again.
+    std::mutex sink_mu_;
+    event_sink sink_; ///< under sink_mu_
+    /// Give `event` to the sink, under sink_mu_.
+    void deliver(json const& event);
     std::optional<json> hello_;
     std::optional<std::string> dead_;
     std::map<std::int64_t, json> replies_;

@@ -1,0 +1,49 @@
+// detail::adapter_link: once set_sink() returns, the sink it replaced is never
+// called again, so a case may be destroyed right after it detaches. An IUT that
+// keeps sending (events, or a violation such as a reply to an unsent id) while a
+// case ends must not reach the ended case (it did: a use after free in the page
+// pool, seen as a SIGSEGV of hostile_page_unknown-id).
+#include "detail/adapter_link.hpp"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <memory>
+#include <string>
+#include <thread>
+
+namespace {
+
+using sockconf::json;
+using sockconf::harness::detail::adapter_link;
+
+TEST(adapter_link, a_replaced_sink_is_never_called_after_set_sink_returns)
+{
+    adapter_link link([](std::string const&) { return true; }, [] { return std::string(); },
+                      {1 << 20, std::int64_t{1} << 40});
+    std::atomic<bool> stop{false};
+    std::thread iut([&] { // an IUT that sends events without pause
+        auto const line = json{{"type", "event"}, {"op", "invoke"}, {"fn", "msg"}, {"arg", json::object()}}.dump();
+        while (!stop)
+            link.on_message(line, "stdout line");
+    });
+    std::atomic<int> late_calls{0}; // outlives every sink, however late one runs
+    for (int round = 0; round < 2000; ++round) {
+        // A case: its sink works on state that ends with it.
+        auto alive = std::make_shared<std::atomic<bool>>(true);
+        link.set_sink([alive, &late_calls](json const&) {
+            std::this_thread::yield(); // widen the window a racing detach could fall into
+            if (!alive->load())
+                ++late_calls;
+        });
+        std::this_thread::yield();
+        link.set_sink(nullptr);
+        alive->store(false); // the case is gone
+        std::this_thread::yield();
+    }
+    stop = true;
+    iut.join();
+    EXPECT_EQ(late_calls.load(), 0) << "the sink of an ended case was called after set_sink() replaced it";
+}
+
+} // namespace
