@@ -5,7 +5,7 @@
 //   breaks: WS-TASK-CLOSE-CODE-DEFAULT-1000 (MUST)
 //   expected: a number
 //   observed: null
-//   it decided: ws.close.already-closed, ws.close.default-code-1000, ws.close.invalid-code-rejected, ws.close.nothing-after-close, ws.close.reason-over-123-bytes-rejected, ws.events.no-message-after-close, ws.events.no-message-before-open, ws.options.header-optional, ws.options.tcpnodelay-false, ws.options.tcpnodelay-true, ws.send.after-close-fails, ws.task.close-during-connecting, ws.task.close-no-args, ws.task.close-reason-124-bytes-multibyte-rejected, ws.wss.close-default-code-1000, ws.wss.close-reason-124-bytes-rejected, ws.wss.push-binary-and-text
+//   it decided: ws.close.already-closed, ws.close.default-code-1000, ws.close.invalid-code-rejected, ws.close.nothing-after-close, ws.close.reason-over-123-bytes-rejected, ws.events.no-message-after-close, ws.events.no-message-before-open, ws.options.header-optional, ws.options.tcpnodelay-false, ws.options.tcpnodelay-true, ws.options.timeout-ms-slow-handshake-succeeds, ws.send.after-close-fails, ws.task.close-during-connecting, ws.task.close-no-args, ws.task.close-reason-124-bytes-multibyte-rejected, ws.wss.close-default-code-1000, ws.wss.close-reason-124-bytes-rejected, ws.wss.push-binary-and-text
 //   shown by the case below, at ./suites/websocket/close.json#/cases/3/expect/4
 //
 // The case: ./suites/websocket/close.json#/cases/3 (suites/README.md: the format)
