@@ -17,7 +17,7 @@ case "$kind" in
   asan) targets=(all); select=() ;;
   # Every program a "parallel" test runs.
   tsan) targets=(sockconf sockconf-ref-adapter); select=(-L parallel) ;;
-  -h|--help) sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+  -h|--help) sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
   *) echo "usage: scripts/sanitize.sh asan|tsan (see --help)" >&2; exit 2 ;;
 esac
 
