@@ -8,8 +8,8 @@
 
 #include "detail/control_request.hpp"
 
-#include <boost/asio/buffer.hpp>
-#include <boost/beast/http/error.hpp>
+#include "http_input.hpp"
+
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
 
@@ -19,19 +19,7 @@ extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size
     namespace d = sockconf::echo::detail;
     http::request_parser<http::string_body> parser;
     d::limit_control_request(parser);
-    boost::beast::error_code ec;
-    std::size_t used = 0;
-    while (used < size && !parser.is_done()) {
-        auto const n = parser.put(boost::asio::buffer(data + used, size - used), ec);
-        used += n;
-        if (ec || n == 0)
-            break;
-    }
-    if (ec == http::error::need_more)
-        ec = {};
-    if (!ec && !parser.is_done())
-        parser.put_eof(ec);
-    if (ec || !parser.is_done())
+    if (!sockconf::fuzz::feed_request(parser, data, size))
         return 0; // the control session answers nothing
     auto const& req = parser.get();
     for (auto const* host : {"127.0.0.1", "::1"}) {

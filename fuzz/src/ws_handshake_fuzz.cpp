@@ -9,8 +9,8 @@
 #include "detail/ws_plan.hpp"
 #include "detail/ws_request.hpp"
 
-#include <boost/asio/buffer.hpp>
-#include <boost/beast/http/error.hpp>
+#include "http_input.hpp"
+
 #include <boost/beast/http/parser.hpp>
 #include <boost/beast/http/string_body.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
@@ -21,20 +21,7 @@ extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size
     namespace d = sockconf::echo::detail;
     http::request_parser<http::string_body> parser;
     d::limit_request(parser);
-    boost::beast::error_code ec;
-    std::size_t used = 0;
-    // All the client sent, as http::async_read hands it over; then the end of the stream.
-    while (used < size && !parser.is_done()) {
-        auto const n = parser.put(boost::asio::buffer(data + used, size - used), ec);
-        used += n;
-        if (ec || n == 0)
-            break;
-    }
-    if (ec == http::error::need_more)
-        ec = {};
-    if (!ec && !parser.is_done())
-        parser.put_eof(ec);
-    if (ec || !parser.is_done())
+    if (!sockconf::fuzz::feed_request(parser, data, size))
         return 0; // the session fails the record: "handshake request: ..."
     auto const& req = parser.get();
     auto const plan = d::plan_for(req.target());
