@@ -2,12 +2,15 @@
 // pipeline's tests and for trying a platform by hand:
 //   GET /adapters/...      files of the repository's adapters/ folder
 //   GET /node_modules/...  files of the repository's node_modules/ folder
-//   ws  /control           the control WebSocket (one connection per IUT instance)
+//   ws  /control           the control WebSocket (one connection per IUT instance), locked as
+//                          sockconf's is: only with this server's secret (?key=, in pageUrl())
+//                          and from its own Origin; anything else gets 403 and a logged line
 //
 // By hand:  node adapters/browser/serve.mjs [--port N] [--platform ws-browser]
 // prints the page URL and every protocol message; type a JSON message + Enter to send it to
 // the newest connection.
 
+import crypto from "node:crypto";
 import fs from "node:fs";
 import http from "node:http";
 import path from "node:path";
@@ -70,15 +73,42 @@ function serveFile(req, res) {
 }
 
 /**
- * Starts the server on 127.0.0.1 (port 0: any free one). onConnection(ws, req) gets every
- * control connection. Returns {port, server, wss, pageUrl(platform), close()}.
+ * Why a control upgrade must be refused ("" when it may go on), by sockconf's rule
+ * (harness/src/remote_driver.cpp, specs/adapter-protocol.md): this server's secret in ?key=,
+ * and the Origin of a page it served.
  */
-export async function startServer({ port = 0, onConnection } = {}) {
+export function refusal(req, secret, origin) {
+  const key = new URL(req.url, "http://x").searchParams.get("key");
+  if (key === null) return "no secret: the URL has no key=";
+  const a = Buffer.from(key);
+  const b = Buffer.from(secret);
+  if (a.length !== b.length || !crypto.timingSafeEqual(a, b)) return "wrong secret: key= is not this run's";
+  if (req.headers.origin === undefined) return `wrong origin: no Origin header (expected ${origin})`;
+  if (req.headers.origin !== origin)
+    return `wrong origin: Origin "${String(req.headers.origin).slice(0, 200)}" is not ${origin}`;
+  return "";
+}
+
+/**
+ * Starts the server on 127.0.0.1 (port 0: any free one). onConnection(ws, req) gets every
+ * control connection that passes the lock; onRefusal(line) every refused one (default: stderr).
+ * Returns {port, secret, server, wss, pageUrl(platform), controlUrl, close()}.
+ */
+export async function startServer({ port = 0, onConnection, onRefusal } = {}) {
   const server = http.createServer(serveFile);
   const wss = new WebSocketServer({ noServer: true });
+  const secret = crypto.randomBytes(16).toString("hex");
+  let origin = "";
   server.on("upgrade", (req, socket, head) => {
     if (new URL(req.url, "http://x").pathname !== "/control") {
       socket.destroy();
+      return;
+    }
+    const why = refusal(req, secret, origin);
+    if (why) {
+      const line = `refused a control connection from ${socket.remoteAddress}:${socket.remotePort}: ${why} [E-ADAPTER-REFUSED]`;
+      (onRefusal ?? ((l) => console.error(`serve.mjs: ${l}`)))(line);
+      socket.end(`HTTP/1.1 403 Forbidden\r\ncontent-type: text/plain\r\nconnection: close\r\n\r\nrefused: ${why}\n`);
       return;
     }
     wss.handleUpgrade(req, socket, head, (ws) => {
@@ -90,13 +120,17 @@ export async function startServer({ port = 0, onConnection } = {}) {
     server.listen(port, "127.0.0.1", resolve);
   });
   const actual = server.address().port;
+  origin = `http://127.0.0.1:${actual}`;
+  const controlUrl = `ws://127.0.0.1:${actual}/control?key=${secret}`;
   return {
     port: actual,
+    secret,
+    controlUrl,
     server,
     wss,
     pageUrl: (platform) =>
-      `http://127.0.0.1:${actual}/adapters/browser/page.html?platform=${encodeURIComponent(platform)}` +
-      `&control=${encodeURIComponent(`ws://127.0.0.1:${actual}/control`)}`,
+      `${origin}/adapters/browser/page.html?platform=${encodeURIComponent(platform)}` +
+      `&control=${encodeURIComponent(controlUrl)}`,
     close: () =>
       new Promise((resolve) => {
         for (const c of wss.clients) c.terminate();
