@@ -36,7 +36,11 @@ const WANT = {
 // The harness's peak RSS (VmHWM of sockconf itself, not of the IUT or the browser). A run of
 // three cases stays near 40 MB; without the caps a 100 MB line or a million events take
 // several hundred.
+// Not checked in a sanitizer build (SOCKCONF_SANITIZE set by ctest): ASan's quarantine keeps up
+// to 256 MB of freed memory resident and every block carries redzones, so its peak says nothing
+// about the caps. The default build's run of the same test checks them.
 const RSS_MAX_KB = 160 * 1024;
+const RSS_CHECKED = !process.env.SOCKCONF_SANITIZE;
 const RUN_MAX_MS = transport === "page" ? 150_000 : 60_000;
 
 function skip(why) {
@@ -116,9 +120,9 @@ const bad = byId[HOSTILE_CASE];
 if (bad?.status !== "ERROR") fail(`${HOSTILE_CASE} is ${bad?.status ?? "missing"}, not ERROR\n${tail}`);
 const message = bad.failure?.actual ?? "";
 for (const re of WANT[mode]) if (!re.test(message)) fail(`${HOSTILE_CASE}'s message does not match ${re}:\n${message}`);
-if (["huge-line", "flood"].includes(mode) && !(peakKb > 0 && peakKb <= RSS_MAX_KB))
+if (RSS_CHECKED && ["huge-line", "flood"].includes(mode) && !(peakKb > 0 && peakKb <= RSS_MAX_KB))
   fail(`sockconf's peak RSS was ${peakKb} kB (bound ${RSS_MAX_KB} kB)`);
 console.log(`ok: ${transport} ${mode}: ${HOSTILE_CASE} ERROR in ${bad.duration_ms} ms, others PASS; run ${elapsed} ms, ` +
-  `sockconf peak RSS ${Math.round(peakKb / 1024)} MB`);
+  `sockconf peak RSS ${Math.round(peakKb / 1024)} MB${RSS_CHECKED ? "" : ` (not checked: ${process.env.SOCKCONF_SANITIZE} sanitizer build)`}`);
 console.log(`message: ${message.split("\n")[0]}`);
 fs.rmSync(tmp, { recursive: true, force: true });
