@@ -35,18 +35,19 @@ mutants-ci: build
 mutants: build
 	scripts/mutants.sh --build-dir build/mutants
 
-# The fuzzers of fuzz/ (fuzz/README.md): clang-14's libFuzzer with ASan + UBSan, built in
-# build/fuzz (cmake --preset fuzz), each run FUZZ_SECONDS over a copy of its seed corpus by
-# scripts/fuzz.sh; exits non-zero on any finding and keeps its input in build/fuzz/run/NAME/crashes.
+# The fuzzers of fuzz/ (fuzz/README.md): clang-14's libFuzzer with ASan + UBSan, built in the
+# sanitizer tree build/asan (cmake --preset asan, which scripts/sanitize.sh asan builds whole),
+# each run FUZZ_SECONDS over a copy of its seed corpus by scripts/fuzz.sh; exits non-zero on any
+# finding and keeps its input in build/asan/run/NAME/crashes.
 # fuzz-ci: 10 s each. (The corpus and regressions are replayed in `make test`: fuzz_replay_*.)
 FUZZ_SECONDS ?= 60
 FUZZ_TARGETS = case_fuzz profile_fuzz expectations_fuzz report_fuzz adapter_line_fuzz ws_handshake_fuzz frame_echo_fuzz tcp_control_fuzz
 
-build/fuzz/build.ninja: CMakeLists.txt CMakePresets.json fuzz/CMakeLists.txt
-	cmake --preset fuzz
+build/asan/build.ninja: CMakeLists.txt CMakePresets.json fuzz/CMakeLists.txt
+	cmake --preset asan
 
-fuzz-build: build/fuzz/build.ninja
-	cmake --build --preset fuzz -j $(JOBS) --target $(FUZZ_TARGETS)
+fuzz-build: setup build/asan/build.ninja
+	cmake --build --preset asan -j $(JOBS) --target $(FUZZ_TARGETS)
 
 fuzz: fuzz-build
 	scripts/fuzz.sh --seconds $(FUZZ_SECONDS)

@@ -6,8 +6,8 @@
 #
 # N: seconds per fuzzer (default 60; `make fuzz` 60, `make fuzz-ci` 10). NAMEs:
 # some of the fuzzers (default all, the names of fuzz/CMakeLists.txt). DIR: the
-# fuzz build (default build/fuzz; `cmake --preset fuzz` makes it, `make fuzz`
-# builds it). Each fuzzer works in DIR/run/<name>/ (corpus/: the copy, grown by
+# build with the fuzzers (default build/asan; `cmake --preset asan` makes it,
+# `make fuzz` builds them). Each fuzzer works in DIR/run/<name>/ (corpus/: the copy, grown by
 # the run; crashes/: what it found; log). A finding is a crash, a sanitizer
 # report, an uncaught exception, an input taking over 2 s (-timeout=2), over
 # 2048 MB (-rss_limit_mb, -malloc_limit_mb) or a leak. Prints per fuzzer the
@@ -18,7 +18,7 @@ set -uo pipefail
 cd "$(dirname "$0")/.."
 
 seconds=60
-build=build/fuzz
+build=build/asan
 names=()
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -39,7 +39,7 @@ rows=()
 for name in "${names[@]}"; do
     bin="$build/bin/${name}_fuzz"
     if [ ! -x "$bin" ] || [ ! -d "fuzz/corpus/$name" ]; then
-        echo "fuzz.sh: no fuzzer \"$name\" ($bin, fuzz/corpus/$name/); build with: cmake --preset fuzz && cmake --build $build --target ${name}_fuzz" >&2
+        echo "fuzz.sh: no fuzzer \"$name\" ($bin, fuzz/corpus/$name/); build with: cmake --preset asan && cmake --build $build --target ${name}_fuzz" >&2
         exit 2
     fi
     work="$build/run/$name"

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The sanitizer runs of CI (.ci/run), on their own build trees (CMakePresets.json):
-#   scripts/sanitize.sh asan   every target under AddressSanitizer + UndefinedBehaviorSanitizer,
-#                              then the whole ctest (build/asan)
+#   scripts/sanitize.sh asan   every target under AddressSanitizer + UndefinedBehaviorSanitizer
+#                              (clang-14; the fuzzers of fuzz/ too), then the whole ctest (build/asan)
 #   scripts/sanitize.sh tsan   the programs of the tests that run cases in parallel (ctest label
 #                              "parallel": every `sockconf run` of the suites, its worker pool of
 #                              32 jobs, the process driver's IUTs) under ThreadSanitizer, then

@@ -70,8 +70,8 @@ void expectations::apply(reports::case_result& c) const
 std::vector<std::string> expectations::not_run(std::vector<reports::case_result> const& ran) const
 {
     std::vector<std::string> out;
-    for (auto const& [id, _] : cases_)
-        if (std::none_of(ran.begin(), ran.end(), [&](auto const& c) { return c.id == id; }))
+    for (auto const& [id, _] : cases_) // (&id = id: clang 14 cannot capture a structured binding)
+        if (std::none_of(ran.begin(), ran.end(), [&id = id](auto const& c) { return c.id == id; }))
             out.push_back(id);
     return out;
 }
@@ -80,7 +80,7 @@ json expectations::from_run(reports::run_report const& run, expectations const& 
 {
     json cases = json::object();
     for (auto const& [id, x] : previous.cases_) // entries for cases this run did not have stay
-        if (std::none_of(run.cases.begin(), run.cases.end(), [&](auto const& c) { return c.id == id; })) {
+        if (std::none_of(run.cases.begin(), run.cases.end(), [&id = id](auto const& c) { return c.id == id; })) {
             json e = {{"status", reports::to_string(x.status)}};
             if (!x.reason.empty()) e["reason"] = x.reason;
             if (!x.link.empty()) e["link"] = x.link;

@@ -228,7 +228,8 @@ std::vector<violation> check_invariants(std::vector<json> const& entries,
         std::map<std::string, std::size_t> registrations;
         for (auto const& r : regs)
             ++registrations[r.fn];
-        auto const reg_of = [&](std::string const& fn) {
+        // (&regs = regs: clang 14 cannot capture a structured binding)
+        auto const reg_of = [&regs = regs](std::string const& fn) {
             return *std::find_if(regs.begin(), regs.end(), [&](auto const& r) { return r.fn == fn; });
         };
         std::size_t first_close = 0;
@@ -249,7 +250,7 @@ std::vector<violation> check_invariants(std::vector<json> const& entries,
         for (auto const& [fn, _] : registrations) {
             auto const& reg = reg_of(fn);
             // Every onClose listener receives the one close event: its first call is not "after".
-            bool const closer = std::any_of(regs.begin(), regs.end(), [&](auto const& r) {
+            bool const closer = std::any_of(regs.begin(), regs.end(), [&, &fn = fn](auto const& r) {
                 return r.fn == fn && r.event == cls->close_event;
             });
             auto s = seqs(entries, fn);
