@@ -1,6 +1,7 @@
 // run_reference_load and run_driver_load: loads through an API, timed from the
 // calling thread (the API's own thread does the work).
 #include <sockconf/bench/api_load.hpp>
+#include <sockconf/common/polling_wait.hpp>
 #include <sockconf/harness/driver.hpp>
 #include <sockconf/ref/runtime.hpp>
 #include <sockconf/ref/socket_task.hpp>
@@ -91,11 +92,12 @@ struct flight {
 load_result timed_window(api_counters& c, load_options const& o)
 {
     auto const stopped = [&] { return o.stop && o.stop->load(); };
-    // In slices of 50 ms: Ctrl-C's flag (o.stop) is set by a signal handler, which cannot notify.
-    constexpr auto slice = std::chrono::milliseconds(50);
-    for (auto const until = clock_type::now() + std::chrono::duration_cast<clock_type::duration>(o.warmup);
-         clock_type::now() < until && !stopped();)
-        std::this_thread::sleep_for(std::min<clock_type::duration>(slice, until - clock_type::now()));
+    // Polling: Ctrl-C's flag (o.stop) is set by a signal handler, which cannot notify.
+    {
+        std::unique_lock lock(c.m);
+        wait_polling(c.changed, lock, clock_type::now() + std::chrono::duration_cast<clock_type::duration>(o.warmup),
+                     stopped);
+    }
     if (o.on_window_start)
         o.on_window_start();
     std::unique_lock lock(c.m);
@@ -104,9 +106,8 @@ load_result timed_window(api_counters& c, load_options const& o)
     c.latency.reset();
     c.cpu_start = process_cpu_times();
     auto const start = clock_type::now();
-    for (auto const until = start + std::chrono::duration_cast<clock_type::duration>(o.duration);
-         !c.full && !stopped() && clock_type::now() < until;)
-        c.changed.wait_for(lock, std::min<clock_type::duration>(slice, until - clock_type::now()));
+    wait_polling(c.changed, lock, start + std::chrono::duration_cast<clock_type::duration>(o.duration),
+                 [&] { return c.full || stopped(); });
     c.measuring = false;
     auto const end = clock_type::now();
     auto const cpu_end = process_cpu_times();

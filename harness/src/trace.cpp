@@ -1,5 +1,7 @@
 #include <sockconf/harness/trace.hpp>
 
+#include <sockconf/common/polling_wait.hpp>
+
 #include <algorithm>
 #include <cmath>
 
@@ -60,18 +62,9 @@ std::vector<json> trace::snapshot() const
 bool trace::wait_until(std::function<bool(std::vector<json> const&)> const& pred,
                        clock::time_point deadline) const
 {
-    // In slices: `pred` may also test what no append signals (Ctrl-C's flag, set
-    // by a signal handler that cannot notify), and must see it within a slice.
-    constexpr auto slice = std::chrono::milliseconds(50);
+    // Polling: `pred` may also test what no append signals (Ctrl-C's flag).
     std::unique_lock lock(mu_);
-    for (;;) {
-        if (pred(entries_))
-            return true;
-        auto const now = clock::now();
-        if (now >= deadline)
-            return false;
-        cv_.wait_until(lock, std::min(deadline, now + slice));
-    }
+    return wait_polling(cv_, lock, deadline, [&] { return pred(entries_); });
 }
 
 std::vector<json const*> invocations(std::vector<json> const& entries, std::string const& fn)

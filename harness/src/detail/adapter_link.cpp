@@ -1,5 +1,7 @@
 #include "adapter_link.hpp"
 
+#include <sockconf/common/polling_wait.hpp>
+
 namespace sockconf::harness::detail {
 
 namespace {
@@ -165,11 +167,10 @@ reply adapter_link::request(json message, std::chrono::milliseconds timeout)
             dead_ = "E-ADAPTER-EXIT: cannot send to the IUT: it is gone";
         return {reply_kind::broken, {}, *dead_ + context_()};
     }
-    // In slices: Ctrl-C's flag is set by a signal handler, which cannot notify.
-    auto const until = std::chrono::steady_clock::now() + timeout;
+    // Polling: Ctrl-C's flag is set by a signal handler, which cannot notify.
     auto const interrupted = [&] { return limits_.interrupted && limits_.interrupted->load(); };
-    while (!replies_.count(id) && !dead_ && !interrupted() && std::chrono::steady_clock::now() < until)
-        cv_.wait_until(lk, std::min(until, std::chrono::steady_clock::now() + std::chrono::milliseconds(50)));
+    wait_polling(cv_, lk, std::chrono::steady_clock::now() + timeout,
+                 [&] { return replies_.count(id) || dead_ || interrupted(); });
     if (!replies_.count(id) && !dead_ && interrupted())
         return {reply_kind::timeout, {}, "interrupted"};
     if (!replies_.count(id) && !dead_)
