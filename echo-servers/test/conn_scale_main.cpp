@@ -11,6 +11,8 @@
 //   echo_conn_scale [--connections N] [--io-buffer-bytes B] [--max-seconds S]
 #include <sockconf/echo/servers.hpp>
 
+#include "raw_peer.hpp"
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <poll.h>
@@ -31,6 +33,9 @@
 #include <vector>
 
 namespace {
+
+using sockconf::echo::test::connect_loopback;
+using sockconf::echo::test::send_all;
 
 using clock_type = std::chrono::steady_clock;
 
@@ -67,37 +72,6 @@ std::size_t rss_kib(pid_t pid)
     }
     s.stop();
     _exit(0);
-}
-
-int connect_to(std::uint16_t port)
-{
-    int const fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    if (fd < 0)
-        return -1;
-    timeval tv{5, 0};
-    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-    ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_port = htons(port);
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    if (::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
-        ::close(fd);
-        return -1;
-    }
-    return fd;
-}
-
-bool send_all(int fd, std::string const& s)
-{
-    std::size_t off = 0;
-    while (off < s.size()) {
-        auto const n = ::send(fd, s.data() + off, s.size() - off, MSG_NOSIGNAL);
-        if (n <= 0)
-            return false;
-        off += static_cast<std::size_t>(n);
-    }
-    return true;
 }
 
 // Reads the HTTP answer (the server sends nothing after the 101 unasked).
@@ -205,7 +179,7 @@ int main(int argc, char** argv)
         std::size_t const first = fds.size();
         std::size_t const n = std::min(batch, connections - first);
         for (std::size_t i = 0; i < n; ++i) {
-            int const fd = connect_to(port);
+            int const fd = connect_loopback(port, 5);
             if (fd < 0 || !send_all(fd, request)) {
                 std::fprintf(stderr, "connection %zu: %s\n", first + i, std::strerror(errno));
                 if (fd >= 0)

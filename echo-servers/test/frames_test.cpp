@@ -3,6 +3,7 @@
 // and over wss:// (OpenSSL directly, so it can end TCP without a TLS close_notify,
 // as browsers do, or with one). Every test runs on both transports; every read and
 // write is bounded (SO_RCVTIMEO / SO_SNDTIMEO).
+#include "raw_peer.hpp"
 #include "test_clients.hpp"
 
 #include <gtest/gtest.h>
@@ -39,28 +40,12 @@ struct frame {
 /// Client frames are masked (RFC 6455 5.3); `masked` false makes a bad one.
 std::string client_frame(int opcode, std::string const& payload, bool masked = true)
 {
-    std::string out;
-    out.push_back(static_cast<char>(0x80 | opcode));
-    char const mbit = masked ? static_cast<char>(0x80) : 0;
-    std::size_t const n = payload.size();
-    if (n < 126) {
-        out.push_back(static_cast<char>(mbit | static_cast<char>(n)));
-    } else {
-        out.push_back(static_cast<char>(mbit | 126));
-        out.push_back(static_cast<char>(n >> 8));
-        out.push_back(static_cast<char>(n & 0xff));
-    }
-    char const key[4] = {0x0a, 0x1b, 0x2c, 0x3d};
-    if (masked)
-        out.append(key, 4);
-    for (std::size_t i = 0; i < n; ++i)
-        out.push_back(masked ? static_cast<char>(payload[i] ^ key[i % 4]) : payload[i]);
-    return out;
+    return test::frame_bytes(static_cast<std::uint8_t>(0x80 | opcode), payload, masked);
 }
 
 std::string close_payload(std::uint16_t code, std::string const& reason = {})
 {
-    return std::string{static_cast<char>(code >> 8), static_cast<char>(code & 0xff)} + reason;
+    return test::code_bytes(code) + reason;
 }
 
 /// A WebSocket client on a plain socket, over TLS when given a CA to trust.
@@ -83,19 +68,8 @@ public:
     bool connect(std::uint16_t port, std::string const& ca_pem)
     {
         port_ = port;
-        fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+        fd_ = test::connect_loopback(port, 5);
         if (fd_ < 0)
-            return false;
-        timeval tv{5, 0};
-        ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-        ::setsockopt(fd_, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-        int one = 1;
-        ::setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-        sockaddr_in a{};
-        a.sin_family = AF_INET;
-        a.sin_port = htons(port);
-        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        if (::connect(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0)
             return false;
         if (ca_pem.empty())
             return true;
@@ -205,9 +179,10 @@ private:
     bool write(std::string const& data)
     {
         std::size_t at = 0;
+        if (!ssl_)
+            return test::send_all(fd_, data);
         while (at < data.size()) {
-            long n = ssl_ ? SSL_write(ssl_, data.data() + at, static_cast<int>(data.size() - at))
-                          : ::send(fd_, data.data() + at, data.size() - at, MSG_NOSIGNAL);
+            long n = SSL_write(ssl_, data.data() + at, static_cast<int>(data.size() - at));
             if (n <= 0)
                 return false;
             at += static_cast<std::size_t>(n);

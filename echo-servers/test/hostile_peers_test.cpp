@@ -226,11 +226,33 @@ TEST_F(echo_hostile_peers, close_frame_with_a_1_byte_payload_is_closed_1002)
 TEST_F(echo_hostile_peers, invalid_close_codes_are_closed_1002)
 {
     // RFC 6455 7.4.1/7.4.2: 0-999 unused, 1004-1006 and 1015 reserved (never on the
-    // wire), 1016-2999 reserved for the protocol. Beast's rules, which the servers use,
-    // accept 5000 and above (README "After the handshake").
+    // wire), 1016-2999 reserved for the protocol. 5000 and above: the test below (D59).
     for (std::uint16_t code : {0, 999, 1004, 1005, 1006, 1015, 1016, 1100, 2000, 2999})
         expect_closed("close-code-" + std::to_string(code), frame_bytes(0x88, code_bytes(code)), 1002,
                       "The WebSocket close frame reason code was invalid");
+}
+
+// specs/decisions.md D59: RFC 6455 does not define 5000 and above, and the server is a
+// witness, not a judge: the close is answered with the client's own code, and recorded.
+TEST_F(echo_hostile_peers, close_codes_of_5000_and_above_are_answered_and_recorded)
+{
+    for (std::uint16_t code : {5000, 65535}) {
+        auto const tag = "close-code-" + std::to_string(code);
+        raw_conn c(s_->ws_port());
+        ASSERT_TRUE(c.upgrade("/echo?tag=" + tag));
+        ASSERT_TRUE(c.write(frame_bytes(0x88, code_bytes(code) + "bye")));
+        auto const close = c.read_close();
+        ASSERT_TRUE(close) << tag;
+        EXPECT_EQ(close->payload, code_bytes(code)) << tag; // the code, no reason
+        EXPECT_TRUE(c.ended_by_server()) << tag;
+        auto const r = ended(s_->log(), tag);
+        ASSERT_TRUE(r) << tag;
+        EXPECT_EQ(r->end, conn_end::client_closed) << tag;
+        EXPECT_EQ(r->close_code, code) << tag;
+        EXPECT_EQ(r->close_reason, "bye") << tag;
+        EXPECT_EQ(r->sent_close_code, code) << tag;
+    }
+    expect_good_still_served();
 }
 
 // ---- oversized message --------------------------------------------------------

@@ -2,7 +2,8 @@
 // hostile_peers_test.cpp: frames with any first byte (RSV bits, opcodes, FIN),
 // masked or not, of any length; the HTTP upgrade written by hand; frames read
 // byte for byte. Every read and write is bounded by SO_RCVTIMEO / SO_SNDTIMEO
-// (2 s). No TLS: frames_test.cpp's raw client covers wss://.
+// (2 s). No TLS: frames_test.cpp's raw client covers wss://, on the same
+// connect_loopback, send_all and frame_bytes (so does conn_scale_main.cpp).
 #pragma once
 
 #include <arpa/inet.h>
@@ -51,6 +52,42 @@ inline std::string code_bytes(std::uint16_t code)
     return {static_cast<char>(code >> 8), static_cast<char>(code & 0xff)};
 }
 
+/// TCP to 127.0.0.1:port with Nagle off and every read and write bounded by
+/// `timeout_s` (SO_RCVTIMEO / SO_SNDTIMEO); -1 when it cannot connect.
+inline int connect_loopback(std::uint16_t port, int timeout_s)
+{
+    int const fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    if (fd < 0)
+        return -1;
+    timeval tv{timeout_s, 0};
+    ::setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    ::setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
+    int one = 1;
+    ::setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(port);
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0) {
+        ::close(fd);
+        return -1;
+    }
+    return fd;
+}
+
+/// All of `bytes` on a plain socket; false when the peer is gone or the send timed out.
+inline bool send_all(int fd, std::string const& bytes)
+{
+    std::size_t off = 0;
+    while (off < bytes.size()) {
+        auto const n = ::send(fd, bytes.data() + off, bytes.size() - off, MSG_NOSIGNAL);
+        if (n <= 0)
+            return false;
+        off += static_cast<std::size_t>(n);
+    }
+    return true;
+}
+
 struct server_frame {
     std::uint8_t b0 = 0;
     std::string payload;
@@ -60,21 +97,7 @@ struct server_frame {
 /// One TCP connection on a plain socket; every call bounded by the socket timeouts.
 class raw_conn {
 public:
-    explicit raw_conn(std::uint16_t port)
-    {
-        port_ = port;
-        fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
-        timeval tv{2, 0};
-        ::setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
-        ::setsockopt(fd_, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof tv);
-        int one = 1;
-        ::setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-        sockaddr_in a{};
-        a.sin_family = AF_INET;
-        a.sin_port = htons(port);
-        a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-        connected_ = ::connect(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
-    }
+    explicit raw_conn(std::uint16_t port) : fd_(connect_loopback(port, 2)), port_(port), connected_(fd_ >= 0) {}
     raw_conn(raw_conn const&) = delete;
     raw_conn& operator=(raw_conn const&) = delete;
     ~raw_conn()
@@ -104,17 +127,7 @@ public:
                "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
     }
 
-    bool write(std::string const& bytes)
-    {
-        std::size_t off = 0;
-        while (off < bytes.size()) {
-            auto const n = ::send(fd_, bytes.data() + off, bytes.size() - off, MSG_NOSIGNAL);
-            if (n <= 0)
-                return false;
-            off += static_cast<std::size_t>(n);
-        }
-        return true;
-    }
+    bool write(std::string const& bytes) { return send_all(fd_, bytes); }
 
     /// The next frame from the server; nullopt at the end of TCP or the timeout.
     std::optional<server_frame> read_frame()
