@@ -46,4 +46,25 @@ TEST(adapter_link, a_replaced_sink_is_never_called_after_set_sink_returns)
     EXPECT_EQ(late_calls.load(), 0) << "the sink of an ended case was called after set_sink() replaced it";
 }
 
+// An IUT's bytes need not be UTF-8: a garbage line, or its stderr, with bytes that are not
+// must still make a message that is a JSON string (nlohmann's strict dump() threw
+// type_error 316 on the adapter-error event: found by fuzz/adapter_line, kept in
+// fuzz/regressions/adapter_line/).
+TEST(adapter_link, an_iuts_bytes_that_are_not_utf8_make_a_utf8_error_message)
+{
+    adapter_link link([](std::string const&) { return true; },
+                      [] { return std::string("\nIUT stderr (end):\nbad \xff\xfe stderr"); }, {1 << 20, 100});
+    std::string text;
+    link.set_sink([&](json const& event) {
+        ASSERT_NO_THROW((void)event.dump()) << "the event is not valid UTF-8";
+        text = event.value("text", "");
+    });
+    link.on_message("garbage \xc3\x28 \xed\xa0\x80 \xf4\x90\x80\x80 caf\xc3\xa9", "stdout line 1");
+    ASSERT_TRUE(link.dead());
+    EXPECT_NE(text.find("E-ADAPTER-SYNTAX: stdout line 1: not a JSON object: garbage \xEF\xBF\xBD("), std::string::npos) << text;
+    EXPECT_NE(text.find("caf\xc3\xa9"), std::string::npos) << "valid UTF-8 is kept as it is: " << text;
+    EXPECT_NE(text.find("bad \xEF\xBF\xBD\xEF\xBF\xBD stderr"), std::string::npos) << text;
+    EXPECT_NO_THROW((void)json(*link.dead()).dump());
+}
+
 } // namespace

@@ -1,6 +1,7 @@
 #include "adapter_link.hpp"
 
 #include <sockconf/common/polling_wait.hpp>
+#include <sockconf/common/utf8.hpp>
 
 namespace sockconf::harness::detail {
 
@@ -11,7 +12,11 @@ constexpr std::size_t log_keep = 2048; // the end of the IUT's log messages show
 
 adapter_link::adapter_link(std::function<bool(std::string const&)> write, std::function<std::string()> context,
                            adapter_limits limits)
-    : write_(std::move(write)), context_(std::move(context)), sink_([](json const&) {}), limits_(limits)
+    // What the transport knows (a process's stderr) is the IUT's bytes, any bytes: made
+    // UTF-8 here, so that every message built from it can be a JSON string and XML text.
+    : write_(std::move(write)),
+      context_([context = std::move(context)] { return context ? valid_utf8(context()) : std::string(); }),
+      sink_([](json const&) {}), limits_(limits)
 {
 }
 
@@ -59,7 +64,7 @@ void adapter_link::on_message(std::string const& text, std::string const& where_
     auto const where = where_ + ": ";
     json m = json::parse(text, nullptr, false);
     if (m.is_discarded() || !m.is_object())
-        return violation("E-ADAPTER-SYNTAX: " + where + "not a JSON object: " + text.substr(0, 200));
+        return violation("E-ADAPTER-SYNTAX: " + where + "not a JSON object: " + valid_utf8(text.substr(0, 200)));
     auto const type = m.value("type", std::string());
     if (type == "hello") {
         if (m.value("protocol", json()) != protocol_version)
