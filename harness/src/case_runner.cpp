@@ -6,6 +6,7 @@
 #include "detail/trace_checks.hpp"
 #include "detail/wire_probe.hpp"
 
+#include <sockconf/common/json_member.hpp>
 #include <sockconf/echo/servers.hpp>
 #include <sockconf/harness/case_runner.hpp>
 #include <sockconf/harness/grading.hpp>
@@ -172,19 +173,21 @@ private:
     void on_event(json const& ev)
     {
         // From a process or remote driver: the IUT's diagnostics, and protocol violations.
-        if (ev.is_object() && ev.value("op", "") == "log") {
-            s_.trace.append({{"type", "note"}, {"text", "IUT log: " + ev.value("text", std::string())}});
+        // Any member may have any type: string_member, never json::value(), which throws.
+        auto const op = string_member(ev, "op");
+        if (op == "log") {
+            s_.trace.append({{"type", "note"}, {"text", "IUT log: " + string_member(ev, "text")}});
             return;
         }
-        if (ev.is_object() && ev.value("op", "") == "adapter-error") {
-            s_.trace.append({{"type", "note"}, {"text", ev.value("text", std::string())}});
+        if (op == "adapter-error") {
+            s_.trace.append({{"type", "note"}, {"text", string_member(ev, "text")}});
             if (!s_.bad_event)
-                s_.bad_event_text = ev.value("text", std::string());
+                s_.bad_event_text = string_member(ev, "text");
             s_.bad_event = true;
             return;
         }
         // Anything but a well-formed invoke is the IUT's fault: note it, and end the case as ERROR.
-        if (!ev.is_object() || ev.value("op", "") != "invoke" || !ev.contains("fn") || !ev["fn"].is_string() ||
+        if (op != "invoke" || !ev.contains("fn") || !ev["fn"].is_string() ||
             !ev.contains("args") || !ev["args"].is_array()) {
             s_.trace.append({{"type", "note"}, {"text", "malformed event from the IUT: " + brief(ev, 300)}});
             if (!s_.bad_event)
@@ -193,7 +196,7 @@ private:
             return;
         }
         json arg = ev["args"].empty() ? json() : ev["args"][0];
-        s_.trace.append({{"type", "invoke"}, {"fn", ev["fn"]}, {"arg", arg}, {"sync", ev.value("sync", false)}});
+        s_.trace.append({{"type", "invoke"}, {"fn", ev["fn"]}, {"arg", arg}, {"sync", ev.contains("sync") && ev["sync"] == true}});
     }
 
     json wire_records() const

@@ -9,6 +9,7 @@
 
 #include <atomic>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <thread>
 
@@ -65,6 +66,43 @@ TEST(adapter_link, an_iuts_bytes_that_are_not_utf8_make_a_utf8_error_message)
     EXPECT_NE(text.find("caf\xc3\xa9"), std::string::npos) << "valid UTF-8 is kept as it is: " << text;
     EXPECT_NE(text.find("bad \xEF\xBF\xBD\xEF\xBF\xBD stderr"), std::string::npos) << text;
     EXPECT_NO_THROW((void)json(*link.dead()).dump());
+}
+
+// Well-formed JSON whose members have other types than the protocol's: each is a
+// protocol violation of the case, never an exception (json::value(key, std::string())
+// threw type_error on the reader's thread, which ended the run: fuzz/adapter_line).
+TEST(adapter_link, members_of_the_wrong_type_are_violations_not_exceptions)
+{
+    for (auto const& line : {R"({"type":true})", R"({"type":"log","text":5})", R"({"type":["reply"],"id":1})",
+                             R"({"type":"hello","protocol":"1","name":2,"capabilities":{}})"}) {
+        adapter_link link([](std::string const&) { return true; }, [] { return std::string(); }, {1 << 20, 100});
+        std::string text;
+        link.set_sink([&](json const& event) { text = event.dump(); });
+        ASSERT_NO_THROW(link.on_message(line, "stdout line 1")) << line;
+        ASSERT_TRUE(link.dead()) << line;
+        EXPECT_NE(link.dead()->find("stdout line 1: "), std::string::npos) << line << ": " << *link.dead();
+        EXPECT_NE(text.find("adapter-error"), std::string::npos) << line;
+    }
+}
+
+// Whatever a message makes the harness throw (here its event sink) is that message's
+// violation, on the reader's thread, and never reaches it.
+TEST(adapter_link, an_exception_while_handling_a_message_is_its_violation)
+{
+    adapter_link link([](std::string const&) { return true; }, [] { return std::string(); }, {1 << 20, 100});
+    bool threw = false;
+    link.set_sink([&](json const& event) {
+        if (event.value("op", "") == "adapter-error")
+            return;
+        threw = true;
+        throw std::runtime_error("the sink broke");
+    });
+    ASSERT_NO_THROW(link.on_message(R"({"type":"event","op":"invoke","fn":"f","args":[]})", "stdout line 4"));
+    EXPECT_TRUE(threw);
+    ASSERT_TRUE(link.dead());
+    EXPECT_NE(link.dead()->find("E-ADAPTER-MESSAGE: stdout line 4: sockconf could not handle it (the sink broke)"),
+              std::string::npos)
+        << *link.dead();
 }
 
 } // namespace

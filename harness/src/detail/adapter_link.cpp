@@ -1,6 +1,7 @@
 #include "adapter_link.hpp"
 
 #include <sockconf/common/polling_wait.hpp>
+#include <sockconf/common/json_member.hpp>
 #include <sockconf/common/utf8.hpp>
 
 namespace sockconf::harness::detail {
@@ -52,7 +53,17 @@ void adapter_link::on_too_long(std::string const& where)
               " bytes (adapter_message_max_bytes of the settings); dropped unread");
 }
 
-void adapter_link::on_message(std::string const& text, std::string const& where_)
+void adapter_link::on_message(std::string const& text, std::string const& where)
+{
+    try {
+        handle(text, where);
+    } catch (std::exception const& e) {
+        violation("E-ADAPTER-MESSAGE: " + where + ": sockconf could not handle it (" + e.what() +
+                  "): " + valid_utf8(text.substr(0, 200)));
+    }
+}
+
+void adapter_link::handle(std::string const& text, std::string const& where_)
 {
     {
         std::lock_guard lk(mu_);
@@ -65,7 +76,10 @@ void adapter_link::on_message(std::string const& text, std::string const& where_
     json m = json::parse(text, nullptr, false);
     if (m.is_discarded() || !m.is_object())
         return violation("E-ADAPTER-SYNTAX: " + where + "not a JSON object: " + valid_utf8(text.substr(0, 200)));
-    auto const type = m.value("type", std::string());
+    // Any member may have any type (string_member; found by fuzz/adapter_line).
+    auto const type = string_member(m, "type");
+    if (type == "log" && !(m.contains("text") && m["text"].is_string()))
+        return violation("E-ADAPTER-MESSAGE: " + where + "a log needs text (string): " + brief(m, 200));
     if (type == "hello") {
         if (m.value("protocol", json()) != protocol_version)
             return violation("E-ADAPTER-VERSION: " + where + "the IUT speaks protocol " +
@@ -104,7 +118,7 @@ void adapter_link::on_message(std::string const& text, std::string const& where_
             std::lock_guard lk(mu_);
             flood = ++events_ > limits_.case_events_max;
             if (type == "log" && !flood) {
-                logs_ += m.value("text", std::string()).substr(0, log_keep) + "\n";
+                logs_ += string_member(m, "text").substr(0, log_keep) + "\n";
                 if (logs_.size() > log_keep)
                     logs_.erase(0, logs_.size() - log_keep);
             }
@@ -116,7 +130,7 @@ void adapter_link::on_message(std::string const& text, std::string const& where_
             m.erase("type");
             deliver(m); // the case runner checks the invoke's shape
         } else {
-            deliver(json{{"op", "log"}, {"text", m.value("text", std::string())}});
+            deliver(json{{"op", "log"}, {"text", string_member(m, "text")}});
         }
     } else {
         violation("E-ADAPTER-MESSAGE: " + where + "unknown message type " + brief(m.value("type", json()), 40));

@@ -39,6 +39,9 @@ public:
     // ---- from the transport ---------------------------------------------------
     /// One message. `where` names it in errors ("stdout line 3").
     /// Ignored once the link is dead (a flood after a violation costs no parsing).
+    /// Never throws: it runs on the transport's reader thread, where an exception
+    /// would end the run and its report; whatever a message makes the harness throw
+    /// is that message's violation (E-ADAPTER-MESSAGE).
     void on_message(std::string const& text, std::string const& where);
     /// A message longer than limits().message_max_bytes began at `where`: the
     /// transport dropped it (and keeps dropping it to its end).
@@ -65,6 +68,8 @@ public:
     std::optional<std::string> dead() const;
 
 private:
+    /// on_message's work, which may throw.
+    void handle(std::string const& text, std::string const& where);
     reply request(json message, std::chrono::milliseconds timeout);
     void violation(std::string why);
     /// Caller holds mu_. "" or "\nIUT log (end):\n..." from the IUT's log messages.

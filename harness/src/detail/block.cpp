@@ -201,7 +201,8 @@ stop_reason finish(case_state& s, pending const& p, reply const& r, check_result
         return stop_reason::none;
     }
     if (r.kind == reply_kind::thrown) {
-        json const message = r.value.value("message", std::string());
+        // What the IUT threw may be anything: a message that is not a string is matched as it is.
+        json const message = r.value.is_object() && r.value.contains("message") ? r.value["message"] : json(std::string());
         if (c.throws == call_step::throw_rule::must_not) {
             // A returned Promise that rejected is not a throw: say what happened.
             auto const what = r.promise ? std::string("returned a Promise that rejected with ") : std::string("threw ");

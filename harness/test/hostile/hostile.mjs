@@ -6,7 +6,7 @@
 // a method named "send" on an object (`task.send` in ws.send.success-errmsg). There it does
 // what its mode says, once per instance.
 
-export const MODES = ["crash", "garbage", "huge-line", "flood", "unknown-id", "ghost-handle", "silent"];
+export const MODES = ["crash", "garbage", "huge-line", "flood", "unknown-id", "ghost-handle", "silent", "mistyped"];
 
 export const HUGE_BYTES = 100 * 1024 * 1024; // one message of 100 MiB
 export const FLOOD_EVENTS = 1_000_000;
@@ -67,6 +67,11 @@ export function createHostile({ mode, write, writeMany, say, crash }) {
         say(`hostile IUT: command ${id} names a handle this IUT no longer has (mode ghost-handle)`);
         m.command.this = { $handle: "ghost-404" };
         return m;
+      case "mistyped":
+        // Well-formed JSON whose members have the wrong types: an event whose op is a number.
+        say(`hostile IUT: sending an event with members of the wrong types before the reply to command ${id} (mode mistyped)`);
+        write(JSON.stringify({ type: "event", op: 5, fn: 7, args: "x", sync: "yes" }));
+        return true;
       case "silent":
         say(`hostile IUT: never answering command ${id} (mode silent)`);
         return false;

@@ -32,6 +32,7 @@ const WANT = {
   "unknown-id": [/E-ADAPTER-MESSAGE: \S+ \S+ \d+: a reply to no pending command \(id \d+\)/, /replying to command \d+, never sent/],
   "ghost-handle": [/unknown handle "ghost-404"/, /names a handle this IUT no longer has/],
   silent: [/E-ADAPTER-TIMEOUT: no reply to command \d+ within \d+ ms/, /never answering command \d+/],
+  mistyped: [/malformed event: \{"args":"x","fn":7,"op":5,"sync":"yes"\}/],
 };
 // The harness's peak RSS (VmHWM of sockconf itself, not of the IUT or the browser). A run of
 // three cases stays near 40 MB; without the caps a 100 MB line or a million events take
