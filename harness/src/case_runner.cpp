@@ -2,6 +2,7 @@
 // The mechanics live in detail/: variables (substitution), block (call and
 // get steps), trace_checks (waits and trace expectations), wire_probe.
 #include "detail/block.hpp"
+#include "detail/closed_port.hpp"
 #include "detail/case_state.hpp"
 #include "detail/trace_checks.hpp"
 #include "detail/wire_probe.hpp"
@@ -30,24 +31,6 @@ using reports::check_kind;
 using reports::check_result;
 using reports::check_status;
 using reports::status;
-
-/// A loopback port where nothing listens: bound, never listened on, then closed.
-std::uint16_t unused_port()
-{
-    int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-    if (fd < 0)
-        return 0;
-    sockaddr_in a{};
-    a.sin_family = AF_INET;
-    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t len = sizeof a;
-    std::uint16_t port = 0;
-    if (::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0 &&
-        ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len) == 0)
-        port = ntohs(a.sin_port);
-    ::close(fd);
-    return port;
-}
 
 std::string unique_tag(std::string const& id)
 {
@@ -153,7 +136,8 @@ private:
         v.set("tcp.host", env_.servers.host());
         tcp_port_ = env_.servers.open_tcp_listener(s_.tag);
         v.set("tcp.port", tcp_port_);
-        v.set("tcp.closed_port", unused_port());
+        closed_port_.emplace();
+        v.set("tcp.closed_port", closed_port_->port());
         if (env_.lan_peer) {
             v.set("lan.host", env_.lan_peer->first);
             v.set("lan.port", env_.lan_peer->second);
@@ -164,6 +148,7 @@ private:
     void teardown()
     {
         s_.iut.reset(); // closes what the IUT still holds
+        closed_port_.reset();
         if (tcp_port_)
             env_.servers.close_tcp_listener(tcp_port_);
         for (auto const& [port, address] : tcp_listeners_)
@@ -564,6 +549,7 @@ private:
     stop_reason stopped_ = stop_reason::none;
     std::string skip_message_; ///< a listen step could not be set up: the case is SKIP
     std::uint16_t tcp_port_ = 0;
+    std::optional<detail::closed_port> closed_port_; ///< held from setup to teardown
     std::vector<std::pair<std::uint16_t, std::string>> tcp_listeners_; ///< port, address: from "listen" steps
 };
 
