@@ -23,7 +23,8 @@
 #include <mutex>
 #include <optional>
 #include <thread>
-#include <sys/ioctl.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <unistd.h>
 
 namespace sockconf::harness {
@@ -84,6 +85,9 @@ public:
             return;
         }
         err_fd_ = err_.pipe().native_source();
+        // Non-blocking: read_stderr waits in poll(), and both it and stderr_tail() read
+        // only under err_mu_ (take_stderr), so no byte is ever read and not yet kept.
+        ::fcntl(err_fd_, F_SETFL, ::fcntl(err_fd_, F_GETFL) | O_NONBLOCK);
         reader_ = std::thread([this] { read_stdout(); });
         err_reader_ = std::thread([this] { read_stderr(); });
         if (!link_.wait_hello(o.hello_timeout))
@@ -205,12 +209,13 @@ private:
 
     void read_stderr()
     {
-        std::string line;
-        while (std::getline(err_, line)) {
+        pollfd p{err_fd_, POLLIN, 0};
+        for (;;) {
+            if (::poll(&p, 1, -1) < 0 && errno != EINTR)
+                break;
             std::lock_guard lk(err_mu_);
-            stderr_ += line + "\n";
-            if (stderr_.size() > 2 * stderr_keep)
-                stderr_.erase(0, stderr_.size() - stderr_keep);
+            if (!take_stderr())
+                break;
         }
         {
             std::lock_guard lk(err_mu_);
@@ -219,15 +224,30 @@ private:
         err_cv_.notify_all();
     }
 
+    /// Caller holds err_mu_. Keeps what the stderr pipe holds now (its end: stderr_keep
+    /// bytes or more); false once the pipe has ended.
+    bool take_stderr() const
+    {
+        char buf[4096];
+        for (;;) {
+            auto const n = err_fd_ < 0 ? 0 : ::read(err_fd_, buf, sizeof buf);
+            if (n == 0)
+                return false;
+            if (n < 0)
+                return errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR;
+            stderr_.append(buf, static_cast<std::size_t>(n));
+            if (stderr_.size() > 2 * stderr_keep)
+                stderr_.erase(0, stderr_.size() - stderr_keep);
+        }
+    }
+
     std::string stderr_tail() const
     {
-        // An IUT that says why on stderr and then breaks stdout: its words may still be in
-        // the pipe when the break is seen. Let the reader take them (briefly: this is an
-        // error path, and a chatty IUT must not hold it).
-        int const fd = err_fd_;
-        for (int i = 0, n = 0; i < 20 && fd >= 0 && ::ioctl(fd, FIONREAD, &n) == 0 && n > 0; ++i)
-            std::this_thread::sleep_for(5ms);
+        // An IUT that says why on stderr and then breaks stdout: what it wrote before the
+        // break is in the pipe, read or not. Take it now, so that it is in the message
+        // (waiting for the reader thread lost it now and then: hostile_stdio_unknown-id).
         std::lock_guard lk(err_mu_);
+        take_stderr();
         if (stderr_.empty())
             return "";
         auto const tail = stderr_.size() > stderr_keep ? stderr_.substr(stderr_.size() - stderr_keep) : stderr_;
@@ -245,9 +265,9 @@ private:
 
     mutable std::mutex err_mu_;
     std::condition_variable err_cv_;
-    std::string stderr_;
+    mutable std::string stderr_; ///< under err_mu_; stderr_tail() takes what is pending too
     bool stderr_done_ = false;
-    int err_fd_ = -1; ///< the read end of the stderr pipe, for FIONREAD
+    int err_fd_ = -1; ///< the read end of the stderr pipe (non-blocking), read under err_mu_
 };
 
 class process_factory final : public driver_factory {
