@@ -29,6 +29,21 @@ TEST(utf8, every_byte_outside_a_well_formed_sequence_becomes_one_replacement_cha
     EXPECT_EQ(valid_utf8("\x80x"), fffd + "x");                             // a stray continuation
 }
 
+TEST(utf8, sequence_length_and_is_utf8_follow_the_same_rules)
+{
+    EXPECT_EQ(utf8_sequence_length("a"), 1u);
+    EXPECT_EQ(utf8_sequence_length("\xc3\xa9x"), 2u);
+    EXPECT_EQ(utf8_sequence_length("\xe2\x82\xac"), 3u);
+    EXPECT_EQ(utf8_sequence_length("\xf0\x9f\x98\x80"), 4u);
+    EXPECT_EQ(utf8_sequence_length(""), 0u);
+    EXPECT_EQ(utf8_sequence_length("\xe2\x82"), 0u);     // cut short
+    EXPECT_EQ(utf8_sequence_length("\xed\xa0\x80"), 0u); // a surrogate
+    EXPECT_TRUE(is_utf8("caf\xc3\xa9"));
+    EXPECT_TRUE(is_utf8(""));
+    EXPECT_FALSE(is_utf8("caf\xc3"));
+    EXPECT_FALSE(is_utf8("\xc0\x80"));
+}
+
 TEST(utf8, the_result_is_a_json_string_that_dumps)
 {
     EXPECT_THROW((void)nlohmann::json("\xff\xfe\xc3").dump(), nlohmann::json::type_error);

@@ -1,5 +1,7 @@
 #include <sockconf/echo/wire_log.hpp>
 
+#include <sockconf/common/utf8.hpp>
+
 #include <algorithm>
 
 namespace sockconf::echo {
@@ -32,31 +34,6 @@ std::size_t utf8_seq_len(unsigned char lead) noexcept
     return 0;
 }
 
-// Strict UTF-8 check (no overlongs, no surrogates, <= U+10FFFF): nlohmann's dump
-// throws on anything else, and a report must never fail to serialise.
-bool valid_utf8(std::string_view s) noexcept
-{
-    std::size_t i = 0;
-    while (i < s.size()) {
-        auto const c = static_cast<unsigned char>(s[i]);
-        std::size_t const n = utf8_seq_len(c);
-        if (n == 0 || i + n > s.size())
-            return false;
-        for (std::size_t k = 1; k < n; ++k)
-            if ((static_cast<unsigned char>(s[i + k]) & 0xC0) != 0x80)
-                return false;
-        if (n >= 3) {
-            auto const c1 = static_cast<unsigned char>(s[i + 1]);
-            if (c == 0xE0 && c1 < 0xA0) return false; // overlong
-            if (c == 0xED && c1 > 0x9F) return false; // surrogate
-            if (c == 0xF0 && c1 < 0x90) return false; // overlong
-            if (c == 0xF4 && c1 > 0x8F) return false; // > U+10FFFF
-        }
-        i += n;
-    }
-    return true;
-}
-
 // A text head cut at 4 KiB may end inside a character: drop that partial tail so
 // a valid text message still reports as text.
 std::string_view trim_partial_tail(std::string_view s) noexcept
@@ -79,7 +56,7 @@ json head_to_json(wire_message const& m)
         std::string_view text = m.head;
         if (m.size > m.head.size())
             text = trim_partial_tail(text);
-        if (valid_utf8(text))
+        if (is_utf8(text))
             return std::string(text);
     }
     return to_wire(make_array_buffer(m.head));
@@ -89,7 +66,7 @@ json head_to_json(wire_message const& m)
 
 json wire_text(std::string const& s)
 {
-    return valid_utf8(s) ? json(s) : to_wire(make_array_buffer(s));
+    return is_utf8(s) ? json(s) : to_wire(make_array_buffer(s));
 }
 
 json wire_headers(json const& headers)
@@ -99,7 +76,7 @@ json wire_headers(json const& headers)
     // base64 fallback only keeps a hand-made record serialisable). Values may
     // hold any byte but CTLs (obs-text).
     for (auto const& [k, v] : headers.items())
-        out[valid_utf8(k) ? k : base64_encode(k)] = v.is_string() ? wire_text(v.get<std::string>()) : v;
+        out[is_utf8(k) ? k : base64_encode(k)] = v.is_string() ? wire_text(v.get<std::string>()) : v;
     return out;
 }
 
