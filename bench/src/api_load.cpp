@@ -92,10 +92,14 @@ struct flight {
 load_result timed_window(api_counters& c, load_options const& o)
 {
     auto const stopped = [&] { return o.stop && o.stop->load(); };
-    // Polling: Ctrl-C's flag (o.stop) is set by a signal handler, which cannot notify.
+    // Polling: Ctrl-C's flag (o.stop) is set by a signal handler, which cannot notify. The
+    // warm-up waits on a condition nobody notifies, not on c.changed: waking on every echo
+    // would cost the measured process work before its window.
     {
-        std::unique_lock lock(c.m);
-        wait_polling(c.changed, lock, clock_type::now() + std::chrono::duration_cast<clock_type::duration>(o.warmup),
+        std::mutex idle;
+        std::condition_variable never;
+        std::unique_lock lock(idle);
+        wait_polling(never, lock, clock_type::now() + std::chrono::duration_cast<clock_type::duration>(o.warmup),
                      stopped);
     }
     if (o.on_window_start)
