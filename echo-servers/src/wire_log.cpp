@@ -264,6 +264,47 @@ std::vector<wire_record> wire_log::by_tag(std::string const& tag) const
     return out;
 }
 
+namespace {
+bool in_family(std::string const& t, std::string const& tag)
+{
+    return t.size() >= tag.size() && t.compare(0, tag.size(), tag) == 0 &&
+           (t.size() == tag.size() || t[tag.size()] == '-');
+}
+} // namespace
+
+std::vector<wire_record> wire_log::by_tag_family(std::string const& tag) const
+{
+    std::lock_guard lock(mu_);
+    std::vector<wire_record> out;
+    for (auto const& [id, r] : records_)
+        if (in_family(r.tag, tag))
+            out.push_back(r);
+    return out;
+}
+
+std::size_t wire_log::forget_tag_family(std::string const& tag)
+{
+    std::lock_guard lock(mu_);
+    std::size_t gone = 0;
+    for (auto it = records_.begin(); it != records_.end();) {
+        if (it->second.end == conn_end::open || !in_family(it->second.tag, tag)) {
+            ++it;
+            continue;
+        }
+        // Its id may still wait in ended_: evict() skips ids no longer held.
+        auto const c = open_.find(it->second.tag);
+        if (c != open_.end() && --c->second.records == 0 && c->second.now == 0)
+            open_.erase(c);
+        it = records_.erase(it);
+        ++gone;
+    }
+    // The queue would otherwise keep every forgotten id (evict() drains it only
+    // while the log is over max_records_): drop them once they are most of it.
+    if (ended_.size() > 2 * records_.size() + 64)
+        std::erase_if(ended_, [this](std::uint64_t id) { return !records_.contains(id); });
+    return gone;
+}
+
 std::vector<wire_record> wire_log::all() const
 {
     std::lock_guard lock(mu_);

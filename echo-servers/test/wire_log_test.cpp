@@ -152,6 +152,49 @@ TEST(echo_wire_log, beyond_max_records_the_record_that_ended_first_goes_never_an
     EXPECT_EQ(log.peak_open("b"), 1u);
 }
 
+TEST(echo_wire_log, a_tag_family_is_the_tag_and_its_dash_suffixes_only)
+{
+    wire_log log;
+    log.add(tagged("ws.a-7-1"));
+    log.add(tagged("ws.a-7-1-peer"));
+    log.add(tagged("ws.a-7-12")); // another case whose tag starts with the same characters
+    log.add(tagged("ws.a-7"));
+    auto const family = log.by_tag_family("ws.a-7-1");
+    ASSERT_EQ(family.size(), 2u);
+    EXPECT_EQ(family[0].tag, "ws.a-7-1");
+    EXPECT_EQ(family[1].tag, "ws.a-7-1-peer");
+}
+
+TEST(echo_wire_log, forgetting_a_family_drops_its_ended_records_and_keeps_open_ones)
+{
+    wire_log log(5);
+    auto const live = log.add(tagged("c-1"));
+    log.add(tagged("c-1-x", conn_end::client_closed));
+    log.add(tagged("c-1", conn_end::dropped));
+    log.add(tagged("c-10", conn_end::dropped));
+    EXPECT_EQ(log.forget_tag_family("c-1"), 2u);
+    auto const left = log.all();
+    ASSERT_EQ(left.size(), 2u);
+    EXPECT_EQ(left[0].id, live);
+    EXPECT_EQ(left[1].tag, "c-10");
+    EXPECT_EQ(log.open_count("c-1"), 1u);
+    EXPECT_EQ(log.evicted(), 0u); // forgotten, not evicted
+
+    // The open one ends later and is forgotten then; eviction still works on
+    // what remains, past the ids forgotten out of its queue.
+    log.finish(live, conn_end::client_closed);
+    EXPECT_EQ(log.forget_tag_family("c-1"), 1u);
+    EXPECT_EQ(log.open_count("c-1"), 0u);
+    for (int i = 0; i < 1000; ++i) {
+        log.add(tagged("r-" + std::to_string(i), conn_end::client_closed));
+        log.forget_tag_family("r-" + std::to_string(i));
+    }
+    for (int i = 0; i < 10; ++i)
+        log.add(tagged("k", conn_end::client_closed));
+    EXPECT_EQ(log.size(), 5u);
+    EXPECT_EQ(log.by_tag("k").size(), 5u); // the oldest (c-10 and the first k's) went
+}
+
 TEST(echo_wire_log, max_records_0_keeps_everything)
 {
     wire_log log(0);

@@ -134,7 +134,17 @@ public:
     void finish(std::uint64_t id, conn_end how, std::string error = {});
 
     std::vector<wire_record> by_tag(std::string const& tag) const;
+    /// The records of `tag` and of its sub-tags `tag-…` (a case's `${tag}` and
+    /// `${tag}-suffix`), without copying any other record: a case's records,
+    /// found in a log that holds a long run's.
+    std::vector<wire_record> by_tag_family(std::string const& tag) const;
     std::vector<wire_record> all() const;
+    /// Drop the ended records of `tag` and its sub-tags (as by_tag_family); open
+    /// ones stay, as live connections, and are evicted as usual once they end.
+    /// Returns how many went (not counted in evicted()). A run calls it once a
+    /// case's report holds the case's records, so that a long run's log holds
+    /// only what is still open rather than growing to max_records.
+    std::size_t forget_tag_family(std::string const& tag);
     /// Connections currently open with this tag.
     std::size_t open_count(std::string const& tag) const;
     /// Most connections open at once with this tag, over the log's life (while
