@@ -56,20 +56,6 @@ std::string errc_name(std::error_code const& ec)
     return "other";
 }
 
-/// A loopback port that was bound, never listened on, and closed: a connect there is refused.
-std::uint16_t closed_port(std::string const& host)
-{
-    asio::io_context ioc;
-    tcp::socket sock(ioc);
-    boost::system::error_code ec;
-    sock.open(tcp::v4(), ec);
-    if (!ec)
-        sock.bind({asio::ip::make_address(host, ec), 0}, ec);
-    auto const port = ec ? 0 : sock.local_endpoint(ec).port();
-    sock.close(ec);
-    return port;
-}
-
 } // namespace
 
 std::variant<detail::control_request, control_reply>
@@ -111,7 +97,7 @@ detail::read_control_request(std::string_view method, std::string_view target, s
     }
     auto const kind = tcp_behaviour_from_name(behaviour);
     if (!kind)
-        return error(400, "unknown behaviour \"" + behaviour + "\" (echo, close_after, reset, send_on_connect, black_hole)");
+        return error(400, "unknown behaviour \"" + behaviour + "\" (echo, close_after, reset, send_on_connect, black_hole, refuse)");
     out.behaviour.kind = *kind;
     if (bytes) {
         auto const n = parse_int<std::uint64_t>(*bytes);
@@ -137,10 +123,13 @@ control_reply answer_control(servers& s, std::string_view method, std::string_vi
         return {200, {{"records", std::move(records)}, {"evicted", s.log().evicted()}}};
     }
     if (req.path == "/closed-port") {
-        auto const p = closed_port(s.host());
+        // Held (a `refuse` listener) until /unlisten: a port bound and closed at
+        // once was free for any other socket before the client connected to it.
+        std::error_code ec;
+        auto const p = s.open_tcp_listener(req.tag, {tcp_behaviour_kind::refuse}, 0, {}, ec);
         if (!p)
-            return error(500, "could not find a closed port");
-        return {200, {{"port", p}}};
+            return error(500, "could not hold a closed port: " + ec.message(), errc_name(ec));
+        return {200, {{"port", p}, {"tag", req.tag}, {"host", s.host()}}};
     }
     if (req.path == "/unlisten") {
         s.close_tcp_listener(req.port, req.address);

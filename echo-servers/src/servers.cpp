@@ -32,6 +32,7 @@ std::optional<tcp_behaviour_kind> tcp_behaviour_from_name(std::string_view name)
     if (name == "reset") return tcp_behaviour_kind::reset;
     if (name == "send_on_connect") return tcp_behaviour_kind::send_on_connect;
     if (name == "black_hole") return tcp_behaviour_kind::black_hole;
+    if (name == "refuse") return tcp_behaviour_kind::refuse;
     return std::nullopt;
 }
 using boost::system::error_code;
@@ -125,13 +126,19 @@ struct servers::impl {
             what = "echo servers: open" + where;
             return nullptr;
         }
+        bool const refuse = kind == listener_kind::tcp && behaviour.kind == tcp_behaviour_kind::refuse;
         // Lets a fixed port be reused while old connections sit in TIME_WAIT; two
-        // listeners on one port still fail on Linux.
-        l->acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
+        // listeners on one port still fail on Linux. Not for a port that refuses:
+        // it never listens, and Linux lets two SO_REUSEADDR sockets bind one port
+        // while neither listens, so another server could take it.
+        if (!refuse)
+            l->acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
         if (l->acceptor.bind(ep, ec); ec) {
             what = "echo servers: bind" + where;
             return nullptr;
         }
+        if (refuse)
+            return l;
         bool const hole = kind == listener_kind::tcp && behaviour.kind == tcp_behaviour_kind::black_hole;
         // A black hole listens with backlog 0 and never accepts: once its accept
         // queue holds one connection (our own filler), Linux drops further SYNs.
@@ -219,8 +226,9 @@ struct servers::impl {
     void serve(std::shared_ptr<listener> l)
     {
         auto const ep = endpoint_of(*l);
-        // A black hole is only registered (to be closed later), never accepted on.
-        bool const accepts = !(l->kind == listener_kind::tcp && l->behaviour.kind == tcp_behaviour_kind::black_hole);
+        // A black hole or a refusing port is only registered (to be closed later), never accepted on.
+        bool const accepts = !(l->kind == listener_kind::tcp && (l->behaviour.kind == tcp_behaviour_kind::black_hole ||
+                                                                 l->behaviour.kind == tcp_behaviour_kind::refuse));
         if (threads.empty()) {
             // Nothing runs the io_context yet, so nothing races: register now, so a
             // close_tcp_listener() before start() finds it.

@@ -65,12 +65,19 @@ TEST_F(control_fixture, listen_gives_a_tagged_listener_with_its_behaviour_and_wi
     EXPECT_TRUE(late.connect(port));
 }
 
-TEST_F(control_fixture, closed_port_is_refused)
+TEST_F(control_fixture, closed_port_is_refused_and_held_until_unlisten)
 {
-    auto const [head, body] = get(ctl.url(), "/closed-port");
+    auto const [head, body] = get(ctl.url(), "/closed-port?tag=gone");
     ASSERT_NE(head.find("200 OK"), std::string::npos) << head;
+    auto const port = body.at("port").get<std::uint16_t>();
+    EXPECT_EQ(body.at("tag"), "gone");
     tcp_client c;
-    EXPECT_EQ(c.connect(body.at("port").get<std::uint16_t>()), boost::asio::error::connection_refused);
+    EXPECT_EQ(c.connect(port), boost::asio::error::connection_refused);
+    // Held: no listener can take the port until the client gives it back.
+    EXPECT_NE(get(ctl.url(), "/listen?port=" + std::to_string(port)).first.find("409"), std::string::npos);
+    EXPECT_EQ(get(ctl.url(), "/unlisten?port=" + std::to_string(port)).second.at("closed"), port);
+    auto const again = get(ctl.url(), "/listen?tag=again&port=" + std::to_string(port));
+    EXPECT_NE(again.first.find("200 OK"), std::string::npos) << again.first;
 }
 
 TEST_F(control_fixture, bad_requests_say_what_is_wrong)

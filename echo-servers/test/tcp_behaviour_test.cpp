@@ -196,6 +196,36 @@ TEST_F(echo_tcp_behaviour, black_hole_connect_times_out_rather_than_being_refuse
     EXPECT_EQ(late.connect(port), asio::error::connection_refused);
 }
 
+/// errno of bind() to 127.0.0.1:port with SO_REUSEADDR, as a server would (0: bound).
+int bind_errno(std::uint16_t port)
+{
+    asio::io_context ioc;
+    tcp::acceptor a(ioc);
+    a.open(tcp::v4());
+    a.set_option(tcp::acceptor::reuse_address(true));
+    boost::system::error_code ec;
+    a.bind(tcp::endpoint(asio::ip::make_address("127.0.0.1"), port), ec);
+    return ec.value();
+}
+
+TEST_F(echo_tcp_behaviour, refuse_holds_a_port_that_refuses_and_no_other_socket_can_take)
+{
+    std::error_code ec;
+    auto const port = s_.open_tcp_listener("shut", {tcp_behaviour_kind::refuse}, 0, ec);
+    ASSERT_NE(port, 0) << ec.message();
+    for (int i = 0; i < 3; ++i) { // every time, not once
+        tcp_client t;
+        EXPECT_EQ(t.connect(port), asio::error::connection_refused) << "attempt " << i;
+    }
+    // Not even a server that sets SO_REUSEADDR, as Linux lets two such sockets
+    // bind one port while neither listens.
+    EXPECT_EQ(bind_errno(port), EADDRINUSE) << "another socket could take the port";
+    EXPECT_TRUE(s_.log().by_tag("shut").empty());
+
+    s_.close_tcp_listener(port);
+    EXPECT_EQ(bind_errno(port), 0) << "the port stays taken after close_tcp_listener";
+}
+
 // A port that was free a moment ago (bound and released by the test itself).
 std::uint16_t free_port()
 {

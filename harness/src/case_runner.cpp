@@ -2,7 +2,6 @@
 // The mechanics live in detail/: variables (substitution), block (call and
 // get steps), trace_checks (waits and trace expectations), wire_probe.
 #include "detail/block.hpp"
-#include "detail/closed_port.hpp"
 #include "detail/case_state.hpp"
 #include "detail/trace_checks.hpp"
 #include "detail/wire_probe.hpp"
@@ -59,7 +58,7 @@ public:
             judge();
             teardown();
             r.trace = json(s_.trace.snapshot());
-            r.wire = wire_records();
+            r.wire = take_wire_records();
             r.checks = std::move(s_.checks);
             if (!skip_message_.empty()) {
                 r.result = status::skip;
@@ -136,8 +135,13 @@ private:
         v.set("tcp.host", env_.servers.host());
         tcp_port_ = env_.servers.open_tcp_listener(s_.tag);
         v.set("tcp.port", tcp_port_);
-        closed_port_.emplace();
-        v.set("tcp.closed_port", closed_port_->port());
+        // Held for the whole case: a port bound and closed at once was free for any
+        // socket, and under a loaded parallel run tcp.errors.connect-refused saw its
+        // connect to such a port succeed, and failed the IUT for it. 0 when no port
+        // could be bound.
+        std::error_code closed_ec;
+        closed_port_ = env_.servers.open_tcp_listener(s_.tag + "-closed", {echo::tcp_behaviour_kind::refuse}, 0, closed_ec);
+        v.set("tcp.closed_port", closed_port_);
         if (env_.lan_peer) {
             v.set("lan.host", env_.lan_peer->first);
             v.set("lan.port", env_.lan_peer->second);
@@ -148,9 +152,9 @@ private:
     void teardown()
     {
         s_.iut.reset(); // closes what the IUT still holds
-        closed_port_.reset();
-        if (tcp_port_)
-            env_.servers.close_tcp_listener(tcp_port_);
+        for (auto const port : {tcp_port_, closed_port_})
+            if (port)
+                env_.servers.close_tcp_listener(port);
         for (auto const& [port, address] : tcp_listeners_)
             env_.servers.close_tcp_listener(port, address);
     }
@@ -184,14 +188,17 @@ private:
         s_.trace.append({{"type", "invoke"}, {"fn", ev["fn"]}, {"arg", arg}, {"sync", ev.contains("sync") && ev["sync"] == true}});
     }
 
-    json wire_records() const
+    /// The case's wire records, taken out of the log.
+    json take_wire_records()
     {
         json out = json::array();
         if (s_.tag.empty())
             return out;
-        for (auto const& rec : env_.servers.log().all())
-            if (rec.tag.rfind(s_.tag, 0) == 0) // ${tag} and ${tag}-suffix
-                out.push_back(rec.to_json());
+        for (auto const& rec : env_.servers.log().by_tag_family(s_.tag)) // ${tag} and ${tag}-suffix
+            out.push_back(rec.to_json());
+        // The report holds them now; the log keeps only what is still open, so a
+        // long run (--repeat) does not grow it round by round.
+        env_.servers.log().forget_tag_family(s_.tag);
         return out;
     }
 
@@ -549,7 +556,7 @@ private:
     stop_reason stopped_ = stop_reason::none;
     std::string skip_message_; ///< a listen step could not be set up: the case is SKIP
     std::uint16_t tcp_port_ = 0;
-    std::optional<detail::closed_port> closed_port_; ///< held from setup to teardown
+    std::uint16_t closed_port_ = 0; ///< ${tcp.closed_port}: a `refuse` listener, held from setup to teardown
     std::vector<std::pair<std::uint16_t, std::string>> tcp_listeners_; ///< port, address: from "listen" steps
 };
 

@@ -113,7 +113,7 @@ std::vector<reports::case_result> run_cases(std::vector<test_case> const& cases,
     // freed in it. A round's end is a quiet moment to give that back: `--repeat 50`
     // peaked at 469 MB without this and 417 MB with it (RSS fell from 309 to 185 MB
     // across one round end). What still grows within rounds is each case copying the
-    // whole wire log to find its records (case_runner's wire_records).
+    // whole wire log to find its records (case_runner's take_wire_records).
     ::malloc_trim(0);
 #endif
     return results;

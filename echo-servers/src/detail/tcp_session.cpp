@@ -27,6 +27,7 @@ std::string behaviour_name(tcp_behaviour_kind k)
     case tcp_behaviour_kind::reset: return "tcp-reset";
     case tcp_behaviour_kind::send_on_connect: return "tcp-send-on-connect";
     case tcp_behaviour_kind::black_hole: return "tcp-black-hole"; // never accepts, so never recorded
+    case tcp_behaviour_kind::refuse: return "tcp-refuse";         // never listens, so never recorded
     }
     return "tcp-echo";
 }

@@ -6,7 +6,7 @@
 //
 //   GET /listen?tag=T&behaviour=B&bytes=N&port=P&family=F
 //        a TCP listener (servers::open_tcp_listener): B is echo (default),
-//        close_after, reset, send_on_connect or black_hole; P 0 or absent: any
+//        close_after, reset, send_on_connect, black_hole or refuse; P 0 or absent: any
 //        free port; F absent: on the servers' host, ipv4 / ipv6: on that
 //        family's address (listen_address_for: ::1 for ipv6 on a 127.0.0.1
 //        host). 200 {"port": P, "tag": T, "host": the address}; 409 {"error",
@@ -17,8 +17,10 @@
 //                          200 {"closed": P}
 //   GET /wire?tag=T        200 {"records": [the wire records tagged exactly T, as
 //                          wire_record::to_json]}
-//   GET /closed-port       200 {"port": P}: a loopback port that was bound and
-//                          closed, where nothing listens (a connect is refused)
+//   GET /closed-port?tag=T 200 {"port": P, "tag": T, "host": H}: a port on the
+//                          servers' host where nothing listens (a connect is
+//                          refused): a `refuse` listener, held, so that no
+//                          other socket takes the port, until /unlisten?port=P
 // Anything else: 404 (unknown path) or 405 (not GET), {"error": ...}. Every
 // answer is JSON with `Access-Control-Allow-Origin: *` (a page of another origin
 // may ask) and `Cache-Control: no-store`. One request per connection; a client

@@ -117,9 +117,14 @@ enum class tcp_behaviour_kind {
     reset,           ///< echo `bytes` bytes, then RST when more arrive ("tcp-reset"; end = server_reset)
     send_on_connect, ///< send `bytes` bytes of 'a'..'z' repeated, then echo ("tcp-send-on-connect")
     black_hole,      ///< a connect never completes: no connection, no wire record (Linux; see README)
+    /// a port bound where nothing listens: every connect is refused (RST to its
+    /// SYN), no connection, no wire record. Held until the listener is closed,
+    /// so no other socket, listener or a connect's source port, can take the
+    /// port meanwhile (${tcp.closed_port}).
+    refuse,
 };
 
-/// "echo", "close_after", "reset", "send_on_connect", "black_hole" -> the kind
+/// "echo", "close_after", "reset", "send_on_connect", "black_hole", "refuse" -> the kind
 /// (the names cases use); nullopt for anything else.
 std::optional<tcp_behaviour_kind> tcp_behaviour_from_name(std::string_view name) noexcept;
 
