@@ -27,7 +27,8 @@ const KEYS = ["name", "title", "profile", "package", "run", "hello", "binary", "
 const RUN_KEYS = ["in_process", "page", "browser", "pages", "iut"];
 const HELLO_KEYS = ["name", "version", "host", "capabilities", "adaptations"];
 const HOSTS = ["browser", "node", "native"];
-const CAPABILITIES = ["websocket", "legacy-globals", "tcp", "virtual-clock"];
+// "bench": the adapter runs the bench command's load loop (the JS shim always does).
+const CAPABILITIES = ["websocket", "legacy-globals", "tcp", "virtual-clock", "bench"];
 
 export class PlatformError extends Error {}
 

@@ -23,11 +23,18 @@
 // (buffered until the next hello while no connection is up) and printed with console.error,
 // which adapters/browser/launch.mjs forwards to its stderr.
 //
+// The shim's "bench" command (adapters/js/bench-loop.mjs) gets the browser's own WebSocket as
+// the host baseline, taken before the bundle loads (a bundle that wraps or replaces the global
+// does not change it); a page has no raw TCP (hostTcp) and cannot read its CPU time (cpuUsage).
+//
 // A bundle that fails to load is not an IUT: the page shows the error and prints it with
 // console.error, and never connects (the harness then sees no hello; launch.mjs's stderr
 // says why).
 
 import { checkAdaptations, createShim } from "../js/shim.mjs";
+
+// The browser's WebSocket, before any bundle runs: the host baseline of "bench".
+const HostWebSocket = typeof globalThis.WebSocket === "function" ? globalThis.WebSocket : undefined;
 
 const MAX_FAILED_CONNECTS = 30; // consecutive attempts that never got a frame from the harness
 const BACKOFF_FIRST_MS = 100;
@@ -239,6 +246,7 @@ function connect(wx, info) {
       adaptations: info.adaptations,
       promiseTimeoutMs,
       onBye: () => bye(ws),
+      hostWebSocket: HostWebSocket,
     });
     state.capabilities = shim.capabilities;
     currentShim = shim;

@@ -36,6 +36,16 @@
 // - reset: every harness-named function goes dead (a later call of it emits nothing), every
 //   SocketTask/TCPSocket handle is closed, wx.closeSocket() is called when connectSocket was
 //   used, the options.reset hook (if any) is awaited, then the reply is sent.
+// - "bench" (capability "bench", always in hello: it is the shim's, not the platform's) runs
+//   the in-runtime echo load loop of ./bench-loop.mjs through the platform's wx API or the
+//   host's own sockets (options.hostWebSocket: a WebSocket constructor; options.hostTcp: a
+//   connectTcp hook; options.cpuUsage: () => ({user_s, system_s})) and replies with its totals
+//   and latency histogram only, never an event per message. Every field is checked first (an
+//   "error" reply naming the field); an API the runtime lacks is a result with "unavailable".
+//   It is one long command: later messages wait in the chain behind it, as behind any other.
+//   Not inside a batch.
+
+import { checkBenchParams, runBenchLoop } from "./bench-loop.mjs";
 
 export const PROTOCOL = 1;
 
@@ -204,7 +214,10 @@ export function checkAdaptations(list) {
  * @param wx       the wx-style object (wx.connectSocket, wx.createTCPSocket, ...)
  * @param options  {send(msgObject), capabilities?, name?, version?, profile?,
  *                  host?: "browser"|"node"|"native", adaptations?: [{what, why}],
- *                  promiseTimeoutMs?, reset?: async () => void, onBye?: () => void}
+ *                  promiseTimeoutMs?, reset?: async () => void, onBye?: () => void,
+ *                  hostWebSocket?: WebSocket-like constructor, hostTcp?: connectTcp hook,
+ *                  cpuUsage?: () => ({user_s, system_s})}   (the last three: "bench", bench-loop.mjs)
+ *                 capabilities (given or detected) never carry "virtual-clock"; "bench" is always added.
  */
 export function createShim(wx, options = {}) {
   if (wx === null || (typeof wx !== "object" && typeof wx !== "function"))
@@ -213,7 +226,11 @@ export function createShim(wx, options = {}) {
   if (typeof send !== "function") throw new TypeError("createShim: options.send must be a function");
   const promiseTimeoutMs = options.promiseTimeoutMs ?? DEFAULT_PROMISE_TIMEOUT_MS;
 
-  const capabilities = (options.capabilities ?? detectCapabilities(wx)).filter((c) => c !== "virtual-clock");
+  const capabilities = (options.capabilities ?? detectCapabilities(wx)).filter((c) => c !== "virtual-clock" && c !== "bench");
+  capabilities.push("bench");
+  for (const k of ["hostWebSocket", "hostTcp", "cpuUsage"])
+    if (options[k] !== undefined && typeof options[k] !== "function")
+      throw new TypeError(`createShim: options.${k} must be a function or undefined`);
   if (options.host !== undefined && (typeof options.host !== "string" || !options.host))
     throw new TypeError('createShim: options.host must be a string such as "browser" or "node"');
   const adaptations = options.adaptations === undefined ? undefined : checkAdaptations(options.adaptations);
@@ -465,7 +482,7 @@ export function createShim(wx, options = {}) {
     if (command === null || typeof command !== "object" || Array.isArray(command))
       throw new BadCommand("a command must be an object, got " + brief(command));
     const op = command.op;
-    if (typeof op !== "string") throw new BadCommand('"op" must be a string ("call", "get", "batch" or "clock")');
+    if (typeof op !== "string") throw new BadCommand('"op" must be a string ("call", "get", "batch", "clock" or "bench")');
     if (op === "call") {
       if (typeof command.fn !== "string") throw new BadCommand('"call" needs "fn" as a string');
       const rawArgs = command.args ?? [];
@@ -515,6 +532,7 @@ export function createShim(wx, options = {}) {
     if (op === "clock")
       throw new BadCommand('"clock" is not supported: this adapter has no virtual clock (capability "virtual-clock")');
     if (op === "batch") throw new BadCommand('"batch" cannot be nested');
+    if (op === "bench") throw new BadCommand('"bench" cannot run inside a batch');
     throw new BadCommand(`unknown op "${op}"`);
   }
 
@@ -593,6 +611,7 @@ export function createShim(wx, options = {}) {
    * as between consecutive lines of JS. A returned thenable is awaited before the batch goes on.
    */
   function runCommand(command, pendings) {
+    if (command && typeof command === "object" && command.op === "bench") return runBench(command);
     if (!(command && typeof command === "object" && command.op === "batch")) return runOne(command, pendings);
     if (!Array.isArray(command.commands)) return { ok: false, error: '"batch" needs "commands" as an array' };
     const commands = command.commands;
@@ -611,6 +630,29 @@ export function createShim(wx, options = {}) {
       return { ok: true, value: replies };
     };
     return step();
+  }
+
+  /**
+   * "bench": the load loop of bench-loop.mjs, in this runtime; a Promise of the reply, or an
+   * error reply at once when a field is bad.
+   */
+  function runBench(command) {
+    let params;
+    try {
+      params = checkBenchParams(command);
+    } catch (e) {
+      return { ok: false, error: e.message };
+    }
+    return runBenchLoop({
+      ...params,
+      wx,
+      hostWebSocket: options.hostWebSocket,
+      hostTcp: options.hostTcp,
+      cpuUsage: options.cpuUsage,
+    }).then(
+      (value) => ({ ok: true, value }),
+      (e) => ({ ok: false, error: "adapter: bench: " + describe(e) }),
+    );
   }
 
   async function doReset() {

@@ -10,8 +10,13 @@
 // the module's own export `adaptations` ([{what, why}]) if it has one. Exit status: 0 after
 // "bye" or the end of stdin, 2 for bad arguments, 3 when the module cannot be loaded, has no
 // wx-style export or exports malformed adaptations.
+//
+// The shim's "bench" command (adapters/js/bench-loop.mjs) gets Node's own sockets as the host
+// baseline: the npm package "ws"'s WebSocket (hostWebSocket, whether or not it is also the
+// WebSocket global), node:net (hostTcp) and process.cpuUsage() (cpuUsage).
 
 import { createRequire } from "node:module";
+import net from "node:net";
 import path from "node:path";
 import readline from "node:readline";
 import { pathToFileURL } from "node:url";
@@ -34,7 +39,8 @@ the sockconf adapter protocol v1 on stdin/stdout around its wx-style object.
   --version V              the IUT version in hello (default: ${VERSION})
   --profile ID             the profile id the IUT claims to model (default: none, null)
   --capabilities a,b,...   override the detected capabilities
-                           (detected: websocket, legacy-globals, tcp; never virtual-clock)
+                           (detected: websocket, legacy-globals, tcp; never virtual-clock;
+                           the shim always adds bench, its own load loop)
   --promise-timeout-ms N   how long a returned Promise may take to settle (default 5000)
   --no-websocket-global    do not provide globalThis.WebSocket from the npm package "ws"
   --help                   this text
@@ -117,11 +123,20 @@ process.on("uncaughtException", (err) => {
 // What this runner substitutes because Node stands in for the platform's runtime (hello).
 const adaptations = [];
 
+// --- the npm package "ws": the host WebSocket of "bench", and the global below.
+let wsClass;
+let wsMissing = null;
+try {
+  wsClass = createRequire(import.meta.url)("ws");
+} catch (e) {
+  wsMissing = e;
+}
+
 // --- globalThis.WebSocket from "ws", for modules written for a browser.
 if (opts.websocketGlobal && typeof globalThis.WebSocket === "undefined") {
   try {
-    const require = createRequire(import.meta.url);
-    globalThis.WebSocket = require("ws");
+    if (wsMissing) throw wsMissing;
+    globalThis.WebSocket = wsClass;
     adaptations.push({
       what:
         'globalThis.WebSocket is the npm package "ws" (its WebSocket class): binary messages arrive as ' +
@@ -192,6 +207,29 @@ if (declared !== undefined) {
   }
 }
 
+// --- the host's own sockets and CPU time, for "bench" (adapters/js/bench-loop.mjs).
+
+/** node:net as bench-loop.mjs's host TCP hook: Node's defaults (Nagle on, as net.connect gives). */
+function hostTcp({ address, port }, h) {
+  const sock = net.connect({ host: address, port });
+  sock.on("connect", () => h.onConnect());
+  sock.on("data", (chunk) => h.onData(chunk));
+  sock.on("error", (e) => h.onError(e));
+  sock.on("close", (hadError) => h.onClose({ hadError }));
+  return {
+    write: (data) => sock.write(typeof data === "string" ? data : new Uint8Array(data)),
+    close: () => {
+      sock.end(); // the echo server closes its side at our FIN; a peer that does not is cut off
+      setTimeout(() => sock.destroy(), 1000).unref();
+    },
+  };
+}
+
+function cpuUsage() {
+  const { user, system } = process.cpuUsage(); // microseconds
+  return { user_s: user / 1e6, system_s: system / 1e6 };
+}
+
 const name = opts.name ?? path.basename(file);
 shim = createShim(wx, {
   send: sendLine,
@@ -203,6 +241,9 @@ shim = createShim(wx, {
   adaptations,
   promiseTimeoutMs: opts.promiseTimeoutMs,
   onBye: () => finish(0),
+  hostWebSocket: wsClass,
+  hostTcp,
+  cpuUsage,
 });
 process.stderr.write(
   `sockconf-node: ${name} (${from}) capabilities: ${shim.capabilities.join(", ") || "(none)"}\n`,

@@ -2,7 +2,8 @@
 // sockconf's remote driver will do (serve /adapters and /node_modules, accept /control),
 // launch.mjs opens headless Chromium pages of the ws-browser platform, and the test speaks the
 // adapter protocol to them: hello, commands against a local `ws` echo server, events, reset,
-// bye -> a fresh instance, a dropped connection -> a reconnect, and launch.mjs's own exits.
+// the in-page load loop ("bench"), bye -> a fresh instance, a dropped connection -> a
+// reconnect, and launch.mjs's own exits.
 //
 //   node --test adapters/browser/test/pipeline.test.mjs
 //
@@ -199,7 +200,7 @@ test("every page connects and says hello", { ...T, skip }, async () => {
   assert.equal(hello.name, "sockconf-ws-browser");
   assert.equal(hello.version, "0.1.0");
   assert.equal(hello.profile, null);
-  assert.deepEqual(hello.capabilities, ["websocket", "legacy-globals"]);
+  assert.deepEqual(hello.capabilities, ["websocket", "legacy-globals", "bench"]);
   assert.equal(hello.host, "browser");
   assert.deepEqual(hello.adaptations, [], "ws-browser is written for the browser: nothing stands in for anything");
   assert.deepEqual(second.messages.items[0], hello);
@@ -261,6 +262,41 @@ test("reset closes the connections without events, and the instance goes on", { 
   assert.equal(again.value.class, "SocketTask");
   assert.notEqual(again.value.$handle, "1", "handle ids are not reused after a reset");
   await inst.reset();
+});
+
+test("bench: the loop runs in the page, through the platform and the browser's own WebSocket; no host TCP, no cpu", { ...T, skip }, async () => {
+  // An echo server of its own, so that the other tests' count of echo connections stays theirs.
+  const benchEcho = new WebSocketServer({ host: "127.0.0.1", port: 0 });
+  await new Promise((resolve) => benchEcho.on("listening", resolve));
+  benchEcho.on("connection", (ws) => ws.on("message", (data, isBinary) => ws.send(data, { binary: isBinary })));
+  try {
+    const inst = first;
+    const events = () => inst.messages.items.filter((m) => m.type === "event").length;
+    const eventsBefore = events();
+    const load = { connections: 2, in_flight: 4, size: 64, warmup_ms: 50, window_ms: 250, connect_timeout_ms: 5000 };
+    const url = `ws://127.0.0.1:${benchEcho.address().port}/echo`;
+    for (const api of ["host", "platform"]) {
+      const r = await inst.cmd({ op: "bench", api, transport: "ws", url, payload: "binary", ...load });
+      assert.equal(r.ok, true, JSON.stringify(r));
+      const v = r.value;
+      assert.equal(v.api, api);
+      assert.equal(v.connections_opened, 2, JSON.stringify(v));
+      assert.ok(v.messages > 0, JSON.stringify(v));
+      assert.equal(v.bytes, v.messages * 64);
+      assert.equal(v.errors, 0, v.first_error);
+      assert.equal(v.histogram.buckets.reduce((n, [, c]) => n + c, 0), v.messages);
+      assert.equal(v.cpu, null, "a page cannot read its CPU time");
+    }
+    const tcp = { transport: "tcp", address: "127.0.0.1", port: 9, ...load };
+    const hostTcp = await inst.cmd({ op: "bench", api: "host", ...tcp });
+    assert.deepEqual(hostTcp.value, { api: "host", transport: "tcp", unavailable: "no host TCP (a browser has no raw TCP socket)" });
+    const platformTcp = await inst.cmd({ op: "bench", api: "platform", ...tcp });
+    assert.deepEqual(platformTcp.value, { api: "platform", transport: "tcp", unavailable: "wx.createTCPSocket is not a function" });
+    assert.equal(events(), eventsBefore, "the loop sends no events");
+  } finally {
+    for (const c of benchEcho.clients) c.terminate();
+    await new Promise((resolve) => benchEcho.close(resolve));
+  }
 });
 
 test("bye: the page closes the connection, reloads and says hello again", { ...T, skip }, async () => {

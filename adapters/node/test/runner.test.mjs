@@ -109,7 +109,7 @@ test("hello first, then a SocketTask echoes text and bytes, closes once; bye exi
   const hello = await iut.waitFor(() => true);
   assert.deepEqual({ ...hello, adaptations: undefined }, {
     type: "hello", protocol: 1, name: "wx-on-ws.mjs", version: "0.1.0", profile: null,
-    capabilities: ["websocket", "legacy-globals", "tcp"], host: "node", adaptations: undefined,
+    capabilities: ["websocket", "legacy-globals", "tcp", "bench"], host: "node", adaptations: undefined,
   });
   // Node 20 has no WebSocket global: the runner provides one, and says so.
   assert.equal(hello.adaptations.length, 1);
@@ -207,7 +207,7 @@ test("stdout carries protocol only: the module's console.log and stdout writes g
   const iut = start(["--module", path.relative(root, fixture("noisy.cjs"))]);
   const hello = await iut.waitFor(() => true);
   assert.equal(hello.type, "hello");
-  assert.deepEqual(hello.capabilities, ["websocket"]);
+  assert.deepEqual(hello.capabilities, ["websocket", "bench"]);
   const r = await iut.cmd(call("wx.connectSocket", [{ url: "ws://x" }]));
   assert.equal(r.ok, true);
   assert.equal(await iut.bye(), 0);

@@ -75,17 +75,19 @@ test("base64 round trip, and refusal of what is not base64", T, () => {
   assert.throws(() => base64ToBytes("ab!c"));
 });
 
-test("hello: detected capabilities, never virtual-clock", T, () => {
+test("hello: detected capabilities, never virtual-clock, always bench (the shim's own)", T, () => {
   const out = [];
   const wx = { connectSocket() {}, sendSocketMessage() {}, onSocketOpen() {}, createTCPSocket() {} };
   const shim = createShim(wx, { send: (m) => out.push(m), name: "fake", version: "1", profile: "wechat" });
   shim.hello();
   assert.deepEqual(out, [
-    { type: "hello", protocol: 1, name: "fake", version: "1", profile: "wechat", capabilities: ["websocket", "legacy-globals", "tcp"] },
+    { type: "hello", protocol: 1, name: "fake", version: "1", profile: "wechat", capabilities: ["websocket", "legacy-globals", "tcp", "bench"] },
   ]);
   assert.deepEqual(detectCapabilities({ sendSocketMessage() {} }), []);
   const s2 = createShim({}, { send: () => {}, capabilities: ["tcp", "virtual-clock"] });
-  assert.deepEqual(s2.capabilities, ["tcp"]);
+  assert.deepEqual(s2.capabilities, ["tcp", "bench"]);
+  const s3 = createShim({}, { send: () => {}, capabilities: ["bench", "websocket"] });
+  assert.deepEqual(s3.capabilities, ["websocket", "bench"]);
 });
 
 test("a task gets a handle, as-names resolve, the same object keeps its handle", T, async () => {
