@@ -34,18 +34,29 @@ std::uint64_t latency_histogram::upper_bound_ns(unsigned bucket) noexcept
 
 void latency_histogram::record(std::uint64_t ns) noexcept
 {
-    ++counts_[std::min<unsigned>(bucket_of(ns), bucket_count - 1)];
+    ++counts_[std::min<unsigned>(bucket_of(ns), buckets_ - 1)];
     ++count_;
     max_ns_ = std::max(max_ns_, ns);
 }
 
 void latency_histogram::merge(latency_histogram const& other) noexcept
 {
-    for (unsigned i = 0; i < bucket_count; ++i)
+    for (unsigned i = 0; i < buckets_; ++i)
         counts_[i] += other.counts_[i];
     count_ += other.count_;
     max_ns_ = std::max(max_ns_, other.max_ns_);
 }
+
+bool latency_histogram::add_bucket(unsigned bucket, std::uint64_t n) noexcept
+{
+    if (bucket >= buckets_)
+        return false;
+    counts_[bucket] += n;
+    count_ += n;
+    return true;
+}
+
+void latency_histogram::note_max_ns(std::uint64_t max_ns) noexcept { max_ns_ = std::max(max_ns_, max_ns); }
 
 void latency_histogram::reset() noexcept
 {
@@ -62,7 +73,7 @@ double latency_histogram::percentile_us(double q) const noexcept
     auto rank = static_cast<std::uint64_t>(std::ceil(q * static_cast<double>(count_)));
     rank = std::max<std::uint64_t>(rank, 1);
     std::uint64_t seen = 0;
-    for (unsigned i = 0; i < bucket_count; ++i) {
+    for (unsigned i = 0; i < buckets_; ++i) {
         seen += counts_[i];
         if (seen >= rank)
             return static_cast<double>(std::min(upper_bound_ns(i), max_ns_)) / 1000.0;
@@ -73,7 +84,7 @@ double latency_histogram::percentile_us(double q) const noexcept
 std::vector<std::pair<double, std::uint64_t>> latency_histogram::buckets() const
 {
     std::vector<std::pair<double, std::uint64_t>> out;
-    for (unsigned i = 0; i < bucket_count; ++i)
+    for (unsigned i = 0; i < buckets_; ++i)
         if (counts_[i] != 0)
             out.emplace_back(static_cast<double>(upper_bound_ns(i)) / 1000.0, counts_[i]);
     return out;

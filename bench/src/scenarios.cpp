@@ -3,6 +3,7 @@
 #include <sockconf/bench/affinity.hpp>
 #include <sockconf/bench/api_load.hpp>
 #include <sockconf/bench/compare.hpp>
+#include <sockconf/bench/iut_bench.hpp>
 #include <sockconf/bench/result.hpp>
 #include <sockconf/bench/scenarios.hpp>
 #include <sockconf/bench/server_process.hpp>
@@ -134,6 +135,8 @@ std::string progress_line(json const& r)
         return c.is_null() ? std::string("-") : fmt::format("{:.2f}", c.get<double>());
     };
     std::string tail = r.contains("error") ? "  error: " + r["error"].get<std::string>() : "";
+    if (r["kind"] == "unavailable")
+        return "unavailable: " + r["unavailable"].get<std::string>();
     if (r["kind"] == "handshake")
         return fmt::format("{:>9}/s handshakes  cpu client {} server {}{}", rate_label(r["per_s"].get<double>()),
                            cpu("client"), cpu("server"), tail);
@@ -210,6 +213,62 @@ measurement throughput(std::string label, measurement_id id, load_options lo, se
                 auto const r = runner(opts);
                 return throughput_json(id, opts, r, meter.fraction);
             }, std::move(group)};
+}
+
+/// The IUT's in-runtime loop through `api` (iut_bench.hpp), with the server's CPU over
+/// the whole command (the IUT's warm-up and window: the harness cannot see its window).
+measurement iut_loop(std::string label, std::string const& iut_name, load_options lo, server_process const* server,
+                     harness::driver_factory* factory, iut_api api)
+{
+    auto const t = to_string(lo.target.kind);
+    auto group = fmt::format("iut {} {} {}", t, to_string(lo.payload), lo.size);
+    measurement_id const id{"iut", iut_name + " " + std::string(to_string(api)), t};
+    return {std::move(label), [=] {
+                server_cpu_meter meter{server};
+                auto opts = lo;
+                opts.on_window_start = [&] { meter.start(); };
+                opts.on_window_end = [&] { meter.end(); };
+                auto const r = run_iut_bench(*factory, opts, api);
+                if (!r.unavailable.empty())
+                    return json{{"kind", "unavailable"}, {"scenario", id.scenario}, {"target", id.target},
+                                {"transport", id.transport}, {"payload", to_string(opts.payload)}, {"size", opts.size},
+                                {"api", to_string(api)}, {"unavailable", r.unavailable}};
+                auto j = throughput_json(id, opts, r.load, meter.fraction);
+                j["api"] = to_string(api);
+                // The client is the IUT's runtime: its CPU as the runtime counted it, or unknown.
+                j["cpu"]["client"] = r.iut_cpu ? json(std::round(*r.iut_cpu * 100) / 100) : json(nullptr);
+                return j;
+            }, std::move(group)};
+}
+
+/// The in-runtime loop's rates side by side: the platform's, the host's own, and their
+/// ratio (what the platform's wrapper costs; 1.00: nothing).
+void print_iut_ratios(json const& results)
+{
+    std::map<std::tuple<std::string, std::string, std::size_t>, std::map<std::string, json const*>> table;
+    for (auto const& r : results)
+        if (r.value("scenario", "") == "iut" && r.contains("api"))
+            table[{r["transport"], r["payload"], r["size"]}][r["api"]] = &r;
+    if (table.empty())
+        return;
+    std::cout << "\nthe platform's API against its host's own (msgs/s, medians; ratio platform/host):\n";
+    auto const rate = [](json const* r) {
+        return r->value("kind", "") == "throughput" ? rate_label(r->value("msgs_per_s", 0.0))
+                                                    : std::string("unavailable");
+    };
+    for (auto const& [key, by_api] : table) {
+        auto const& [transport, payload, size] = key;
+        auto const p = by_api.find("platform"), h = by_api.find("host");
+        std::string line = fmt::format("  {:<3} {:<6} {:>7}:", transport, payload, size_label(size));
+        if (p != by_api.end())
+            line += fmt::format("  platform {:>8}", rate(p->second));
+        if (h != by_api.end())
+            line += fmt::format("  host {:>8}", rate(h->second));
+        if (p != by_api.end() && h != by_api.end() && p->second->value("kind", "") == "throughput" &&
+            h->second->value("kind", "") == "throughput" && h->second->value("msgs_per_s", 0.0) > 0)
+            line += fmt::format("  {:.2f}x", p->second->value("msgs_per_s", 0.0) / h->second->value("msgs_per_s", 0.0));
+        std::cout << line << "\n";
+    }
 }
 
 /// The load generator's measurements of one server: ws at each size and payload,
@@ -432,21 +491,49 @@ exit_code run_bench(bench_options const& in, std::string const& home, std::strin
         if (iut_name.empty())
             iut_name = hello.value("name", std::string("iut"));
         auto const ws = server->ws_base();
-        for (auto size : o.sizes)
-            for (auto const& p : o.payloads) {
-                auto lo = load_for(o, parse_ws_url(ws + "/echo"), size, payload_of(p));
-                lo.connections = o.connections ? o.connections : 1; // one instance per connection
-                lo.connect_timeout = wait;
-                auto* f = factory.get();
-                ms.push_back(throughput(fmt::format("iut {} ws {} {}", iut_name, p, size_label(size)),
-                                        {"iut", iut_name, "ws"}, lo, server.get(),
-                                        [f](load_options const& x) { return run_driver_load(*f, x); }));
+        auto const caps = hello.value("capabilities", json::array());
+        auto* f = factory.get();
+        if (std::find(caps.begin(), caps.end(), "bench") != caps.end()) {
+            // The IUT runs the load itself: the platform's API, then its host's own beside it.
+            auto const want = [&](char const* t) { return std::find(o.transports.begin(), o.transports.end(), t) != o.transports.end(); };
+            for (auto size : o.sizes) {
+                std::vector<load_options> loads;
+                if (want("ws"))
+                    for (auto const& p : o.payloads)
+                        loads.push_back(load_for(o, parse_ws_url(ws + "/echo"), size, payload_of(p)));
+                if (want("tcp"))
+                    loads.push_back(load_for(o, parse_tcp_address(server->tcp_address()), size, payload_kind::binary));
+                for (auto& lo : loads) {
+                    lo.connect_timeout = wait;
+                    // The platform may open only as many tasks as its profile allows; the
+                    // host's loop gets the same load, so the two compare.
+                    if (lo.target.kind == transport::ws && prof->limits.max_concurrent_websockets > 0)
+                        lo.connections = std::min<unsigned>(lo.connections, unsigned(prof->limits.max_concurrent_websockets));
+                    for (auto api : {iut_api::platform, iut_api::host})
+                        ms.push_back(iut_loop(fmt::format("iut {} {} {} {} {}", iut_name, to_string(api), to_string(lo.target.kind),
+                                                          to_string(lo.payload), size_label(size)),
+                                              iut_name, lo, server.get(), f, api));
+                }
             }
+        } else {
+            // An adapter without the loop: every message crosses the adapter protocol, so
+            // this measures the pipe as much as the platform (the label says so).
+            for (auto size : o.sizes)
+                for (auto const& p : o.payloads) {
+                    auto lo = load_for(o, parse_ws_url(ws + "/echo"), size, payload_of(p));
+                    lo.connections = o.connections ? o.connections : 1; // one instance per connection
+                    lo.connect_timeout = wait;
+                    ms.push_back(throughput(fmt::format("iut {} pipe ws {} {}", iut_name, p, size_label(size)),
+                                            {"iut", iut_name + " pipe", "ws"}, lo, server.get(),
+                                            [f](load_options const& x) { return run_driver_load(*f, x); }));
+                }
+        }
     }
 
     auto results = run_all(ms, o.repeats, o.interrupted);
     if (o.peers)
         print_peer_ratios(results);
+    print_iut_ratios(results);
     auto doc = bench_document(command, started_at, std::move(results));
     if (o.interrupted && o.interrupted->load())
         doc["interrupted"] = true; // Ctrl-C: the measurements finished before it, not all asked for

@@ -19,6 +19,22 @@ TEST(histogram, buckets_are_contiguous_and_at_most_one_eighth_octave_wide)
     EXPECT_EQ(latency_histogram::bucket_of(15), 15u);
 }
 
+TEST(histogram, buckets_counted_elsewhere_add_up_as_if_recorded_here)
+{
+    latency_histogram recorded, added;
+    for (std::uint64_t ns : {900u, 1000u, 1000u, 250000u}) {
+        recorded.record(ns);
+        EXPECT_TRUE(added.add_bucket(latency_histogram::bucket_of(ns), 1));
+    }
+    added.note_max_ns(250000);
+    EXPECT_EQ(added.count(), recorded.count());
+    EXPECT_EQ(added.buckets(), recorded.buckets());
+    EXPECT_DOUBLE_EQ(added.percentile_us(0.99), recorded.percentile_us(0.99));
+    EXPECT_DOUBLE_EQ(added.max_us(), recorded.max_us());
+    EXPECT_FALSE(added.add_bucket(latency_histogram::bucket_count(), 1));
+    EXPECT_EQ(added.count(), 4u); // nothing counted for a bucket out of range
+}
+
 TEST(histogram, percentiles_of_a_known_distribution)
 {
     latency_histogram h;

@@ -20,6 +20,11 @@ public:
     /// Add every sample of `other`.
     void merge(latency_histogram const& other) noexcept;
     void reset() noexcept;
+    /// Count `n` samples in `bucket` (a histogram recorded elsewhere with the same
+    /// buckets: an IUT's in-runtime loop) and note `max_ns` as a sample's; false, and
+    /// nothing counted, when the bucket is out of range.
+    bool add_bucket(unsigned bucket, std::uint64_t n) noexcept;
+    void note_max_ns(std::uint64_t max_ns) noexcept;
 
     std::uint64_t count() const noexcept { return count_; }
     /// Largest sample, in microseconds (exact); 0 when empty.
@@ -34,11 +39,13 @@ public:
     /// (exposed for tests).
     static unsigned bucket_of(std::uint64_t ns) noexcept;
     static std::uint64_t upper_bound_ns(unsigned bucket) noexcept;
+    /// Buckets there are (valid indexes are below it).
+    static constexpr unsigned bucket_count() noexcept { return buckets_; }
 
 private:
     // Values below 2*sub_buckets ns are exact; above, 8 buckets per octave up to 2^64.
-    static constexpr unsigned bucket_count = 2 * sub_buckets + 60 * sub_buckets;
-    std::array<std::uint64_t, bucket_count> counts_{};
+    static constexpr unsigned buckets_ = 2 * sub_buckets + 60 * sub_buckets;
+    std::array<std::uint64_t, buckets_> counts_{};
     std::uint64_t count_ = 0;
     std::uint64_t max_ns_ = 0;
 };
