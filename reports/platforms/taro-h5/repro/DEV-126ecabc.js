@@ -713,9 +713,12 @@
       return r.port;
     }
 
-    /** ${tcp.closed_port}: a loopback port where nothing listens. */
+    /** ${tcp.closed_port}: a port where nothing listens, held by the server (so that no
+     *  other socket takes it) until the script's end gives it back with its listeners. */
     async function closedPort() {
-      return (await control("/closed-port")).port;
+      const r = await control(`/closed-port?tag=${encodeURIComponent(TAG)}-closed`);
+      openedPorts.push(r.port);
+      return r.port;
     }
 
     /** What the echo servers saw: a `wire` step or expectation (suites/README.md). */
