@@ -33,7 +33,8 @@
 //                 -> {write(data), close()}: a hook the Node runner makes from node:net; a
 //                 browser has none
 // An API the runtime lacks resolves {"api", "transport", "unavailable": WHY}: a result, not a
-// failure (a browser has no host TCP; mpx has no createTCPSocket).
+// failure (a browser has no host TCP; mpx has no createTCPSocket; taro-h5's createTCPSocket
+// is a stub that returns no socket).
 //
 // The loop: open `connections` at once; each, once open, sends `in_flight` messages of `size`
 // bytes (binary: an ArrayBuffer whose byte i is i % 256; text: "abc…z" repeated to `size`
@@ -267,7 +268,7 @@ function connectorFor(p, o) {
         let closeWanted = false;
         const attach = (t) => {
           if (!t || typeof t.send !== "function" || typeof t.onOpen !== "function" || typeof t.onMessage !== "function")
-            return h.fail(new Error("wx.connectSocket returned no SocketTask (no send/onOpen/onMessage)"));
+            return h.unavailable("wx.connectSocket returned no SocketTask (no send/onOpen/onMessage)");
           task = t;
           t.onOpen(() => h.open());
           t.onMessage(() => h.message(1));
@@ -311,7 +312,7 @@ function connectorFor(p, o) {
         let closeWanted = false;
         const attach = (s) => {
           if (!s || typeof s.write !== "function" || typeof s.connect !== "function" || typeof s.onMessage !== "function")
-            return h.fail(new Error("wx.createTCPSocket returned no TCPSocket (no write/connect/onMessage)"));
+            return h.unavailable("wx.createTCPSocket returned no TCPSocket (no write/connect/onMessage)");
           sock = s;
           if (typeof s.onConnect === "function") s.onConnect(() => h.open());
           else return h.fail(new Error("the TCPSocket has no onConnect"));
@@ -569,9 +570,16 @@ function runLoop(p, connector, options, head, resolve) {
         if (!c.opened) connectFailed(c);
       },
       fail(e) {
-        // The API could not even make the connection (a throw, a rejected thenable, no task).
+        // The API could not even make the connection (a throw, a rejected thenable).
         h.error(e);
         connectFailed(c);
+      },
+      unavailable(why) {
+        // The API is there but gives nothing to load through (a stub): the runtime cannot
+        // run the loop on it, which is a result, as a missing function is, not a failure.
+        if (phase !== "connecting") return;
+        clearTimeout(timer);
+        closeAll(() => resolve({ ...head, unavailable: why }));
       },
       close(e) {
         const wasClosed = c.closed;

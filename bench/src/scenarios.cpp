@@ -4,6 +4,7 @@
 #include <sockconf/bench/api_load.hpp>
 #include <sockconf/bench/compare.hpp>
 #include <sockconf/bench/iut_bench.hpp>
+#include <sockconf/bench/process_cpu.hpp>
 #include <sockconf/bench/result.hpp>
 #include <sockconf/bench/scenarios.hpp>
 #include <sockconf/bench/server_process.hpp>
@@ -217,8 +218,11 @@ measurement throughput(std::string label, measurement_id id, load_options lo, se
 
 /// The IUT's in-runtime loop through `api` (iut_bench.hpp), with the server's CPU over
 /// the whole command (the IUT's warm-up and window: the harness cannot see its window).
+/// The IUT's CPU is the runtime's own count over its window when it gives one (Node);
+/// else that of every process this one started except `servers` (the IUT program, or
+/// the browser launcher and all of Chromium), over the whole command.
 measurement iut_loop(std::string label, std::string const& iut_name, load_options lo, server_process const* server,
-                     harness::driver_factory* factory, iut_api api)
+                     std::vector<pid_t> servers, harness::driver_factory* factory, iut_api api)
 {
     auto const t = to_string(lo.target.kind);
     auto group = fmt::format("iut {} {} {}", t, to_string(lo.payload), lo.size);
@@ -226,8 +230,20 @@ measurement iut_loop(std::string label, std::string const& iut_name, load_option
     return {std::move(label), [=] {
                 server_cpu_meter meter{server};
                 auto opts = lo;
-                opts.on_window_start = [&] { meter.start(); };
-                opts.on_window_end = [&] { meter.end(); };
+                double tree0 = 0;
+                auto t0 = std::chrono::steady_clock::now();
+                std::optional<double> tree;
+                opts.on_window_start = [&] {
+                    meter.start();
+                    tree0 = descendants_cpu_seconds(::getpid(), servers);
+                    t0 = std::chrono::steady_clock::now();
+                };
+                opts.on_window_end = [&] {
+                    meter.end();
+                    auto const wall = seconds_d(std::chrono::steady_clock::now() - t0).count();
+                    if (wall > 0)
+                        tree = (descendants_cpu_seconds(::getpid(), servers) - tree0) / wall;
+                };
                 auto const r = run_iut_bench(*factory, opts, api);
                 if (!r.unavailable.empty())
                     return json{{"kind", "unavailable"}, {"scenario", id.scenario}, {"target", id.target},
@@ -235,8 +251,10 @@ measurement iut_loop(std::string label, std::string const& iut_name, load_option
                                 {"api", to_string(api)}, {"unavailable", r.unavailable}};
                 auto j = throughput_json(id, opts, r.load, meter.fraction);
                 j["api"] = to_string(api);
-                // The client is the IUT's runtime: its CPU as the runtime counted it, or unknown.
-                j["cpu"]["client"] = r.iut_cpu ? json(std::round(*r.iut_cpu * 100) / 100) : json(nullptr);
+                // The client is the IUT: its CPU as its runtime counted it, else its processes'.
+                auto const cpu = r.iut_cpu ? r.iut_cpu : tree;
+                j["cpu"]["client"] = cpu ? json(std::round(*cpu * 100) / 100) : json(nullptr);
+                j["client_cpu_from"] = r.iut_cpu ? "runtime" : "processes";
                 return j;
             }, std::move(group)};
 }
@@ -493,6 +511,9 @@ exit_code run_bench(bench_options const& in, std::string const& home, std::strin
         auto const ws = server->ws_base();
         auto const caps = hello.value("capabilities", json::array());
         auto* f = factory.get();
+        std::vector<pid_t> servers{server->pid()}; // the IUT's CPU is every other child's
+        for (auto const& p : peer_servers)
+            servers.push_back(p->pid());
         if (std::find(caps.begin(), caps.end(), "bench") != caps.end()) {
             // The IUT runs the load itself: the platform's API, then its host's own beside it.
             auto const want = [&](char const* t) { return std::find(o.transports.begin(), o.transports.end(), t) != o.transports.end(); };
@@ -512,7 +533,7 @@ exit_code run_bench(bench_options const& in, std::string const& home, std::strin
                     for (auto api : {iut_api::platform, iut_api::host})
                         ms.push_back(iut_loop(fmt::format("iut {} {} {} {} {}", iut_name, to_string(api), to_string(lo.target.kind),
                                                           to_string(lo.payload), size_label(size)),
-                                              iut_name, lo, server.get(), f, api));
+                                              iut_name, lo, server.get(), servers, f, api));
                 }
             }
         } else {

@@ -1,5 +1,6 @@
 #include <sockconf/bench/server_process.hpp>
 #include <sockconf/bench/affinity.hpp>
+#include <sockconf/bench/process_cpu.hpp>
 
 #include <fcntl.h>
 #include <poll.h>
@@ -8,8 +9,6 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include <fstream>
-#include <sstream>
 #include <stdexcept>
 #include <thread>
 
@@ -97,22 +96,9 @@ std::string server_process::tcp_address() const
 
 double server_process::cpu_seconds() const
 {
-    // Fields 14-17 of /proc/PID/stat: utime, stime, cutime, cstime in clock ticks.
     // The command may be `sh -c server`: dash execs the last command, so PID is the server.
-    std::ifstream f("/proc/" + std::to_string(pid_) + "/stat");
-    std::string stat;
-    if (!std::getline(f, stat))
-        return -1;
-    auto const close = stat.rfind(')'); // the name may hold spaces
-    if (close == std::string::npos)
-        return -1;
-    std::istringstream rest(stat.substr(close + 2));
-    std::string field;
-    double ticks = 0;
-    for (int i = 3; i <= 17 && rest >> field; ++i)
-        if (i >= 14)
-            ticks += std::stod(field);
-    return ticks / static_cast<double>(::sysconf(_SC_CLK_TCK));
+    auto const s = read_process_stat(pid_);
+    return s ? s->cpu_seconds : -1;
 }
 
 void server_process::stop() noexcept

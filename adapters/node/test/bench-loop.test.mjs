@@ -295,6 +295,9 @@ test("an API the runtime lacks is a result that says so, at once", T, async () =
     [{ api: "platform", ...ws }, /wx\.connectSocket is not a function/],
     [{ api: "host", ...ws, hostWebSocket: undefined }, /no host WebSocket/],
     [{ api: "host", ...tcp }, /no host TCP/],
+    // A stub (taro-h5's createTCPSocket returns nothing): nothing to load through either.
+    [{ api: "platform", ...tcp, wx: { createTCPSocket() {} } }, /wx\.createTCPSocket returned no TCPSocket/],
+    [{ api: "platform", ...ws, wx: { connectSocket() { return {}; } } }, /wx\.connectSocket returned no SocketTask/],
   ];
   for (const [o, why] of cases) {
     const r = await within(runBenchLoop({ ...base, ...o }), 1000, "an unavailable result");
