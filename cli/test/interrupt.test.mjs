@@ -105,6 +105,19 @@ test("bench: SIGINT in a 60 s window stops within 2 s and writes the results so 
   assert.match(p.output(), /interrupted/);
 });
 
+test("bench: SIGINT while an IUT runs its own 60 s loop (the bench command) stops within 2 s", T, async () => {
+  const out = path.join(tmp, "bench-iut.json");
+  const iut = `node ${path.join(root, "adapters/node/sockconf-node.mjs")} --module ${path.join(root, "adapters/node/examples/wx-on-ws.mjs")}`;
+  const p = start(["bench", "--home", root, "--scenario", "iut", "--iut", iut, "--transport", "ws", "--payload", "binary",
+    "--size", "16", "--seconds", "60", "--warmup", "0", "--client-cpu", "-1", "--server-cpu", "-1", "--out", out],
+    /sockconf bench: server/);
+  await p.up;
+  const e = await interrupt(p, ["SIGINT"], 2500); // the IUT has said hello and is inside its window
+  console.log(`bench --iut (own loop): SIGINT -> exit in ${e.ms.toFixed(0)} ms`);
+  assert.ok(e.ms < BOUND_MS, `exit took ${e.ms.toFixed(0)} ms:\n${p.output()}`);
+  assert.equal(JSON.parse(fs.readFileSync(out, "utf8")).interrupted, true);
+});
+
 test("serve: SIGINT with a connection the server delays for 10 minutes stops within 2 s", T, async () => {
   const p = start(["serve", "--json"], /"ws":"ws:\/\/[^"]+"/);
   await p.up;
