@@ -541,6 +541,11 @@ function runLoop(p, connector, options, head, resolve) {
         if (!sending()) return; // opened after the loop gave up: closeAll closes it
         c.opened = true;
         opened++;
+        if (failed > 0 && opened + failed === N) {
+          // The last to settle opened, but others had failed: nothing more will open.
+          giveUp(`${opened} of ${N} connections opened; ${failed} failed`);
+          return;
+        }
         for (let k = 0; k < K; k++) send(c);
         if (opened === N && phase === "connecting") {
           clearTimeout(timer);

@@ -308,6 +308,25 @@ test("an API the runtime lacks is a result that says so, at once", T, async () =
   }
 });
 
+test("some connections refused, the rest opened later: an error result at once, not at the timeout", T, async () => {
+  // As taro-rn: a third task is refused at once ("同时最多发起 2 个 socket 请求"), the first two open later.
+  let made = 0;
+  const wx = {
+    connectSocket({ fail }) {
+      const index = made++;
+      const task = { send() {}, close() {}, onMessage() {}, onError() {}, onClose() {}, onOpen(f) { if (index < 2) setTimeout(f, 50); } };
+      if (index >= 2) fail({ errMsg: "at most 2 at once" });
+      return task;
+    },
+  };
+  const started = performance.now();
+  const r = await within(runBenchLoop({ ...LOAD, api: "platform", transport: "ws", url: "ws://127.0.0.1:9/echo", connections: 4,
+    connect_timeout_ms: 20000, wx }), 5000, "the error result");
+  assert.equal(r.error, "2 of 4 connections opened; 2 failed");
+  assert.match(r.first_error, /at most 2 at once/);
+  assert.ok(performance.now() - started < 2000, `took ${performance.now() - started} ms`);
+});
+
 test("connections that never open: an error result within connect_timeout_ms, saying how many opened", T, async () => {
   // A TCP server that accepts and never answers the WebSocket upgrade.
   const silent = net.createServer(() => {});
