@@ -3,7 +3,7 @@
 #   make test  - every test, through ctest
 JOBS ?= $(shell nproc)
 
-.PHONY: all setup configure build run test clean platform-reports mutants mutants-ci errors-doc fuzz fuzz-ci fuzz-build
+.PHONY: all setup configure build run test clean platform-reports mutants mutants-ci errors-doc fuzz fuzz-ci fuzz-build bench-overhead
 
 all: build
 
@@ -58,6 +58,11 @@ fuzz-ci: fuzz-build
 # The committed compliance reports of the browser platforms (needs chromium): see scripts/platform-reports.sh.
 platform-reports: build
 	scripts/platform-reports.sh
+
+# What running the IUT's bench loop through sockconf costs: the Node runner's host loop through
+# `sockconf bench` against the same loop standalone, medians of 3; fails below 0.9x (bench/iut_overhead.mjs).
+bench-overhead: build
+	node bench/iut_overhead.mjs
 
 # docs/errors.md from the error catalog (common/include/sockconf/common/error_catalog.hpp); ctest
 # error_catalog_doc fails until the committed page is what this writes.
