@@ -24,6 +24,16 @@ double round2(double v) { return std::round(v * 100.0) / 100.0; }
 
 } // namespace
 
+json per_cpu_second(double rate, json const& cpu)
+{
+    auto const of = [&](char const* who) {
+        auto const it = cpu.find(who);
+        return it != cpu.end() && it->is_number() && it->get<double>() > 0 ? json(round2(rate / it->get<double>()))
+                                                                            : json(nullptr);
+    };
+    return {{"client", of("client")}, {"server", of("server")}};
+}
+
 json throughput_json(measurement_id const& id, load_options const& o, load_result const& r,
                      std::optional<double> server_cpu)
 {
@@ -52,6 +62,7 @@ json throughput_json(measurement_id const& id, load_options const& o, load_resul
           {"buckets", std::move(buckets)}}},
         {"cpu", cpu_json(round2(r.client_cpu), server_cpu ? std::optional(round2(*server_cpu)) : std::nullopt)},
     };
+    j["per_cpu_s"] = per_cpu_second(r.msgs_per_s(), j["cpu"]);
     if (!r.error.empty())
         j["error"] = r.error;
     if (r.mismatches != 0)
@@ -73,6 +84,7 @@ json handshake_json(measurement_id const& id, handshake_options const& o, handsh
         {"per_s", round2(r.per_s())},
         {"cpu", cpu_json(round2(r.client_cpu), server_cpu ? std::optional(round2(*server_cpu)) : std::nullopt)},
     };
+    j["per_cpu_s"] = per_cpu_second(r.per_s(), j["cpu"]);
     if (r.failures != 0)
         j["failures"] = r.failures;
     if (!r.error.empty())

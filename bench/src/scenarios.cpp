@@ -135,16 +135,23 @@ std::string progress_line(json const& r)
         auto const& c = r["cpu"][who];
         return c.is_null() ? std::string("-") : fmt::format("{:.2f}", c.get<double>());
     };
+    // The rate per CPU-second of the side measured: the server's, or the IUT's (the client).
+    auto const per_cpu = [&](char const* who) {
+        auto const& p = r.contains("per_cpu_s") ? r["per_cpu_s"][who] : json();
+        return p.is_number() ? rate_label(p.get<double>()) : std::string("-");
+    };
     std::string tail = r.contains("error") ? "  error: " + r["error"].get<std::string>() : "";
     if (r["kind"] == "unavailable")
         return "unavailable: " + r["unavailable"].get<std::string>();
+    char const* side = r.value("scenario", "") == "iut" ? "client" : "server";
     if (r["kind"] == "handshake")
-        return fmt::format("{:>9}/s handshakes  cpu client {} server {}{}", rate_label(r["per_s"].get<double>()),
-                           cpu("client"), cpu("server"), tail);
+        return fmt::format("{:>9}/s handshakes  cpu client {} server {}  {}/{}-cpu-s{}", rate_label(r["per_s"].get<double>()),
+                           cpu("client"), cpu("server"), per_cpu(side), side, tail);
     auto const& l = r["latency_us"];
-    return fmt::format("{:>9} msgs/s {:>9.1f} MB/s  p50 {:.0f} p99 {:.0f} p99.9 {:.0f} us  cpu client {} server {}{}",
+    return fmt::format("{:>9} msgs/s {:>9.1f} MB/s  p50 {:.0f} p99 {:.0f} p99.9 {:.0f} us  cpu client {} server {}  {}/{}-cpu-s{}",
                        rate_label(r["msgs_per_s"].get<double>()), r["mb_per_s"].get<double>(), l["p50"].get<double>(),
-                       l["p99"].get<double>(), l["p999"].get<double>(), cpu("client"), cpu("server"), tail);
+                       l["p99"].get<double>(), l["p999"].get<double>(), cpu("client"), cpu("server"), per_cpu(side), side,
+                       tail);
 }
 
 /// Run every measurement `repeats` times, interleaved (all once, then all again ...),
@@ -255,6 +262,7 @@ measurement iut_loop(std::string label, std::string const& iut_name, load_option
                 auto const cpu = r.iut_cpu ? r.iut_cpu : tree;
                 j["cpu"]["client"] = cpu ? json(std::round(*cpu * 100) / 100) : json(nullptr);
                 j["client_cpu_from"] = r.iut_cpu ? "runtime" : "processes";
+                j["per_cpu_s"] = per_cpu_second(r.load.msgs_per_s(), j["cpu"]);
                 return j;
             }, std::move(group)};
 }

@@ -46,6 +46,8 @@ TEST(result, throughput_has_every_schema_field)
     EXPECT_EQ(total, 100u);
     EXPECT_EQ(j["cpu"]["client"], 0.5);
     EXPECT_EQ(j["cpu"]["server"], 0.75);
+    EXPECT_EQ(j["per_cpu_s"]["client"], 1000.0); // 500 msgs/s on half a core
+    EXPECT_DOUBLE_EQ(j["per_cpu_s"]["server"].get<double>(), 666.67);
     EXPECT_FALSE(j.contains("error"));
 }
 
@@ -62,6 +64,8 @@ TEST(result, handshake_and_unmeasured_server_cpu)
     EXPECT_EQ(j["handshakes"], 400);
     EXPECT_EQ(j["per_s"], 100.0);
     EXPECT_TRUE(j["cpu"]["server"].is_null());
+    EXPECT_TRUE(j["per_cpu_s"]["server"].is_null()); // no CPU, no rate per CPU-second
+    EXPECT_TRUE(j["per_cpu_s"]["client"].is_null()); // a client CPU of 0 says nothing either
 }
 
 TEST(result, document_carries_format_version_and_machine)

@@ -27,6 +27,11 @@ json throughput_json(measurement_id const& id, load_options const& o, load_resul
 json handshake_json(measurement_id const& id, handshake_options const& o, handshake_result const& r,
                     std::optional<double> server_cpu);
 
+/// A rate per CPU-second of each side: {"client": rate / cpu.client, "server": rate /
+/// cpu.server}, null where that CPU is unknown or 0. Machines differ in speed; the work a
+/// CPU-second does compares across them better than a rate does. `cpu` as in a result.
+json per_cpu_second(double rate, json const& cpu);
+
 /// {"cpu_model", "cores", "kernel", "compiler", "boost", "load_avg"} of this machine now.
 json machine_json();
 
