@@ -3,8 +3,9 @@
 #include <sockconf/bench/affinity.hpp>
 #include <sockconf/bench/api_load.hpp>
 #include <sockconf/bench/compare.hpp>
+#include <sockconf/bench/idle_connections.hpp>
 #include <sockconf/bench/iut_bench.hpp>
-#include <sockconf/bench/process_cpu.hpp>
+#include <sockconf/bench/process_stats.hpp>
 #include <sockconf/bench/result.hpp>
 #include <sockconf/bench/scenarios.hpp>
 #include <sockconf/bench/server_process.hpp>
@@ -221,6 +222,51 @@ measurement throughput(std::string label, measurement_id id, load_options lo, se
                 auto const r = runner(opts);
                 return throughput_json(id, opts, r, meter.fraction);
             }, std::move(group)};
+}
+
+/// `active` connections under load beside `idle` ones held open (idle_connections.hpp):
+/// the load's rate and latency, and the server's RSS before, with the idle ones, and at the
+/// window's end; what an idle and an active connection add to it. The server keeps what
+/// an earlier size's run grew (the allocator does not give it back), so the figures of a
+/// size after the first start from there.
+measurement scale_measurement(bench_options const& o, server_process const& server, std::size_t size)
+{
+    auto lo = load_for(o, parse_ws_url(server.ws_base() + "/echo"), size, payload_kind::binary);
+    lo.connections = o.connections ? o.connections : 1000;
+    lo.connect_timeout = std::chrono::milliseconds(30000);
+    auto const idle_count = o.idle;
+    auto const* srv = &server;
+    return {fmt::format("scale sockconf-ws {} idle + {} active binary {}", idle_count, lo.connections, size_label(size)),
+            [=] {
+                auto const rss = [srv] {
+                    auto const s = read_process_stat(srv->pid());
+                    return s ? s->rss_bytes : 0;
+                };
+                auto const before = rss();
+                idle_connections idle(lo.target, idle_count, lo.connect_timeout);
+                auto const with_idle = rss();
+                std::uint64_t loaded = 0;
+                server_cpu_meter meter{srv};
+                auto opts = lo;
+                opts.on_window_start = [&] { meter.start(); };
+                opts.on_window_end = [&] {
+                    meter.end();
+                    loaded = rss();
+                };
+                auto const r = run_load(opts);
+                auto j = throughput_json({"scale", "sockconf-ws", "ws"}, opts, r, meter.fraction);
+                j["idle"] = idle.opened();
+                if (!idle.error().empty())
+                    j["error"] = "idle connections: " + idle.error();
+                j["server_rss_bytes"] = {{"before", before}, {"with_idle", with_idle}, {"loaded", loaded}};
+                // What one more idle connection costs, and one more busy one (its buffers filled).
+                if (before && with_idle > before && idle.opened())
+                    j["server_rss_per_idle_connection_bytes"] = (with_idle - before) / idle.opened();
+                if (with_idle && loaded > with_idle)
+                    j["server_rss_per_active_connection_bytes"] = (loaded - with_idle) / opts.connections;
+                return j;
+            },
+            fmt::format("scale {}", size)};
 }
 
 /// The IUT's in-runtime loop through `api` (iut_bench.hpp), with the server's CPU over
@@ -460,6 +506,9 @@ exit_code run_bench(bench_options const& in, std::string const& home, std::strin
         }
     }
 
+    if (wants("scale"))
+        for (auto size : o.sizes)
+            ms.push_back(scale_measurement(o, *server, size));
     group_side_by_side(ms);
 
     std::optional<profile> prof;

@@ -1,6 +1,6 @@
 #include <sockconf/bench/server_process.hpp>
 #include <sockconf/bench/affinity.hpp>
-#include <sockconf/bench/process_cpu.hpp>
+#include <sockconf/bench/process_stats.hpp>
 
 #include <fcntl.h>
 #include <poll.h>

@@ -30,8 +30,12 @@ command add_bench_command(CLI::App& app)
     cmd->add_option("--settings", opts->settings,
                     "The harness settings file (the reference's hello is awaited for its wait_timeout_ms, a program's or page's at least 30 s; "
                     "default: HOME/specs/settings.json)");
-    cmd->add_option("--scenario", o.scenarios, "echo, reference, iut (default: echo and reference; iut with --iut/--iut-page)")
-        ->check(CLI::IsMember({"echo", "reference", "iut"}));
+    cmd->add_option("--scenario", o.scenarios,
+                    "echo, reference, iut, scale (default: echo and reference; iut with --iut/--iut-page; scale: "
+                    "--idle connections held open beside --connections active ones, 1000 unless given)")
+        ->check(CLI::IsMember({"echo", "reference", "iut", "scale"}));
+    cmd->add_option("--idle", o.idle, "The scale scenario: upgraded connections held idle beside the active ones")
+        ->capture_default_str()->check(CLI::Range(0u, 50000u));
     cmd->add_option("--transport", o.transports, "ws, tcp")->capture_default_str()->check(CLI::IsMember({"ws", "tcp"}));
     cmd->add_option("--payload", o.payloads, "binary, text (tcp: binary only)")->capture_default_str()->check(CLI::IsMember({"binary", "text"}));
     cmd->add_option("--size", o.sizes, "Message sizes in bytes")->capture_default_str()->check(CLI::Range(std::size_t{1}, std::size_t{64} << 20));

@@ -31,7 +31,8 @@ struct bench_options {
     std::vector<std::string> payloads{"binary", "text"};
     std::vector<std::size_t> sizes{16, 1024, 65536, 1048576};
     std::vector<unsigned> handshake_concurrency{1, 8};
-    unsigned connections = 0; ///< 0: by size (8)
+    unsigned connections = 0; ///< 0: by size (8; the scale scenario: 1000 active)
+    unsigned idle = 9000;     ///< the scale scenario: upgraded connections held idle beside the active ones
     unsigned in_flight = 0;   ///< 0: by size (16 up to 1 KiB, 4 at 64 KiB, 2 at 1 MiB)
     double seconds = 2.0;
     double warmup = 0.5;

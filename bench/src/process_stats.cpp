@@ -1,5 +1,5 @@
-// read_process_stat and descendants_cpu_seconds: /proc/PID/stat, fields 4 and 14-17.
-#include <sockconf/bench/process_cpu.hpp>
+// read_process_stat and descendants_cpu_seconds: /proc/PID/stat, fields 4, 14-17 and 24.
+#include <sockconf/bench/process_stats.hpp>
 
 #include <algorithm>
 #include <cstdlib>
@@ -25,13 +25,15 @@ std::optional<process_stat> read_process_stat(pid_t pid)
     std::string field;
     process_stat out;
     double ticks = 0;
-    for (int i = 3; i <= 17 && rest >> field; ++i) {
+    for (int i = 3; i <= 24 && rest >> field; ++i) {
         char* end = nullptr;
         auto const v = std::strtod(field.c_str(), &end);
         if (i == 4)
             out.ppid = static_cast<pid_t>(v);
-        else if (i >= 14)
+        else if (i >= 14 && i <= 17)
             ticks += v;
+        else if (i == 24) // in pages
+            out.rss_bytes = static_cast<std::uint64_t>(v) * static_cast<std::uint64_t>(::sysconf(_SC_PAGESIZE));
     }
     out.cpu_seconds = ticks / static_cast<double>(::sysconf(_SC_CLK_TCK));
     return out;

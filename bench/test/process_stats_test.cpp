@@ -1,5 +1,6 @@
-// process_cpu.hpp: a child's CPU counts among this process's descendants, unless excluded.
-#include <sockconf/bench/process_cpu.hpp>
+// process_stats.hpp: a child's CPU counts among this process's descendants, unless excluded;
+// a process's RSS follows what it touches.
+#include <sockconf/bench/process_stats.hpp>
 
 #include <gtest/gtest.h>
 
@@ -8,6 +9,7 @@
 #include <ctime>
 #include <sys/wait.h>
 #include <unistd.h>
+#include <vector>
 
 namespace sockconf::bench {
 namespace {
@@ -40,11 +42,17 @@ void wait_for_cpu(pid_t pid, double cpu_s)
     }
 }
 
-TEST(process_cpu, a_childs_cpu_counts_unless_it_is_excluded)
+TEST(process_stats, a_childs_cpu_counts_unless_it_is_excluded_and_rss_follows_memory)
 {
     auto const self = read_process_stat(::getpid());
     ASSERT_TRUE(self);
     EXPECT_EQ(self->ppid, ::getppid());
+    {
+        std::vector<char> touched(64 << 20, 1); // 64 MiB, every page written
+        auto const with = read_process_stat(::getpid());
+        ASSERT_TRUE(with);
+        EXPECT_GE(with->rss_bytes, self->rss_bytes + (60u << 20)) << touched[12345];
+    }
 
     pid_t const child = busy_child(0.1);
     ASSERT_GT(child, 0);

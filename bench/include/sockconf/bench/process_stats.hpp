@@ -1,9 +1,10 @@
-// CPU time of processes, from /proc/PID/stat: one process (a server under measurement),
-// or every process below this one (an IUT the harness started: the Node runner, or a
-// browser launcher with all of Chromium's processes), so that a benchmark can give the
-// CPU an IUT spent whatever runs it.
+// CPU time and memory of processes, from /proc/PID/stat: one process (a server under
+// measurement), or the CPU of every process below this one (an IUT the harness started:
+// the Node runner, or a browser launcher with all of Chromium's processes), so that a
+// benchmark can give the CPU an IUT spent whatever runs it.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <sys/types.h>
 #include <vector>
@@ -15,6 +16,7 @@ struct process_stat {
     /// utime + stime + cutime + cstime: the process's own CPU and that of its children
     /// that have ended and been waited for, in seconds.
     double cpu_seconds = 0;
+    std::uint64_t rss_bytes = 0; ///< resident set size now
 };
 
 /// `pid`'s entry of /proc; nullopt when it cannot be read (gone, or not Linux).
