@@ -332,9 +332,9 @@ load_result run_load(load_options const& o)
 namespace {
 
 /// One handshake: connect, upgrade, close frame, the server's close frame, its TCP close.
-asio::awaitable<void> one_handshake(tcp::socket& sock, load_target const& t, std::chrono::milliseconds timeout)
+asio::awaitable<void> one_handshake(tcp::socket& sock, load_target const& t, detail::canned_upgrade const& u)
 {
-    co_await detail::connect_and_upgrade(sock, t, timeout);
+    co_await detail::connect_and_upgrade_canned(sock, t, u); // the caller's timer bounds it all
     std::array<std::byte, 8> close{};
     std::array<std::byte, 2> const code{std::byte{0x03}, std::byte{0xE8}}; // 1000
     std::array<std::byte, 4> const mask{std::byte{1}, std::byte{2}, std::byte{3}, std::byte{4}};
@@ -370,6 +370,7 @@ handshake_result run_handshakes(handshake_options const& o)
     asio::io_context io(1);
     detail::run_window st(io, o.max_handshakes, o.on_window_start, o.on_window_end, o.stop);
     std::uint64_t failures = 0;
+    detail::canned_upgrade const upgrade(o.target);
 
     auto worker = [&]() -> asio::awaitable<void> {
         while (!st.ended) {
@@ -377,7 +378,7 @@ handshake_result run_handshakes(handshake_options const& o)
             asio::steady_timer timer(io, o.timeout);
             bool failed = false;
             try {
-                auto r = co_await (detail::captured(one_handshake(sock, o.target, o.timeout)) ||
+                auto r = co_await (detail::captured(one_handshake(sock, o.target, upgrade)) ||
                                    timer.async_wait(asio::as_tuple(asio::use_awaitable)));
                 if (r.index() == 1)
                     throw std::runtime_error("handshake timed out");

@@ -12,8 +12,10 @@
 #include <boost/beast/http/read.hpp>
 #include <boost/beast/websocket/detail/hybi13.hpp>
 
+#include <array>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 namespace sockconf::bench::detail {
 
@@ -29,6 +31,17 @@ tcp::endpoint endpoint_of(load_target const& t)
 
 namespace {
 
+std::string upgrade_request(load_target const& t, std::string_view key)
+{
+    std::string request;
+    request.reserve(256);
+    request.append("GET ").append(t.path).append(" HTTP/1.1\r\nHost: ").append(t.host).append(":");
+    request.append(std::to_string(t.port));
+    request.append("\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: ");
+    request.append(key).append("\r\n\r\n");
+    return request;
+}
+
 asio::awaitable<void> do_connect_and_upgrade(tcp::socket& sock, load_target const& t)
 {
     co_await sock.async_connect(endpoint_of(t), asio::use_awaitable);
@@ -38,12 +51,7 @@ asio::awaitable<void> do_connect_and_upgrade(tcp::socket& sock, load_target cons
 
     boost::beast::websocket::detail::sec_ws_key_type key;
     boost::beast::websocket::detail::make_sec_ws_key(key);
-    std::string request;
-    request.reserve(256);
-    request.append("GET ").append(t.path).append(" HTTP/1.1\r\nHost: ").append(t.host).append(":");
-    request.append(std::to_string(t.port));
-    request.append("\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: ");
-    request.append(key.data(), key.size()).append("\r\n\r\n");
+    auto const request = upgrade_request(t, {key.data(), key.size()});
     co_await asio::async_write(sock, asio::buffer(request), asio::use_awaitable);
 
     boost::beast::flat_buffer buf;
@@ -64,6 +72,42 @@ asio::awaitable<void> do_connect_and_upgrade(tcp::socket& sock, load_target cons
 }
 
 } // namespace
+
+canned_upgrade::canned_upgrade(load_target const& t)
+{
+    boost::beast::websocket::detail::sec_ws_key_type key;
+    boost::beast::websocket::detail::make_sec_ws_key(key);
+    request = upgrade_request(t, {key.data(), key.size()});
+    boost::beast::websocket::detail::sec_ws_accept_type a;
+    boost::beast::websocket::detail::make_sec_ws_accept(a, {key.data(), key.size()});
+    accept.assign(a.data(), a.size());
+}
+
+asio::awaitable<void> connect_and_upgrade_canned(tcp::socket& sock, load_target const& t, canned_upgrade const& u)
+{
+    co_await sock.async_connect(endpoint_of(t), asio::use_awaitable);
+    sock.set_option(tcp::no_delay(true));
+    co_await asio::async_write(sock, asio::buffer(u.request), asio::use_awaitable);
+    std::array<char, 2048> buf;
+    std::size_t used = 0;
+    std::string_view head;
+    for (;;) {
+        used += co_await sock.async_read_some(asio::buffer(buf.data() + used, buf.size() - used), asio::use_awaitable);
+        std::string_view const got(buf.data(), used);
+        if (auto const end = got.find("\r\n\r\n"); end != std::string_view::npos) {
+            if (end + 4 != used) // the echo servers say nothing before the client does
+                throw std::runtime_error("server sent data right after the upgrade");
+            head = got.substr(0, end);
+            break;
+        }
+        if (used == buf.size())
+            throw std::runtime_error("upgrade answer longer than " + std::to_string(buf.size()) + " bytes");
+    }
+    if (head.substr(0, 13) != "HTTP/1.1 101 ")
+        throw std::runtime_error("upgrade refused: " + std::string(head.substr(0, head.find('\r'))));
+    if (head.find(u.accept) == std::string_view::npos)
+        throw std::runtime_error("upgrade answered without the expected Sec-WebSocket-Accept");
+}
 
 asio::awaitable<std::exception_ptr> captured(asio::awaitable<void> op)
 {

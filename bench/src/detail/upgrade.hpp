@@ -26,4 +26,20 @@ boost::asio::awaitable<std::exception_ptr> captured(boost::asio::awaitable<void>
 boost::asio::awaitable<void> connect_and_upgrade(boost::asio::ip::tcp::socket& sock, load_target const& t,
                                                  std::chrono::milliseconds timeout);
 
+/// A ws upgrade request and the Sec-WebSocket-Accept its answer must carry, made once per
+/// run: the handshake loop's client need not spend a SHA-1, a parser and allocations per
+/// connection to check the server (which still computes its accept every time), or it, and
+/// not the server, is what a handshake rate measures.
+struct canned_upgrade {
+    std::string request;
+    std::string accept;
+    explicit canned_upgrade(load_target const& t);
+};
+
+/// Connect and upgrade with `u`, bounded by the caller: the answer is read into a fixed
+/// buffer and must be a 101 carrying u.accept, with nothing after its headers. Throws as
+/// connect_and_upgrade does.
+boost::asio::awaitable<void> connect_and_upgrade_canned(boost::asio::ip::tcp::socket& sock, load_target const& t,
+                                                        canned_upgrade const& u);
+
 } // namespace sockconf::bench::detail
