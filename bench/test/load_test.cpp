@@ -5,6 +5,12 @@
 
 #include <gtest/gtest.h>
 
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/write.hpp>
+
+#include <sys/socket.h>
+#include <thread>
+
 namespace sockconf::bench {
 namespace {
 
@@ -108,6 +114,50 @@ TEST_F(load, handshakes_complete_with_the_servers_close)
     EXPECT_EQ(r.error, "");
     EXPECT_EQ(r.failures, 0u);
     EXPECT_GE(r.handshakes, 50u);
+}
+
+TEST_F(load, a_refused_handshake_is_a_failure_named_by_its_status)
+{
+    handshake_options h;
+    h.target = parse_ws_url(s_->ws_url() + "/reject?status=403");
+    h.concurrency = 1;
+    h.warmup = std::chrono::duration<double>(0);
+    h.duration = std::chrono::duration<double>(0.3);
+    auto const r = run_handshakes(h);
+    EXPECT_EQ(r.handshakes, 0u);
+    EXPECT_GT(r.failures, 0u);
+    EXPECT_NE(r.error.find("upgrade refused: HTTP/1.1 403"), std::string::npos) << r.error;
+}
+
+TEST(load_handshakes, a_101_with_a_wrong_accept_is_a_failure)
+{
+    // A server that answers every request with a 101 whose accept belongs to another key.
+    boost::asio::io_context io;
+    boost::asio::ip::tcp::acceptor acceptor(io, {boost::asio::ip::make_address("127.0.0.1"), 0});
+    auto const port = acceptor.local_endpoint().port();
+    std::thread server([&] {
+        for (;;) { // until the acceptor is shut down
+            boost::system::error_code ec;
+            auto sock = acceptor.accept(ec);
+            if (ec)
+                return;
+            char buf[1024];
+            sock.read_some(boost::asio::buffer(buf), ec);
+            std::string const answer = "HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                                       "Sec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n\r\n";
+            boost::asio::write(sock, boost::asio::buffer(answer), ec);
+        }
+    });
+    handshake_options h;
+    h.target = parse_ws_url("ws://127.0.0.1:" + std::to_string(port) + "/");
+    h.concurrency = 1;
+    h.warmup = std::chrono::duration<double>(0);
+    h.duration = std::chrono::duration<double>(0.3);
+    auto const r = run_handshakes(h);
+    ::shutdown(acceptor.native_handle(), SHUT_RDWR); // wakes the blocked accept (Linux)
+    server.join();
+    EXPECT_EQ(r.handshakes, 0u);
+    EXPECT_NE(r.error.find("without the expected Sec-WebSocket-Accept"), std::string::npos) << r.error;
 }
 
 TEST(load_target, urls_and_addresses_parse)

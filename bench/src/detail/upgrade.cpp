@@ -91,13 +91,13 @@ asio::awaitable<void> connect_and_upgrade_canned(tcp::socket& sock, load_target 
     std::array<char, 2048> buf;
     std::size_t used = 0;
     std::string_view head;
+    std::size_t trailing = 0;
     for (;;) {
         used += co_await sock.async_read_some(asio::buffer(buf.data() + used, buf.size() - used), asio::use_awaitable);
         std::string_view const got(buf.data(), used);
         if (auto const end = got.find("\r\n\r\n"); end != std::string_view::npos) {
-            if (end + 4 != used) // the echo servers say nothing before the client does
-                throw std::runtime_error("server sent data right after the upgrade");
             head = got.substr(0, end);
+            trailing = used - (end + 4);
             break;
         }
         if (used == buf.size())
@@ -107,6 +107,8 @@ asio::awaitable<void> connect_and_upgrade_canned(tcp::socket& sock, load_target 
         throw std::runtime_error("upgrade refused: " + std::string(head.substr(0, head.find('\r'))));
     if (head.find(u.accept) == std::string_view::npos)
         throw std::runtime_error("upgrade answered without the expected Sec-WebSocket-Accept");
+    if (trailing != 0) // the echo servers say nothing before the client does
+        throw std::runtime_error("server sent data right after the upgrade");
 }
 
 asio::awaitable<std::exception_ptr> captured(asio::awaitable<void> op)
