@@ -81,6 +81,8 @@ struct servers::impl {
         std::string tag;
         tcp_behaviour behaviour;         // tcp listeners
         std::vector<tcp::socket> fillers; // a black hole's own connections
+        tcp::endpoint peer;               // filled by the accept under way (one at a time)
+        std::uint16_t port = 0;           // the port it listens on
         void close()
         {
             error_code ignored;
@@ -139,6 +141,12 @@ struct servers::impl {
         }
         if (refuse)
             return l;
+        // Accepted sockets inherit it (Linux copies the listener's TCP state): no
+        // setsockopt per connection (servers_test checks the inheritance).
+        l->acceptor.set_option(tcp::no_delay(true), ec);
+        ec = {};
+        l->port = l->acceptor.local_endpoint(ec).port();
+        ec = {};
         bool const hole = kind == listener_kind::tcp && behaviour.kind == tcp_behaviour_kind::black_hole;
         // A black hole listens with backlog 0 and never accepts: once its accept
         // queue holds one connection (our own filler), Linux drops further SYNs.
@@ -207,16 +215,17 @@ struct servers::impl {
     void accept(std::shared_ptr<listener> l)
     {
         // A strand per connection: sessions are safe with any number of threads.
-        l->acceptor.async_accept(asio::make_strand(ioc), [this, l](error_code ec, tcp::socket socket) {
+        l->acceptor.async_accept(asio::make_strand(ioc), l->peer, [this, l](error_code ec, tcp::socket socket) {
             if (ec == asio::error::operation_aborted || !l->acceptor.is_open() || stopping.load())
                 return;
             if (!ec) {
+                detail::accepted_from const from{l->peer, l->port};
                 if (l->kind == listener_kind::websocket)
-                    detail::start_ws_session(context(), std::move(socket));
+                    detail::start_ws_session(context(), std::move(socket), from);
                 else if (l->kind == listener_kind::wss)
-                    detail::start_wss_session(context(), std::move(socket), *tls);
+                    detail::start_wss_session(context(), std::move(socket), from, *tls);
                 else
-                    detail::start_tcp_session(context(), std::move(socket), l->tag, l->behaviour);
+                    detail::start_tcp_session(context(), std::move(socket), from, l->tag, l->behaviour);
             }
             // Transient accept errors (e.g. out of descriptors) must not end the listener.
             accept(l);

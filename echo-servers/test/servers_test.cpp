@@ -44,6 +44,25 @@ protected:
     servers s_;
 };
 
+// The servers set TCP_NODELAY once, on each listener, and not on every connection
+// (servers.cpp, bind): that holds only because Linux gives an accepted socket its
+// listener's TCP state. Echoes would wait for the client's ACKs without it.
+TEST(echo_servers_kernel, an_accepted_socket_inherits_tcp_nodelay_from_its_listener)
+{
+    asio::io_context io;
+    tcp::acceptor acceptor(io);
+    acceptor.open(tcp::v4());
+    acceptor.set_option(tcp::no_delay(true));
+    acceptor.bind({asio::ip::make_address("127.0.0.1"), 0});
+    acceptor.listen();
+    tcp::socket client(io);
+    client.connect(acceptor.local_endpoint());
+    auto accepted = acceptor.accept();
+    tcp::no_delay on;
+    accepted.get_option(on);
+    EXPECT_TRUE(on.value());
+}
+
 TEST_F(echo_servers, ports_and_url_are_known_after_start)
 {
     EXPECT_NE(s_.ws_port(), 0);

@@ -63,20 +63,28 @@ struct server_context {
 /// Up to the first 4 KiB of what a client sent, kept in wire records.
 inline constexpr std::size_t head_limit = 4 * 1024;
 
+/// Where an accepted connection came from, and the port it came to: what accept()
+/// already said, so that no connection costs a getpeername and a getsockname.
+struct accepted_from {
+    boost::asio::ip::tcp::endpoint remote;
+    std::uint16_t local_port = 0;
+};
+
 /// Serve one WebSocket connection (the HTTP upgrade, then the behaviour chosen
-/// by its target). The socket must be bound to a strand when threads > 1.
-void start_ws_session(server_context ctx, boost::asio::ip::tcp::socket socket);
+/// by its target). The socket must be bound to a strand when threads > 1, and
+/// have TCP_NODELAY (accepted sockets inherit it from the listener).
+void start_ws_session(server_context ctx, boost::asio::ip::tcp::socket socket, accepted_from const& from);
 
 /// The same over TLS (wss://), with the server certificate in `tls`.
-void start_wss_session(server_context ctx, boost::asio::ip::tcp::socket socket, boost::asio::ssl::context& tls);
+void start_wss_session(server_context ctx, boost::asio::ip::tcp::socket socket, accepted_from const& from,
+                       boost::asio::ssl::context& tls);
 
 /// Serve one TCP connection as `behaviour` says (never black_hole: that
 /// listener accepts nothing); its wire record carries `tag`.
-void start_tcp_session(server_context ctx, boost::asio::ip::tcp::socket socket, std::string tag,
-                       tcp_behaviour behaviour);
+void start_tcp_session(server_context ctx, boost::asio::ip::tcp::socket socket, accepted_from const& from,
+                       std::string tag, tcp_behaviour behaviour);
 
-/// Remote address/port and local port of a connected socket, for wire records
-/// (empty/0 when the socket is already gone).
-void fill_endpoints(boost::asio::ip::tcp::socket const& socket, wire_record& r);
+/// Remote address/port and local port of an accepted connection, for its wire record.
+void fill_endpoints(accepted_from const& from, wire_record& r);
 
 } // namespace sockconf::echo::detail

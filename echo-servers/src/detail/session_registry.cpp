@@ -43,17 +43,11 @@ bool session_registry::wait_empty(std::chrono::milliseconds timeout)
     return cv_.wait_for(lock, timeout, [&] { return live_.empty(); });
 }
 
-void fill_endpoints(boost::asio::ip::tcp::socket const& socket, wire_record& r)
+void fill_endpoints(accepted_from const& from, wire_record& r)
 {
-    boost::system::error_code ec;
-    auto const remote = socket.remote_endpoint(ec);
-    if (!ec) {
-        r.remote_address = remote.address().to_string();
-        r.remote_port = remote.port();
-    }
-    auto const local = socket.local_endpoint(ec);
-    if (!ec)
-        r.local_port = local.port();
+    r.remote_address = from.remote.address().to_string();
+    r.remote_port = from.remote.port();
+    r.local_port = from.local_port;
 }
 
 } // namespace sockconf::echo::detail

@@ -34,21 +34,21 @@ std::string behaviour_name(tcp_behaviour_kind k)
 
 class tcp_session final : public session_base, public std::enable_shared_from_this<tcp_session> {
 public:
-    tcp_session(server_context ctx, asio::ip::tcp::socket socket, std::string tag, tcp_behaviour behaviour)
+    tcp_session(server_context ctx, asio::ip::tcp::socket socket, accepted_from const& from, std::string tag,
+                tcp_behaviour behaviour)
         : ctx_(ctx), socket_(std::move(socket)), behaviour_(behaviour),
           buf_(std::max<std::size_t>(ctx.opts.io_buffer_bytes, 1024))
     {
-        // Echoes are written at once and only wait when the socket is full.
+        // Echoes are written at once and only wait when the socket is full. (An echo
+        // goes out when it is written, not after the client's ACK of the previous one:
+        // the socket has TCP_NODELAY from its listener.)
         error_code ignored;
         socket_.non_blocking(true, ignored);
-        // An echo goes out when it is written, not after the client's ACK of the
-        // previous one (Nagle would hold a big echo's tail).
-        socket_.set_option(asio::ip::tcp::no_delay(true), ignored);
         wire_record r;
         r.kind = transport::tcp;
         r.tag = std::move(tag);
         r.behaviour = behaviour_name(behaviour.kind);
-        fill_endpoints(socket_, r);
+        fill_endpoints(from, r);
         id_ = ctx_.log.add(std::move(r));
     }
 
@@ -228,9 +228,10 @@ private:
 
 } // namespace
 
-void start_tcp_session(server_context ctx, asio::ip::tcp::socket socket, std::string tag, tcp_behaviour behaviour)
+void start_tcp_session(server_context ctx, asio::ip::tcp::socket socket, accepted_from const& from, std::string tag,
+                       tcp_behaviour behaviour)
 {
-    auto s = std::make_shared<tcp_session>(ctx, std::move(socket), std::move(tag), behaviour);
+    auto s = std::make_shared<tcp_session>(ctx, std::move(socket), from, std::move(tag), behaviour);
     if (!ctx.registry.add(s))
         return; // stop() is under way; the socket closes with `s`
     s->run();

@@ -22,12 +22,9 @@ void ws_session<Next>::start_frames()
 {
     echo_.emplace(ctx_.opts.max_message_bytes, ctx_.opts.wire_messages_max);
     rbuf_.resize(std::max<std::size_t>(ctx_.opts.io_buffer_bytes, 1024));
-    error_code ignored;
-    if constexpr (!tls)
-        raw().non_blocking(true, ignored); // writes are tried at once and only wait when the socket is full
-    // Each gathered write is a whole batch of replies: send it now, not
-    // after the client's ACK of the last one (Nagle would hold a big echo's tail).
-    raw().set_option(asio::ip::tcp::no_delay(true), ignored);
+    // ws:// is non-blocking since the session began (ws_session's constructor), and every
+    // socket has TCP_NODELAY from its listener: each gathered write is a whole batch of
+    // replies, sent now, not after the client's ACK of the last one.
     if (plan_.what == ws_behaviour::fragment && plan_.fragment_size > 0)
         echo_->fragment(std::max<std::size_t>(plan_.fragment_size, 8)); // 8: Beast's minimum, as documented
     bool const ends = plan_.what == ws_behaviour::close || plan_.what == ws_behaviour::drop;

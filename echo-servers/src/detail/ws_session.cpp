@@ -5,17 +5,18 @@
 
 namespace sockconf::echo::detail {
 
-void start_ws_session(server_context ctx, asio::ip::tcp::socket socket)
+void start_ws_session(server_context ctx, asio::ip::tcp::socket socket, accepted_from const& from)
 {
-    auto s = std::make_shared<ws_session<beast::tcp_stream>>(ctx, std::move(socket));
+    auto s = std::make_shared<ws_session<beast::tcp_stream>>(ctx, from, std::move(socket));
     if (!ctx.registry.add(s))
         return; // stop() is under way; the socket closes with `s`
     s->run();
 }
 
-void start_wss_session(server_context ctx, asio::ip::tcp::socket socket, asio::ssl::context& tls)
+void start_wss_session(server_context ctx, asio::ip::tcp::socket socket, accepted_from const& from,
+                       asio::ssl::context& tls)
 {
-    auto s = std::make_shared<ws_session<beast::ssl_stream<beast::tcp_stream>>>(ctx, std::move(socket), tls);
+    auto s = std::make_shared<ws_session<beast::ssl_stream<beast::tcp_stream>>>(ctx, from, std::move(socket), tls);
     if (!ctx.registry.add(s))
         return;
     s->run();

@@ -55,13 +55,20 @@ class ws_session final : public session_base, public std::enable_shared_from_thi
 
 public:
     template <class... Args>
-    ws_session(server_context ctx, Args&&... args) : ctx_(ctx), ws_(std::forward<Args>(args)...)
+    ws_session(server_context ctx, accepted_from const& from, Args&&... args) : ctx_(ctx), ws_(std::forward<Args>(args)...)
     {
+        // ws://: writes are tried at once and only wait when the socket is full. Set
+        // before the first asynchronous operation, so that Asio's own switch to
+        // non-blocking (an ioctl per socket) is this one, not a second one.
+        if constexpr (!tls) {
+            error_code ignored;
+            beast::get_lowest_layer(ws_).socket().non_blocking(true, ignored);
+        }
         // Recorded from the first byte so garbage and half handshakes leave a trace too.
         wire_record r;
         r.kind = transport::websocket;
         r.tls = tls;
-        fill_endpoints(beast::get_lowest_layer(ws_).socket(), r);
+        fill_endpoints(from, r);
         id_ = ctx_.log.add(std::move(r));
     }
 
