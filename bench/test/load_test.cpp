@@ -102,13 +102,20 @@ TEST_F(load, a_refused_upgrade_is_an_error)
     EXPECT_THROW(run_load(o), std::runtime_error);
 }
 
-TEST_F(load, handshakes_complete_with_the_servers_close)
+/// Handshakes on `url`, `concurrency` at a time, no warm-up, for `seconds`.
+handshake_options handshakes(std::string const& url, unsigned concurrency, double seconds)
 {
     handshake_options h;
-    h.target = parse_ws_url(s_->ws_url() + "/echo");
-    h.concurrency = 2;
+    h.target = parse_ws_url(url);
+    h.concurrency = concurrency;
     h.warmup = std::chrono::duration<double>(0);
-    h.duration = std::chrono::duration<double>(10);
+    h.duration = std::chrono::duration<double>(seconds);
+    return h;
+}
+
+TEST_F(load, handshakes_complete_with_the_servers_close)
+{
+    auto h = handshakes(s_->ws_url() + "/echo", 2, 10);
     h.max_handshakes = 50;
     auto const r = run_handshakes(h);
     EXPECT_EQ(r.error, "");
@@ -118,12 +125,7 @@ TEST_F(load, handshakes_complete_with_the_servers_close)
 
 TEST_F(load, a_refused_handshake_is_a_failure_named_by_its_status)
 {
-    handshake_options h;
-    h.target = parse_ws_url(s_->ws_url() + "/reject?status=403");
-    h.concurrency = 1;
-    h.warmup = std::chrono::duration<double>(0);
-    h.duration = std::chrono::duration<double>(0.3);
-    auto const r = run_handshakes(h);
+    auto const r = run_handshakes(handshakes(s_->ws_url() + "/reject?status=403", 1, 0.3));
     EXPECT_EQ(r.handshakes, 0u);
     EXPECT_GT(r.failures, 0u);
     EXPECT_NE(r.error.find("upgrade refused: HTTP/1.1 403"), std::string::npos) << r.error;
@@ -148,12 +150,7 @@ TEST(load_handshakes, a_101_with_a_wrong_accept_is_a_failure)
             boost::asio::write(sock, boost::asio::buffer(answer), ec);
         }
     });
-    handshake_options h;
-    h.target = parse_ws_url("ws://127.0.0.1:" + std::to_string(port) + "/");
-    h.concurrency = 1;
-    h.warmup = std::chrono::duration<double>(0);
-    h.duration = std::chrono::duration<double>(0.3);
-    auto const r = run_handshakes(h);
+    auto const r = run_handshakes(handshakes("ws://127.0.0.1:" + std::to_string(port) + "/", 1, 0.3));
     ::shutdown(acceptor.native_handle(), SHUT_RDWR); // wakes the blocked accept (Linux)
     server.join();
     EXPECT_EQ(r.handshakes, 0u);
