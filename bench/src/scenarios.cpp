@@ -433,9 +433,44 @@ void print_peer_ratios(json const& results)
 
 } // namespace
 
+/// --render: the results of several files as one document, and its page.
+exit_code render_results(bench_options const& o)
+{
+    json doc;
+    std::string from;
+    try {
+        for (auto const& file : o.render) {
+            auto d = read_json_file(file);
+            if (!d.is_object() || d.value("format", "") != "sockconf-bench" || !d.contains("results") ||
+                !d["results"].is_array())
+                throw std::runtime_error(file + ": not a sockconf bench results file (\"format\": \"sockconf-bench\" with "
+                                         "\"results\")");
+            if (doc.is_null())
+                doc = std::move(d);
+            else
+                for (auto& r : d["results"])
+                    doc["results"].push_back(std::move(r));
+            from += (from.empty() ? "" : " ") + file;
+        }
+        doc["command"] = "sockconf bench --render " + from;
+        write_json_file(o.out, doc);
+        std::cout << "wrote " << o.out << " (" << doc["results"].size() << " results from " << o.render.size() << " files)\n";
+        if (!o.html.empty()) {
+            write_file_atomically(o.html, [&](std::ostream& f) { reports::write_bench_html(doc, f); });
+            std::cout << "wrote " << o.html << "\n";
+        }
+    } catch (std::exception const& e) {
+        std::cerr << "error: " << e.what() << "\n";
+        return exit_code::usage;
+    }
+    return exit_code::ok;
+}
+
 exit_code run_bench(bench_options const& in, std::string const& home, std::string const& profile_file,
                     std::string const& settings_file)
 {
+    if (!in.render.empty())
+        return render_results(in);
     auto o = in;
     if (o.quick) { // shorter windows; fewer sizes and handshake runs unless they were chosen
         bench_options const defaults;

@@ -55,6 +55,10 @@ command add_bench_command(CLI::App& app)
     cmd->add_option("--out", o.out, "Results file")->capture_default_str();
     cmd->add_option("--html", o.html, "Also write the results as one self-contained HTML page (throughput by size, latency)");
     cmd->add_option("--compare", o.compare, "An earlier results file: print new/old ratios")->check(CLI::ExistingFile);
+    cmd->add_option("--render", o.render,
+                    "Measure nothing: merge these results files into --out and, with --html, one page (e.g. one "
+                    "--scenario iut run per platform, side by side)")
+        ->check(CLI::ExistingFile);
     return {cmd, [opts] {
                 auto const home = find_home(opts->home);
                 // Ctrl-C: the measurement under way ends, and the results so far are written.

@@ -107,6 +107,30 @@ TEST(html_writer, bench_charts_only_when_the_run_has_benchmarks)
     EXPECT_NE(html.find("aria-label=\"handshakes per second\""), std::string::npos);
 }
 
+TEST(html_writer, the_iuts_own_loop_puts_platform_beside_host_with_their_ratio)
+{
+    auto const row = [](std::string target, std::string api, double rate) {
+        return json{{"kind", "throughput"}, {"scenario", "iut"}, {"target", target + " " + api}, {"api", api},
+                    {"transport", "ws"}, {"payload", "binary"}, {"size", 1024}, {"msgs_per_s", rate},
+                    {"latency_us", {{"p50", 900}, {"p99", 2000}}}};
+    };
+    json bench = {{"results",
+                   {row("taro-h5", "platform", 700), row("taro-h5", "host", 2800), row("<b>x</b>", "platform", 50),
+                    {{"kind", "unavailable"}, {"scenario", "iut"}, {"target", "<b>x</b> host"}, {"api", "host"},
+                     {"transport", "tcp"}, {"payload", "binary"}, {"size", 16}, {"unavailable", "no <host> TCP"}}}}};
+    std::ostringstream out;
+    write_bench_html(bench, out);
+    auto const html = out.str();
+    auto const table = html.substr(html.find("against its host's own"));
+    EXPECT_NE(table.find("<td>taro-h5</td><td>ws binary 1 KiB</td><td class=\"num\">700</td><td class=\"num\">2800</td>"
+                         "<td class=\"num\">0.25×</td>"),
+              std::string::npos)
+        << table;
+    EXPECT_NE(table.find("title=\"no &lt;host&gt; TCP\">unavailable"), std::string::npos);
+    EXPECT_EQ(html.find("<b>x</b>"), std::string::npos); // an IUT's name is text, never markup
+    EXPECT_EQ(html.find("of another kind"), std::string::npos); // the unavailable row is drawn, not "other"
+}
+
 TEST(html_writer, malformed_bench_results_are_skipped_not_thrown)
 {
     for (auto const& bench : {json(nullptr), json::object(), json{{"results", 3}},

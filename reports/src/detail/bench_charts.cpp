@@ -11,6 +11,8 @@
 #include <map>
 #include <optional>
 #include <set>
+#include <tuple>
+#include <vector>
 
 namespace sockconf::reports::detail {
 
@@ -330,6 +332,62 @@ std::string throughput_part(std::vector<json const*> const& results)
     return out;
 }
 
+/// The in-runtime loop's results (scenario iut with an "api"): per IUT and load, the
+/// platform's API beside its host's own, and their ratio; "unavailable" where the runtime
+/// lacks the API. Several IUTs (results files merged) come side by side, row under row.
+std::string platform_part(std::vector<json const*> const& results)
+{
+    // (IUT, transport, payload, size) -> api -> result; IUTs in the order they appear.
+    using key = std::tuple<std::string, std::string, std::string, double>;
+    std::map<key, std::map<std::string, json const*>> rows;
+    std::vector<std::string> iuts;
+    for (auto const* r : results) {
+        auto const api = str(*r, "api");
+        auto target = str(*r, "target");
+        if (target.size() > api.size() && target.ends_with(" " + api))
+            target.resize(target.size() - api.size() - 1);
+        if (std::find(iuts.begin(), iuts.end(), target) == iuts.end())
+            iuts.push_back(target);
+        rows[{target, str(*r, "transport"), str(*r, "payload"), num(*r, "size").value_or(0)}][api] = r;
+    }
+    auto const rate = [](json const* r) {
+        if (!r)
+            return std::string("–");
+        if (str(*r, "kind") == "unavailable")
+            return "<span title=\"" + html_escape(str(*r, "unavailable")) + "\">unavailable</span>";
+        return cell(num(*r, "msgs_per_s"));
+    };
+    auto const latency = [](json const* r) {
+        if (!r || str(*r, "kind") != "throughput")
+            return std::string("–");
+        auto const& l = member(*r, "latency_us");
+        return cell(num(l, "p50")) + " / " + cell(num(l, "p99"));
+    };
+    std::string out = "<h3>The platform's API against its host's own (the IUT's own loop)</h3>\n"
+                      "<table><tr><th>IUT</th><th>load</th><th class=\"num\">platform msgs/s</th>"
+                      "<th class=\"num\">host msgs/s</th><th class=\"num\">platform / host</th>"
+                      "<th class=\"num\">platform p50 / p99 µs</th><th class=\"num\">host p50 / p99 µs</th></tr>\n";
+    for (auto const& iut : iuts)
+        for (auto const& [k, by_api] : rows) {
+            auto const& [target, transport, payload, size] = k;
+            if (target != iut)
+                continue;
+            auto const find = [&](char const* api) {
+                auto const it = by_api.find(api);
+                return it == by_api.end() ? nullptr : it->second;
+            };
+            auto const *p = find("platform"), *h = find("host");
+            std::string ratio = "–";
+            if (p && h && num(*p, "msgs_per_s") && num(*h, "msgs_per_s").value_or(0) > 0)
+                ratio = fmt::format("{:.2f}×", *num(*p, "msgs_per_s") / *num(*h, "msgs_per_s"));
+            out += fmt::format("<tr><td>{}</td><td>{} {} {}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>"
+                               "<td class=\"num\">{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td></tr>\n",
+                               html_escape(target), html_escape(transport), html_escape(payload), size_label(size),
+                               rate(p), rate(h), ratio, latency(p), latency(h));
+        }
+    return out + "</table>\n";
+}
+
 std::string handshake_part(std::vector<json const*> const& results)
 {
     std::string out = "<h3>Handshakes (connect + upgrade + close per second)</h3>\n";
@@ -375,15 +433,17 @@ std::string bench_section(json const& bench)
     auto const& results = member(bench, "results");
     if (!results.is_array() || results.empty())
         return {};
-    std::vector<json const*> throughput, handshakes;
+    std::vector<json const*> throughput, handshakes, platform;
     std::size_t other = 0;
     for (auto const& r : results) {
         auto const kind = str(r, "kind");
+        if (str(r, "scenario") == "iut" && !str(r, "api").empty() && (kind == "throughput" || kind == "unavailable"))
+            platform.push_back(&r); // also drawn below with the others when measured
         if (kind == "throughput")
             throughput.push_back(&r);
         else if (kind == "handshake")
             handshakes.push_back(&r);
-        else
+        else if (kind != "unavailable" || platform.empty() || platform.back() != &r)
             ++other;
     }
     std::string out = "<section id=\"bench\">\n<h2>Benchmarks</h2>\n<p class=\"meta\">";
@@ -397,6 +457,8 @@ std::string bench_section(json const& bench)
                    "</td></tr>";
         out += "</table>\n";
     }
+    if (!platform.empty())
+        out += platform_part(platform);
     if (!throughput.empty())
         out += throughput_part(throughput);
     if (!handshakes.empty())

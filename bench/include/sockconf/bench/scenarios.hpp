@@ -49,6 +49,9 @@ struct bench_options {
     std::string out = "bench.json";
     std::string html;         ///< also write the charts page here (reports::write_bench_html)
     std::string compare;      ///< an earlier results file: print ratios
+    /// Measure nothing: merge these results files (their results one after the other,
+    /// e.g. one `--scenario iut` run per platform) into `out` and, with `html`, one page.
+    std::vector<std::string> render;
     /// Ctrl-C's flag (or null): once set, the measurement under way ends within
     /// 50 ms and is dropped, no other starts, and the results so far are written
     /// with "interrupted": true.
