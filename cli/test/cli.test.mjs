@@ -285,3 +285,31 @@ test("harness settings: --settings replaces specs/settings.json; a bad file, or 
   assert.equal(moved.code, 2);
   assert.match(moved.err, /old-profile\.json:\/timings\/settle_ms: .*moved to specs\/settings\.json.*\[E-PROFILE-HARNESS-TIMING\]/);
 });
+
+test("bench --render merges results files into one document and page, measuring nothing; a file that is not one is exit 2", T, () => {
+  const results = (target, rate) => ({
+    format: "sockconf-bench", version: 1, command: "x", started_at: "2026-12-05T00:00:00Z", machine: {},
+    results: ["platform", "host"].map((api, i) => ({
+      kind: "throughput", scenario: "iut", target: `${target} ${api}`, api, transport: "ws", payload: "binary",
+      size: 16, msgs_per_s: rate * (i + 1), latency_us: { p50: 100, p99: 200 }, cpu: { client: null, server: null },
+    })),
+  });
+  const a = path.join(tmp, "bench-a.json"), b = path.join(tmp, "bench-b.json");
+  fs.writeFileSync(a, JSON.stringify(results("uni-h5", 1000)));
+  fs.writeFileSync(b, JSON.stringify(results("mpx", 500)));
+  const out = path.join(tmp, "bench-all.json"), page = path.join(tmp, "bench-all.html");
+  const r = sockconf2("bench", "--render", a, b, "--out", out, "--html", page);
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /4 results from 2 files/);
+  const merged = JSON.parse(fs.readFileSync(out, "utf8"));
+  assert.deepEqual(merged.results.map((x) => x.target), ["uni-h5 platform", "uni-h5 host", "mpx platform", "mpx host"]);
+  const html = fs.readFileSync(page, "utf8");
+  assert.match(html, /<td>uni-h5<\/td><td>ws binary 16 B<\/td>.*0\.50×/);
+  assert.match(html, /<td>mpx<\/td>/);
+  const notResults = path.join(tmp, "not-results.json");
+  fs.writeFileSync(notResults, '{"format": "sockconf-report"}');
+  const bad = sockconf2("bench", "--render", a, notResults, "--out", path.join(tmp, "never.json"));
+  assert.equal(bad.code, 2);
+  assert.match(bad.err, /not a sockconf bench results file/);
+  assert.equal(fs.existsSync(path.join(tmp, "never.json")), false); // nothing half-merged is written
+});
