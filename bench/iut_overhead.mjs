@@ -1,19 +1,25 @@
 #!/usr/bin/env node
 // What running the bench loop through sockconf costs: the host's raw WebSocket loop of
-// adapters/js/bench-loop.mjs, once through `sockconf bench --scenario iut` (the Node runner,
-// its shim and the adapter protocol around it: the `host` row) and once standalone (the same
-// module imported by a bare Node process), interleaved, each against its own `sockconf serve`
-// pinned as sockconf bench pins it (server on CPU 1, the loop on CPU 0). The check passes when
-// the median through sockconf is at least --min (0.9) of the median standalone.
+// adapters/js/bench-loop.mjs, once through `sockconf bench --scenario iut` (the `host` row:
+// the runtime with sockconf's adapter around it) and once standalone in the same runtime,
+// interleaved, each against its own `sockconf serve` pinned as sockconf bench pins it (server
+// on CPU 1, the loop on CPU 0). The check passes when the median through sockconf is at least
+// --min (0.9) of the median standalone. The runtimes:
+//   node      the Node runner (its shim, the adapter protocol on stdio) against the same
+//             module imported by a bare Node process;
+//   chromium  the ws-browser page (its shim, the control WebSocket) against the same module
+//             in a bare page of the same Chromium, served by this script, with no channel.
 //
-//   node bench/iut_overhead.mjs [--rounds 3] [--seconds 2] [--warmup 0.5] [--size 1024]
-//                               [--connections 5] [--in-flight 16] [--min 0.9]
+//   node bench/iut_overhead.mjs [--runtime node|chromium] [--rounds 3] [--seconds 2]
+//                               [--warmup 0.5] [--size 1024] [--connections 5] [--in-flight 16]
+//                               [--min 0.9]
 //
 // A benchmark, not a unit test (speed goals live here and in BENCHMARKS.md): `make
 // bench-overhead` runs it. Exit: 0 within the bound, 1 below it, 2 bad arguments, 3 a run failed.
 
 import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
+import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import readline from "node:readline";
@@ -25,11 +31,11 @@ const bin = process.env.SOCKCONF_BIN ?? path.join(root, "build/bin/sockconf");
 const runner = `node ${path.join(root, "adapters/node/sockconf-node.mjs")} --module ${path.join(root, "adapters/node/examples/wx-on-ws.mjs")}`;
 const RUN_TIMEOUT_MS = 120000;
 
-const USAGE = `usage: node bench/iut_overhead.mjs [--rounds N] [--seconds S] [--warmup S] [--size B]
-                                 [--connections N] [--in-flight K] [--min R]`;
+const USAGE = `usage: node bench/iut_overhead.mjs [--runtime node|chromium] [--rounds N] [--seconds S]
+                                 [--warmup S] [--size B] [--connections N] [--in-flight K] [--min R]`;
 
 function parseArgs(argv) {
-  const names = ["rounds", "seconds", "warmup", "size", "connections", "in-flight", "min"];
+  const names = ["runtime", "rounds", "seconds", "warmup", "size", "connections", "in-flight", "min"];
   const v = parseCommandLine(argv, Object.fromEntries(names.map((n) => [n, { type: "string" }])),
     { program: "iut_overhead", usage: USAGE });
   const num = (k, d, lo, hi) => {
@@ -40,7 +46,13 @@ function parseArgs(argv) {
     }
     return x;
   };
+  const runtime = v.runtime ?? "node";
+  if (runtime !== "node" && runtime !== "chromium") {
+    process.stderr.write(`iut_overhead: --runtime must be node or chromium, got ${runtime}\n\n${USAGE}\n`);
+    process.exit(2);
+  }
   return {
+    runtime,
     rounds: num("rounds", 3, 1, 15), seconds: num("seconds", 2, 0.1, 60), warmup: num("warmup", 0.5, 0, 10),
     size: num("size", 1024, 1, 1 << 20), connections: num("connections", 5, 1, 64),
     inFlight: num("in-flight", 16, 1, 1024), min: num("min", 0.9, 0, 10),
@@ -62,7 +74,8 @@ function run(cmd, args) {
 /** The host row of one `sockconf bench --scenario iut` run: msgs/s. */
 function throughSockconf(round) {
   const out = path.join(tmp, `through-${round}.json`);
-  run(bin, ["bench", "--home", root, "--scenario", "iut", "--iut", runner, "--transport", "ws", "--payload", "binary",
+  const iut = o.runtime === "node" ? ["--iut", runner] : ["--iut-page", path.join(root, "adapters/browser/ws-browser"), "--browser", "chromium"];
+  run(bin, ["bench", "--home", root, "--scenario", "iut", ...iut, "--transport", "ws", "--payload", "binary",
     "--size", String(o.size), "--connections", String(o.connections), "--in-flight", String(o.inFlight),
     "--seconds", String(o.seconds), "--warmup", String(o.warmup), "--out", out]);
   const doc = JSON.parse(fs.readFileSync(out, "utf8"));
@@ -71,7 +84,58 @@ function throughSockconf(round) {
   return host.msgs_per_s;
 }
 
-/** The same loop in a bare Node process on CPU 0, against a `sockconf serve` on CPU 1: msgs/s. */
+/** The loop's options as runBenchLoop takes them, against `url`. */
+const loopOptions = (url) => ({ api: "host", transport: "ws", url, connections: o.connections, in_flight: o.inFlight,
+  size: o.size, payload: "binary", warmup_ms: Math.round(o.warmup * 1000), window_ms: Math.round(o.seconds * 1000),
+  connect_timeout_ms: 5000 });
+
+/** The same loop in a bare page of Chromium on CPU 0, served from here: the result. */
+async function inBarePage(url) {
+  const { chromium } = await import("playwright-core");
+  const { findChromiumBinary, HEADLESS_ARGS, resolveBinary } = await import("../adapters/browser/chromium.mjs");
+  const found = findChromiumBinary();
+  if (!found.path) throw new Error(`no Chromium (tried ${found.tried})`);
+  const page = "<!doctype html><title>sockconf bench loop, standalone</title>";
+  const server = http.createServer((req, res) => {
+    if (req.url === "/bench-loop.mjs") {
+      res.setHeader("content-type", "text/javascript");
+      return res.end(fs.readFileSync(path.join(root, "adapters/js/bench-loop.mjs")));
+    }
+    res.setHeader("content-type", req.url === "/" ? "text/html" : "text/plain");
+    res.statusCode = req.url === "/" ? 200 : 404;
+    res.end(req.url === "/" ? page : "");
+  });
+  await new Promise((r) => server.listen(0, "127.0.0.1", r));
+  const browser = await chromium.launch({ executablePath: resolveBinary(found.path), args: HEADLESS_ARGS, timeout: 30000 });
+  try {
+    // The browser's processes on CPU 0, as `sockconf bench` (pinned there) gives its children.
+    spawnSync("sh", ["-c", `for p in $(pgrep -f ${JSON.stringify(resolveBinary(found.path))}); do taskset -a -p -c 0 $p; done`],
+      { stdio: "ignore", timeout: 10000 });
+    const tab = await browser.newPage();
+    await tab.goto(`http://127.0.0.1:${server.address().port}/`, { timeout: 20000 });
+    return await tab.evaluate(async (opts) => {
+      const m = await import("/bench-loop.mjs");
+      return m.runBenchLoop({ ...opts, hostWebSocket: WebSocket });
+    }, loopOptions(url));
+  } finally {
+    await browser.close();
+    server.close();
+  }
+}
+
+/** The same loop in a bare Node process on CPU 0: the result. */
+function inBareNode(url) {
+  const loop = path.join(root, "adapters/js/bench-loop.mjs");
+  const script = `
+    import { createRequire } from "node:module";
+    import { runBenchLoop } from ${JSON.stringify(loop)};
+    const WS = createRequire(${JSON.stringify(path.join(root, "package.json"))})("ws");
+    const r = await runBenchLoop({ ...${JSON.stringify(loopOptions(url))}, hostWebSocket: WS });
+    process.stdout.write(JSON.stringify(r));`;
+  return JSON.parse(run("taskset", ["-c", "0", "node", "--input-type=module", "-e", script]));
+}
+
+/** The same loop standalone, against a `sockconf serve` on CPU 1: msgs/s. */
 async function standalone() {
   const server = spawn("taskset", ["-c", "1", bin, "serve", "--json"], { cwd: root, stdio: ["ignore", "pipe", "inherit"] });
   try {
@@ -81,17 +145,7 @@ async function standalone() {
       server.once("exit", (c) => { clearTimeout(timer); reject(new Error(`sockconf serve exited (${c})`)); });
     });
     const url = JSON.parse(line).ws + "/echo";
-    const loop = path.join(root, "adapters/js/bench-loop.mjs");
-    const script = `
-      import { createRequire } from "node:module";
-      import { runBenchLoop } from ${JSON.stringify(loop)};
-      const WS = createRequire(${JSON.stringify(path.join(root, "package.json"))})("ws");
-      const r = await runBenchLoop({ api: "host", transport: "ws", url: ${JSON.stringify(url)},
-        connections: ${o.connections}, in_flight: ${o.inFlight}, size: ${o.size}, payload: "binary",
-        warmup_ms: ${Math.round(o.warmup * 1000)}, window_ms: ${Math.round(o.seconds * 1000)},
-        connect_timeout_ms: 5000, hostWebSocket: WS });
-      process.stdout.write(JSON.stringify(r));`;
-    const r = JSON.parse(run("taskset", ["-c", "0", "node", "--input-type=module", "-e", script]));
+    const r = o.runtime === "node" ? inBareNode(url) : await inBarePage(url);
     if (!(r.messages > 0)) throw new Error(`the standalone loop measured nothing: ${JSON.stringify(r)}`);
     return r.messages / (r.window_ms / 1000);
   } finally {
@@ -114,7 +168,7 @@ try {
 }
 const ratio = median(through) / median(alone);
 process.stdout.write(
-  `host ws binary ${o.size} B, ${o.connections} x ${o.inFlight} in flight: through sockconf ${median(through).toFixed(0)} msgs/s, ` +
+  `${o.runtime}: host ws binary ${o.size} B, ${o.connections} x ${o.inFlight} in flight: through sockconf ${median(through).toFixed(0)} msgs/s, ` +
     `standalone ${median(alone).toFixed(0)} msgs/s (medians of ${o.rounds}): ${ratio.toFixed(2)}x (bound ${o.min}x)\n`,
 );
 process.exit(ratio >= o.min ? 0 : 1);

@@ -21,6 +21,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseCommandLine } from "../node/cli.mjs";
+import { findChromiumBinary, HEADLESS_ARGS, resolveBinary } from "./chromium.mjs";
 
 const LAUNCH_TIMEOUT_MS = 30000;
 const GOTO_TIMEOUT_MS = 20000;
@@ -94,47 +95,13 @@ function parseArgs(argv) {
 }
 
 function findChromium(explicit) {
-  const candidates = explicit
-    ? [explicit]
-    : process.env.SOCKCONF_CHROMIUM
-      ? [process.env.SOCKCONF_CHROMIUM]
-      : ["chromium", "chromium-browser"];
-  for (const c of candidates) {
-    if (c.includes("/")) {
-      try {
-        fs.accessSync(c, fs.constants.X_OK);
-        if (fs.statSync(c).isFile()) return c;
-      } catch {}
-      continue;
-    }
-    for (const dir of (process.env.PATH ?? "").split(":")) {
-      if (!dir) continue;
-      const p = path.join(dir, c);
-      try {
-        fs.accessSync(p, fs.constants.X_OK);
-        if (fs.statSync(p).isFile()) return p;
-      } catch {}
-    }
-  }
-  const tried = candidates.join(", ");
+  const { path: found, tried } = findChromiumBinary(explicit);
+  if (found) return found;
   say(
     `cannot find Chromium (tried: ${tried}${explicit ? "" : " on PATH"}). Install Debian's chromium` +
       ` (scripts/setup.sh does: apt-get install chromium), or pass --executable PATH or set SOCKCONF_CHROMIUM.`,
   );
   process.exit(3);
-}
-
-/**
- * Debian's /usr/bin/chromium is a shell wrapper (it sources /etc/chromium.d, exports API keys,
- * then execs /usr/lib/chromium/chromium): start the binary behind it directly.
- */
-function resolveBinary(exe) {
-  try {
-    const head = fs.readFileSync(exe, { encoding: "latin1" }).slice(0, 4096);
-    if (head.startsWith("#!") && /APPNAME=chromium\b/.test(head) && fs.existsSync("/usr/lib/chromium/chromium"))
-      return "/usr/lib/chromium/chromium";
-  } catch {}
-  return exe;
 }
 
 const opts = parseArgs(process.argv.slice(2));
@@ -194,18 +161,7 @@ process.on("unhandledRejection", (e) => stop(1, `internal error: ${e && e.stack 
 // ---------------------------------------------------------------- launching
 
 userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), "sockconf-chromium-"));
-const args = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  // What Debian's /usr/bin/chromium wrapper adds when /dev/shm is small (containers): we
-  // start the binary behind the wrapper, so we say it ourselves.
-  "--disable-dev-shm-usage",
-];
+const args = [...HEADLESS_ARGS];
 // wss:// to the echo servers: trust their throwaway CA's key, and nothing else.
 if (opts.trustSpki) args.push(`--ignore-certificate-errors-spki-list=${opts.trustSpki}`);
 
