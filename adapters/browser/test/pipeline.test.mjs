@@ -18,6 +18,7 @@ import { after, before, test } from "node:test";
 
 import { WebSocketServer } from "ws";
 
+import { findChromiumBinary } from "../chromium.mjs";
 import { root, startServer } from "../serve.mjs";
 
 const launcher = path.join(root, "adapters/browser/launch.mjs");
@@ -25,16 +26,7 @@ const builder = path.join(root, "adapters/browser/build.mjs");
 const WAIT_MS = 15000;
 const T = { timeout: 60000 };
 
-function findChromium() {
-  if (process.env.SOCKCONF_CHROMIUM) return fs.existsSync(process.env.SOCKCONF_CHROMIUM) ? process.env.SOCKCONF_CHROMIUM : null;
-  for (const dir of (process.env.PATH ?? "").split(":"))
-    for (const name of ["chromium", "chromium-browser"]) {
-      const p = path.join(dir, name);
-      if (dir && fs.existsSync(p)) return p;
-    }
-  return null;
-}
-const chromiumPath = findChromium();
+const chromiumPath = findChromiumBinary().path;
 const skip = chromiumPath
   ? false
   : "Chromium not found (install Debian's chromium: scripts/setup.sh, or set SOCKCONF_CHROMIUM)";

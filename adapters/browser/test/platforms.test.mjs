@@ -17,6 +17,7 @@ import { after, before, test } from "node:test";
 import { WebSocketServer } from "ws";
 
 import { helloIdentity, loadPlatforms } from "../../platforms.mjs";
+import { findChromiumBinary } from "../chromium.mjs";
 import { root, startServer } from "../serve.mjs";
 
 const WAIT_MS = 15000;
@@ -30,13 +31,7 @@ const PLATFORMS = Object.fromEntries(
     .filter((p) => p.run.page)
     .map((p) => [path.basename(p.run.page), p]),
 );
-function findChromium() {
-  if (process.env.SOCKCONF_CHROMIUM) return fs.existsSync(process.env.SOCKCONF_CHROMIUM) ? process.env.SOCKCONF_CHROMIUM : null;
-  for (const dir of (process.env.PATH ?? "").split(":"))
-    for (const name of ["chromium", "chromium-browser"]) if (dir && fs.existsSync(path.join(dir, name))) return path.join(dir, name);
-  return null;
-}
-const skip = findChromium()
+const skip = findChromiumBinary().path
   ? false
   : "Chromium not found (install Debian's chromium: scripts/setup.sh, or set SOCKCONF_CHROMIUM)";
 

@@ -10,34 +10,17 @@
 // Skipped (with the reason) when Chromium cannot be found. Every wait is bounded.
 
 import assert from "node:assert/strict";
-import fs from "node:fs";
-import path from "node:path";
 import { after, before, test } from "node:test";
 
+import { findChromiumBinary, resolveBinary } from "../chromium.mjs";
 import { startServer } from "../serve.mjs";
 
 const T = { timeout: 60000 };
 
-function findChromium() {
-  if (process.env.SOCKCONF_CHROMIUM) return fs.existsSync(process.env.SOCKCONF_CHROMIUM) ? process.env.SOCKCONF_CHROMIUM : null;
-  for (const dir of (process.env.PATH ?? "").split(":"))
-    for (const name of ["chromium", "chromium-browser"]) if (dir && fs.existsSync(path.join(dir, name))) return path.join(dir, name);
-  return null;
-}
-const chromiumPath = findChromium();
+const chromiumPath = findChromiumBinary().path;
 const skip = chromiumPath
   ? false
   : "Chromium not found (install Debian's chromium: scripts/setup.sh, or set SOCKCONF_CHROMIUM)";
-
-/** Debian's /usr/bin/chromium is a shell wrapper: start the binary behind it (as launch.mjs does). */
-function resolveBinary(exe) {
-  try {
-    const head = fs.readFileSync(exe, { encoding: "latin1" }).slice(0, 4096);
-    if (head.startsWith("#!") && /APPNAME=chromium\b/.test(head) && fs.existsSync("/usr/lib/chromium/chromium"))
-      return "/usr/lib/chromium/chromium";
-  } catch {}
-  return exe;
-}
 
 let server;
 let browser;
