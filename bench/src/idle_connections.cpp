@@ -27,13 +27,8 @@ struct idle_connections::impl {
         while (next < socks.size()) {
             auto& s = socks[next++];
             if (auto e = co_await detail::captured(detail::connect_and_upgrade(s, t, per))) {
-                if (error.empty()) {
-                    try {
-                        std::rethrow_exception(e);
-                    } catch (std::exception const& x) {
-                        error = x.what();
-                    }
-                }
+                if (error.empty())
+                    error = detail::what_of(e);
                 boost::system::error_code ignored;
                 s.close(ignored);
                 continue;

@@ -302,13 +302,8 @@ load_result run_load(load_options const& o)
         asio::co_spawn(io, detail::connect_and_upgrade(s, o.target, o.connect_timeout),
                        [&](std::exception_ptr e) {
                            ++set_up;
-                           if (e && setup_error.empty()) {
-                               try {
-                                   std::rethrow_exception(e);
-                               } catch (std::exception const& x) {
-                                   setup_error = x.what();
-                               }
-                           }
+                           if (e && setup_error.empty())
+                               setup_error = detail::what_of(e);
                        });
     io.run();
     if (!setup_error.empty())

@@ -111,6 +111,17 @@ asio::awaitable<void> connect_and_upgrade_canned(tcp::socket& sock, load_target 
         throw std::runtime_error("server sent data right after the upgrade");
 }
 
+std::string what_of(std::exception_ptr const& e)
+{
+    try {
+        std::rethrow_exception(e);
+    } catch (std::exception const& x) {
+        return x.what();
+    } catch (...) {
+        return "unknown error";
+    }
+}
+
 asio::awaitable<std::exception_ptr> captured(asio::awaitable<void> op)
 {
     try {

@@ -9,6 +9,7 @@
 
 #include <chrono>
 #include <exception>
+#include <string>
 
 namespace sockconf::bench::detail {
 
@@ -18,6 +19,9 @@ boost::asio::ip::tcp::endpoint endpoint_of(load_target const& t);
 /// Run `op` and hand back what it threw, if anything. Asio's `a || b` waits for
 /// the first *success*, so an operation that fails fast must not throw into it.
 boost::asio::awaitable<std::exception_ptr> captured(boost::asio::awaitable<void> op);
+
+/// What `e` says: its what(), or "unknown error" for something not a std::exception.
+std::string what_of(std::exception_ptr const& e);
 
 /// Connect `sock` to `t` and, for ws, send the upgrade request and check the
 /// 101 answer and its Sec-WebSocket-Accept; all within `timeout`. Throws
