@@ -437,13 +437,14 @@ std::string bench_section(json const& bench)
     std::size_t other = 0;
     for (auto const& r : results) {
         auto const kind = str(r, "kind");
-        if (str(r, "scenario") == "iut" && !str(r, "api").empty() && (kind == "throughput" || kind == "unavailable"))
-            platform.push_back(&r); // also drawn below with the others when measured
+        bool const own_loop = str(r, "scenario") == "iut" && !str(r, "api").empty(); // the IUT's own loop
+        if (own_loop && (kind == "throughput" || kind == "unavailable"))
+            platform.push_back(&r); // a measured one is drawn below with the others too
         if (kind == "throughput")
             throughput.push_back(&r);
         else if (kind == "handshake")
             handshakes.push_back(&r);
-        else if (kind != "unavailable" || platform.empty() || platform.back() != &r)
+        else if (!(own_loop && kind == "unavailable"))
             ++other;
     }
     std::string out = "<section id=\"bench\">\n<h2>Benchmarks</h2>\n<p class=\"meta\">";
