@@ -42,6 +42,11 @@ std::string self_exe()
     return ec ? std::string("sockconf") : p.string();
 }
 
+bool has(std::vector<std::string> const& list, char const* name)
+{
+    return std::find(list.begin(), list.end(), name) != list.end();
+}
+
 std::string size_label(std::size_t size)
 {
     if (size >= 1024 * 1024 && size % (1024 * 1024) == 0)
@@ -351,7 +356,7 @@ void add_server_measurements(std::vector<measurement>& ms, bench_options const& 
 {
     auto const ws = server.ws_base();
     auto const tcp = server.tcp_address();
-    auto const want = [&](char const* t) { return std::find(o.transports.begin(), o.transports.end(), t) != o.transports.end(); };
+    auto const want = [&](char const* t) { return has(o.transports, t); };
     for (auto size : o.sizes) {
         if (want("ws") && !ws.empty())
             for (auto const& p : o.payloads) {
@@ -487,7 +492,7 @@ exit_code run_bench(bench_options const& in, std::string const& home, std::strin
         if (has_iut)
             o.scenarios.push_back("iut");
     }
-    auto const wants = [&](char const* s) { return std::find(o.scenarios.begin(), o.scenarios.end(), s) != o.scenarios.end(); };
+    auto const wants = [&](char const* s) { return has(o.scenarios, s); };
     if (wants("iut") && !has_iut) {
         std::cerr << "error: the iut scenario needs --iut CMD or --iut-page DIR\n";
         return exit_code::usage;
@@ -608,13 +613,12 @@ exit_code run_bench(bench_options const& in, std::string const& home, std::strin
             servers.push_back(p->pid());
         if (std::find(caps.begin(), caps.end(), "bench") != caps.end()) {
             // The IUT runs the load itself: the platform's API, then its host's own beside it.
-            auto const want = [&](char const* t) { return std::find(o.transports.begin(), o.transports.end(), t) != o.transports.end(); };
             for (auto size : o.sizes) {
                 std::vector<load_options> loads;
-                if (want("ws"))
+                if (has(o.transports, "ws"))
                     for (auto const& p : o.payloads)
                         loads.push_back(load_for(o, parse_ws_url(ws + "/echo"), size, payload_of(p)));
-                if (want("tcp"))
+                if (has(o.transports, "tcp"))
                     loads.push_back(load_for(o, parse_tcp_address(server->tcp_address()), size, payload_kind::binary));
                 for (auto& lo : loads) {
                     lo.connect_timeout = wait;
