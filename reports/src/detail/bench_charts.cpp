@@ -368,8 +368,10 @@ std::string platform_part(std::vector<json const*> const& results)
                       "<th class=\"num\">host msgs/s</th><th class=\"num\">platform / host</th>"
                       "<th class=\"num\">platform p50 / p99 µs</th><th class=\"num\">host p50 / p99 µs</th></tr>\n";
     for (auto const& iut : iuts)
-        for (auto const& [k, by_api] : rows) {
-            auto const& [target, transport, payload, size] = k;
+        for (auto const& row : rows) {
+            // Not a structured binding: clang 14 cannot capture one in the lambda below.
+            auto const& by_api = row.second;
+            auto const& [target, transport, payload, size] = row.first;
             if (target != iut)
                 continue;
             auto const find = [&](char const* api) {
