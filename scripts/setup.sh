@@ -16,6 +16,8 @@ debs=(
   libxml2-utils         # xmllint: junit.xml checked against the JUnit schema
   nodejs npm            # the `ws` client that checks our echo server
   chromium              # the browser IUTs (adapters/browser/launch.mjs, headless)
+  firefox-esr           # the same pages in Firefox (--browser firefox: WebDriver BiDi, headless)
+  libnss3-tools         # certutil: the Firefox profile trusts the echo servers' CA for wss://
 )
 
 missing=()
@@ -42,9 +44,12 @@ fi
 # JS side: exact versions from package-lock.json (.npmrc: legacy-peer-deps, so that the
 # platforms' React Native/Expo peers are not installed). The browser platforms' bundles are
 # built on demand: npm run build:browser (adapters/browser/README.md).
-if [ ! -d node_modules/ws ] || [ ! -d node_modules/playwright-core ] || [ ! -d node_modules/esbuild ] ||
+if [ ! -d node_modules/ws ] || [ ! -d node_modules/playwright-core ] || [ ! -d node_modules/puppeteer-core ] ||
+   [ ! -d node_modules/esbuild ] ||
    [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "setup: npm ci"
+  # puppeteer-core drives Debian's firefox-esr: it must never download a browser.
+  export PUPPETEER_SKIP_DOWNLOAD=1
   npm ci --no-audit --no-fund --loglevel=error
 else
   echo "setup: node_modules present"
