@@ -1,5 +1,7 @@
 // Finding Debian's Chromium: launch.mjs (the pages of --iut-page) and bench/iut_overhead.mjs
-// (the same loop in a bare page) start the same binary.
+// (the same loop in a bare page) start the same binary; launch.mjs starts it here
+// (launchChromium), as firefox.mjs starts Firefox.
+import { spawnSync } from "node:child_process";
 import fs from "node:fs";
 import path from "node:path";
 
@@ -22,11 +24,15 @@ export const HEADLESS_ARGS = [
  * on PATH. {path} when found, else {path: null, tried: "what was tried"}.
  */
 export function findChromiumBinary(explicit) {
-  const candidates = explicit
-    ? [explicit]
-    : process.env.SOCKCONF_CHROMIUM
-      ? [process.env.SOCKCONF_CHROMIUM]
-      : ["chromium", "chromium-browser"];
+  return findBinary(explicit, process.env.SOCKCONF_CHROMIUM, ["chromium", "chromium-browser"]);
+}
+
+/**
+ * An executable file: `explicit` when given, else `fromEnv` when set, else the first of
+ * `names` on PATH. {path} when found, else {path: null, tried: "what was tried"}.
+ */
+export function findBinary(explicit, fromEnv, names) {
+  const candidates = explicit ? [explicit] : fromEnv ? [fromEnv] : names;
   for (const c of candidates) {
     if (c.includes("/")) {
       try {
@@ -58,4 +64,39 @@ export function resolveBinary(exe) {
       return "/usr/lib/chromium/chromium";
   } catch {}
   return exe;
+}
+
+/**
+ * Starts Chromium headless through playwright-core on the fresh user data dir `dir`, trusting
+ * the key `trustSpki` (base64 SHA-256 of a SubjectPublicKeyInfo) for TLS when given. Returns
+ * what launch.mjs drives: {version, newPage, pages, onGone, close, crashEvent}. Throws
+ * playwright-core's error when it cannot start.
+ */
+export async function launchChromium({ executable, dir, timeoutMs, trustSpki }) {
+  const { chromium } = await import("playwright-core");
+  const args = [...HEADLESS_ARGS];
+  // wss:// to the echo servers: trust their throwaway CA's key, and nothing else.
+  if (trustSpki) args.push(`--ignore-certificate-errors-spki-list=${trustSpki}`);
+  const context = await chromium.launchPersistentContext(dir, {
+    executablePath: executable,
+    headless: true,
+    args,
+    timeout: timeoutMs,
+    handleSIGINT: false,
+    handleSIGTERM: false,
+    handleSIGHUP: false,
+  });
+  let version = "";
+  try {
+    const r = spawnSync(executable, ["--version"], { encoding: "utf8", timeout: 10000 });
+    version = (r.stdout || "").trim();
+  } catch {}
+  return {
+    version: version || "chromium",
+    newPage: () => context.newPage(),
+    pages: async () => context.pages(),
+    onGone: (fn) => context.on("close", fn),
+    close: () => context.close(),
+    crashEvent: "crash",
+  };
 }

@@ -1,27 +1,29 @@
 #!/usr/bin/env node
-// sockconf browser launcher: opens N headless Chromium pages at the IUT page URL, for the
-// remote driver (`sockconf run --browser chromium --iut-page adapters/browser/<platform>`).
+// sockconf browser launcher: opens N headless browser pages at the IUT page URL, for the
+// remote driver (`sockconf run --browser chromium|firefox --iut-page adapters/browser/<platform>`).
 //
-//   node adapters/browser/launch.mjs --browser chromium \
+//   node adapters/browser/launch.mjs --browser chromium|firefox \
 //     --url "http://127.0.0.1:PORT/adapters/browser/page.html?platform=ws-browser&control=ws://127.0.0.1:PORT/control" \
-//     [--pages N] [--executable /usr/bin/chromium]
+//     [--pages N] [--executable PATH] [--trust-ca CA.pem]
 //
-// Uses Debian's chromium (never a browser download) through playwright-core, on a fresh
-// temporary --user-data-dir that is removed on exit. Each page's console errors, page errors
+// Uses Debian's browsers, never a download: chromium through playwright-core (chromium.mjs),
+// firefox-esr through WebDriver BiDi with puppeteer-core (firefox.mjs), each on a fresh
+// temporary profile that is removed on exit. Each page's console errors, page errors
 // (uncaught exceptions), crashes and failed loads go to stderr as "page N: …". A crashed page
 // is reopened (bounded). stdout is unused.
 //
 // Stops, closing the browser and removing the temporary directory, when stdin ends (the
 // harness closes it) or on SIGTERM/SIGINT/SIGHUP. Exit status: 0 after such a stop; 1 the
-// browser went away by itself or a page could not be opened; 2 bad arguments; 3 Chromium
-// (or playwright-core) cannot be found or launched.
+// browser went away by itself or a page could not be opened; 2 bad arguments; 3 the browser
+// (or its npm driver, or the CA import) cannot be found or launched.
 
-import { spawnSync } from "node:child_process";
+import crypto from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { parseCommandLine } from "../node/cli.mjs";
-import { findChromiumBinary, HEADLESS_ARGS, resolveBinary } from "./chromium.mjs";
+import { findChromiumBinary, launchChromium, resolveBinary } from "./chromium.mjs";
+import { findFirefoxBinary, launchFirefox, trustCaInProfile } from "./firefox.mjs";
 
 const LAUNCH_TIMEOUT_MS = 30000;
 const GOTO_TIMEOUT_MS = 20000;
@@ -29,25 +31,32 @@ const GOTO_TRIES = 3;
 const CLOSE_TIMEOUT_MS = 5000;
 const MAX_REOPENS = 5; // per page slot, after crashes
 const MAX_PAGES = 32;
+const BROWSERS = ["chromium", "firefox"];
 
-const USAGE = `usage: node adapters/browser/launch.mjs --browser chromium --url URL [options]
+const USAGE = `usage: node adapters/browser/launch.mjs --browser chromium|firefox --url URL [options]
 
-Opens N headless Chromium pages at URL (the sockconf IUT page) and keeps them open until
-stdin ends or SIGTERM/SIGINT.
+Opens N headless pages of Debian's Chromium or Firefox ESR at URL (the sockconf IUT page) and
+keeps them open until stdin ends or SIGTERM/SIGINT.
 
-  --browser chromium       the browser (only chromium)
+  --browser NAME           chromium (playwright-core) or firefox (firefox-esr, WebDriver BiDi
+                           through puppeteer-core)
   --url URL                the page to open in every tab (http:// or https://)
   --pages N                how many pages (default 1, at most ${MAX_PAGES})
   --executable PATH        the browser binary (default: $SOCKCONF_CHROMIUM, else chromium,
-                           chromium-browser on PATH)
-  --trust-spki HASH        trust TLS certificates whose chain has this key (base64 SHA-256 of
-                           its SubjectPublicKeyInfo): sockconf passes its echo servers' CA
+                           chromium-browser on PATH; $SOCKCONF_FIREFOX, else firefox-esr,
+                           firefox on PATH)
+  --trust-ca FILE          trust TLS certificates signed by the CA in this PEM file, and no
+                           other new one: sockconf passes its echo servers' CA. Firefox imports
+                           it into its fresh profile (certutil, libnss3-tools); Chromium trusts
+                           its key (as --trust-spki)
+  --trust-spki HASH        Chromium only: trust TLS certificates whose chain has this key
+                           (base64 SHA-256 of its SubjectPublicKeyInfo)
   --verbose                also forward console messages other than errors
   --ignore-stdin           do not stop when stdin ends (for running it by hand < /dev/null)
   --help                   this text
 
 Exit status: 0 stopped on request; 1 the browser went away or a page could not be opened;
-2 bad arguments; 3 Chromium or playwright-core cannot be found or launched.`;
+2 bad arguments; 3 the browser, its npm driver or certutil cannot be found or launched.`;
 
 const say = (text) => process.stderr.write(`launch: ${text}\n`);
 
@@ -65,6 +74,7 @@ function parseArgs(argv) {
       pages: { type: "string" },
       executable: { type: "string" },
       "trust-spki": { type: "string" },
+      "trust-ca": { type: "string" },
       verbose: { type: "boolean" },
       "ignore-stdin": { type: "boolean" },
     },
@@ -76,11 +86,16 @@ function parseArgs(argv) {
     pages: values.pages ?? 1,
     executable: values.executable,
     trustSpki: values["trust-spki"],
+    trustCa: values["trust-ca"],
     verbose: values.verbose ?? false,
     ignoreStdin: values["ignore-stdin"] ?? false,
   };
-  if (!opts.browser) usageError("--browser is required (chromium)");
-  if (opts.browser !== "chromium") usageError(`unsupported browser ${JSON.stringify(opts.browser)} (only chromium)`);
+  if (!opts.browser) usageError(`--browser is required (${BROWSERS.join(" or ")})`);
+  if (!BROWSERS.includes(opts.browser))
+    usageError(`unsupported browser ${JSON.stringify(opts.browser)} (${BROWSERS.join(" or ")})`);
+  if (opts.trustSpki && opts.browser !== "chromium")
+    usageError("--trust-spki is Chromium's: give Firefox the CA itself (--trust-ca FILE)");
+  if (opts.trustCa && !fs.existsSync(opts.trustCa)) usageError(`--trust-ca: no file ${opts.trustCa}`);
   if (!opts.url) usageError("--url is required");
   try {
     const u = new URL(opts.url);
@@ -94,31 +109,62 @@ function parseArgs(argv) {
   return opts;
 }
 
-function findChromium(explicit) {
-  const { path: found, tried } = findChromiumBinary(explicit);
+/** Each browser: how to find it, the npm package that drives it, how to start it. */
+const ENGINES = {
+  chromium: {
+    title: "Chromium",
+    find: findChromiumBinary,
+    resolve: resolveBinary,
+    env: "SOCKCONF_CHROMIUM",
+    deb: "chromium",
+    npm: "playwright-core",
+    launch: launchChromium,
+  },
+  firefox: {
+    title: "Firefox",
+    find: findFirefoxBinary,
+    resolve: (exe) => exe,
+    env: "SOCKCONF_FIREFOX",
+    deb: "firefox-esr",
+    npm: "puppeteer-core",
+    launch: launchFirefox,
+  },
+};
+
+const opts = parseArgs(process.argv.slice(2));
+const engine = ENGINES[opts.browser];
+
+function findExecutable() {
+  const { path: found, tried } = engine.find(opts.executable);
   if (found) return found;
   say(
-    `cannot find Chromium (tried: ${tried}${explicit ? "" : " on PATH"}). Install Debian's chromium` +
-      ` (scripts/setup.sh does: apt-get install chromium), or pass --executable PATH or set SOCKCONF_CHROMIUM.`,
+    `cannot find ${engine.title} (tried: ${tried}${opts.executable || process.env[engine.env] ? "" : " on PATH"}).` +
+      ` Install Debian's ${engine.deb} (scripts/setup.sh does: apt-get install ${engine.deb}),` +
+      ` or pass --executable PATH or set ${engine.env}.`,
   );
   process.exit(3);
 }
 
-const opts = parseArgs(process.argv.slice(2));
-const wrapper = findChromium(opts.executable);
-const executable = resolveBinary(wrapper);
+const wrapper = findExecutable();
+const executable = engine.resolve(wrapper);
 
-let chromium;
 try {
-  ({ chromium } = await import("playwright-core"));
+  await import(engine.npm);
 } catch (e) {
-  say(`cannot load playwright-core (${e.message}); run npm ci at the repository root (scripts/setup.sh)`);
+  say(`cannot load ${engine.npm} (${e.message}); run npm ci at the repository root (scripts/setup.sh)`);
   process.exit(3);
+}
+
+/** base64(SHA-256(SubjectPublicKeyInfo)) of the certificate in `pem`: what Chromium's
+ * --ignore-certificate-errors-spki-list takes. */
+function spkiSha256(pem) {
+  const der = new crypto.X509Certificate(pem).publicKey.export({ type: "spki", format: "der" });
+  return crypto.createHash("sha256").update(der).digest("base64");
 }
 
 // ---------------------------------------------------------------- stopping
 
-let context = null;
+let browser = null; // what the engine's launch returned
 let userDataDir = null;
 let stopping = false;
 
@@ -137,12 +183,12 @@ async function stop(code, why) {
   stopping = true;
   if (why) say(why);
   const hard = setTimeout(() => {
-    say(`the browser did not close within ${CLOSE_TIMEOUT_MS} ms; exiting (Playwright kills it)`);
+    say(`the browser did not close within ${CLOSE_TIMEOUT_MS} ms; exiting (its driver kills it)`);
     removeUserDataDir();
     process.exit(code);
   }, CLOSE_TIMEOUT_MS);
   try {
-    if (context) await context.close();
+    if (browser) await browser.close();
   } catch {}
   clearTimeout(hard);
   removeUserDataDir();
@@ -160,45 +206,38 @@ process.on("unhandledRejection", (e) => stop(1, `internal error: ${e && e.stack 
 
 // ---------------------------------------------------------------- launching
 
-userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), "sockconf-chromium-"));
-const args = [...HEADLESS_ARGS];
-// wss:// to the echo servers: trust their throwaway CA's key, and nothing else.
-if (opts.trustSpki) args.push(`--ignore-certificate-errors-spki-list=${opts.trustSpki}`);
-
-let version = "";
+userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), `sockconf-${opts.browser}-`));
+let trustSpki = opts.trustSpki;
 try {
-  const r = spawnSync(executable, ["--version"], { encoding: "utf8", timeout: 10000 });
-  version = (r.stdout || "").trim();
-} catch {}
-
-try {
-  context = await chromium.launchPersistentContext(userDataDir, {
-    executablePath: executable,
-    headless: true,
-    args,
-    timeout: LAUNCH_TIMEOUT_MS,
-    handleSIGINT: false,
-    handleSIGTERM: false,
-    handleSIGHUP: false,
-  });
+  if (opts.trustCa && opts.browser === "firefox") trustCaInProfile(userDataDir, opts.trustCa);
+  // Chromium takes the CA's key; derived here when only the CA was given.
+  if (opts.trustCa && opts.browser === "chromium" && !trustSpki) trustSpki = spkiSha256(fs.readFileSync(opts.trustCa, "utf8"));
 } catch (e) {
   removeUserDataDir();
-  // Playwright's message is long (the whole command line and call log): its first line, how
+  say(`cannot trust the CA in ${opts.trustCa}: ${e.message}`);
+  process.exit(3);
+}
+
+try {
+  browser = await engine.launch({ executable, dir: userDataDir, timeoutMs: LAUNCH_TIMEOUT_MS, trustSpki });
+} catch (e) {
+  removeUserDataDir();
+  // The driver's message is long (the whole command line and call log): its first line, how
   // the browser exited, and the rest only with --verbose.
   const text = String((e && e.message) || e).replace(/\x1b\[[0-9;]*m/g, "");
   const exit = /process did exit: ([^>]*)>/.exec(text);
   say(
-    `cannot launch Chromium (${executable}${executable !== wrapper ? `, behind ${wrapper}` : ""}): ` +
+    `cannot launch ${engine.title} (${executable}${executable !== wrapper ? `, behind ${wrapper}` : ""}): ` +
       text.split("\n")[0] +
       (exit ? ` (the browser exited: ${exit[1]})` : "") +
-      (opts.verbose ? `\n${text}` : " [--verbose for Playwright's log]"),
+      (opts.verbose ? `\n${text}` : ` [--verbose for ${engine.npm}'s log]`),
   );
   process.exit(3);
 }
 if (stopping) await new Promise(() => {}); // a signal came while launching: stop() exits
-say(`${version || "chromium"} (${executable}), user data in ${userDataDir}`);
+say(`${browser.version} (${executable}), user data in ${userDataDir}`);
 
-context.on("close", () => {
+browser.onGone(() => {
   if (!stopping) stop(1, "the browser went away");
 });
 
@@ -223,7 +262,7 @@ function watch(page, n) {
   page.on("response", (res) => {
     if (res.status() >= 400) process.stderr.write(`${tag}: HTTP ${res.status()} for ${res.url()}\n`);
   });
-  page.on("crash", () => {
+  page.on(browser.crashEvent, () => {
     process.stderr.write(`${tag}: crashed\n`);
     reopen(page, n);
   });
@@ -258,14 +297,14 @@ async function reopen(page, n) {
   if (stopping) return;
   say(`page ${n}: reopening (${k} of ${MAX_REOPENS})`);
   try {
-    await open(await context.newPage(), n);
+    await open(await browser.newPage(), n);
   } catch (e) {
     if (!stopping) await stop(1, `page ${n}: cannot reopen: ${e.message}`);
   }
 }
 
 const pages = [];
-const existing = context.pages();
-for (let n = 1; n <= opts.pages; n++) pages.push(existing[n - 1] ?? (await context.newPage()));
+const existing = await browser.pages();
+for (let n = 1; n <= opts.pages; n++) pages.push(existing[n - 1] ?? (await browser.newPage()));
 await Promise.all(pages.map((p, i) => open(p, i + 1)));
 if (!stopping) say(`${opts.pages} page${opts.pages > 1 ? "s" : ""} open at ${opts.url}`);

@@ -349,7 +349,7 @@ test("launch.mjs: a browser that does not start is a clear error, exit 3", T, as
 
 test("launch.mjs: bad arguments, exit 2", T, async () => {
   for (const args of [
-    ["--browser", "firefox", "--url", "http://127.0.0.1:9/x"],
+    ["--browser", "webkit", "--url", "http://127.0.0.1:9/x"],
     ["--browser", "chromium"],
     ["--browser", "chromium", "--url", "http://127.0.0.1:9/x", "--pages", "0"],
   ]) {
