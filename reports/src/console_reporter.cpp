@@ -15,9 +15,9 @@ void console_reporter::on_run_start(run_start const& start)
 {
     width_ = std::to_string(start.total).size();
     auto const& info = start.info;
-    out_ << fmt::format("sockconf {}: {} case(s) against {} {} (profile {}), {} job(s){}; servers {}\n",
+    out_ << fmt::format("sockconf {}: {} case(s) against {} {}{} (profile {}), {} job(s){}; servers {}\n",
                         info.tool_version, start.total, info.iut.value("name", "?"), info.iut.value("version", "?"),
-                        info.profile, info.jobs, info.shard.empty() ? "" : ", shard " + info.shard, start.servers)
+                        info.engine.known() ? " in " + info.engine.label() : "", info.profile, info.jobs, info.shard.empty() ? "" : ", shard " + info.shard, start.servers)
          << std::flush;
 }
 

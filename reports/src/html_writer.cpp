@@ -77,6 +77,9 @@ std::string header(run_report const& r)
     out += fmt::format("profile <code>{}</code> · {} case(s) · {:.1f} s · sockconf {} · {} · jobs {}",
                        html_escape(r.info.profile), r.cases.size(), r.info.duration_ms / 1000,
                        html_escape(r.info.tool_version), html_escape(r.info.started_at), r.info.jobs);
+    if (r.info.engine.known())
+        out += " · in <span title=\"" + html_escape(r.info.engine.user_agent) + "\">" + html_escape(r.info.engine.label()) +
+               "</span>";
     if (!r.info.filter.empty())
         out += " · filter <code>" + html_escape(r.info.filter) + "</code>";
     if (!r.info.expectations.empty())

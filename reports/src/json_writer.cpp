@@ -108,7 +108,7 @@ json to_json(run_report const& r)
     for (auto const& d : deviations_of(r))
         deviations.push_back(deviation_json(d));
 
-    return {{"format", "sockconf-report"},
+    json doc = {{"format", "sockconf-report"},
             {"version", json_report_version},
             {"run",
              {{"tool", "sockconf"},
@@ -130,6 +130,12 @@ json to_json(run_report const& r)
             {"deviations", deviations},
             {"cases", cases},
             {"clauses", clauses}};
+    // Only a run in a browser has an engine (optional in version 3: older readers skip it).
+    if (r.info.engine.known())
+        doc["run"]["engine"] = {{"name", r.info.engine.name},
+                                {"version", r.info.engine.version},
+                                {"user_agent", r.info.engine.user_agent}};
+    return doc;
 }
 
 void write_json(run_report const& r, std::ostream& out)

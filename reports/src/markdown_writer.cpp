@@ -199,9 +199,10 @@ void write_markdown(run_report const& r, std::ostream& out)
     auto const by_case = detail::deviations_by_case(ds);
 
     out << "## Summary\n\n";
-    out << fmt::format("Profile `{}` · {} case(s) · {:.1f} s · sockconf {} · {}{}\n\n", md_escape(r.info.profile),
-                       r.cases.size(), r.info.duration_ms / 1000, md_escape(r.info.tool_version),
-                       md_escape(r.info.started_at), r.info.interrupted ? " · **interrupted**" : "");
+    out << fmt::format("Profile `{}` · {}{} case(s) · {:.1f} s · sockconf {} · {}{}\n\n", md_escape(r.info.profile),
+                       r.info.engine.known() ? "in " + md_escape(r.info.engine.label()) + " · " : "", r.cases.size(),
+                       r.info.duration_ms / 1000, md_escape(r.info.tool_version), md_escape(r.info.started_at),
+                       r.info.interrupted ? " · **interrupted**" : "");
 
     // What a CI gate decides on: results the expectations did not foresee, and
     // cases whose attempts disagreed.

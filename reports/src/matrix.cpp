@@ -30,6 +30,15 @@ struct deviation_row {
     std::vector<bool> host_limit;                  // per run: a limit of that run's host
 };
 
+/// One platform (IUT and profile) run in more than one browser engine: its columns, and the
+/// cases whose status is not the same in all of them.
+struct engine_group {
+    std::string platform;                // "NAME VERSION (profile)"
+    std::vector<std::size_t> runs;       // its columns, in run order
+    std::vector<case_row const*> differ; // into matrix::suites
+    std::string heading;                 // "P: 2 case(s) differ between chromium 140 and firefox 153"
+};
+
 struct clause_row {
     std::string id, level, area, statement;
     std::set<std::string> suites; // of the cases citing it, in any run
@@ -61,18 +70,23 @@ struct matrix {
     std::vector<clause_row> clauses;                     // by id
     /// Every deviation of any run: seen in most runs first, then in most cases, then by id.
     std::vector<deviation_row> deviations;
+    /// The platforms that ran in several engines (columns side by side, a row per case that
+    /// differs between them), and the ids of those cases, marked in the case tables.
+    std::vector<engine_group> engines;
+    std::set<std::string> engine_differs;
     /// Case group (the id's first two parts, "ws.close") -> per run: passing, run
     /// (run: neither SKIP nor UNIMPLEMENTED; passing: PASS, NON-STRICT, INFORMATIONAL).
     std::map<std::string, std::vector<std::pair<int, int>>> groups;
 
     explicit matrix(std::vector<run_report> const& runs)
     {
-        // Column names: the IUT; the profile too when two runs would read the same.
+        // Column names: the IUT and the engine it ran in; the profile too when two runs would
+        // read the same.
         std::map<std::string, int> seen;
         for (auto const& r : runs)
-            ++seen[iut_name(r)];
+            ++seen[column_name(r)];
         for (auto const& r : runs)
-            columns.push_back(seen[iut_name(r)] > 1 ? iut_name(r) + " (" + r.info.profile + ")" : iut_name(r));
+            columns.push_back(seen[column_name(r)] > 1 ? column_name(r) + " (" + r.info.profile + ")" : column_name(r));
 
         std::map<std::string, std::pair<std::string, case_row>> cases; // id -> suite, row
         std::map<std::string, clause_row> by_clause;
@@ -108,6 +122,7 @@ struct matrix {
         }
         for (auto& [id, entry] : cases)
             suites[entry.first].push_back(std::move(entry.second));
+        group_engines(runs);
         for (auto& [id, row] : by_clause) {
             row.worst.resize(runs.size());
             clauses.push_back(std::move(row));
@@ -139,6 +154,49 @@ struct matrix {
         });
     }
 
+    /// The runs of one IUT under one profile in two or more engines, and where they differ.
+    void group_engines(std::vector<run_report> const& runs)
+    {
+        std::map<std::string, std::size_t> by_platform; // platform -> index in engines
+        for (std::size_t k = 0; k < runs.size(); ++k) {
+            if (!runs[k].info.engine.known())
+                continue;
+            auto const platform = iut_name(runs[k]) + " (" + runs[k].info.profile + ")";
+            auto [it, added] = by_platform.try_emplace(platform, engines.size());
+            if (added)
+                engines.push_back({platform, {}, {}});
+            engines[it->second].runs.push_back(k);
+        }
+        std::erase_if(engines, [&](engine_group const& g) {
+            std::set<std::string> labels;
+            for (auto k : g.runs)
+                labels.insert(runs[k].info.engine.label());
+            return labels.size() < 2;
+        });
+        for (auto& g : engines) {
+            for (auto const& [suite, rows] : suites)
+                for (auto const& row : rows) {
+                    cells mine;
+                    for (auto k : g.runs)
+                        mine.push_back(row.statuses[k]);
+                    if (!same_everywhere(mine)) {
+                        g.differ.push_back(&row);
+                        engine_differs.insert(row.id);
+                    }
+                }
+            std::string list; // "chromium 140 and firefox 153"
+            for (std::size_t i = 0; i < g.runs.size(); ++i)
+                list += (i == 0 ? "" : i + 1 == g.runs.size() ? " and " : ", ") + runs[g.runs[i]].info.engine.label();
+            g.heading = g.platform + ": " + (g.differ.empty() ? "no case differs" : std::to_string(g.differ.size()) + " case(s) differ") +
+                        " between " + list;
+        }
+    }
+
+    static std::string column_name(run_report const& r)
+    {
+        return r.info.engine.known() ? iut_name(r) + " on " + r.info.engine.label() : iut_name(r);
+    }
+
     static std::string group_of(std::string const& id)
     {
         auto const first = id.find('.');
@@ -165,6 +223,16 @@ std::string const deviation_legend =
     "Each run's failing checks grouped by cause (its report.md lists them in full, with the clauses and an example): "
     "a cell is the number of cases the deviation was seen in on that run (deciding their status or only seen); "
     "– : not seen; (host): a limit of that run's host, not something its team can fix.";
+
+std::string const engine_legend =
+    "A platform run in more than one browser engine: its code is the same in each column, the browser under it is "
+    "not. These are the cases whose status differs between its engines; the case tables below mark them "
+    "(engines differ).";
+
+bool any_engine(std::vector<run_report> const& runs)
+{
+    return std::any_of(runs.begin(), runs.end(), [](run_report const& r) { return r.info.engine.known(); });
+}
 
 std::string md_cell(std::optional<status> s)
 {
@@ -237,6 +305,8 @@ void write_matrix_markdown(std::vector<run_report> const& runs, std::ostream& ou
         out << "\n";
     };
     row("profile", [](run_report const& r) { return md_escape(r.info.profile); });
+    if (any_engine(runs))
+        row("engine", [](run_report const& r) { return r.info.engine.known() ? md_escape(r.info.engine.label()) : "–"; });
     row("cases", [](run_report const& r) { return std::to_string(r.cases.size()); });
     for (std::size_t i = 0; i < status_count; ++i)
         row(std::string(to_string(static_cast<status>(i))), [i](run_report const& r) { return std::to_string(r.counts()[i]); });
@@ -260,12 +330,34 @@ void write_matrix_markdown(std::vector<run_report> const& runs, std::ostream& ou
             out << "\n";
         }
     }
+    if (!m.engines.empty()) {
+        out << "\n## Where the engine matters\n\n" << engine_legend << "\n";
+        for (auto const& g : m.engines) {
+            out << "\n### " << md_escape(g.heading) << "\n";
+            if (g.differ.empty())
+                continue;
+            out << "\n| case |";
+            for (auto k : g.runs)
+                out << " " << md_escape(runs[k].info.engine.label()) << " |";
+            out << "\n| --- |";
+            for (std::size_t i = 0; i < g.runs.size(); ++i)
+                out << " --- |";
+            out << "\n";
+            for (auto const* r : g.differ) {
+                out << "| " << md_escape(r->id) << " |";
+                for (auto k : g.runs)
+                    out << " " << md_cell(r->statuses[k]) << " |";
+                out << "\n";
+            }
+        }
+    }
     out << "\n## Cases\n\n";
     for (auto const& [suite, rows] : m.suites) {
         auto const differ = std::count_if(rows.begin(), rows.end(), [](case_row const& r) { return !same_everywhere(r.statuses); });
         out << "### " << md_escape(suite.empty() ? "(no suite)" : suite) << ": " << rows.size() << " case(s), " << differ
             << " differ\n\n";
-        md_rows(rows, m.columns, "case", "case(s)", [](case_row const& r) { return md_escape(r.id); },
+        md_rows(rows, m.columns, "case", "case(s)",
+                [&m](case_row const& r) { return md_escape(r.id) + (m.engine_differs.count(r.id) ? " (engines differ)" : ""); },
                 [](case_row const& r) -> cells const& { return r.statuses; }, out);
     }
     if (!m.clauses.empty()) {
@@ -317,6 +409,12 @@ void write_matrix_html(std::vector<run_report> const& runs, std::ostream& out, s
         body += "</tr>\n";
     };
     row("profile", [](run_report const& r) { return "<code>" + html_escape(r.info.profile) + "</code>"; });
+    if (any_engine(runs))
+        row("engine", [](run_report const& r) {
+            return r.info.engine.known() ? "<span title=\"" + html_escape(r.info.engine.user_agent) + "\">" +
+                                               html_escape(r.info.engine.label()) + "</span>"
+                                         : std::string("–");
+        });
     row("cases", [](run_report const& r) { return std::to_string(r.cases.size()); });
     for (std::size_t i = 0; i < status_count; ++i) {
         auto const s = static_cast<status>(i);
@@ -353,6 +451,26 @@ void write_matrix_html(std::vector<run_report> const& runs, std::ostream& out, s
         }
         body += "</table>\n";
     }
+    if (!m.engines.empty()) {
+        body += "<h2>Where the engine matters</h2>\n<p class=\"meta\">" + html_escape(engine_legend) + "</p>\n";
+        for (auto const& g : m.engines) {
+            body += "<h3>" + html_escape(g.heading) + "</h3>\n";
+            if (g.differ.empty())
+                continue;
+            body += "<table class=\"matrix\"><tr><th>case</th>";
+            for (auto k : g.runs)
+                body += "<th>" + html_escape(runs[k].info.engine.label()) + "</th>";
+            body += "</tr>\n";
+            for (auto const* r : g.differ) {
+                body += "<tr class=\"engine-differs\"><td><code title=\"" + html_escape(r->title) + "\">" + html_escape(r->id) +
+                        "</code></td>";
+                for (auto k : g.runs)
+                    body += html_cell(r->statuses[k]);
+                body += "</tr>\n";
+            }
+            body += "</table>\n";
+        }
+    }
     body += "<h2>Cases</h2>\n";
     for (auto const& [suite, rows] : m.suites) {
         auto const differ = std::count_if(rows.begin(), rows.end(), [](case_row const& r) { return !same_everywhere(r.statuses); });
@@ -360,8 +478,9 @@ void write_matrix_html(std::vector<run_report> const& runs, std::ostream& out, s
                             rows.size(), differ) +
                 html_head_row("case", m.columns);
         for (auto const& r : rows) {
-            body += fmt::format("<tr class=\"case\" data-areas=\"{}\"{}><td><code title=\"{}\">{}</code></td>", token[suite],
-                                same_everywhere(r.statuses) ? " data-same" : "", html_escape(r.title), html_escape(r.id));
+            body += fmt::format("<tr class=\"case\" data-areas=\"{}\"{}><td><code title=\"{}\">{}</code>{}</td>", token[suite],
+                                same_everywhere(r.statuses) ? " data-same" : "", html_escape(r.title), html_escape(r.id),
+                                m.engine_differs.count(r.id) ? " <span class=\"meta\">(engines differ)</span>" : "");
             for (auto const& s : r.statuses)
                 body += html_cell(s);
             body += "</tr>\n";

@@ -39,6 +39,9 @@ run_report merge_reports(std::vector<run_report> const& parts, std::vector<std::
         };
         if (!parts[p].cases.empty() && iut_label(info) != iut_label(out.info))
             mismatch("IUT", iut_label(out.info), iut_label(info));
+        // Shards of one run ran in one browser: two engines are two runs (report matrix).
+        if (!parts[p].cases.empty() && info.engine.label() != out.info.engine.label())
+            mismatch("engine", out.info.engine.label(), info.engine.label());
         if (info.profile != out.info.profile)
             mismatch("profile", out.info.profile, info.profile);
         if (info.expectations != out.info.expectations)

@@ -155,6 +155,10 @@ run_report report_from_json(json const& doc, std::string const& source)
         out.info.duration_ms = d->value().get<double>();
     if (auto iut = run.find("iut"))
         out.info.iut = iut->expect_object().value();
+    if (auto e = run.find("engine")) {
+        e->expect_object();
+        out.info.engine = {e->at("name").string(), optional_string(*e, "version"), optional_string(*e, "user_agent")};
+    }
     out.info.profile = optional_string(run, "profile");
     if (auto j = run.find("jobs"))
         out.info.jobs = static_cast<int>(j->integer());

@@ -3,8 +3,10 @@
 #include <algorithm>
 
 #include <array>
+#include <cctype>
 #include <cstdio>
 #include <functional>
+#include <initializer_list>
 
 namespace sockconf::reports {
 
@@ -112,6 +114,51 @@ std::size_t run_report::count(status s) const { return counts()[static_cast<std:
 std::size_t run_report::unexpected() const
 {
     return static_cast<std::size_t>(std::count_if(cases.begin(), cases.end(), [](auto const& c) { return c.unexpected; }));
+}
+
+std::string browser_engine::label() const
+{
+    if (!known())
+        return "";
+    return version.empty() ? name : name + " " + version;
+}
+
+browser_engine engine_of_user_agent(std::string_view ua)
+{
+    browser_engine out;
+    if (ua.empty())
+        return out;
+    out.user_agent = std::string(ua);
+    // The major version after the first of `tokens` found ("Firefox/153.0": "153"). A reduced
+    // Chrome User-Agent says 140.0.0.0 whatever the build: only the major number is told
+    // apart everywhere.
+    auto version_after = [&](std::initializer_list<std::string_view> tokens) -> std::optional<std::string> {
+        for (auto token : tokens) {
+            auto const at = ua.find(token);
+            if (at == std::string_view::npos)
+                continue;
+            auto to = at + token.size();
+            while (to < ua.size() && std::isdigit(static_cast<unsigned char>(ua[to])))
+                ++to;
+            return std::string(ua.substr(at + token.size(), to - at - token.size()));
+        }
+        return std::nullopt;
+    };
+    // Firefox first: Blink and WebKit User-Agents say "like Gecko", never "Firefox/"; Blink's
+    // say "Safari/" too, so WebKit is what is left with Safari/ and Version/.
+    if (auto v = version_after({"Firefox/"})) {
+        out.name = "firefox";
+        out.version = *v;
+    } else if (auto c = version_after({"HeadlessChrome/", "Chromium/", "Chrome/", "Edg/"})) {
+        out.name = "chromium";
+        out.version = *c;
+    } else if (auto w = ua.find("Safari/") == std::string_view::npos ? std::nullopt : version_after({"Version/"})) {
+        out.name = "webkit";
+        out.version = *w;
+    } else {
+        out.name = "unknown";
+    }
+    return out;
 }
 
 } // namespace sockconf::reports

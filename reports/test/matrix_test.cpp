@@ -32,6 +32,27 @@ std::vector<run_report> two_runs()
     return {a, b};
 }
 
+/// The reference, one platform in two engines whose statuses differ in one case, and another
+/// platform in two engines that agree.
+std::vector<run_report> engine_runs()
+{
+    auto const chromium = engine_of_user_agent(
+        "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) HeadlessChrome/140.0.0.0 Safari/537.36");
+    auto const firefox = engine_of_user_agent("Mozilla/5.0 (X11; Linux x86_64; rv:153.0) Gecko/20100101 Firefox/153.0");
+    auto platform = [](std::string const& name, browser_engine const& e) {
+        auto r = golden::sample_report();
+        r.info.iut = {{"name", name}, {"version", "1.0"}, {"host", "browser"}};
+        r.info.profile = "taro";
+        r.info.engine = e;
+        return r;
+    };
+    auto a_ff = platform("@x/alpha", firefox);
+    a_ff.cases[0].result = status::fail; // ws.lifecycle.echo-text: fails in firefox only
+    a_ff.cases[4].result = status::pass; // ws.limit.sixth: NON-STRICT in chromium, PASS in firefox
+    return {golden::sample_report(), platform("@x/alpha", chromium), a_ff, platform("@x/beta", chromium),
+            platform("@x/beta", firefox)};
+}
+
 std::string markdown(std::vector<run_report> const& runs)
 {
     std::ostringstream out;
@@ -91,6 +112,46 @@ TEST(matrix, deviations_side_by_side_with_their_case_counts)
     EXPECT_NE(page.find("<td class=\"num\">1 <span class=\"meta\">(host)</span></td>"), std::string::npos);
 }
 
+TEST(matrix, engines_golden) { golden::expect_golden("matrix-engines.md", markdown(engine_runs())); }
+
+TEST(matrix, each_column_names_its_engine_and_the_cases_that_differ_between_engines_are_marked)
+{
+    auto const md = markdown(engine_runs());
+    EXPECT_NE(md.find("| sockconf-reference 0.0.0-test | @x/alpha 1.0 on chromium 140 | @x/alpha 1.0 on firefox 153 | "
+                      "@x/beta 1.0 on chromium 140 | @x/beta 1.0 on firefox 153 |"),
+              std::string::npos)
+        << md;
+    EXPECT_NE(md.find("| engine | – | chromium 140 | firefox 153 | chromium 140 | firefox 153 |"), std::string::npos);
+    auto const section = md.find("## Where the engine matters");
+    ASSERT_NE(section, std::string::npos);
+    EXPECT_LT(section, md.find("## Cases"));
+    EXPECT_NE(md.find("### @x/alpha 1.0 (taro): 2 case(s) differ between chromium 140 and firefox 153\n\n"
+                      "| case | chromium 140 | firefox 153 |\n| --- | --- | --- |\n"
+                      "| ws.lifecycle.echo-text | PASS | **FAIL** |\n| ws.limit.sixth | NON-STRICT | PASS |\n"),
+              std::string::npos);
+    EXPECT_NE(md.find("### @x/beta 1.0 (taro): no case differs between chromium 140 and firefox 153"), std::string::npos);
+    // In the case tables: marked where the engines of one platform disagree, not where platforms do.
+    EXPECT_NE(md.find("| ws.lifecycle.echo-text (engines differ) | PASS | PASS | **FAIL** | PASS | PASS |"), std::string::npos);
+    EXPECT_EQ(md.find("ws.lifecycle.close-code (engines differ)"), std::string::npos);
+
+    auto const page = html(engine_runs());
+    EXPECT_NE(page.find("<h2>Where the engine matters</h2>"), std::string::npos);
+    EXPECT_NE(page.find("<th>@x/alpha 1.0 on firefox 153</th>"), std::string::npos);
+    EXPECT_NE(page.find("<tr class=\"engine-differs\"><td><code title=\"A string is echoed as a string\">ws.lifecycle.echo-text</code>"),
+              std::string::npos)
+        << page;
+    EXPECT_NE(page.find("<span class=\"meta\">(engines differ)</span>"), std::string::npos);
+    EXPECT_NE(page.find("title=\"Mozilla/5.0 (X11; Linux x86_64; rv:153.0) Gecko/20100101 Firefox/153.0\""), std::string::npos);
+}
+
+TEST(matrix, without_engines_nothing_about_them)
+{
+    auto const md = markdown(two_runs());
+    EXPECT_EQ(md.find("| engine |"), std::string::npos);
+    EXPECT_EQ(md.find("Where the engine matters"), std::string::npos);
+    EXPECT_EQ(md.find("engines differ"), std::string::npos);
+}
+
 TEST(matrix, two_runs_of_one_iut_are_told_apart_by_profile)
 {
     auto runs = two_runs();
@@ -144,14 +205,28 @@ TEST(matrix, the_committed_platform_reports_side_by_side)
     std::vector<run_report> runs;
     for (auto const& p : platforms) {
         auto const name = p.at("name").get<std::string>();
-        runs.push_back(read_report(std::string(SOCKCONF_PLATFORMS_DIR) + "/" + name + "/report.json"));
-        // The committed report is a run of what the platform.json describes: its profile, its hello.
-        auto const& run = runs.back().info;
-        EXPECT_EQ(run.profile, p.at("profile")) << name;
-        auto const& hello = p.at("hello");
-        EXPECT_EQ(run.iut.value("name", ""), p.contains("package") ? p.at("package") : hello.at("name")) << name;
-        EXPECT_EQ(run.iut.value("host", ""), hello.at("host")) << name;
-        EXPECT_EQ(run.iut.value("capabilities", sockconf::json()), hello.at("capabilities")) << name;
+        // A page runs in each browser of its run.browser: the first's report is the platform's
+        // own, the others' in a folder named after the browser (scripts/platform-reports.sh).
+        std::vector<std::string> browsers;
+        if (auto const& run = p.at("run"); run.contains("browser"))
+            browsers = run.at("browser").is_string() ? std::vector<std::string>{run.at("browser").get<std::string>()}
+                                                     : run.at("browser").get<std::vector<std::string>>();
+        for (std::size_t b = 0; b < std::max<std::size_t>(browsers.size(), 1); ++b) {
+            auto const file = std::string(SOCKCONF_PLATFORMS_DIR) + "/" + name + (b == 0 ? "" : "/" + browsers[b]) + "/report.json";
+            if (b > 0 && !std::filesystem::exists(file))
+                continue; // not generated yet: scripts/platform-reports.sh writes it
+            runs.push_back(read_report(file));
+            // The committed report is a run of what the platform.json describes: its profile, its hello.
+            auto const& run = runs.back().info;
+            EXPECT_EQ(run.profile, p.at("profile")) << file;
+            auto const& hello = p.at("hello");
+            EXPECT_EQ(run.iut.value("name", ""), p.contains("package") ? p.at("package") : hello.at("name")) << file;
+            EXPECT_EQ(run.iut.value("host", ""), hello.at("host")) << file;
+            EXPECT_EQ(run.iut.value("capabilities", sockconf::json()), hello.at("capabilities")) << file;
+            // ... in the browser it is filed under (a report from before engines were recorded has none).
+            if (run.engine.known() || b > 0)
+                EXPECT_EQ(run.engine.name, browsers.empty() ? "" : browsers[b]) << file;
+        }
     }
     auto const md = markdown(runs);
     for (auto const& r : runs)

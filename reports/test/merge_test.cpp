@@ -61,6 +61,13 @@ TEST(merge, refuses_what_is_not_one_run)
     auto other = parts;
     other[2].info.profile = "taro";
     EXPECT_EQ(err_id(other), "E-MERGE-MISMATCH");
+    // Shards of one page run in two browsers are two runs (side by side in a matrix), not one.
+    auto engines = parts;
+    for (auto& p : engines)
+        p.info.engine = engine_of_user_agent("Mozilla/5.0 (X11; Linux x86_64; rv:153.0) Gecko/20100101 Firefox/153.0");
+    EXPECT_EQ(err_id(engines), "");
+    engines[1].info.engine = engine_of_user_agent("Mozilla/5.0 (X11) HeadlessChrome/140.0.0.0 Safari/537.36");
+    EXPECT_EQ(err_id(engines), "E-MERGE-MISMATCH");
 }
 
 TEST(merge, an_empty_shard_joins_without_an_iut)

@@ -18,6 +18,20 @@ TEST(report_reader, reads_back_what_the_json_writer_wrote)
     EXPECT_EQ(back.clauses.at(0).level, "MUST");
 }
 
+TEST(report_reader, the_engine_of_a_browser_run_goes_and_comes_back)
+{
+    auto original = golden::sample_report();
+    EXPECT_FALSE(to_json(original)["run"].contains("engine")) << "no browser, no engine";
+    original.info.engine = engine_of_user_agent("Mozilla/5.0 (X11; Linux x86_64; rv:153.0) Gecko/20100101 Firefox/153.0");
+    auto const doc = to_json(original);
+    EXPECT_EQ(doc["run"]["engine"],
+              (json{{"name", "firefox"}, {"version", "153"},
+                    {"user_agent", "Mozilla/5.0 (X11; Linux x86_64; rv:153.0) Gecko/20100101 Firefox/153.0"}}));
+    auto const back = report_from_json(doc, "report.json");
+    EXPECT_EQ(back.info.engine.label(), "firefox 153");
+    EXPECT_EQ(to_json(back), doc);
+}
+
 TEST(report_reader, reads_a_version_1_report_without_clauses)
 {
     auto doc = to_json(golden::sample_report());

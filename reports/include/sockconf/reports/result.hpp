@@ -137,11 +137,29 @@ struct shard {
 /// "I/N" with 1 <= I <= N, else nullopt.
 std::optional<shard> parse_shard(std::string_view text);
 
+/// The browser engine a run's pages ran in (report.json run.engine), as the User-Agent of
+/// the page that said hello gives it; unknown (empty) when the IUT is a program or the reference.
+struct browser_engine {
+    std::string name;       ///< "chromium", "firefox", "webkit" or "unknown"; "" when not a browser
+    std::string version;    ///< the major version the User-Agent names ("153"), or ""
+    std::string user_agent; ///< as the browser sent it
+
+    bool known() const noexcept { return !name.empty(); }
+    /// "firefox 153"; "" when not known.
+    std::string label() const;
+};
+
+/// What a User-Agent says of its engine: Firefox/N is "firefox"; Chrome/N, HeadlessChrome/N,
+/// Chromium/N or Edg/N "chromium" (Blink); Version/N with Safari/ "webkit"; anything else
+/// "unknown". An empty User-Agent gives an unknown engine (not a browser).
+browser_engine engine_of_user_agent(std::string_view user_agent);
+
 struct run_info {
     std::string tool_version;
     std::string started_at; ///< ISO 8601, UTC
     double duration_ms = 0;
     json iut = json::object(); ///< the IUT's hello
+    browser_engine engine;     ///< the browser its pages ran in, if any
     std::string profile;
     int jobs = 0;
     std::string filter;
