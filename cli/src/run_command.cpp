@@ -290,6 +290,7 @@ exit_code cmd_run(common_opts const& o, run_opts const& ro)
         return exit_code::infrastructure;
     }
     report.info.iut = hello;
+    report.info.engine = reports::engine_of_user_agent(factory->user_agent());
     harness::run_env env{s.prof, s.settings, s.api, s.clauses, s.invariants, servers, *factory, hello, ro.slow, &interrupted, lan_peer};
 
     // The console is a reporter (reports/console_reporter.hpp): a line per case, then the summary.

@@ -77,9 +77,10 @@ void add_iut_options(CLI::App* cmd, harness::iut_options& iut)
                     "and a control WebSocket, pages that open it are the IUT")
         ->excludes(command);
     cmd->add_option("--browser", iut.browser,
-                    "Launch this browser on the --iut-page (chromium, via adapters/browser/launch.mjs); without it, "
-                    "sockconf prints the page URL and waits for a browser or device to open it")
-        ->check(CLI::IsMember({"chromium"}));
+                    "Launch this browser on the --iut-page, headless, via adapters/browser/launch.mjs: chromium "
+                    "(Debian's, through playwright-core) or firefox (Debian's firefox-esr, through WebDriver BiDi); "
+                    "without it, sockconf prints the page URL and waits for a browser or device to open it")
+        ->check(CLI::IsMember({"chromium", "firefox"}));
     cmd->add_option("--pages", iut.pages, "Pages the launched browser opens (instances reused between cases)")
         ->capture_default_str()->check(CLI::Range(1, 32));
 }

@@ -70,8 +70,11 @@ TEST(shared, iut_options_parse_into_the_driver_factorys_struct)
     EXPECT_FALSE(page.reference());
     harness::iut_options both;
     EXPECT_THROW(parse({"--iut", "x", "--iut-page", "y"}, both), CLI::ExcludesError);
+    harness::iut_options firefox;
+    parse({"--iut-page", "y", "--browser", "firefox"}, firefox);
+    EXPECT_EQ(firefox.browser, "firefox");
     harness::iut_options bad_browser;
-    EXPECT_THROW(parse({"--iut-page", "y", "--browser", "firefox"}, bad_browser), CLI::ValidationError);
+    EXPECT_THROW(parse({"--iut-page", "y", "--browser", "webkit"}, bad_browser), CLI::ValidationError);
     harness::iut_options none;
     parse({}, none);
     EXPECT_TRUE(none.reference());

@@ -21,10 +21,7 @@
 
 #include <atomic>
 #include <openssl/crypto.h>
-#include <openssl/pem.h>
 #include <openssl/rand.h>
-#include <openssl/sha.h>
-#include <openssl/x509.h>
 
 #include <condition_variable>
 #include <csignal>
@@ -32,6 +29,7 @@
 #include <iostream>
 #include <optional>
 #include <filesystem>
+#include <fstream>
 #include <mutex>
 #include <thread>
 #include <unistd.h>
@@ -54,6 +52,7 @@ struct page_conn {
     std::unique_ptr<detail::adapter_link> link;
     bool busy = false; ///< a case holds it
     bool used = false; ///< a case held it (so it is not fresh)
+    std::string user_agent; ///< the User-Agent of its control connection's request: the browser it runs in
 };
 
 class factory_impl;
@@ -174,6 +173,10 @@ public:
             launcher_->wait(ec);
             group_.detach();
         }
+        if (!ca_path_.empty()) {
+            std::error_code ec;
+            fs::remove(ca_path_, ec);
+        }
         ioc_.stop();
         if (thread_.joinable())
             thread_.join();
@@ -196,7 +199,15 @@ public:
                            return !p->link->dead() && !p->link->hello().contains("error");
                        }) >= o_.pages;
             });
-        return idle_page(false)->link->hello();
+        auto const page = idle_page(false);
+        described_user_agent_ = page->user_agent;
+        return page->link->hello();
+    }
+
+    std::string user_agent() override
+    {
+        std::lock_guard lk(mu_);
+        return described_user_agent_;
     }
 
     std::unique_ptr<driver> open(event_sink sink, bool fresh) override
@@ -231,9 +242,10 @@ public:
 
     // ---- for the sessions and drivers ------------------------------------------
 
-    std::shared_ptr<page_conn> add_page(std::weak_ptr<control_session> session)
+    std::shared_ptr<page_conn> add_page(std::weak_ptr<control_session> session, std::string user_agent)
     {
         auto p = std::make_shared<page_conn>();
+        p->user_agent = std::move(user_agent);
         p->link = std::make_unique<detail::adapter_link>(
             [session](std::string const& text) {
                 auto s = session.lock();
@@ -373,36 +385,25 @@ private:
         return std::make_unique<remote_driver>(p, *this);
     }
 
-    /// base64(SHA-256(SubjectPublicKeyInfo)) of the CA: what chromium's
-    /// --ignore-certificate-errors-spki-list takes. Empty when there is no CA.
-    static std::string spki_sha256(std::string const& pem)
-    {
-        if (pem.empty())
-            return "";
-        std::unique_ptr<BIO, decltype(&BIO_free)> bio(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())), BIO_free);
-        std::unique_ptr<X509, decltype(&X509_free)> cert(PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr), X509_free);
-        if (!cert)
-            throw std::runtime_error("the echo servers' CA is not a PEM certificate");
-        unsigned char* der = nullptr;
-        int const len = i2d_X509_PUBKEY(X509_get_X509_PUBKEY(cert.get()), &der);
-        if (len <= 0)
-            throw std::runtime_error("cannot encode the CA's public key");
-        unsigned char digest[SHA256_DIGEST_LENGTH];
-        SHA256(der, static_cast<std::size_t>(len), digest);
-        OPENSSL_free(der);
-        return base64_encode(std::string_view(reinterpret_cast<char const*>(digest), sizeof digest));
-    }
-
     void launch()
     {
         auto const script = (fs::path(o_.home) / "adapters/browser/launch.mjs").string();
         auto const log = fs::temp_directory_path() / ("sockconf-browser-" + std::to_string(::getpid()) + ".log");
         log_path_ = log.string();
+        std::vector<std::string> args = {"node", script, "--browser", o_.browser, "--url", url_, "--pages", std::to_string(o_.pages)};
+        if (!o_.ca_pem.empty()) {
+            // wss:// to the echo servers: the launched browser trusts exactly their CA (Chromium its
+            // key, Firefox the certificate in a fresh profile: launch.mjs), so the file outlives the launch.
+            ca_path_ = fs::temp_directory_path() / ("sockconf-browser-" + std::to_string(::getpid()) + "-" +
+                                                    std::to_string(++launches_) + "-ca.pem");
+            std::ofstream(ca_path_) << o_.ca_pem;
+            if (!fs::exists(ca_path_))
+                throw std::runtime_error("cannot write the echo servers' CA to " + ca_path_.string());
+            args.insert(args.end(), {"--trust-ca", ca_path_.string()});
+        }
         try {
-            launcher_.emplace(bp::exe = "/usr/bin/env",
-                              bp::args = {"node", script, "--browser", o_.browser, "--url", url_, "--pages",
-                                          std::to_string(o_.pages), "--trust-spki", spki_sha256(o_.ca_pem)},
-                              bp::std_in < launcher_in_, (bp::std_out & bp::std_err) > log_path_, group_);
+            launcher_.emplace(bp::exe = "/usr/bin/env", bp::args = args, bp::std_in < launcher_in_,
+                              (bp::std_out & bp::std_err) > log_path_, group_);
         } catch (std::exception const& e) {
             throw std::runtime_error("cannot start " + script + ": " + e.what());
         }
@@ -432,6 +433,9 @@ private:
     bp::group group_;
     std::optional<bp::child> launcher_;
     std::string log_path_;
+    fs::path ca_path_;                 ///< the CA handed to the launcher (removed at the end)
+    std::string described_user_agent_; ///< of the page whose hello describe() gave
+    static inline std::atomic<int> launches_{0}; ///< tells apart the CA files of one process's runs
 };
 
 remote_driver::~remote_driver() { f_.release(page_, timed_out_); }
@@ -444,10 +448,11 @@ void control_session::run(http::request<http::string_body> req)
     ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
     // Beast fails a longer frame (message_too_big) before buffering it whole.
     ws_.read_message_max(f_.limits().message_max_bytes);
-    ws_.async_accept(req, [self = shared_from_this()](beast::error_code ec) {
+    // The browser the page runs in, for the report (its engine): what its own request says.
+    ws_.async_accept(req, [self = shared_from_this(), ua = std::string(req[http::field::user_agent])](beast::error_code ec) {
         if (ec)
             return;
-        self->page_ = self->f_.add_page(self);
+        self->page_ = self->f_.add_page(self, ua);
         self->read();
     });
 }

@@ -60,6 +60,9 @@ public:
     virtual std::unique_ptr<driver> open(event_sink sink, bool fresh) = 0;
     /// The hello of an instance, for the report.
     virtual json describe() = 0;
+    /// The User-Agent of the browser whose page gave describe()'s hello (its control
+    /// connection's request), for the report's engine; "" when the IUT is not a page.
+    virtual std::string user_agent() { return {}; }
 };
 
 /// The in-process reference implementation under `p`; its wss:// trusts

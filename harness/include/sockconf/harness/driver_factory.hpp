@@ -5,7 +5,7 @@
 //
 //   (nothing)                           the built-in reference, in process (driver.hpp)
 //   --iut "COMMAND"                     a program speaking the adapter protocol (process_driver.hpp)
-//   --iut-page DIR [--browser chromium] [--pages N]
+//   --iut-page DIR [--browser chromium|firefox] [--pages N]
 //                                       pages of a browser or device (remote_driver.hpp)
 #pragma once
 
@@ -24,7 +24,7 @@ namespace sockconf::harness {
 struct iut_options {
     std::string command; ///< --iut: shell command of a program speaking the adapter protocol, started per instance
     std::string page;    ///< --iut-page: a platform's page folder (adapters/browser/NAME)
-    std::string browser; ///< --browser: launch it on the page ("chromium"); empty: wait for a browser or device
+    std::string browser; ///< --browser: launch it on the page ("chromium", "firefox"); empty: wait for a browser or device
     int pages = 24;      ///< --pages: pages the launched browser opens, the pool of instances
     /// Ctrl-C's flag (or null): a wait for an IUT's reply ends within 50 ms once it is set,
     /// and a program is then ended at once instead of being given time to exit.

@@ -9,9 +9,10 @@
 // anything else gets 403 and a logged line saying why (E-ADAPTER-REFUSED). Every page that says hello joins a pool of IUT instances:
 // a case takes an idle page and resets it; a case that asks for a fresh
 // instance gets a page that said hello after being told "bye" (it reloads).
-// With `browser` set, the factory launches it (adapters/browser/launch.mjs) on
-// the page URL and stops it at the end; without, it waits for whatever opens
-// page_url().
+// With `browser` set ("chromium" or "firefox"), the factory launches it
+// (adapters/browser/launch.mjs) on the page URL and stops it at the end; without,
+// it waits for whatever opens page_url(). user_agent() is the User-Agent of the
+// page whose hello describe() gave: the engine the report names.
 #pragma once
 
 #include <atomic>
@@ -28,11 +29,12 @@ namespace sockconf::harness {
 struct remote_options {
     std::string home;     ///< the project tree (adapters/, node_modules/)
     std::string page;     ///< the platform: "adapters/browser/NAME" or "NAME"
-    std::string browser;  ///< "chromium": launch it; "": wait for a page to connect
+    std::string browser;  ///< "chromium" or "firefox": launch it; "": wait for a page to connect
     int pages = 4;        ///< pages the launched browser opens (the pool's size)
     std::chrono::milliseconds hello_timeout{}; ///< how long a page has to (re)connect
-    /// PEM of the echo servers' CA: the launched browser trusts exactly this
-    /// key for wss:// (chromium's --ignore-certificate-errors-spki-list).
+    /// PEM of the echo servers' CA: the launched browser trusts exactly this CA
+    /// for wss:// (launch.mjs --trust-ca: Chromium its key, Firefox the certificate
+    /// in a fresh profile).
     std::string ca_pem;
     std::size_t message_max_bytes = 0; ///< the longest control frame read (settings: adapter_message_max_bytes)
     std::int64_t case_events_max = 0;  ///< events + logs per case (settings: adapter_case_events_max)
