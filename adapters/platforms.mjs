@@ -10,8 +10,11 @@
 //                                                    # with a committed platform report), in
 //                                                    # matrix order
 //   node adapters/platforms.mjs get NAME FIELD      # one field (e.g. profile), as text
-//   node adapters/platforms.mjs run-args NAME       # the `sockconf run` arguments that reach
-//                                                    # it, one a line
+//   node adapters/platforms.mjs run-args NAME [BROWSER]  # the `sockconf run` arguments that
+//                                                    # reach it (in BROWSER, one of its
+//                                                    # run.browser; default the first), one a line
+//   node adapters/platforms.mjs browsers NAME       # the engines its page runs in, one a line
+//                                                    # (none for a platform that is not a page)
 //   node adapters/platforms.mjs check               # validate every platform.json
 //
 // Exit status: 0; 2 a bad platform.json (the message names the file and the field), an
@@ -27,6 +30,8 @@ const KEYS = ["name", "title", "profile", "package", "run", "hello", "binary", "
 const RUN_KEYS = ["in_process", "page", "browser", "pages", "iut"];
 const HELLO_KEYS = ["name", "version", "host", "capabilities", "adaptations"];
 const HOSTS = ["browser", "node", "native"];
+// The browsers launch.mjs drives (adapters/browser/launch.mjs --browser).
+export const BROWSERS = ["chromium", "firefox"];
 // "bench": the adapter runs the bench command's load loop (the JS shim always does).
 const CAPABILITIES = ["websocket", "legacy-globals", "tcp", "virtual-clock", "bench"];
 
@@ -69,7 +74,13 @@ export function validate(doc, file, base = root) {
   if ("page" in run) {
     if (!isString(run.page) || !fs.existsSync(path.join(base, run.page, "entry.mjs")))
       fail(file, "run.page", `expected a page folder holding entry.mjs, got ${JSON.stringify(run.page)}`);
-    if (run.browser !== undefined && run.browser !== "chromium") fail(file, "run.browser", 'expected "chromium"');
+    // One browser, or a list: the platform's committed report is a run in each (the first's in
+    // reports/platforms/NAME/, the others' in reports/platforms/NAME/<browser>/).
+    const list = typeof run.browser === "string" ? [run.browser] : run.browser;
+    const want = `expected one of ${BROWSERS.map((b) => JSON.stringify(b)).join(", ")}, or a list of them`;
+    if (list !== undefined && !(Array.isArray(list) && list.length > 0 && list.every((b) => BROWSERS.includes(b))))
+      fail(file, "run.browser", want);
+    if (list !== undefined && new Set(list).size !== list.length) fail(file, "run.browser", "a browser is listed twice");
   } else {
     for (const k of ["browser", "pages"]) if (k in run) fail(file, `run.${k}`, "only with run.page");
   }
@@ -135,11 +146,19 @@ export function platformOfPage(dir, base = root) {
   return fs.existsSync(f) ? validate(JSON.parse(fs.readFileSync(f, "utf8")), f, base) : null;
 }
 
-/** What `sockconf run` needs to reach `p`: its IUT flags and its profile. */
-export function runArgs(p) {
+/** The browsers `p`'s page runs in (its run.browser as a list; [] when it names none). */
+export function browsers(p) {
+  const b = p.run.browser;
+  return b === undefined ? [] : typeof b === "string" ? [b] : [...b];
+}
+
+/** What `sockconf run` needs to reach `p` (in `browser`, default its first): its IUT flags and its profile. */
+export function runArgs(p, browser) {
   const args = [];
+  if (browser !== undefined && !browsers(p).includes(browser))
+    fail(p.file, "run.browser", `${JSON.stringify(browser)} is not one of the platform's browsers (${browsers(p).join(", ") || "none"})`);
   if (p.run.page) {
-    if (p.run.browser) args.push("--browser", p.run.browser);
+    if (browsers(p).length) args.push("--browser", browser ?? browsers(p)[0]);
     args.push("--iut-page", p.run.page);
     if (p.run.pages) args.push("--pages", String(p.run.pages));
   } else if (p.run.iut) args.push("--iut", p.run.iut);
@@ -156,7 +175,8 @@ export function helloIdentity(p, base = root) {
 
 function main(argv) {
   const [cmd, ...rest] = argv;
-  const usage = "usage: node adapters/platforms.mjs list [--reported] | get NAME FIELD | run-args NAME | check\n";
+  const usage =
+    "usage: node adapters/platforms.mjs list [--reported] | get NAME FIELD | run-args NAME [BROWSER] | browsers NAME | check\n";
   const platforms = loadPlatforms();
   const find = (name) => platforms.find((p) => p.name === name) ?? fail(path.join(root, "adapters"), "", `no platform ${JSON.stringify(name)} (known: ${platforms.map((p) => p.name).join(", ")})`);
   if (cmd === "list" && (rest.length === 0 || (rest.length === 1 && rest[0] === "--reported"))) {
@@ -165,8 +185,10 @@ function main(argv) {
     const v = rest[1].split(".").reduce((o, k) => (o == null ? undefined : o[k]), find(rest[0]));
     if (v === undefined) fail(find(rest[0]).file, rest[1], "not set");
     process.stdout.write(`${typeof v === "string" ? v : JSON.stringify(v)}\n`);
-  } else if (cmd === "run-args" && rest.length === 1) {
-    for (const a of runArgs(find(rest[0]))) process.stdout.write(`${a}\n`);
+  } else if (cmd === "run-args" && (rest.length === 1 || rest.length === 2)) {
+    for (const a of runArgs(find(rest[0]), rest[1])) process.stdout.write(`${a}\n`);
+  } else if (cmd === "browsers" && rest.length === 1) {
+    for (const b of browsers(find(rest[0]))) process.stdout.write(`${b}\n`);
   } else if (cmd === "check" && rest.length === 0) {
     process.stdout.write(`${platforms.length} platform(s): ${platforms.map((p) => p.name).join(", ")}\n`);
   } else if (cmd === "--help" || cmd === "-h") {

@@ -12,7 +12,7 @@ import os from "node:os";
 import path from "node:path";
 import { test } from "node:test";
 
-import { PlatformError, loadPlatforms, root, runArgs, validate } from "../platforms.mjs";
+import { PlatformError, browsers, loadPlatforms, root, runArgs, validate } from "../platforms.mjs";
 
 const taroH5 = () => JSON.parse(fs.readFileSync(path.join(root, "adapters/browser/taro-h5/platform.json"), "utf8"));
 
@@ -22,8 +22,14 @@ test("the shipped platform.json files validate, the reference first", () => {
   assert.deepEqual(runArgs(all[0]), ["--profile", "wechat"]);
   const names = all.map((p) => p.name);
   for (const n of ["taro-h5", "uni-h5", "mpx", "taro-rn", "ws-browser"]) assert.ok(names.includes(n), n);
-  assert.deepEqual(runArgs(all.find((p) => p.name === "taro-h5")),
-    ["--browser", "chromium", "--iut-page", "adapters/browser/taro-h5", "--profile", "taro"]);
+  const taro = all.find((p) => p.name === "taro-h5");
+  assert.deepEqual(runArgs(taro), ["--browser", "chromium", "--iut-page", "adapters/browser/taro-h5", "--profile", "taro"]);
+  assert.deepEqual(runArgs(taro, "firefox"), ["--browser", "firefox", "--iut-page", "adapters/browser/taro-h5", "--profile", "taro"]);
+  assert.throws(() => runArgs(all[0], "firefox"), /"firefox" is not one of the platform's browsers \(none\)/);
+  // Every reported browser platform runs in both engines (issue 17): its matrix has a column for each.
+  for (const p of all.filter((q) => q.run.page && q.platform_report))
+    assert.deepEqual(browsers(p), ["chromium", "firefox"], p.name);
+  assert.deepEqual(browsers(all[0]), []);
 });
 
 test("every page folder (entry.mjs) has a platform.json, and every committed report a reported platform", () => {
@@ -80,6 +86,10 @@ test("a bad platform.json is refused, naming the file and the field", () => {
   bad((d) => { d.profile = "no-such-profile"; }, "profile");
   bad((d) => { d.run.iut = "x"; }, "run");
   bad((d) => { d.run = { in_process: true, browser: "chromium" }; }, "run.browser");
+  bad((d) => { d.run.browser = "webkit"; }, "run.browser");
+  bad((d) => { d.run.browser = []; }, "run.browser");
+  bad((d) => { d.run.browser = ["firefox", "firefox"]; }, "run.browser");
+  bad((d) => { d.run.browser = ["chromium", 1]; }, "run.browser");
   bad((d) => { d.run.page = "adapters/browser/nowhere"; }, "run.page");
   bad((d) => { d.hello.name = "@tarojs/taro-h5"; }, "hello.name");
   bad((d) => { d.hello.host = "phone"; }, "hello.host");
@@ -94,6 +104,10 @@ test("the command line: list, get, run-args; exit 2 on an unknown platform", () 
   assert.ok(!listed.stdout.split("\n").includes("ws-browser"));
   assert.equal(cli("get", "taro-rn", "profile").stdout, "taro-rn\n");
   assert.equal(cli("run-args", "mpx").stdout, "--browser\nchromium\n--iut-page\nadapters/browser/mpx\n--profile\nmpx\n");
+  assert.equal(cli("run-args", "mpx", "firefox").stdout, "--browser\nfirefox\n--iut-page\nadapters/browser/mpx\n--profile\nmpx\n");
+  assert.equal(cli("run-args", "mpx", "webkit").status, 2);
+  assert.equal(cli("browsers", "uni-h5").stdout, "chromium\nfirefox\n");
+  assert.equal(cli("browsers", "reference").stdout, "");
   const unknown = cli("run-args", "nope");
   assert.equal(unknown.status, 2);
   assert.match(unknown.stderr, /no platform "nope"/);
