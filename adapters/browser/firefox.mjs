@@ -95,8 +95,15 @@ export async function launchFirefox({ executable, dir, timeoutMs }) {
   const version = await browser.version().catch(() => "firefox");
   return {
     version: version.replace(/^firefox\//, "Firefox "),
-    newPage: () => browser.newPage(),
-    pages: () => browser.pages(),
+    // Each page in a user context of its own (a container: its own origin attributes), as
+    // each IUT instance would be on its own device. Firefox lets one WebSocket at a time be
+    // CONNECTING to an IP address per origin attributes (RFC 6455 4.1; nsWSAdmissionManager):
+    // in one context, a case whose server never answers the upgrade would hold every other
+    // tab's connections to 127.0.0.1 for its whole length (issue 17: 47 of uni-h5's cases
+    // failed so at -j 24 that passed at -j 1). In its own context a case's connections queue
+    // only behind its own, as an app's do (specs/decisions.md, D62).
+    newPage: async () => (await browser.createBrowserContext()).newPage(),
+    pages: async () => [], // the first tab is in the default context: launch.mjs opens its own
     onGone: (fn) => browser.on("disconnected", fn),
     close: () => browser.close(),
     crashEvent: "error", // puppeteer-core's name for a page that crashed

@@ -47,6 +47,10 @@ namespace fs = std::filesystem;
 using tcp = asio::ip::tcp;
 using namespace std::chrono_literals;
 
+/// How long adapters/browser/launch.mjs gives a browser to start before it gives up (exit 3):
+/// its LAUNCH_TIMEOUT_MS.
+constexpr std::chrono::milliseconds browser_start_max{30000};
+
 /// One connected page: an IUT instance of the pool.
 struct page_conn {
     std::unique_ptr<detail::adapter_link> link;
@@ -187,9 +191,13 @@ public:
     json describe() override
     {
         std::unique_lock lk(mu_);
-        if (!cv_.wait_for(lk, o_.hello_timeout, [&] { return idle_page(false) != nullptr; }))
-            return json{{"error", "E-ADAPTER-TIMEOUT: no page said hello within " +
-                                      std::to_string(o_.hello_timeout.count()) + " ms (" + url_ + ")" + launcher_log()}};
+        // A browser the harness launched first has to start: the page's wait begins once it
+        // could have (firefox-esr took 11 s to start on a loaded 2-core machine, its first
+        // page's hello 10 s more).
+        auto const first_wait = o_.hello_timeout + (launcher_ ? browser_start_max : 0ms);
+        if (!cv_.wait_for(lk, first_wait, [&] { return idle_page(false) != nullptr; }))
+            return json{{"error", "E-ADAPTER-TIMEOUT: no page said hello within " + std::to_string(first_wait.count()) +
+                                      " ms (" + url_ + ")" + launcher_log()}};
         // A launched browser loads all its pages at once; cases started meanwhile would
         // time that load, not the IUT (a 200 ms handshake took 3 s). Start once every page
         // said hello, or when hello_timeout is up, with those that did.

@@ -61,8 +61,11 @@ TEST(remote_driver, pages_join_the_pool_and_are_reset_or_renewed_between_cases)
     auto f = factory();
     open_page(*f);
     open_page(*f);
+    EXPECT_EQ(f->user_agent(), "") << "no page has said hello yet";
     auto const hello = f->describe();
     ASSERT_EQ(hello.value("name", ""), "fake-page") << hello.dump();
+    // The browser the described page runs in, as its control connection's request said.
+    EXPECT_EQ(f->user_agent(), "Mozilla/5.0 (X11; Linux x86_64; rv:153.0) Gecko/20100101 Firefox/153.0");
     {
         auto d = f->open([](json const&) {}, false);
         auto const r = d->execute(json{{"op", "get"}, {"this", {{"$ref", "nothing"}}}, {"prop", "x"}}, 5000ms);
