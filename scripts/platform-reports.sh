@@ -64,9 +64,9 @@ run_one() {
 
 # The folder of platform $1's report in browser $2: the first browser's is the platform's own.
 report_dir() {
-  local first
-  first=$(node adapters/platforms.mjs browsers "$1" | head -n1)
-  if [ -z "$2" ] || [ "$2" = "$first" ]; then echo "reports/platforms/$1"; else echo "reports/platforms/$1/$2"; fi
+  local all
+  mapfile -t all < <(node adapters/platforms.mjs browsers "$1")
+  if [ -z "$2" ] || [ "$2" = "${all[0]:-}" ]; then echo "reports/platforms/$1"; else echo "reports/platforms/$1/$2"; fi
 }
 
 for name in "${names[@]}"; do
