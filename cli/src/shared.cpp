@@ -73,8 +73,9 @@ void add_iut_options(CLI::App* cmd, harness::iut_options& iut)
                                     "protocol on stdin/stdout (specs/adapter-protocol.md), started for every IUT instance "
                                     "(run: once per case)");
     cmd->add_option("--iut-page", iut.page,
-                    "Test a platform in a browser: its page folder (adapters/browser/NAME); sockconf serves the page "
-                    "and a control WebSocket, pages that open it are the IUT")
+                    "Test a platform in a browser: its page folder (adapters/browser/NAME, or a folder anywhere "
+                    "with dist/bundle.mjs, e.g. from `sockconf init browser`); sockconf serves the page and a "
+                    "control WebSocket, pages that open it are the IUT")
         ->excludes(command);
     cmd->add_option("--browser", iut.browser,
                     "Launch this browser on the --iut-page (chromium, via adapters/browser/launch.mjs); without it, "
