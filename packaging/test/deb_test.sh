@@ -1,0 +1,183 @@
+#!/usr/bin/env bash
+# ctest package_deb (packaging/README.md): the .deb as a user gets it.
+#   1. cpack builds sockconf_<version>_amd64.deb into a temporary folder;
+#   2. its Depends are checked against this machine (each installed, at the version asked);
+#   3. dpkg -x unpacks it into a throwaway root, whose files are listed and checked (programs,
+#      data, built browser bundles, the vendored npm packages; no headers or libraries);
+#   4. from a folder outside the source tree, with SOCKCONF_HOME unset and, where a mount
+#      namespace can be had, the source tree hidden under an empty tmpfs (so that the
+#      compiled-in fallback to it cannot be what works), it runs `sockconf run` (every suite),
+#      `sockconf lint`, `serve --json`, `bench --quick` and `run --iut` through the packaged
+#      ref adapter and the packaged Node runner. One case title of the unpacked copy is
+#      marked: the report must show the mark, so the run read the packaged data.
+# Everything is printed and kept in --log. Exit 0 pass, 1 fail, 77 skipped (no dpkg-deb/cpack).
+#
+#   deb_test.sh --build-dir DIR --source-dir DIR --version X.Y.Z --log FILE
+set -uo pipefail
+
+build="" src="" version="" log=""
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --build-dir) build="$2"; shift 2 ;;
+    --source-dir) src="$2"; shift 2 ;;
+    --version) version="$2"; shift 2 ;;
+    --log) log="$2"; shift 2 ;;
+    *) echo "deb_test.sh: unknown argument $1" >&2; exit 2 ;;
+  esac
+done
+[ -n "$build" ] && [ -n "$src" ] && [ -n "$version" ] && [ -n "$log" ] || {
+  echo "usage: deb_test.sh --build-dir DIR --source-dir DIR --version X.Y.Z --log FILE" >&2; exit 2; }
+exec > >(tee "$log") 2>&1
+
+for tool in cpack dpkg-deb dpkg-query; do
+  command -v "$tool" >/dev/null || { echo "package_deb: skipped: $tool not found (Debian's dpkg-dev and cmake)"; exit 77; }
+done
+
+fail() { echo "package_deb: FAIL: $*"; exit 1; }
+tmp=$(mktemp -d /tmp/sockconf-deb-test.XXXXXX)
+cleanup() { rm -rf "$tmp"; }
+trap cleanup EXIT
+case "$tmp/" in "$src"/*) fail "the temporary folder $tmp is inside the source tree $src" ;; esac
+
+echo "== 1. cpack -G DEB"
+t0=$(date +%s)
+timeout 120 cpack -G DEB --config "$build/CPackConfig.cmake" -B "$tmp/pkg" > "$tmp/cpack.log" 2>&1 ||
+  { cat "$tmp/cpack.log"; fail "cpack failed"; }
+grep -E "CPack: (Create package|- package:)" "$tmp/cpack.log"
+deb="$tmp/pkg/sockconf_${version}_amd64.deb"
+[ -f "$deb" ] || { ls -l "$tmp/pkg"; fail "no $(basename "$deb") written"; }
+echo "built $(basename "$deb"): $(du -h "$deb" | cut -f1) in $(( $(date +%s) - t0 )) s"
+dpkg-deb --field "$deb" Package Version Architecture Depends Recommends Suggests
+
+echo "== 2. Depends, on this machine"
+depends=$(dpkg-deb --field "$deb" Depends)
+for lib in libc6 libstdc++6 libssl3 libfmt9; do
+  grep -qE "(^|, )${lib//+/\\+}( |,|$)" <<<"$depends" || fail "Depends lacks $lib (dpkg-shlibdeps should have found it): $depends"
+done
+IFS=',' read -ra deps <<<"$depends"
+for dep in "${deps[@]}"; do
+  found=""
+  IFS='|' read -ra alternatives <<<"$dep"
+  for alt in "${alternatives[@]}"; do
+    alt=$(echo "$alt" | sed 's/^ *//; s/ *$//')
+    name=${alt%% *}; name=${name%%:*}
+    op="" want=""
+    if [[ $alt =~ \(([\<\>=]+)\ *([^\)]+)\) ]]; then op=${BASH_REMATCH[1]}; want=${BASH_REMATCH[2]}; fi
+    info=$(dpkg-query -W -f='${Status}|${Version}' "$name" 2>/dev/null) || continue
+    [ "${info%%|*}" = "install ok installed" ] || continue
+    have=${info#*|}
+    if [ -n "$op" ] && ! dpkg --compare-versions "$have" "$op" "$want"; then continue; fi
+    found="$name $have"
+    break
+  done
+  [ -n "$found" ] || fail "Depends \"$dep\" is not satisfied on this machine"
+  echo "  $(echo "$dep" | sed 's/^ *//'): installed ($found)"
+done
+
+echo "== 3. dpkg -x into a throwaway root"
+root="$tmp/root"
+dpkg -x "$deb" "$root" || fail "dpkg -x failed"
+share="$root/usr/share/sockconf"
+echo "installed paths (of $(dpkg-deb -c "$deb" | grep -vc '/$') files):"
+( cd "$root" && find usr/bin -type f | sort | sed 's|^|  /|' )
+( cd "$root" && for d in usr/share/sockconf/*/ usr/share/sockconf/adapters/*/ usr/share/sockconf/node_modules/*/; do
+    echo "  /${d%/} ($(find "$d" -type f | wc -l) files)"; done )
+for f in usr/bin/sockconf usr/bin/sockconf-ref-adapter usr/bin/sockconf-load usr/bin/sockconf-sink; do
+  [ -x "$root/$f" ] || fail "/$f is missing or not executable"
+done
+for f in specs/api.json specs/settings.json specs/profiles/wechat.json specs/schemas/case.schema.json \
+         suites/websocket suites/tcp adapters/js/shim.mjs adapters/node/sockconf-node.mjs \
+         adapters/node/examples/wx-on-ws.mjs adapters/browser/launch.mjs adapters/browser/page.html \
+         node_modules/ws/package.json node_modules/playwright-core/package.json; do
+  [ -e "$share/$f" ] || fail "/usr/share/sockconf/$f is missing"
+done
+for entry in "$src"/adapters/browser/*/entry.mjs; do
+  platform=$(basename "$(dirname "$entry")")
+  [ -f "$share/adapters/browser/$platform/dist/bundle.mjs" ] ||
+    fail "/usr/share/sockconf/adapters/browser/$platform/dist/bundle.mjs (the built page bundle) is missing"
+done
+for unwanted in usr/include usr/lib usr/share/sockconf/adapters/node/test usr/share/sockconf/suites/CMakeLists.txt; do
+  [ ! -e "$root/$unwanted" ] || fail "/$unwanted should not be in the package"
+done
+echo "  programs, data, bundles and npm packages present; no headers, libraries or tests"
+
+# The mark: the first case title of one packaged suite file, in the unpacked copy only.
+marked="$share/suites/websocket/connect.json"
+sed -i '0,/"title": "/s//"title": "[packaged copy] /' "$marked"
+grep -q '\[packaged copy\]' "$marked" || fail "could not mark a case title in $marked"
+
+echo "== 4. the programs, from outside the source tree"
+work="$tmp/work"
+mkdir -p "$work"
+cat > "$tmp/inside.sh" <<EOF
+set -uo pipefail
+fail() { echo "package_deb: FAIL: \$*"; exit 1; }
+hide="\$1"
+if [ "\$hide" = yes ]; then
+  mount -t tmpfs -o size=1m,mode=0755 sockconf-hidden "$src" || fail "cannot mount a tmpfs over $src"
+  [ ! -e "$src/specs/api.json" ] || fail "the source tree is still visible"
+  echo "source tree $src hidden (an empty tmpfs in this mount namespace)"
+fi
+unset SOCKCONF_HOME SOCKCONF_DATA_DIR
+cd "$work" || exit 1
+echo "cwd: \$(pwd)"
+bin="$root/usr/bin"
+
+echo "--- sockconf run"
+t0=\$(date +%s)
+timeout 120 "\$bin/sockconf" run > run.out 2>&1; rc=\$?
+grep -E "^[0-9]+ passed|^wrote " run.out
+echo "exit \$rc in \$(( \$(date +%s) - t0 )) s"
+[ \$rc -eq 0 ] || { tail -40 run.out; fail "sockconf run exited \$rc"; }
+[ -s sockconf-report/report.json ] || fail "no sockconf-report/report.json in \$(pwd)"
+grep -q '\[packaged copy\]' sockconf-report/report.json ||
+  fail "the report lacks the packaged copy's marked title: the run did not read /usr/share/sockconf"
+echo "report: \$(pwd)/sockconf-report/report.json has the packaged copy's marked title"
+
+echo "--- sockconf lint"
+timeout 60 "\$bin/sockconf" lint > lint.out 2>&1 || { cat lint.out; fail "sockconf lint failed on the packaged data"; }
+tail -1 lint.out
+
+echo "--- sockconf serve --json"
+timeout 20 "\$bin/sockconf" serve --json > serve.out 2> serve.err &
+pid=\$!
+for _ in \$(seq 1 100); do [ -s serve.out ] && break; sleep 0.1; done
+kill \$pid 2>/dev/null; wait \$pid 2>/dev/null
+head -1 serve.out | sed 's/"ca_pem":"[^"]*",/"ca_pem":"…",/'
+head -1 serve.out | grep -q '^{.*"ws' || { cat serve.err; fail "serve --json printed no JSON line with its URLs in 10 s"; }
+
+echo "--- sockconf bench --quick (echo, ws binary 16 B)"
+timeout 90 "\$bin/sockconf" bench --quick --scenario echo --transport ws --payload binary --size 16 --out bench.json \
+  > bench.out 2>&1 || { tail -20 bench.out; fail "sockconf bench failed"; }
+tail -3 bench.out
+[ -s bench.json ] || fail "bench wrote no bench.json"
+
+echo "--- sockconf run --iut sockconf-ref-adapter (ws.connect.*)"
+timeout 90 "\$bin/sockconf" run --iut "\$bin/sockconf-ref-adapter" --filter 'ws.connect.*' --report-dir report-ref-adapter \
+  > ref-adapter.out 2>&1 || { tail -30 ref-adapter.out; fail "run --iut sockconf-ref-adapter failed"; }
+grep -E "^[0-9]+ passed" ref-adapter.out
+
+if command -v node >/dev/null; then
+  echo "--- sockconf run --iut node .../sockconf-node.mjs (ws.connect.*), node \$(node --version)"
+  iut="node $share/adapters/node/sockconf-node.mjs --module $share/adapters/node/examples/wx-on-ws.mjs"
+  timeout 90 "\$bin/sockconf" run --iut "\$iut" --filter 'ws.connect.*' --report-dir report-node > node.out 2>&1; rc=\$?
+  grep -E "^[0-9]+ passed" node.out
+  grep -q '"host": *"node"' report-node/report.json || { tail -30 node.out; fail "the Node runner did not say hello (exit \$rc)"; }
+  grep -q 'sockconf-node: no global WebSocket' node.out && fail "the Node runner did not find the packaged npm package ws"
+  [ \$rc -eq 0 ] || { tail -30 node.out; fail "run --iut (Node runner) exited \$rc"; }
+else
+  echo "--- node not found: --iut through the Node runner not tried (nodejs is a Recommends)"
+fi
+EOF
+
+hide=no
+runner=(bash)
+if unshare --mount true 2>/dev/null; then
+  hide=yes; runner=(unshare --mount bash)
+elif unshare --map-root-user --mount true 2>/dev/null; then
+  hide=yes; runner=(unshare --map-root-user --mount bash)
+else
+  echo "no mount namespace here (unshare --mount failed): the source tree stays visible; the marked title still shows which data the run read"
+fi
+"${runner[@]}" "$tmp/inside.sh" "$hide" || exit 1
+echo "package_deb: ok ($(basename "$deb"), run from $work)"
