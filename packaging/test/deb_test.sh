@@ -1,23 +1,28 @@
 #!/usr/bin/env bash
-# ctest package_deb (packaging/README.md): the .deb as a user gets it.
-#   1. cpack builds sockconf_<version>_amd64.deb into a temporary folder;
+# ctests package_deb_build and package_deb (packaging/README.md): the .deb as a user gets it.
+#   --phase build (package_deb_build, the fixture): cpack builds sockconf_<version>_amd64.deb
+#     into BUILD/package-deb-test/;
+#   --phase check (package_deb, which holds the suites' port lock only for this part):
 #   2. its Depends are checked against this machine (each installed, at the version asked);
 #   3. dpkg -x unpacks it into a throwaway root, whose files are listed and checked (programs,
 #      data, built browser bundles, the vendored npm packages; no headers or libraries);
 #   4. from a folder outside the source tree, with SOCKCONF_HOME unset and, where a mount
 #      namespace can be had, the source tree hidden under an empty tmpfs (so that the
 #      compiled-in fallback to it cannot be what works), it runs `sockconf run` (every suite),
-#      `sockconf lint`, `serve --json`, `bench --quick` and `run --iut` through the packaged
-#      ref adapter and the packaged Node runner. One case title of the unpacked copy is
+#      `sockconf lint`, `serve --json`, `bench --quick`, `run --iut` through the packaged
+#      ref adapter and the packaged Node runner, and `--iut-page ws-browser --browser chromium`
+#      (when chromium is installed). One case title of the unpacked copy is
 #      marked: the report must show the mark, so the run read the packaged data.
-# Everything is printed and kept in --log. Exit 0 pass, 1 fail, 77 skipped (no dpkg-deb/cpack).
+# Everything is printed and kept in --log (the build phase starts it, the check phase adds to
+# it). Exit 0 pass, 1 fail, 77 skipped (no cpack or dpkg-deb).
 #
-#   deb_test.sh --build-dir DIR --source-dir DIR --version X.Y.Z --log FILE
+#   deb_test.sh --phase build|check --build-dir DIR --source-dir DIR --version X.Y.Z --log FILE
 set -uo pipefail
 
-build="" src="" version="" log=""
+phase="" build="" src="" version="" log=""
 while [ $# -gt 0 ]; do
   case "$1" in
+    --phase) phase="$2"; shift 2 ;;
     --build-dir) build="$2"; shift 2 ;;
     --source-dir) src="$2"; shift 2 ;;
     --version) version="$2"; shift 2 ;;
@@ -25,28 +30,37 @@ while [ $# -gt 0 ]; do
     *) echo "deb_test.sh: unknown argument $1" >&2; exit 2 ;;
   esac
 done
-[ -n "$build" ] && [ -n "$src" ] && [ -n "$version" ] && [ -n "$log" ] || {
-  echo "usage: deb_test.sh --build-dir DIR --source-dir DIR --version X.Y.Z --log FILE" >&2; exit 2; }
-exec > >(tee "$log") 2>&1
+[[ $phase =~ ^(build|check)$ ]] && [ -n "$build" ] && [ -n "$src" ] && [ -n "$version" ] && [ -n "$log" ] || {
+  echo "usage: deb_test.sh --phase build|check --build-dir DIR --source-dir DIR --version X.Y.Z --log FILE" >&2; exit 2; }
+if [ "$phase" = build ]; then exec > >(tee "$log") 2>&1; else exec > >(tee -a "$log") 2>&1; fi
 
 for tool in cpack dpkg-deb dpkg-query; do
   command -v "$tool" >/dev/null || { echo "package_deb: skipped: $tool not found (Debian's dpkg-dev and cmake)"; exit 77; }
 done
 
 fail() { echo "package_deb: FAIL: $*"; exit 1; }
+pkg="$build/package-deb-test"
+deb="$pkg/sockconf_${version}_amd64.deb"
+
+if [ "$phase" = build ]; then
+  echo "== 1. cpack -G DEB"
+  rm -rf "$pkg"
+  t0=$(date +%s)
+  timeout 200 cpack -G DEB --config "$build/CPackConfig.cmake" -B "$pkg" > "$pkg.cpack.log" 2>&1 ||
+    { cat "$pkg.cpack.log"; fail "cpack failed"; }
+  grep -E "CPack: (Create package|- package:)" "$pkg.cpack.log"
+  rm -rf "$pkg/_CPack_Packages" "$pkg.cpack.log"
+  [ -f "$deb" ] || { ls -l "$pkg"; fail "no $(basename "$deb") written"; }
+  echo "built $(basename "$deb"): $(du -h "$deb" | cut -f1) in $(( $(date +%s) - t0 )) s"
+  exit 0
+fi
+
+[ -f "$deb" ] || fail "no $deb: ctest runs package_deb_build first (ctest -R package_deb)"
 tmp=$(mktemp -d /tmp/sockconf-deb-test.XXXXXX)
-cleanup() { rm -rf "$tmp"; }
+cleanup() { rm -rf "$tmp" "$pkg"; }
 trap cleanup EXIT
 case "$tmp/" in "$src"/*) fail "the temporary folder $tmp is inside the source tree $src" ;; esac
 
-echo "== 1. cpack -G DEB"
-t0=$(date +%s)
-timeout 120 cpack -G DEB --config "$build/CPackConfig.cmake" -B "$tmp/pkg" > "$tmp/cpack.log" 2>&1 ||
-  { cat "$tmp/cpack.log"; fail "cpack failed"; }
-grep -E "CPack: (Create package|- package:)" "$tmp/cpack.log"
-deb="$tmp/pkg/sockconf_${version}_amd64.deb"
-[ -f "$deb" ] || { ls -l "$tmp/pkg"; fail "no $(basename "$deb") written"; }
-echo "built $(basename "$deb"): $(du -h "$deb" | cut -f1) in $(( $(date +%s) - t0 )) s"
 dpkg-deb --field "$deb" Package Version Architecture Depends Recommends Suggests
 
 echo "== 2. Depends, on this machine"
@@ -74,12 +88,28 @@ for dep in "${deps[@]}"; do
   echo "  $(echo "$dep" | sed 's/^ *//'): installed ($found)"
 done
 
+# What `apt install ./sockconf_*.deb` would pull in on a bare Debian (apt simulating with an
+# empty dpkg status), from this machine's package lists; skipped when it has none.
+if command -v apt-get >/dev/null && [[ $(apt-cache policy libc6 2>/dev/null) == *"Candidate: "[0-9]* ]]; then
+  : > "$tmp/empty-status"
+  apt-get -s -o Dir::State::status="$tmp/empty-status" install "$deb" > "$tmp/apt.log" 2>&1 < /dev/null ||
+    { tail -20 "$tmp/apt.log"; fail "apt cannot install the package on a bare system from this machine's package lists"; }
+  echo "apt install on a bare system (simulated): $(grep -c '^Inst ' "$tmp/apt.log") packages, among them:"
+  for dep in sockconf "${deps[@]}" nodejs; do # nodejs: the Recommends, which apt installs by default
+    name=$(echo "$dep" | sed 's/^ *//; s/[ |].*//')
+    line=$(grep -F "Inst $name (" "$tmp/apt.log") || fail "apt would not install $name on a bare system"
+    echo "  $line"
+  done
+else
+  echo "(no apt package lists here: what apt would pull in on a bare system is not simulated)"
+fi
+
 echo "== 3. dpkg -x into a throwaway root"
 root="$tmp/root"
 dpkg -x "$deb" "$root" || fail "dpkg -x failed"
 share="$root/usr/share/sockconf"
 echo "installed paths (of $(dpkg-deb -c "$deb" | grep -vc '/$') files):"
-( cd "$root" && find usr/bin -type f | sort | sed 's|^|  /|' )
+( cd "$root" && find usr/bin usr/share/sockconf/adapters/browser -type f \( -path 'usr/bin/*' -o -name bundle.mjs \) | sort | sed 's|^|  /|' )
 ( cd "$root" && for d in usr/share/sockconf/*/ usr/share/sockconf/adapters/*/ usr/share/sockconf/node_modules/*/; do
     echo "  /${d%/} ($(find "$d" -type f | wc -l) files)"; done )
 for f in usr/bin/sockconf usr/bin/sockconf-ref-adapter usr/bin/sockconf-load usr/bin/sockconf-sink; do
@@ -167,6 +197,17 @@ if command -v node >/dev/null; then
   [ \$rc -eq 0 ] || { tail -30 node.out; fail "run --iut (Node runner) exited \$rc"; }
 else
   echo "--- node not found: --iut through the Node runner not tried (nodejs is a Recommends)"
+fi
+
+if command -v node >/dev/null && command -v chromium >/dev/null; then
+  echo "--- sockconf run --iut-page ws-browser --browser chromium (ws.connect.*): the packaged bundle, launcher, playwright-core"
+  timeout 90 "\$bin/sockconf" run --iut-page ws-browser --browser chromium --pages 4 --filter 'ws.connect.*' \
+    --report-dir report-browser > browser.out 2>&1; rc=\$?
+  grep -E "^[0-9]+ passed" browser.out
+  [ \$rc -eq 0 ] || { tail -30 browser.out; fail "run --iut-page ws-browser --browser chromium exited \$rc"; }
+  grep -q '"host": *"browser"' report-browser/report.json || fail "no browser page said hello"
+else
+  echo "--- node or chromium not found: --iut-page with --browser chromium not tried (chromium is a Suggests)"
 fi
 EOF
 
