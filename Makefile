@@ -1,9 +1,10 @@
 # The two commands of README.md. Each sets up what is missing, builds, then runs.
 #   make run   - sockconf run against the built-in reference; report in ./sockconf-report/
 #   make test  - every test, through ctest
+#   make package - build/sockconf_<version>_amd64.deb (CPack; packaging/README.md)
 JOBS ?= $(shell nproc)
 
-.PHONY: all setup configure build run test clean platform-reports mutants mutants-ci errors-doc fuzz fuzz-ci fuzz-build bench-overhead
+.PHONY: all setup configure build run test package clean platform-reports mutants mutants-ci errors-doc fuzz fuzz-ci fuzz-build bench-overhead
 
 all: build
 
@@ -24,6 +25,12 @@ run: build
 
 test: build
 	ctest --preset default -j $(JOBS)
+
+# The Debian package: the programs and, under /usr/share/sockconf, specs, suites, profiles,
+# adapters (the browser bundles `build` made) and the npm packages the JS side needs
+# (packaging/CMakeLists.txt). Install it with `apt install ./build/sockconf_*.deb`.
+package: build
+	cmake --build --preset default --target package
 
 # The mutation check of the suites (scripts/README.md, mutants.sh): each scripts/mutants/*.patch
 # breaks the reference in one documented way, and the cases must catch it at the grade its clause's

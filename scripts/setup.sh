@@ -14,6 +14,7 @@ debs=(
   libgtest-dev libbenchmark-dev
   libssl-dev            # wss:// (TLS) in the echo servers and the reference
   libxml2-utils         # xmllint: junit.xml checked against the JUnit schema
+  dpkg-dev              # dpkg-shlibdeps: the Depends of the .deb (make package, ctest package_deb)
   nodejs npm            # the `ws` client that checks our echo server
   chromium              # the browser IUTs (adapters/browser/launch.mjs, headless)
   firefox-esr           # the same pages in Firefox (--browser firefox: WebDriver BiDi, headless)

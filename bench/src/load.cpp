@@ -29,7 +29,18 @@ using tcp = asio::ip::tcp;
 using clock_type = std::chrono::steady_clock;
 using namespace asio::experimental::awaitable_operators;
 
-std::string to_string(transport t) { return t == transport::ws ? "ws" : "tcp"; }
+std::string to_string(transport t)
+{
+    switch (t) {
+    case transport::ws:
+        return "ws";
+    case transport::wss:
+        return "wss";
+    case transport::tcp:
+        break;
+    }
+    return "tcp";
+}
 std::string to_string(payload_kind p) { return p == payload_kind::text ? "text" : "binary"; }
 
 std::string payload_bytes(std::size_t size, payload_kind kind)
@@ -43,12 +54,13 @@ std::string payload_bytes(std::size_t size, payload_kind kind)
 load_target parse_ws_url(std::string const& url)
 {
     auto u = boost::urls::parse_uri(url);
-    if (!u || u->scheme() != "ws" || u->host().empty())
-        throw std::invalid_argument("not a ws:// URL: " + url);
+    if (!u || (u->scheme() != "ws" && u->scheme() != "wss") || u->host().empty())
+        throw std::invalid_argument("not a ws:// or wss:// URL: " + url);
     load_target t;
-    t.kind = transport::ws;
+    bool const tls = u->scheme() == "wss";
+    t.kind = tls ? transport::wss : transport::ws;
     t.host = u->host();
-    t.port = u->has_port() ? u->port_number() : 80;
+    t.port = u->has_port() ? u->port_number() : (tls ? 443 : 80);
     t.path = u->encoded_resource().empty() ? "/" : std::string(u->encoded_resource());
     return t;
 }
@@ -79,13 +91,16 @@ cpu_times process_cpu_times()
 namespace {
 
 /// One connection's hot loop: a read always pending; a write of every free slot's
-/// frame whenever none is under way.
+/// frame whenever none is under way. `Stream`: a socket (ws, tcp) or TLS over one (wss).
+template <class Stream>
 class connection {
+    static constexpr bool tls = std::is_same_v<Stream, detail::tls_stream>;
+
 public:
-    connection(tcp::socket sock, detail::run_window& st, load_options const& o, std::vector<std::byte> const& payload)
-        : sock_(std::move(sock)), st_(st), ws_(o.target.kind == transport::ws), size_(o.size),
+    connection(Stream sock, detail::run_window& st, load_options const& o, std::vector<std::byte> const& payload)
+        : sock_(std::move(sock)), st_(st), ws_(is_websocket(o.target.kind)), size_(o.size),
           in_flight_(o.in_flight), verify_(o.verify),
-          discard_(!o.verify && o.discard_from > 0 && o.size >= o.discard_from), payload_(payload),
+          discard_(!tls && !o.verify && o.discard_from > 0 && o.size >= o.discard_from), payload_(payload),
           sent_at_(o.in_flight)
     {
         // K copies of the message, pre-masked: a write of n messages is a prefix.
@@ -168,7 +183,9 @@ private:
                 on_bytes({in_.data(), n});
             read_done();
         };
-        if (skippable > 0)
+        if constexpr (tls)
+            return; // never: discard_ is false over TLS
+        else if (skippable > 0)
             // The kernel writes nothing for MSG_TRUNC on TCP; the buffer only bounds the count.
             sock_.async_receive(asio::buffer(in_.data(), std::min<std::uint64_t>(skippable, in_.size())), MSG_TRUNC, on_read);
         else
@@ -257,7 +274,7 @@ private:
             st_.fail(std::string(what) + ": " + message);
     }
 
-    tcp::socket sock_;
+    Stream sock_;
     detail::run_window& st_;
     bool ws_;
     std::size_t size_;
@@ -282,10 +299,12 @@ private:
 
 } // namespace
 
-load_result run_load(load_options const& o)
+namespace {
+
+/// The run over `Stream`; `make` makes one unconnected stream on `io`.
+template <class Stream, class Make>
+load_result run_load_over(load_options const& o, Make const& make)
 {
-    if (o.connections == 0 || o.in_flight == 0 || o.size == 0)
-        throw std::invalid_argument("connections, in-flight and size must be at least 1");
     asio::io_context io(1);
     detail::run_window st(io, o.max_messages, o.on_window_start, o.on_window_end, o.stop);
     auto const text = payload_bytes(o.size, o.payload);
@@ -293,27 +312,24 @@ load_result run_load(load_options const& o)
                                          reinterpret_cast<std::byte const*>(text.data()) + text.size());
 
     // Set every connection up first (concurrently, each within connect_timeout).
-    std::vector<tcp::socket> socks;
+    std::vector<Stream> socks;
     for (unsigned i = 0; i < o.connections; ++i)
-        socks.emplace_back(io);
-    unsigned set_up = 0;
+        socks.push_back(make(io));
     std::string setup_error;
     for (auto& s : socks)
-        asio::co_spawn(io, detail::connect_and_upgrade(s, o.target, o.connect_timeout),
-                       [&](std::exception_ptr e) {
-                           ++set_up;
-                           if (e && setup_error.empty())
-                               setup_error = detail::what_of(e);
-                       });
+        asio::co_spawn(io, detail::connect_and_upgrade(s, o.target, o.connect_timeout), [&](std::exception_ptr e) {
+            if (e && setup_error.empty())
+                setup_error = detail::what_of(e);
+        });
     io.run();
     if (!setup_error.empty())
         throw std::runtime_error("cannot set up a connection to " + o.target.host + ":" +
                                  std::to_string(o.target.port) + ": " + setup_error);
     io.restart();
 
-    std::vector<std::unique_ptr<connection>> conns;
+    std::vector<std::unique_ptr<connection<Stream>>> conns;
     for (auto& s : socks)
-        conns.push_back(std::make_unique<connection>(std::move(s), st, o, payload));
+        conns.push_back(std::make_unique<connection<Stream>>(std::move(s), st, o, payload));
     for (auto& c : conns)
         c->start();
 
@@ -322,6 +338,18 @@ load_result run_load(load_options const& o)
     io.run();
     st.settle();
     return st.result();
+}
+
+} // namespace
+
+load_result run_load(load_options const& o)
+{
+    if (o.connections == 0 || o.in_flight == 0 || o.size == 0)
+        throw std::invalid_argument("connections, in-flight and size must be at least 1");
+    if (o.target.kind != transport::wss)
+        return run_load_over<tcp::socket>(o, [](asio::io_context& io) { return tcp::socket(io); });
+    auto ctx = detail::make_tls_client_context();
+    return run_load_over<detail::tls_stream>(o, [&ctx](asio::io_context& io) { return detail::tls_stream(io, ctx); });
 }
 
 namespace {
@@ -359,7 +387,7 @@ asio::awaitable<void> one_handshake(tcp::socket& sock, load_target const& t, det
 handshake_result run_handshakes(handshake_options const& o)
 {
     if (o.target.kind != transport::ws)
-        throw std::invalid_argument("handshakes need a ws:// target");
+        throw std::invalid_argument("handshakes need a ws:// target (wss:// is not measured)");
     if (o.concurrency == 0)
         throw std::invalid_argument("concurrency must be at least 1");
     asio::io_context io(1);

@@ -29,7 +29,7 @@ int main(int argc, char** argv)
     int cpu = -1;
     unsigned timeout_ms = 5000;
     std::string target_name = "server", scenario = "echo";
-    auto* url_opt = app.add_option("--url", url, "WebSocket echo URL (ws://127.0.0.1:P/path)");
+    auto* url_opt = app.add_option("--url", url, "WebSocket echo URL (ws://127.0.0.1:P/path, or wss:// with TLS 1.3 and the certificate not verified)");
     app.add_option("--tcp", tcp, "TCP echo address HOST:PORT")->excludes(url_opt);
     app.add_option("--connections,-c", lo.connections, "Connections")->capture_default_str()->check(CLI::Range(1u, 10000u));
     app.add_option("--in-flight,-k", lo.in_flight, "Messages in flight per connection")->capture_default_str()->check(CLI::Range(1u, 100000u));
@@ -71,7 +71,7 @@ int main(int argc, char** argv)
 
     if (handshakes) {
         if (lo.target.kind != transport::ws) {
-            std::cerr << "error: --handshakes needs --url\n";
+            std::cerr << "error: --handshakes needs a ws:// --url\n";
             return to_int(exit_code::usage);
         }
         ho.target = lo.target;
@@ -107,7 +107,7 @@ int main(int argc, char** argv)
             "{} {}:{}{} {} {} B, {} conn x {} in flight: {:.0f} msgs/s, {:.1f} MB/s ({} msgs in {:.2f} s)\n"
             "  latency us: p50 {:.1f}  p90 {:.1f}  p99 {:.1f}  p99.9 {:.1f}  max {:.1f}; client CPU {:.2f}\n",
             to_string(lo.target.kind), lo.target.host, lo.target.port,
-            lo.target.kind == transport::ws ? lo.target.path : "", to_string(lo.payload), lo.size, lo.connections,
+            is_websocket(lo.target.kind) ? lo.target.path : "", to_string(lo.payload), lo.size, lo.connections,
             lo.in_flight, r.msgs_per_s(), r.mb_per_s(), r.messages, r.duration_s, r.latency.percentile_us(0.5),
             r.latency.percentile_us(0.9), r.latency.percentile_us(0.99), r.latency.percentile_us(0.999),
             r.latency.max_us(), r.client_cpu);

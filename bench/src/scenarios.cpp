@@ -348,26 +348,37 @@ void print_iut_ratios(json const& results)
     }
 }
 
-/// The load generator's measurements of one server: ws at each size and payload,
-/// tcp at each size, handshakes. `name_ws`/`name_tcp` name the targets.
+/// The targets one server's results are named by, per transport.
+struct server_names {
+    std::string ws, wss, tcp;
+    /// A peer: one name whatever the transport.
+    static server_names of(std::string const& name) { return {name, name, name}; }
+};
+
+/// The load generator's measurements of one server: ws and wss at each size and
+/// payload, tcp at each size, handshakes (ws).
 void add_server_measurements(std::vector<measurement>& ms, bench_options const& o, std::string const& scenario,
-                             server_process const& server, std::string const& name_ws, std::string const& name_tcp,
-                             bool with_handshakes)
+                             server_process const& server, server_names const& names, bool with_handshakes)
 {
     auto const ws = server.ws_base();
     auto const tcp = server.tcp_address();
     auto const want = [&](char const* t) { return has(o.transports, t); };
+    auto const websocket = [&](std::string const& base, std::string const& name, char const* t, std::size_t size) {
+        if (!want(t) || base.empty())
+            return;
+        for (auto const& p : o.payloads) {
+            auto lo = load_for(o, parse_ws_url(base + "/echo"), size, payload_of(p));
+            ms.push_back(throughput(fmt::format("{} {} {} {} {}", scenario, name, t, p, size_label(size)),
+                                    {scenario, name, t}, lo, &server, run_load));
+        }
+    };
     for (auto size : o.sizes) {
-        if (want("ws") && !ws.empty())
-            for (auto const& p : o.payloads) {
-                auto lo = load_for(o, parse_ws_url(ws + "/echo"), size, payload_of(p));
-                ms.push_back(throughput(fmt::format("{} {} ws {} {}", scenario, name_ws, p, size_label(size)),
-                                        {scenario, name_ws, "ws"}, lo, &server, run_load));
-            }
+        websocket(ws, names.ws, "ws", size);
+        websocket(server.wss_base(), names.wss, "wss", size);
         if (want("tcp") && !tcp.empty()) {
             auto lo = load_for(o, parse_tcp_address(tcp), size, payload_kind::binary);
-            ms.push_back(throughput(fmt::format("{} {} tcp binary {}", scenario, name_tcp, size_label(size)),
-                                    {scenario, name_tcp, "tcp"}, lo, &server, run_load));
+            ms.push_back(throughput(fmt::format("{} {} tcp binary {}", scenario, names.tcp, size_label(size)),
+                                    {scenario, names.tcp, "tcp"}, lo, &server, run_load));
         }
     }
     if (!with_handshakes || ws.empty() || !want("ws"))
@@ -379,9 +390,9 @@ void add_server_measurements(std::vector<measurement>& ms, bench_options const& 
         ho.duration = seconds_d(o.seconds);
         ho.warmup = seconds_d(std::min(o.warmup, 0.5));
         ho.stop = o.interrupted;
-        measurement_id const id{scenario, name_ws, "ws"};
+        measurement_id const id{scenario, names.ws, "ws"};
         auto const* srv = &server;
-        ms.push_back({fmt::format("{} {} handshakes {} at a time", scenario, name_ws, c), [=] {
+        ms.push_back({fmt::format("{} {} handshakes {} at a time", scenario, names.ws, c), [=] {
                           server_cpu_meter meter{srv};
                           auto opts = ho;
                           opts.on_window_start = [&] { meter.start(); };
@@ -424,7 +435,7 @@ void print_peer_ratios(json const& results)
     std::cout << "\nsockconf's servers as a ratio to each peer (msgs/s, medians):\n";
     for (auto const& [key, rates] : table) {
         auto const& [transport, payload, size] = key;
-        auto const ours = rates.find(transport == "ws" ? "sockconf-ws" : "sockconf-tcp");
+        auto const ours = rates.find("sockconf-" + transport);
         if (ours == rates.end())
             continue;
         std::string line = fmt::format("  {} {} {:>7}: sockconf {:>8}", transport, payload, size_label(size),
@@ -530,7 +541,7 @@ exit_code run_bench(bench_options const& in, std::string const& home, std::strin
     std::vector<measurement> ms;
     std::vector<std::unique_ptr<server_process>> peer_servers;
     if (wants("echo"))
-        add_server_measurements(ms, o, "echo", *server, "sockconf-ws", "sockconf-tcp", true);
+        add_server_measurements(ms, o, "echo", *server, {"sockconf-ws", "sockconf-wss", "sockconf-tcp"}, true);
     if (o.peers) {
         auto const peers = known_peers(home, bound);
         if (peers.empty())
@@ -538,7 +549,7 @@ exit_code run_bench(bench_options const& in, std::string const& home, std::strin
         for (auto const& p : peers) {
             try {
                 peer_servers.push_back(std::make_unique<server_process>(p.command, o.server_cpu, std::chrono::seconds(20)));
-                add_server_measurements(ms, o, "peer", *peer_servers.back(), p.name, p.name, true);
+                add_server_measurements(ms, o, "peer", *peer_servers.back(), server_names::of(p.name), true);
                 std::cout << fmt::format("peer {}: `{}`\n", p.name, p.command);
             } catch (std::exception const& e) {
                 std::cerr << "warning: peer " << p.name << " did not start: " << e.what() << "\n";
@@ -576,7 +587,7 @@ exit_code run_bench(bench_options const& in, std::string const& home, std::strin
                                                 {"reference", "beast-plain-client", "ws"}, lo, server.get(),
                                                 run_beast_plain_load));
                     }
-                else {
+                else if (t == "tcp") { // (wss: not through the reference's API)
                     auto lo = load_for(o, parse_tcp_address(server->tcp_address()), size, payload_kind::binary);
                     auto const& pr = *prof;
                     ms.push_back(throughput(fmt::format("reference reference tcp binary {}", size_label(size)),

@@ -75,16 +75,25 @@ server_process::server_process(std::string const& command, int cpu, std::chrono:
 
 server_process::~server_process() { stop(); }
 
-std::string server_process::ws_base() const
+namespace {
+
+/// The URL under `key` of an announcement, without its trailing slashes; empty when absent.
+std::string url_in(json const& announcement, char const* key)
 {
-    auto const it = announcement_.find("ws");
-    if (it == announcement_.end() || !it->is_string())
+    auto const it = announcement.find(key);
+    if (it == announcement.end() || !it->is_string())
         return {};
     auto s = it->get<std::string>();
     while (!s.empty() && s.back() == '/')
         s.pop_back();
     return s;
 }
+
+} // namespace
+
+std::string server_process::ws_base() const { return url_in(announcement_, "ws"); }
+
+std::string server_process::wss_base() const { return url_in(announcement_, "wss"); }
 
 std::string server_process::tcp_address() const
 {

@@ -1,4 +1,4 @@
-// The in-process echo servers (ws:// and tcp, no TLS) the load tests drive, and
+// The in-process echo servers (ws://, wss:// and tcp) the load tests drive, and
 // load options aimed at them, bounded by count.
 #pragma once
 
@@ -15,9 +15,7 @@ class echo_fixture : public ::testing::Test {
 protected:
     void SetUp() override
     {
-        echo::server_options o;
-        o.tls = false;
-        s_.emplace(o);
+        s_.emplace(echo::server_options{});
         s_->start();
     }
 
@@ -26,8 +24,8 @@ protected:
     load_options options(transport kind, std::size_t size, unsigned connections, unsigned in_flight)
     {
         load_options o;
-        o.target = kind == transport::ws ? parse_ws_url(s_->ws_url() + "/echo")
-                                         : parse_tcp_address("127.0.0.1:" + std::to_string(s_->tcp_port()));
+        o.target = kind == transport::tcp ? parse_tcp_address("127.0.0.1:" + std::to_string(s_->tcp_port()))
+                                          : parse_ws_url((kind == transport::wss ? s_->wss_url() : s_->ws_url()) + "/echo");
         o.size = size;
         o.connections = connections;
         o.in_flight = in_flight;

@@ -49,6 +49,9 @@ INSTANTIATE_TEST_SUITE_P(
                       std::tuple{transport::ws, payload_kind::text, std::size_t{1024}},
                       std::tuple{transport::ws, payload_kind::binary, std::size_t{70000}}, // 64-bit length
                       std::tuple{transport::ws, payload_kind::text, std::size_t{200}},     // 16-bit length
+                      std::tuple{transport::wss, payload_kind::binary, std::size_t{16}},
+                      std::tuple{transport::wss, payload_kind::text, std::size_t{1024}},
+                      std::tuple{transport::wss, payload_kind::binary, std::size_t{70000}}, // over a TLS record
                       std::tuple{transport::tcp, payload_kind::binary, std::size_t{16}},
                       std::tuple{transport::tcp, payload_kind::binary, std::size_t{65536}}));
 
@@ -75,6 +78,7 @@ INSTANTIATE_TEST_SUITE_P(
     ::testing::Values(std::tuple{transport::ws, std::size_t{4096}},     // 16-bit length, at the threshold
                       std::tuple{transport::ws, std::size_t{70000}},    // 64-bit length
                       std::tuple{transport::ws, std::size_t{1 << 20}},
+                      std::tuple{transport::wss, std::size_t{70000}},   // read whole: TLS cannot skip
                       std::tuple{transport::tcp, std::size_t{65536}},
                       std::tuple{transport::tcp, std::size_t{5000}}));  // not a divisor of the reads
 
@@ -164,6 +168,10 @@ TEST(load_target, urls_and_addresses_parse)
     EXPECT_EQ(t.port, 8080);
     EXPECT_EQ(t.path, "/echo?x=1");
     EXPECT_EQ(parse_ws_url("ws://127.0.0.2:1").path, "/");
+    auto const s = parse_ws_url("wss://127.0.0.1/x");
+    EXPECT_EQ(s.kind, transport::wss);
+    EXPECT_EQ(s.port, 443);
+    EXPECT_EQ(to_string(s.kind), "wss");
     EXPECT_EQ(parse_tcp_address("127.0.0.1:99").port, 99);
     EXPECT_THROW(parse_ws_url("http://x/"), std::invalid_argument);
     EXPECT_THROW(parse_tcp_address("nope"), std::invalid_argument);

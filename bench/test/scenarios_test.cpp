@@ -39,7 +39,9 @@ TEST(scenarios, echo_and_reference_write_a_results_file)
         if (r["scenario"] == "echo")
             EXPECT_FALSE(r["cpu"]["server"].is_null()) << "read from /proc";
     }
-    EXPECT_EQ(keys, (std::set<std::string>{"echo sockconf-ws ws throughput", "echo sockconf-tcp tcp throughput",
+    // wss: the echo servers only (the reference is measured through its API on ws and tcp).
+    EXPECT_EQ(keys, (std::set<std::string>{"echo sockconf-ws ws throughput", "echo sockconf-wss wss throughput",
+                                           "echo sockconf-tcp tcp throughput",
                                            "echo sockconf-ws ws handshake", "reference reference ws throughput",
                                            "reference beast-plain-client ws throughput",
                                            "reference reference tcp throughput"}));

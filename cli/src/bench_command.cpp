@@ -36,7 +36,9 @@ command add_bench_command(CLI::App& app)
         ->check(CLI::IsMember({"echo", "reference", "iut", "scale"}));
     cmd->add_option("--idle", o.idle, "The scale scenario: upgraded connections held idle beside the active ones")
         ->capture_default_str()->check(CLI::Range(0u, 50000u));
-    cmd->add_option("--transport", o.transports, "ws, tcp")->capture_default_str()->check(CLI::IsMember({"ws", "tcp"}));
+    cmd->add_option("--transport", o.transports, "ws, wss, tcp (wss: the echo and peer scenarios only)")
+        ->capture_default_str()
+        ->check(CLI::IsMember({"ws", "wss", "tcp"}));
     cmd->add_option("--payload", o.payloads, "binary, text (tcp: binary only)")->capture_default_str()->check(CLI::IsMember({"binary", "text"}));
     cmd->add_option("--size", o.sizes, "Message sizes in bytes")->capture_default_str()->check(CLI::Range(std::size_t{1}, std::size_t{64} << 20));
     cmd->add_option("--handshake-concurrency", o.handshake_concurrency, "Handshakes under way at once, per measurement")->capture_default_str()->check(CLI::Range(1u, 1000u));

@@ -31,6 +31,7 @@ int main(int argc, char** argv)
         cli::add_report_command(app),
         cli::add_bench_command(app),
         cli::add_errors_command(app),
+        cli::add_init_command(app),
     };
 
     try {

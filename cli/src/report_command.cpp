@@ -1,5 +1,6 @@
 // `sockconf report diff|merge|matrix|html`: work with report.json files (reports/).
 #include <sockconf/cli/command.hpp>
+#include <sockconf/cli/github.hpp>
 #include <sockconf/cli/shared.hpp>
 #include <sockconf/reports/diff.hpp>
 #include <sockconf/reports/html_writer.hpp>
@@ -14,6 +15,7 @@
 
 #include <iostream>
 #include <memory>
+#include <optional>
 
 namespace sockconf::cli {
 
@@ -27,9 +29,10 @@ exit_code cmd_report_diff(std::string const& a, std::string const& b)
 }
 
 exit_code cmd_report_merge(std::vector<std::string> const& inputs, std::string const& report_dir,
-                           std::vector<std::string> const& format_flags)
+                           std::vector<std::string> const& format_flags, std::optional<bool> github_flag)
 {
     auto const formats = reports::parse_formats(format_flags);
+    auto const github = plan_github(github_flag);
     std::vector<reports::run_report> parts;
     for (auto const& path : inputs)
         parts.push_back(reports::read_report(path));
@@ -38,6 +41,7 @@ exit_code cmd_report_merge(std::vector<std::string> const& inputs, std::string c
         std::cout << "wrote " << path << "\n";
     std::cout << fmt::format("{} case(s) from {} report(s), {} unexpected result(s)\n", merged.cases.size(),
                              parts.size(), merged.unexpected());
+    report_to_github(github, merged, std::cout); // the merged run, once, when the shards ran with --no-github
     return merged.unexpected() || merged.info.interrupted ? exit_code::unexpected : exit_code::ok;
 }
 
@@ -74,10 +78,11 @@ command add_report_command(CLI::App& app)
         std::string merge_dir = "sockconf-report";
         std::vector<std::string> matrix_inputs, matrix_links;
         std::string matrix_format = "md", matrix_out, html_input, html_out;
+        std::optional<bool> merge_github;
     };
     auto opts = std::make_shared<options>();
     auto& [diff_inputs, merge_inputs, merge_formats, merge_dir, matrix_inputs, matrix_links, matrix_format, matrix_out, html_input,
-           html_out] = *opts;
+           html_out, merge_github] = *opts;
     auto* report_cmd = app.add_subcommand("report", "Work with report.json files: diff, merge, matrix, html");
     report_cmd->require_subcommand(1);
     auto* diff = report_cmd->add_subcommand(
@@ -90,6 +95,7 @@ command add_report_command(CLI::App& app)
     merge->add_option("reports", merge_inputs, "The shards' report.json files")->required()->check(CLI::ExistingFile);
     merge->add_option("--report-dir", merge_dir, "Where the merged " + reports::report_files() + " (--format) go")->capture_default_str();
     merge->add_option("--format", merge_formats, reports::formats_help());
+    add_github_option(merge, merge_github);
 
     auto* matrix = report_cmd->add_subcommand(
         "matrix", "Several runs side by side (one per IUT or profile): a compatibility matrix in Markdown or HTML");
@@ -107,7 +113,7 @@ command add_report_command(CLI::App& app)
                 if (*diff)
                     return cmd_report_diff(o.diff_inputs[0], o.diff_inputs[1]);
                 if (*merge)
-                    return cmd_report_merge(o.merge_inputs, o.merge_dir, o.merge_formats);
+                    return cmd_report_merge(o.merge_inputs, o.merge_dir, o.merge_formats, o.merge_github);
                 if (*matrix)
                     return cmd_report_matrix(o.matrix_inputs, o.matrix_format, o.matrix_out, o.matrix_links);
                 return cmd_report_html(o.html_input, o.html_out);

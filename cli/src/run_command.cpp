@@ -1,6 +1,7 @@
 // `sockconf run`: the selection, the IUT, the cases over --jobs workers, the
 // reports and a reproduction per deviation; exit 1 on unexpected results.
 #include <sockconf/cli/command.hpp>
+#include <sockconf/cli/github.hpp>
 #include <sockconf/cli/interrupt.hpp>
 #include <sockconf/cli/shared.hpp>
 #include <sockconf/common/json_file.hpp>
@@ -62,6 +63,7 @@ struct run_opts {
     std::vector<std::string> formats; ///< --format: the report files (reports::parse_formats)
     harness::attempt_policy attempts;
     bool list = false, dry_run = false;
+    std::optional<bool> github; ///< --github / --no-github (cli/github.hpp)
 };
 
 /// --shard, else GoogleTest's sharding variables (GTEST_SHARD_INDEX is 0-based),
@@ -174,6 +176,7 @@ std::optional<std::pair<std::string, std::uint16_t>> parse_host_port(std::string
 exit_code cmd_run(common_opts const& o, run_opts const& ro)
 {
     auto const formats = reports::parse_formats(ro.formats); // a bad --format costs nothing
+    auto const github = plan_github(ro.github);
     std::optional<std::pair<std::string, std::uint16_t>> lan_peer;
     if (!ro.lan_peer.empty() && !(lan_peer = parse_host_port(ro.lan_peer))) {
         std::cerr << "error: --lan-peer wants HOST:PORT (an IPv6 address in brackets), got \"" << ro.lan_peer << "\"\n";
@@ -322,6 +325,12 @@ exit_code cmd_run(common_opts const& o, run_opts const& ro)
     }
 
     console->on_run_end(report);
+    try {
+        report_to_github(github, report, std::cout);
+    } catch (std::exception const& e) {
+        std::cerr << "error: " << e.what() << "\n";
+        rc = exit_code::infrastructure;
+    }
     if (!ro.update_expectations.empty()) {
         try {
             write_json_file(ro.update_expectations, harness::expectations::from_run(report, expected));
@@ -383,6 +392,7 @@ command add_run_command(CLI::App& app)
                     "Run a case with an unexpected result again, up to N times; one expected result makes it "
                     "flaky, not a failure (both show in the report)")
         ->capture_default_str()->check(CLI::Range(0, 100));
+    add_github_option(run, run_ro.github);
     run->add_flag("--list", run_ro.list, "Print the cases the selection takes and exit (nothing runs)");
     run->add_flag("--dry-run", run_ro.dry_run,
                   "Load and check everything (specs, cases, expectations), print what would run, in which order, "

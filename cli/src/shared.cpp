@@ -11,6 +11,13 @@ namespace sockconf::cli {
 
 namespace fs = std::filesystem;
 
+std::string installed_home(fs::path const& exe)
+{
+    auto const share = (exe.parent_path().parent_path() / "share" / "sockconf").lexically_normal();
+    std::error_code ec;
+    return fs::exists(share / "specs" / "api.json", ec) ? share.string() : std::string();
+}
+
 std::string find_home(std::string const& flag)
 {
     if (!flag.empty())
@@ -19,6 +26,12 @@ std::string find_home(std::string const& flag)
         return env;
     if (fs::exists("specs/api.json") && fs::is_directory("suites"))
         return ".";
+    // An installed sockconf (the .deb: /usr/bin/sockconf, /usr/share/sockconf) carries its data
+    // beside it; /proc/self/exe, not argv[0], so that a symlink or a PATH lookup finds the same.
+    std::error_code ec;
+    if (auto const exe = fs::read_symlink("/proc/self/exe", ec); !ec)
+        if (auto home = installed_home(exe); !home.empty())
+            return home;
     return SOCKCONF_SOURCE_DIR;
 }
 
@@ -57,7 +70,7 @@ exit_code print_errors(std::vector<spec_error> const& errors)
 
 void add_common(CLI::App* cmd, common_opts& o, bool with_filter)
 {
-    cmd->add_option("--home", o.home, "Folder holding specs/ and suites/ (default: $SOCKCONF_HOME, ., or the source tree)");
+    cmd->add_option("--home", o.home, "Folder holding specs/ and suites/ (default: $SOCKCONF_HOME, ., the installed share/sockconf, or the source tree)");
     cmd->add_option("--profile", o.profile, "Profile id (specs/profiles/ID.json) or a profile file")->capture_default_str();
     cmd->add_option("--suites", o.suites, "Case files or folders (default: HOME/suites)");
     cmd->add_option("--settings", o.settings,
@@ -73,8 +86,9 @@ void add_iut_options(CLI::App* cmd, harness::iut_options& iut)
                                     "protocol on stdin/stdout (specs/adapter-protocol.md), started for every IUT instance "
                                     "(run: once per case)");
     cmd->add_option("--iut-page", iut.page,
-                    "Test a platform in a browser: its page folder (adapters/browser/NAME); sockconf serves the page "
-                    "and a control WebSocket, pages that open it are the IUT")
+                    "Test a platform in a browser: its page folder (adapters/browser/NAME, or a folder anywhere "
+                    "with dist/bundle.mjs, e.g. from `sockconf init browser`); sockconf serves the page and a "
+                    "control WebSocket, pages that open it are the IUT")
         ->excludes(command);
     cmd->add_option("--browser", iut.browser,
                     "Launch this browser on the --iut-page, headless, via adapters/browser/launch.mjs: chromium "

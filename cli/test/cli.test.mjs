@@ -210,7 +210,7 @@ test("--format chooses the report files (report.json always); an unknown format 
   assert.match(r.out, /^wrote .*report\.json\nwrote .*junit\.xml\nwrote .*report\.md$/m);
   const bad = run(...fixtures, "--format", "md,xml", "--report-dir", dir("badformat"));
   assert.equal(bad.code, 2);
-  assert.match(bad.err, /unknown report format "xml" in --format: the formats are json, junit, md, html \[E-FORMAT\]/);
+  assert.match(bad.err, /unknown report format "xml" in --format: the formats are json, junit, md, html, summary \[E-FORMAT\]/);
   assert.equal(fs.existsSync(dir("badformat")), false);
   assert.match(run("--help").out, /--format .*json = report\.json, .*junit = junit\.xml, .*md = report\.md, .*html = report\.html, /);
 });

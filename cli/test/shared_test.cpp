@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <fstream>
 #include <sstream>
+#include <unistd.h>
 
 using namespace sockconf;
 using namespace sockconf::cli;
@@ -28,6 +29,20 @@ TEST(shared, home_is_the_flag_then_the_environment)
     EXPECT_EQ(find_home(""), "/from/env");
     ::unsetenv("SOCKCONF_HOME");
     EXPECT_FALSE(find_home("").empty());
+}
+
+TEST(shared, an_installed_program_finds_share_sockconf_beside_its_bin_folder)
+{
+    namespace fs = std::filesystem;
+    auto const prefix = fs::temp_directory_path() / ("sockconf-installed-home-" + std::to_string(::getpid()));
+    fs::remove_all(prefix);
+    fs::create_directories(prefix / "bin");
+    // Without specs/api.json there, nothing is installed: the caller falls back to the source tree.
+    EXPECT_EQ(installed_home(prefix / "bin" / "sockconf"), "");
+    fs::create_directories(prefix / "share" / "sockconf" / "specs");
+    std::ofstream(prefix / "share" / "sockconf" / "specs" / "api.json") << "{}";
+    EXPECT_EQ(installed_home(prefix / "bin" / "sockconf"), (prefix / "share" / "sockconf").string());
+    fs::remove_all(prefix);
 }
 
 TEST(shared, load_specs_reads_the_tree_and_a_bad_profile_or_settings_file_is_a_spec_error)

@@ -140,9 +140,18 @@ class factory_impl final : public remote_factory {
 public:
     explicit factory_impl(remote_options o) : o_(std::move(o)), acceptor_(ioc_)
     {
-        platform_ = fs::path(o_.page).filename().string();
-        if (platform_.empty() || !fs::is_directory(fs::path(o_.home) / "adapters/browser" / platform_))
-            throw std::runtime_error("no platform folder adapters/browser/" + platform_ + " under " + o_.home);
+        platform_ = fs::path(o_.page).lexically_normal().filename().string();
+        if (platform_.empty() || platform_ == "." || platform_ == "..")
+            platform_ = fs::absolute(o_.page).lexically_normal().parent_path().filename().string(); // "DIR/"
+        // The page folder: DIR as given when it is a built platform folder (dist/bundle.mjs),
+        // wherever it is (`sockconf init browser`), else HOME/adapters/browser/NAME. Either is
+        // served at /adapters/browser/NAME/, where page.html loads NAME's bundle from.
+        page_dir_ = fs::path(o_.home) / "adapters/browser" / platform_;
+        if (fs::is_regular_file(fs::path(o_.page) / "dist/bundle.mjs"))
+            page_dir_ = fs::absolute(o_.page).lexically_normal();
+        if (platform_.empty() || !fs::is_directory(page_dir_))
+            throw std::runtime_error("no platform folder " + o_.page + " (with dist/bundle.mjs), nor adapters/browser/" +
+                                     platform_ + " under " + o_.home);
         tcp::endpoint const ep(asio::ip::make_address("127.0.0.1"), 0);
         acceptor_.open(ep.protocol());
         acceptor_.set_option(asio::socket_base::reuse_address(true));
@@ -331,6 +340,16 @@ public:
     }
 
     fs::path const& home() const { return home_; }
+    /// The file a request's path (relative, normalised) names: under the page folder for
+    /// adapters/browser/NAME/…, else under the home.
+    fs::path file_of(fs::path const& rel) const
+    {
+        auto const prefix = fs::path("adapters/browser") / platform_;
+        auto const rest = rel.lexically_relative(prefix);
+        if (!rest.empty() && *rest.begin() != "..")
+            return page_dir_ / rest;
+        return home_ / rel;
+    }
 
 private:
     void accept()
@@ -429,6 +448,7 @@ private:
     remote_options o_;
     fs::path home_ = fs::path(o_.home);
     std::string platform_, url_;
+    fs::path page_dir_; ///< the platform's folder: --iut-page's DIR, or HOME/adapters/browser/NAME
     std::string secret_, origin_; ///< what a control upgrade must carry (refusal())
     asio::io_context ioc_;
     tcp::acceptor acceptor_;
@@ -549,7 +569,7 @@ void http_session::handle()
     auto const path_part = target.substr(0, target.find('?'));
     auto const rel = fs::path(path_part.substr(1)).lexically_normal();
     auto const first = rel.begin() == rel.end() ? std::string() : rel.begin()->string();
-    auto const file = f_.home() / rel;
+    auto const file = f_.file_of(rel);
     std::error_code ec;
     if (req_.method() != http::verb::get || (first != "adapters" && first != "node_modules") ||
         rel.string().find("..") != std::string::npos || !fs::is_regular_file(file, ec)) {

@@ -12,8 +12,12 @@
 #include <boost/asio/write.hpp>
 
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
 #include <mutex>
 #include <vector>
+
+#include <unistd.h>
 
 using namespace sockconf;
 using namespace sockconf::harness;
@@ -105,6 +109,25 @@ TEST(remote_driver, an_unknown_platform_is_refused_naming_the_folder)
     } catch (std::runtime_error const& e) {
         EXPECT_NE(std::string(e.what()).find("no platform folder adapters/browser/nope"), std::string::npos) << e.what();
     }
+}
+
+TEST(remote_driver, a_built_page_folder_anywhere_stands_in_for_adapters_browser_name)
+{
+    namespace fs = std::filesystem;
+    auto const dir = fs::temp_directory_path() / ("sockconf-page-" + std::to_string(::getpid())) / "elsewhere";
+    fs::create_directories(dir / "dist");
+    std::ofstream(dir / "dist/bundle.mjs") << "export const wx = {};\n";
+    {
+        auto f = make_remote_factory({home, dir.string() + "/", "", 2, 300ms, "", 16u << 20, 10000});
+        EXPECT_NE(f->page_url().find("/adapters/browser/page.html?platform=elsewhere&"), std::string::npos) << f->page_url();
+        EXPECT_EQ(http_status(*f, "/adapters/browser/elsewhere/dist/bundle.mjs"), "HTTP/1.1 200 OK");
+        EXPECT_EQ(http_status(*f, "/adapters/browser/elsewhere/../fake/README.md"), "HTTP/1.1 200 OK") << "the home's";
+        EXPECT_EQ(http_status(*f, "/adapters/browser/elsewhere/nothing.mjs"), "HTTP/1.1 404 Not Found");
+    }
+    // Without a bundle it is no page: the home's adapters/browser/elsewhere is looked for, and is not there.
+    fs::remove(dir / "dist/bundle.mjs");
+    EXPECT_THROW(make_remote_factory({home, dir.string(), "", 2, 300ms, "", 16u << 20, 10000}), std::runtime_error);
+    fs::remove_all(dir.parent_path());
 }
 
 TEST(remote_driver, the_control_socket_wants_the_runs_secret_and_its_own_origin)

@@ -182,6 +182,19 @@ std::size_t failing_cases(run_report const& r)
     return r.count(status::fail) + r.count(status::error) + r.count(status::timeout);
 }
 
+std::vector<std::size_t> new_deviations(run_report const& r, std::vector<deviation> const& ds)
+{
+    std::set<std::string> unexpected;
+    for (auto const& c : r.cases)
+        if (c.unexpected)
+            unexpected.insert(c.id);
+    std::vector<std::size_t> out;
+    for (std::size_t i = 0; i < ds.size(); ++i)
+        if (std::any_of(ds[i].cases.begin(), ds[i].cases.end(), [&](auto const& id) { return unexpected.count(id) > 0; }))
+            out.push_back(i);
+    return out;
+}
+
 std::string deviations_summary(run_report const& r, std::vector<deviation> const& ds)
 {
     auto const limits = static_cast<std::size_t>(std::count_if(ds.begin(), ds.end(), [](auto const& d) { return d.host_limit; }));

@@ -2,12 +2,11 @@
 #include <sockconf/reports/markdown_writer.hpp>
 
 #include "detail/checks.hpp"
-#include "detail/html_page.hpp" // utf8_cut
+#include "detail/markdown_parts.hpp"
 
 #include <fmt/format.h>
 
 #include <algorithm>
-#include <cctype>
 #include <map>
 
 namespace sockconf::reports {
@@ -38,123 +37,18 @@ std::string md_escape(std::string_view text)
 
 namespace {
 
-/// A fenced block whose fence no line of `text` can close.
-std::string fenced(std::string const& text)
-{
-    std::size_t longest = 0, run = 0;
-    for (char c : text) {
-        run = c == '`' ? run + 1 : 0;
-        longest = std::max(longest, run);
-    }
-    std::string const fence(std::max<std::size_t>(3, longest + 1), '`');
-    std::string clean;
-    for (unsigned char c : text)
-        clean += (c < 0x20 && c != '\n') || c == 0x7f ? fmt::format("\\x{:02x}", c) : std::string(1, static_cast<char>(c));
-    return fence + "text\n" + clean + "\n" + fence + "\n";
-}
-
-constexpr std::size_t excerpt_line_chars = 400; // a deviation's example trace line (report.json has it whole)
+using detail::fenced;
+using detail::md_id;
+using detail::write_deviation;
 
 bool needs_detail(status s) { return s == status::fail || s == status::error || s == status::timeout; }
-
-/// `text` as inline code when it is an id ([A-Za-z0-9._-]), else escaped text: a
-/// report read back may hold anything, and an escape inside a code span shows.
-std::string md_id(std::string_view text)
-{
-    bool plain = !text.empty();
-    for (unsigned char c : text)
-        plain = plain && (std::isalnum(c) || c == '.' || c == '_' || c == '-');
-    return plain ? "`" + std::string(text) + "`" : md_escape(text);
-}
-
-/// "- decided: `a`, `b`" (`label` "decided"); past `fold` ids, folded in <details>
-/// under "- decided in 12 cases:" (`indent`: the list item's).
-std::string case_list(std::string const& label, std::vector<std::string> const& ids, std::size_t fold,
-                      std::string const& indent)
-{
-    std::string list;
-    for (auto const& id : ids)
-        list += (list.empty() ? "" : ", ") + md_id(id);
-    if (ids.size() <= fold)
-        return indent + "- " + label + ": " + list + "\n";
-    auto const in = indent + "  ";
-    return fmt::format("{}- {} {} cases:\n\n{}<details><summary>the {} cases</summary>\n\n{}{}\n\n{}</details>\n\n",
-                       indent, label, ids.size(), in, ids.size(), in, list, in);
-}
-
-/// A fenced block with every line indented (inside a list item).
-std::string indented(std::string const& block, std::string const& indent)
-{
-    std::string out;
-    std::size_t at = 0;
-    while (at < block.size()) {
-        auto const end = block.find('\n', at);
-        auto const line = block.substr(at, end == std::string::npos ? std::string::npos : end - at);
-        out += (line.empty() ? "" : indent) + line + "\n";
-        if (end == std::string::npos)
-            break;
-        at = end + 1;
-    }
-    return out;
-}
-
-/// One deviation as a list item numbered `n`.
-void write_deviation(deviation const& d, std::size_t n, std::map<std::string, clause_info const*> const& clauses,
-                     std::ostream& out)
-{
-    std::string const in = "    "; // the item's content: fits "1. " to "999. "
-    out << n << ". **" << md_escape(d.headline()) << "**  \n" << in << md_id(d.id);
-    if (!d.invariant.empty())
-        out << " · global invariant " << md_id(d.invariant);
-    if (!d.level.empty())
-        out << " · " << md_escape(d.level);
-    out << fmt::format(" · {} case(s): {} decided, {} also seen\n\n", d.case_count(), d.cases.size(), d.seen_in.size());
-    for (auto const& id : d.clauses) {
-        auto const it = clauses.find(id);
-        if (it == clauses.end()) {
-            out << in << "- " << md_id(id) << " (not in this report's clause list)\n";
-            continue;
-        }
-        auto const& c = *it->second;
-        out << in << "- " << md_id(id) << (c.level.empty() ? "" : " " + md_escape(c.level)) << ": "
-            << md_escape(c.statement);
-        if (!c.seed.empty())
-            out << " — " << md_escape(c.seed) << (c.quote.empty() ? "" : ": “" + md_escape(c.quote) + "”");
-        out << "\n";
-    }
-    if (d.host_limit)
-        out << in << "- limit of the host: " << md_escape(d.host_limit_reason) << "\n";
-    out << in << "- expected: " << md_escape(d.expected) << "\n";
-    std::vector<std::string> observed;
-    for (auto const& o : d.observed)
-        observed.push_back(md_escape(o));
-    out << in << "- observed: " << (observed.empty() ? "?" : detail::join(observed, "; ")) << "\n";
-    if (!d.cases.empty())
-        out << case_list("decided", d.cases, 10, in);
-    if (!d.seen_in.empty())
-        out << case_list("also seen in", d.seen_in, 10, in);
-    if (d.example_case.empty()) {
-    } else if (d.excerpt.empty()) {
-        out << in << "- example: " << md_id(d.example_case) << " at " << md_escape(d.example_where) << "\n";
-    } else {
-        out << "\n" << in << "<details><summary>example: " << md_escape(d.example_case) << " at "
-            << md_escape(d.example_where) << "</summary>\n\n";
-        std::vector<std::string> lines;
-        for (auto const& line : d.excerpt)
-            lines.push_back(detail::utf8_cut(line, excerpt_line_chars));
-        out << indented(fenced(detail::join(lines, "\n")), in) << "\n" << in << "</details>\n";
-    }
-    out << "\n";
-}
 
 /// The deviations first: what the team can fix, ranked, then the host's limits.
 void write_deviations(run_report const& r, std::vector<deviation> const& ds, std::ostream& out)
 {
     if (ds.empty() && failing_cases(r) == 0)
         return;
-    std::map<std::string, clause_info const*> clauses;
-    for (auto const& c : r.clauses)
-        clauses.emplace(c.id, &c);
+    auto const clauses = detail::clauses_by_id(r);
     auto const parts = detail::split(ds);
     out << deviations_summary(r, ds) << (parts.fixable.empty() ? ".\n\n" : ":\n\n");
     std::size_t n = 0;

@@ -1,11 +1,13 @@
 #include <sockconf/common/json_file.hpp>
 #include <sockconf/common/spec_error.hpp>
 #include <sockconf/reports/console_reporter.hpp>
+#include <sockconf/reports/github_annotations.hpp>
 #include <sockconf/reports/html_writer.hpp>
 #include <sockconf/reports/json_writer.hpp>
 #include <sockconf/reports/junit_writer.hpp>
 #include <sockconf/reports/markdown_writer.hpp>
 #include <sockconf/reports/reporter_registry.hpp>
+#include <sockconf/reports/summary_writer.hpp>
 
 #include "detail/checks.hpp"
 
@@ -30,6 +32,20 @@ public:
 private:
     std::string path_;
     std::function<void(run_report const&, std::ostream&)> write_;
+};
+
+/// GitHub Actions' annotations (github_annotations.hpp) on a stream, at the end of the run.
+class github_reporter : public reporter {
+public:
+    explicit github_reporter(std::ostream& out) : out_(out) {}
+    void on_run_end(run_report const& r) override
+    {
+        write_github_annotations(r, out_);
+        out_.flush();
+    }
+
+private:
+    std::ostream& out_;
 };
 
 reporter_entry file_format(std::string name, std::string file, std::string description,
@@ -65,11 +81,22 @@ reporter_registry& reporter_registry::instance()
         r.add(file_format("html", "report.html",
                           "one self-contained page: filters, the clause matrix, each case's trace as a sequence diagram",
                           &write_html));
+        r.add(file_format("summary", "summary.md",
+                          "the run on one page for a CI job summary: the verdict, counts, the new deviations in full, "
+                          "the others in a table (GitHub Actions: also appended to $GITHUB_STEP_SUMMARY)",
+                          &write_summary));
         r.add({"console", reporter_kind::stream, "", "a line per case as it ends, then the summary (stdout)", false,
                [](reporter_config const& c) -> std::unique_ptr<reporter> {
                    if (!c.out)
                        throw std::logic_error("the console reporter needs a stream");
                    return std::make_unique<console_reporter>(*c.out, c);
+               }});
+        r.add({"github", reporter_kind::stream, "",
+               "GitHub Actions annotations (stdout): an error per new deviation, a warning per other unexpected result",
+               false, [](reporter_config const& c) -> std::unique_ptr<reporter> {
+                   if (!c.out)
+                       throw std::logic_error("the github reporter needs a stream");
+                   return std::make_unique<github_reporter>(*c.out);
                }});
         return r;
     }();

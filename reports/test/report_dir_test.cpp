@@ -15,11 +15,12 @@ TEST(report_dir, writes_every_format_and_creates_the_directory)
     auto const dir = fs::temp_directory_path() / ("sockconf-report-test-" + std::to_string(::getpid()));
     fs::remove_all(dir);
     auto written = write_report_dir(golden::sample_report(), (dir / "nested").string());
-    ASSERT_EQ(written.size(), 4u);
+    ASSERT_EQ(written.size(), 5u);
     EXPECT_TRUE(fs::exists(dir / "nested" / "report.json"));
     EXPECT_TRUE(fs::exists(dir / "nested" / "junit.xml"));
     EXPECT_TRUE(fs::exists(dir / "nested" / "report.md"));
     EXPECT_TRUE(fs::exists(dir / "nested" / "report.html"));
+    EXPECT_TRUE(fs::exists(dir / "nested" / "summary.md"));
     EXPECT_FALSE(fs::exists(dir / "nested" / "report.json.tmp"));
     fs::remove_all(dir);
 }
@@ -36,7 +37,7 @@ TEST(report_dir, unwritable_directory_is_an_error_naming_it)
 
 TEST(report_dir, format_names_every_file_format_by_default_and_always_json)
 {
-    EXPECT_EQ(parse_formats({}), (std::vector<std::string>{"json", "junit", "md", "html"}));
+    EXPECT_EQ(parse_formats({}), (std::vector<std::string>{"json", "junit", "md", "html", "summary"}));
     EXPECT_EQ(parse_formats({"md,junit"}), (std::vector<std::string>{"json", "junit", "md"}))
         << "registration order, report.json always";
     EXPECT_EQ(parse_formats({"html", " md , html"}), (std::vector<std::string>{"json", "md", "html"}))
@@ -55,9 +56,9 @@ TEST(report_dir, an_unknown_format_is_an_input_error_listing_the_formats)
         }
         return std::string("no error");
     };
-    EXPECT_EQ(error({"md,xml"}), "unknown report format \"xml\" in --format: the formats are json, junit, md, html");
+    EXPECT_EQ(error({"md,xml"}), "unknown report format \"xml\" in --format: the formats are json, junit, md, html, summary");
     EXPECT_EQ(error({"console"}).rfind("\"console\" in --format is not a file format (", 0), 0u) << error({"console"});
-    EXPECT_EQ(error({","}), "--format names no format: the formats are json, junit, md, html");
+    EXPECT_EQ(error({","}), "--format names no format: the formats are json, junit, md, html, summary");
     EXPECT_THROW(write_report_dir(golden::sample_report(), "/tmp", {"pdf"}), sockconf::spec_error);
 }
 
@@ -80,11 +81,11 @@ TEST(report_dir, a_subset_writes_only_those_files_and_removes_an_earlier_run_s_o
 
 TEST(report_dir, help_and_file_list_come_from_the_registry)
 {
-    EXPECT_EQ(report_files(), "report.json, junit.xml, report.md, report.html");
+    EXPECT_EQ(report_files(), "report.json, junit.xml, report.md, report.html, summary.md");
     EXPECT_EQ(report_files({"json", "md"}), "report.json, report.md");
     auto const help = formats_help();
     for (auto const* part : {" json = report.json, ", "always written", " junit = junit.xml, ", " md = report.md, ",
-                             " html = report.html, "})
+                             " html = report.html, ", " summary = summary.md, "})
         EXPECT_NE(help.find(part), std::string::npos) << part << " in " << help;
     EXPECT_EQ(help.find("console"), std::string::npos);
 }

@@ -7,10 +7,12 @@
 
 using namespace sockconf::reports;
 
-TEST(reporter_registry, lists_the_four_file_formats_once_each_and_the_console_apart)
+TEST(reporter_registry, lists_the_five_file_formats_once_each_and_the_streams_apart)
 {
     auto const& reg = reporter_registry::instance();
-    EXPECT_EQ(reg.names(reporter_kind::file), (std::vector<std::string>{"json", "junit", "md", "html"}));
+    EXPECT_EQ(reg.names(reporter_kind::file), (std::vector<std::string>{"json", "junit", "md", "html", "summary"}));
+    auto const streams = reg.names(reporter_kind::stream); // and recording-test, registered below
+    EXPECT_EQ(std::vector<std::string>(streams.begin(), streams.begin() + 2), (std::vector<std::string>{"console", "github"}));
     ASSERT_NE(reg.find("console"), nullptr);
     EXPECT_EQ(reg.find("console")->kind, reporter_kind::stream);
     EXPECT_EQ(reg.find("console")->file, "");
@@ -21,7 +23,7 @@ TEST(reporter_registry, lists_the_four_file_formats_once_each_and_the_console_ap
         if (e.kind == reporter_kind::file)
             files.push_back(e.file);
     }
-    EXPECT_EQ(files, (std::vector<std::string>{"report.json", "junit.xml", "report.md", "report.html"}));
+    EXPECT_EQ(files, (std::vector<std::string>{"report.json", "junit.xml", "report.md", "report.html", "summary.md"}));
     EXPECT_TRUE(reg.find("json")->always) << "report.json is read back by the run's own machinery";
     EXPECT_FALSE(reg.find("html")->always);
 }
@@ -43,7 +45,7 @@ TEST(reporter_registry, an_unknown_reporter_is_an_input_error_naming_the_reporte
     } catch (sockconf::spec_error const& e) {
         EXPECT_EQ(e.id(), "E-FORMAT");
         // (and recording-test, registered below)
-        EXPECT_EQ(e.detail().rfind("no reporter \"xml\": the reporters are json, junit, md, html, console", 0), 0u)
+        EXPECT_EQ(e.detail().rfind("no reporter \"xml\": the reporters are json, junit, md, html, summary, console, github", 0), 0u)
             << e.detail();
     }
 }

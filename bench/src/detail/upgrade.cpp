@@ -1,6 +1,7 @@
 #include "upgrade.hpp"
 
 #include <boost/asio/as_tuple.hpp>
+#include <boost/asio/ssl/error.hpp>
 #include <boost/asio/experimental/awaitable_operators.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/this_coro.hpp>
@@ -42,22 +43,19 @@ std::string upgrade_request(load_target const& t, std::string_view key)
     return request;
 }
 
-asio::awaitable<void> do_connect_and_upgrade(tcp::socket& sock, load_target const& t)
+/// The upgrade over a connected `stream` (a socket, or TLS over one).
+template <class Stream>
+asio::awaitable<void> upgrade(Stream& stream, load_target const& t)
 {
-    co_await sock.async_connect(endpoint_of(t), asio::use_awaitable);
-    sock.set_option(tcp::no_delay(true));
-    if (t.kind != transport::ws)
-        co_return;
-
     boost::beast::websocket::detail::sec_ws_key_type key;
     boost::beast::websocket::detail::make_sec_ws_key(key);
     auto const request = upgrade_request(t, {key.data(), key.size()});
-    co_await asio::async_write(sock, asio::buffer(request), asio::use_awaitable);
+    co_await asio::async_write(stream, asio::buffer(request), asio::use_awaitable);
 
     boost::beast::flat_buffer buf;
     http::response_parser<http::empty_body> parser;
     parser.skip(true); // a 101 has no body; do not wait for one
-    co_await http::async_read_header(sock, buf, parser, asio::use_awaitable);
+    co_await http::async_read_header(stream, buf, parser, asio::use_awaitable);
     auto const& res = parser.get();
     if (res.result() != http::status::switching_protocols)
         throw std::runtime_error("upgrade refused: HTTP " + std::to_string(res.result_int()));
@@ -69,6 +67,36 @@ asio::awaitable<void> do_connect_and_upgrade(tcp::socket& sock, load_target cons
     // lost to the frame parser, so they are an error rather than a silent skew.
     if (buf.size() != 0)
         throw std::runtime_error("server sent data right after the upgrade");
+}
+
+asio::awaitable<void> do_connect_and_upgrade(tcp::socket& sock, load_target const& t)
+{
+    co_await sock.async_connect(endpoint_of(t), asio::use_awaitable);
+    sock.set_option(tcp::no_delay(true));
+    if (t.kind == transport::ws)
+        co_await upgrade(sock, t);
+}
+
+asio::awaitable<void> do_connect_and_upgrade(tls_stream& sock, load_target const& t)
+{
+    auto& raw = sock.next_layer();
+    co_await raw.async_connect(endpoint_of(t), asio::use_awaitable);
+    raw.set_option(tcp::no_delay(true));
+    co_await sock.async_handshake(asio::ssl::stream_base::client, asio::use_awaitable);
+    co_await upgrade(sock, t);
+}
+
+/// Either of the above within `timeout`.
+template <class Stream>
+asio::awaitable<void> bounded_connect_and_upgrade(Stream& sock, load_target const& t, std::chrono::milliseconds timeout)
+{
+    asio::steady_timer timer(co_await asio::this_coro::executor, timeout);
+    // The timer wait never throws (as_tuple): a cancelled wait must not unwind.
+    auto outcome = co_await (captured(do_connect_and_upgrade(sock, t)) || timer.async_wait(asio::as_tuple(asio::use_awaitable)));
+    if (outcome.index() == 1)
+        throw boost::system::system_error(asio::error::timed_out, "connect and upgrade");
+    if (auto e = std::get<0>(outcome))
+        std::rethrow_exception(e);
 }
 
 } // namespace
@@ -134,13 +162,22 @@ asio::awaitable<std::exception_ptr> captured(asio::awaitable<void> op)
 
 asio::awaitable<void> connect_and_upgrade(tcp::socket& sock, load_target const& t, std::chrono::milliseconds timeout)
 {
-    asio::steady_timer timer(co_await asio::this_coro::executor, timeout);
-    // The timer wait never throws (as_tuple): a cancelled wait must not unwind.
-    auto outcome = co_await (captured(do_connect_and_upgrade(sock, t)) || timer.async_wait(asio::as_tuple(asio::use_awaitable)));
-    if (outcome.index() == 1)
-        throw boost::system::system_error(asio::error::timed_out, "connect and upgrade");
-    if (auto e = std::get<0>(outcome))
-        std::rethrow_exception(e);
+    return bounded_connect_and_upgrade(sock, t, timeout);
+}
+
+asio::awaitable<void> connect_and_upgrade(tls_stream& sock, load_target const& t, std::chrono::milliseconds timeout)
+{
+    return bounded_connect_and_upgrade(sock, t, timeout);
+}
+
+asio::ssl::context make_tls_client_context()
+{
+    asio::ssl::context ctx(asio::ssl::context::tls_client);
+    ctx.set_verify_mode(asio::ssl::verify_none);
+    SSL_CTX_set_min_proto_version(ctx.native_handle(), TLS1_3_VERSION);
+    if (SSL_CTX_set_ciphersuites(ctx.native_handle(), "TLS_AES_128_GCM_SHA256") != 1)
+        throw std::runtime_error("OpenSSL refuses the cipher suite TLS_AES_128_GCM_SHA256");
+    return ctx;
 }
 
 } // namespace sockconf::bench::detail

@@ -6,6 +6,8 @@
 
 #include <boost/asio/awaitable.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
+#include <boost/asio/ssl/stream.hpp>
 
 #include <chrono>
 #include <exception>
@@ -23,11 +25,21 @@ boost::asio::awaitable<std::exception_ptr> captured(boost::asio::awaitable<void>
 /// What `e` says: its what(), or "unknown error" for something not a std::exception.
 std::string what_of(std::exception_ptr const& e);
 
+using tls_stream = boost::asio::ssl::stream<boost::asio::ip::tcp::socket>;
+
+/// The client context of every wss:// connection a run makes: TLS 1.3 only, one
+/// cipher suite (TLS_AES_128_GCM_SHA256), the server's certificate not verified
+/// (load.hpp, load_target, says why).
+boost::asio::ssl::context make_tls_client_context();
+
 /// Connect `sock` to `t` and, for ws, send the upgrade request and check the
 /// 101 answer and its Sec-WebSocket-Accept; all within `timeout`. Throws
 /// boost::system::system_error (timed_out when the time ran out) or
 /// std::runtime_error for a refused upgrade.
 boost::asio::awaitable<void> connect_and_upgrade(boost::asio::ip::tcp::socket& sock, load_target const& t,
+                                                 std::chrono::milliseconds timeout);
+/// The same for wss: connect, the TLS handshake, then the upgrade over TLS.
+boost::asio::awaitable<void> connect_and_upgrade(tls_stream& sock, load_target const& t,
                                                  std::chrono::milliseconds timeout);
 
 /// A ws upgrade request and the Sec-WebSocket-Accept its answer must carry, made once per

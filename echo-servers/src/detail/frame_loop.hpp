@@ -89,10 +89,19 @@ bool ws_session<Next>::write_output()
             self->on_output_written(ec);
         });
     } else {
+        // One contiguous buffer: Asio's TLS stream encrypts the first buffer of a sequence
+        // per write and sends each as its own record, so the output's many segments (a header
+        // and a payload per echo) would each cost a record and a send. Copied, a batch of
+        // echoes is one SSL_write: records of up to 16 KiB, one send each.
+        tls_out_.resize(echo_->output_bytes());
+        std::size_t at = 0;
+        for (auto const& b : bufs) {
+            std::memcpy(tls_out_.data() + at, b.data(), b.size());
+            at += b.size();
+        }
         writing_ = true;
-        asio::async_write(ws_.next_layer(), std::span(bufs), [self = shared_from_this()](error_code ec, std::size_t) {
-            self->on_output_written(ec);
-        });
+        asio::async_write(ws_.next_layer(), asio::buffer(tls_out_.data(), at),
+                          [self = shared_from_this()](error_code ec, std::size_t) { self->on_output_written(ec); });
     }
     return false;
 }

@@ -187,6 +187,7 @@ private:
     std::size_t rbeg_ = 0;
     std::size_t rend_ = 0;
     std::vector<asio::const_buffer> rest_;
+    io_buffer tls_out_;               ///< wss://: the output copied into one buffer (write_output says why)
     phase phase_ = phase::reading;
     bool reading_ = false;
     bool writing_ = false;            ///< one write at a time (output or a ping)

@@ -8,6 +8,8 @@
 // replies from its read buffer itself (frame_parser), allocating nothing per
 // message. Beast is used for nothing on the data path; the upgrade request is
 // written by hand and its answer checked with Beast's Sec-WebSocket-Accept.
+// wss:// runs the same loop over an Asio TLS stream (OpenSSL), where every
+// byte is decrypted, so replies are never discarded unread.
 #pragma once
 
 #include <sockconf/bench/histogram.hpp>
@@ -21,25 +23,32 @@
 
 namespace sockconf::bench {
 
-enum class transport { ws, tcp };
+enum class transport { ws, wss, tcp };
 enum class payload_kind { text, binary };
 
 std::string to_string(transport t);
 std::string to_string(payload_kind p);
 
+/// ws or wss: frames after an upgrade (tcp: a byte stream).
+constexpr bool is_websocket(transport t) noexcept { return t != transport::tcp; }
+
 /// The payload of every message: text is `abc…z` repeated, binary byte i is i % 256
 /// (the echo servers' /push patterns).
 std::string payload_bytes(std::size_t size, payload_kind kind);
 
-/// Where to connect: ws://host:port/path or a TCP host and port.
+/// Where to connect: ws://host:port/path, wss://host:port/path or a TCP host and port.
+/// wss: the server's certificate is not verified (a benchmark of the channel, not a
+/// check of it), and the client offers TLS 1.3 with TLS_AES_128_GCM_SHA256 only, so
+/// every server measured runs the same cipher whatever it would prefer.
 struct load_target {
     transport kind = transport::ws;
     std::string host = "127.0.0.1";
     std::uint16_t port = 0;
-    std::string path = "/"; ///< request target for ws
+    std::string path = "/"; ///< request target for ws and wss
 };
 
-/// Parse "ws://H:P/path" (kind ws) or "H:P" (kind tcp). Throws std::invalid_argument.
+/// Parse "ws://H:P/path" (kind ws), "wss://H:P/path" (kind wss) or "H:P" (kind tcp).
+/// Throws std::invalid_argument.
 load_target parse_ws_url(std::string const& url);
 load_target parse_tcp_address(std::string const& host_port);
 
@@ -58,7 +67,8 @@ struct load_options {
     /// Without verify, replies of at least this many payload bytes are consumed
     /// unread: the frame header is read, its payload discarded in the kernel
     /// (recv with MSG_TRUNC), so the generator copies half of what the server
-    /// copies and stays above it at 64 KiB and 1 MiB. 0: always read.
+    /// copies and stays above it at 64 KiB and 1 MiB. 0: always read. Not over
+    /// wss, where a record must be decrypted whole.
     std::size_t discard_from = 4096;
     /// Called as the measured window starts and ends (e.g. to read the server's CPU time).
     std::function<void()> on_window_start, on_window_end;
@@ -95,7 +105,7 @@ struct load_result {
 load_result run_load(load_options const& opts);
 
 struct handshake_options {
-    load_target target;           ///< ws only
+    load_target target;           ///< ws only (not wss)
     unsigned concurrency = 8;     ///< handshakes under way at once
     std::chrono::duration<double> warmup{0.5};
     std::chrono::duration<double> duration{4.0};

@@ -6,8 +6,8 @@
 //
 // Scenarios (results schema: bench/README.md):
 //   echo      the load generator (this process, CPU 0) against `sockconf serve --json`
-//             (its own process, CPU 1): ws and tcp, each size, text and binary
-//             (tcp: binary), and handshakes 1 and 8 at a time; server CPU from /proc
+//             (its own process, CPU 1): ws, wss and tcp, each size, text and binary
+//             (tcp: binary), and handshakes (ws) 1 and 8 at a time; server CPU from /proc
 //   reference the reference through its wx API against the same servers, next to
 //             a plain Beast client (one async_write/async_read per message)
 //   iut       an IUT through the harness driver (--iut CMD or --iut-page DIR):
@@ -27,7 +27,7 @@ namespace sockconf::bench {
 
 struct bench_options {
     std::vector<std::string> scenarios;  ///< empty: echo and reference (and iut when an IUT is given)
-    std::vector<std::string> transports{"ws", "tcp"};
+    std::vector<std::string> transports{"ws", "wss", "tcp"}; ///< wss: echo and peer scenarios only
     std::vector<std::string> payloads{"binary", "text"};
     std::vector<std::size_t> sizes{16, 1024, 65536, 1048576};
     std::vector<unsigned> handshake_concurrency{1, 8};

@@ -27,6 +27,8 @@ public:
     json const& announcement() const noexcept { return announcement_; }
     /// "ws://host:port" without a trailing slash; empty when not announced.
     std::string ws_base() const;
+    /// "wss://host:port" without a trailing slash; empty when not announced.
+    std::string wss_base() const;
     /// "host:port" of the TCP echo; empty when not announced.
     std::string tcp_address() const;
     pid_t pid() const noexcept { return pid_; }

@@ -28,5 +28,6 @@ command add_serve_command(CLI::App& app);  ///< the echo servers until Ctrl-C
 command add_report_command(CLI::App& app); ///< report diff, merge, matrix, html
 command add_bench_command(CLI::App& app);  ///< throughput, latency, handshakes (bench/)
 command add_errors_command(CLI::App& app); ///< the error catalog: every E-* id, or one explained
+command add_init_command(CLI::App& app);   ///< a new platform's adapter folder: a wx stub and a profile
 
 } // namespace sockconf::cli

@@ -13,6 +13,7 @@
 #include <sockconf/harness/loader.hpp>
 #include <sockconf/harness/settings.hpp>
 
+#include <filesystem>
 #include <functional>
 #include <iosfwd>
 #include <string>
@@ -25,8 +26,13 @@ class App;
 namespace sockconf::cli {
 
 /// Where specs/ and suites/ are: `flag` (--home), $SOCKCONF_HOME, the current
-/// directory if it holds them, else the source tree sockconf was built from.
+/// directory if it holds them, the data installed beside the program (installed_home),
+/// else the source tree sockconf was built from. README.md, "Where sockconf finds its data".
 std::string find_home(std::string const& flag);
+
+/// The data of an installed sockconf whose program is `exe`: EXE/../../share/sockconf
+/// (/usr/bin/sockconf -> /usr/share/sockconf) when it holds specs/api.json, else "".
+std::string installed_home(std::filesystem::path const& exe);
 
 /// A profile id is HOME/specs/profiles/ID.json; a path (a '/' or ".json") is itself.
 std::string profile_path(std::string const& home, std::string const& name);

@@ -3,7 +3,8 @@
 // adapter protocol (specs/adapter-protocol.md), one text frame per message.
 //
 // HTTP on 127.0.0.1:PORT serves the project's adapters/ and node_modules/
-// folders (read-only, nothing outside them) and upgrades /control to the
+// folders (read-only, nothing outside them; a page folder given by path stands in
+// for adapters/browser/NAME) and upgrades /control to the
 // control WebSocket, only for a client that presents this run's random secret
 // (`key=` in the control URL inside page_url()) and the Origin of this server;
 // anything else gets 403 and a logged line saying why (E-ADAPTER-REFUSED). Every page that says hello joins a pool of IUT instances:
@@ -28,7 +29,10 @@ namespace sockconf::harness {
 
 struct remote_options {
     std::string home;     ///< the project tree (adapters/, node_modules/)
-    std::string page;     ///< the platform: "adapters/browser/NAME" or "NAME"
+    /// The platform: "adapters/browser/NAME" or "NAME" (HOME/adapters/browser/NAME), or a
+    /// platform folder anywhere that holds dist/bundle.mjs (`sockconf init browser`),
+    /// served at /adapters/browser/NAME/ in place of the home's.
+    std::string page;
     std::string browser;  ///< "chromium" or "firefox": launch it; "": wait for a page to connect
     int pages = 4;        ///< pages the launched browser opens (the pool's size)
     std::chrono::milliseconds hello_timeout{}; ///< how long a page has to (re)connect

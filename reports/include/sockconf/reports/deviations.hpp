@@ -69,6 +69,14 @@ std::size_t failing_cases(run_report const& r);
 /// (", and 2 limits of the host" when some are). `ds` is deviations_of(r).
 std::string deviations_summary(run_report const& r, std::vector<deviation> const& ds);
 
+/// The deviations of `ds` (deviations_of(r)) that are new: each decided at least
+/// one case whose result the run's expectations did not foresee (case_result::
+/// unexpected), so that the run fails because of it. Without an expectations file
+/// every non-conforming case is unexpected, so every deviation that decided a case
+/// is new. Expectations are per case: a case listed as FAIL accepts whatever made
+/// it fail. Indexes into `ds`, in rank order.
+std::vector<std::size_t> new_deviations(run_report const& r, std::vector<deviation> const& ds);
+
 /// The id of a signature ("DEV-" + 8 hex digits of its FNV-1a hash).
 std::string deviation_id(std::string const& signature);
 

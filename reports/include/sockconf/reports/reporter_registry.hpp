@@ -17,7 +17,7 @@ namespace sockconf::reports {
 
 enum class reporter_kind {
     file,   ///< writes one file into the report directory at the end of the run (a --format)
-    stream, ///< writes to a stream as the run goes (the console); not a --format
+    stream, ///< writes to a stream as the run goes (the console) or at its end (github); not a --format
 };
 
 /// What a factory gets. A file reporter uses `report_dir`; a stream reporter `out`.
@@ -34,7 +34,7 @@ struct reporter_config {
 using reporter_factory = std::function<std::unique_ptr<reporter>(reporter_config const&)>;
 
 struct reporter_entry {
-    std::string name;        ///< "json", "junit", "md", "html", "console"
+    std::string name;        ///< "json", "junit", "md", "html", "summary", "console", "github"
     reporter_kind kind = reporter_kind::file;
     std::string file;        ///< what a file reporter writes into the report directory; "" for a stream
     std::string description; ///< one line, for --help
@@ -49,7 +49,7 @@ public:
     reporter_registry() = default;
 
     /// The process's registry: the built-in reporters (json, junit, md, html,
-    /// console), each registered once, and whatever reporter_registrar added.
+    /// summary; console, github), each registered once, and whatever reporter_registrar added.
     static reporter_registry& instance();
 
     /// Throws std::logic_error when the name is taken (a format is registered once).
