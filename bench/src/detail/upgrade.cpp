@@ -69,19 +69,23 @@ asio::awaitable<void> upgrade(Stream& stream, load_target const& t)
         throw std::runtime_error("server sent data right after the upgrade");
 }
 
-asio::awaitable<void> do_connect_and_upgrade(tcp::socket& sock, load_target const& t)
+/// Connect to `t`, Nagle off (every load's first step).
+asio::awaitable<void> connect_tcp(tcp::socket& sock, load_target const& t)
 {
     co_await sock.async_connect(endpoint_of(t), asio::use_awaitable);
     sock.set_option(tcp::no_delay(true));
+}
+
+asio::awaitable<void> do_connect_and_upgrade(tcp::socket& sock, load_target const& t)
+{
+    co_await connect_tcp(sock, t);
     if (t.kind == transport::ws)
         co_await upgrade(sock, t);
 }
 
 asio::awaitable<void> do_connect_and_upgrade(tls_stream& sock, load_target const& t)
 {
-    auto& raw = sock.next_layer();
-    co_await raw.async_connect(endpoint_of(t), asio::use_awaitable);
-    raw.set_option(tcp::no_delay(true));
+    co_await connect_tcp(sock.next_layer(), t);
     co_await sock.async_handshake(asio::ssl::stream_base::client, asio::use_awaitable);
     co_await upgrade(sock, t);
 }
@@ -113,8 +117,7 @@ canned_upgrade::canned_upgrade(load_target const& t)
 
 asio::awaitable<void> connect_and_upgrade_canned(tcp::socket& sock, load_target const& t, canned_upgrade const& u)
 {
-    co_await sock.async_connect(endpoint_of(t), asio::use_awaitable);
-    sock.set_option(tcp::no_delay(true));
+    co_await connect_tcp(sock, t);
     co_await asio::async_write(sock, asio::buffer(u.request), asio::use_awaitable);
     std::array<char, 2048> buf;
     std::size_t used = 0;
