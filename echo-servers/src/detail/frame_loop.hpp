@@ -11,6 +11,7 @@
 #pragma once
 
 #include "ws_session.hpp"
+#include "transfer_whole.hpp"
 
 #include <boost/asio/write.hpp>
 
@@ -63,7 +64,7 @@ bool ws_session<Next>::write_output()
     auto const& bufs = echo_->output();
     if constexpr (!tls) {
         error_code ec;
-        std::size_t const n = asio::write(raw(), std::span(bufs), ec);
+        std::size_t const n = asio::write(raw(), std::span(bufs), transfer_whole{}, ec);
         if (!ec) {
             echo_->clear_output();
             return true;
@@ -85,14 +86,13 @@ bool ws_session<Next>::write_output()
             skip = 0;
         }
         writing_ = true;
-        asio::async_write(raw(), std::span(rest_), [self = shared_from_this()](error_code ec, std::size_t) {
+        asio::async_write(raw(), std::span(rest_), transfer_whole{}, [self = shared_from_this()](error_code ec, std::size_t) {
             self->on_output_written(ec);
         });
     } else {
-        // One contiguous buffer: Asio's TLS stream encrypts the first buffer of a sequence
-        // per write and sends each as its own record, so the output's many segments (a header
-        // and a payload per echo) would each cost a record and a send. Copied, a batch of
-        // echoes is one SSL_write: records of up to 16 KiB, one send each.
+        // One contiguous buffer: tls_stream makes at least one record of every buffer it is
+        // given, so the output's many segments (a header and a payload per echo) would each
+        // cost a record. Copied, a batch of echoes is full 16 KiB records, sent in one write.
         tls_out_.resize(echo_->output_bytes());
         std::size_t at = 0;
         for (auto const& b : bufs) {
@@ -100,7 +100,7 @@ bool ws_session<Next>::write_output()
             at += b.size();
         }
         writing_ = true;
-        asio::async_write(ws_.next_layer(), asio::buffer(tls_out_.data(), at),
+        asio::async_write(ws_.next_layer(), asio::buffer(tls_out_.data(), at), transfer_whole{},
                           [self = shared_from_this()](error_code ec, std::size_t) { self->on_output_written(ec); });
     }
     return false;

@@ -3,6 +3,7 @@
 // head of what the client sent.
 #include "context.hpp"
 #include "io_buffer.hpp"
+#include "transfer_whole.hpp"
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/error.hpp>
@@ -92,7 +93,7 @@ private:
         auto const n = static_cast<std::size_t>(std::min<std::uint64_t>(left, buf_.size()));
         for (std::size_t i = 0; i < n; ++i)
             buf_[i] = static_cast<char>('a' + (pattern_sent_ + i) % 26);
-        asio::async_write(socket_, asio::buffer(buf_.data(), n),
+        asio::async_write(socket_, asio::buffer(buf_.data(), n), transfer_whole{},
                           [self = shared_from_this(), left](error_code ec, std::size_t written) {
                               self->count_sent(written);
                               self->pattern_sent_ += written;
@@ -144,13 +145,13 @@ private:
             return end_by_server();
         // Most echoes fit the socket at once: write now, no trip through the scheduler.
         error_code wec;
-        std::size_t const now = asio::write(socket_, asio::buffer(buf_.data(), n), wec);
+        std::size_t const now = asio::write(socket_, asio::buffer(buf_.data(), n), transfer_whole{}, wec);
         if (!wec)
             return on_written(n);
         count_sent(now);
         if (wec != asio::error::would_block && wec != asio::error::try_again)
             return end_with(wec);
-        asio::async_write(socket_, asio::buffer(buf_.data() + now, n - now),
+        asio::async_write(socket_, asio::buffer(buf_.data() + now, n - now), transfer_whole{},
                           [self = shared_from_this()](error_code ec, std::size_t written) {
                               if (ec) {
                                   self->count_sent(written);

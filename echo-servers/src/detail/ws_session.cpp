@@ -16,7 +16,7 @@ void start_ws_session(server_context ctx, asio::ip::tcp::socket socket, accepted
 void start_wss_session(server_context ctx, asio::ip::tcp::socket socket, accepted_from const& from,
                        asio::ssl::context& tls)
 {
-    auto s = std::make_shared<ws_session<beast::ssl_stream<beast::tcp_stream>>>(ctx, from, std::move(socket), tls);
+    auto s = std::make_shared<ws_session<tls_stream>>(ctx, from, std::move(socket), tls);
     if (!ctx.registry.add(s))
         return;
     s->run();

@@ -20,12 +20,12 @@
 #include "io_buffer.hpp"
 #include "frame_echo.hpp"
 #include "ws_plan.hpp"
+#include "tls_stream.hpp"
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-#include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket.hpp>
 
 #include <array>
@@ -46,8 +46,8 @@ namespace http = beast::http;
 namespace websocket = beast::websocket;
 using boost::system::error_code;
 
-/// One connection over `Next` (beast::tcp_stream for ws://, an ssl_stream over
-/// it for wss://): the same behaviours and wire records either way.
+/// One connection over `Next` (beast::tcp_stream for ws://, tls_stream over it
+/// for wss://): the same behaviours and wire records either way.
 template <class Next>
 class ws_session final : public session_base, public std::enable_shared_from_this<ws_session<Next>> {
     static constexpr bool tls = !std::is_same_v<Next, beast::tcp_stream>;
