@@ -24,6 +24,7 @@ import { findFirefoxBinary, launchFirefox } from "../adapters/browser/firefox.mj
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const LAUNCH_TIMEOUT_MS = 30000; // launch.mjs's
 const GOTO_TIMEOUT_MS = 20000;
+const LOOP_MARGIN_MS = 30000; // past the loop's own bounds: closing its connections, the answer
 const ENGINES = {
   chromium: { find: findChromiumBinary, resolve: resolveBinary, launch: launchChromium },
   firefox: { find: findFirefoxBinary, resolve: (exe) => exe, launch: launchFirefox },
@@ -61,10 +62,13 @@ let browser;
 let code = 0;
 try {
   await new Promise((r) => server.listen(0, "127.0.0.1", r));
-  browser = await engine.launch({ executable: engine.resolve(found.path), dir, timeoutMs: LAUNCH_TIMEOUT_MS });
+  // timeoutMs bounds every protocol call too, the evaluate that runs the whole loop among them.
+  const loopMs = (loopOptions.warmup_ms ?? 0) + (loopOptions.window_ms ?? 0) + (loopOptions.connect_timeout_ms ?? 0);
+  const timeoutMs = Math.max(LAUNCH_TIMEOUT_MS, loopMs + LOOP_MARGIN_MS);
+  browser = await engine.launch({ executable: engine.resolve(found.path), dir, timeoutMs });
   const page = await browser.newPage();
   await page.goto(`http://127.0.0.1:${server.address().port}/`, { timeout: GOTO_TIMEOUT_MS, waitUntil: "domcontentloaded" });
-  // Bounded by the loop itself: its warm-up, its window and its connect timeout.
+  // Bounded by the loop itself (its warm-up, its window, its connect timeout) and timeoutMs.
   const result = await page.evaluate(async (opts) => {
     const m = await import("/bench-loop.mjs");
     return m.runBenchLoop({ ...opts, hostWebSocket: WebSocket });
