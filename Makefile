@@ -68,7 +68,7 @@ platform-reports: build
 
 # What running the IUT's bench loop through sockconf costs: the host loop through `sockconf bench`
 # against the same loop standalone in the same runtime (Node, then Chromium), medians of 3; fails
-# below 0.9x (bench/iut_overhead.mjs). Chromium fails it today (BENCHMARKS.md).
+# below 0.9x (bench/iut_overhead.mjs; --runtime firefox by hand).
 bench-overhead: build
 	node bench/iut_overhead.mjs --runtime node
 	node bench/iut_overhead.mjs --runtime chromium

@@ -8,9 +8,11 @@
 //   node      the Node runner (its shim, the adapter protocol on stdio) against the same
 //             module imported by a bare Node process;
 //   chromium  the ws-browser page (its shim, the control WebSocket) against the same module
-//             in a bare page of the same Chromium, served by this script, with no channel.
+//   firefox   in a bare page (bench/bare_page.mjs: no shim, no channel) of the same browser,
+//             launched as launch.mjs launches it (chromium.mjs, firefox.mjs: the same flags
+//             and driver connection), driver and browser on CPU 0 as sockconf's are.
 //
-//   node bench/iut_overhead.mjs [--runtime node|chromium] [--rounds 3] [--seconds 2]
+//   node bench/iut_overhead.mjs [--runtime node|chromium|firefox] [--rounds 3] [--seconds 2]
 //                               [--warmup 0.5] [--size 1024] [--connections 5] [--in-flight 16]
 //                               [--min 0.9]
 //
@@ -19,7 +21,6 @@
 
 import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
-import http from "node:http";
 import os from "node:os";
 import path from "node:path";
 import readline from "node:readline";
@@ -30,8 +31,9 @@ const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const bin = process.env.SOCKCONF_BIN ?? path.join(root, "build/bin/sockconf");
 const runner = `node ${path.join(root, "adapters/node/sockconf-node.mjs")} --module ${path.join(root, "adapters/node/examples/wx-on-ws.mjs")}`;
 const RUN_TIMEOUT_MS = 120000;
+const RUNTIMES = ["node", "chromium", "firefox"];
 
-const USAGE = `usage: node bench/iut_overhead.mjs [--runtime node|chromium] [--rounds N] [--seconds S]
+const USAGE = `usage: node bench/iut_overhead.mjs [--runtime node|chromium|firefox] [--rounds N] [--seconds S]
                                  [--warmup S] [--size B] [--connections N] [--in-flight K] [--min R]`;
 
 function parseArgs(argv) {
@@ -47,8 +49,8 @@ function parseArgs(argv) {
     return x;
   };
   const runtime = v.runtime ?? "node";
-  if (runtime !== "node" && runtime !== "chromium") {
-    process.stderr.write(`iut_overhead: --runtime must be node or chromium, got ${runtime}\n\n${USAGE}\n`);
+  if (!RUNTIMES.includes(runtime)) {
+    process.stderr.write(`iut_overhead: --runtime must be ${RUNTIMES.join(", ")}, got ${runtime}\n\n${USAGE}\n`);
     process.exit(2);
   }
   return {
@@ -74,7 +76,7 @@ function run(cmd, args) {
 /** The host row of one `sockconf bench --scenario iut` run: msgs/s. */
 function throughSockconf(round) {
   const out = path.join(tmp, `through-${round}.json`);
-  const iut = o.runtime === "node" ? ["--iut", runner] : ["--iut-page", path.join(root, "adapters/browser/ws-browser"), "--browser", "chromium"];
+  const iut = o.runtime === "node" ? ["--iut", runner] : ["--iut-page", path.join(root, "adapters/browser/ws-browser"), "--browser", o.runtime];
   run(bin, ["bench", "--home", root, "--scenario", "iut", ...iut, "--transport", "ws", "--payload", "binary",
     "--size", String(o.size), "--connections", String(o.connections), "--in-flight", String(o.inFlight),
     "--seconds", String(o.seconds), "--warmup", String(o.warmup), "--out", out]);
@@ -89,38 +91,14 @@ const loopOptions = (url) => ({ api: "host", transport: "ws", url, connections: 
   size: o.size, payload: "binary", warmup_ms: Math.round(o.warmup * 1000), window_ms: Math.round(o.seconds * 1000),
   connect_timeout_ms: 5000 });
 
-/** The same loop in a bare page of Chromium on CPU 0, served from here: the result. */
-async function inBarePage(url) {
-  const { chromium } = await import("playwright-core");
-  const { findChromiumBinary, HEADLESS_ARGS, resolveBinary } = await import("../adapters/browser/chromium.mjs");
-  const found = findChromiumBinary();
-  if (!found.path) throw new Error(`no Chromium (tried ${found.tried})`);
-  const page = "<!doctype html><title>sockconf bench loop, standalone</title>";
-  const server = http.createServer((req, res) => {
-    if (req.url === "/bench-loop.mjs") {
-      res.setHeader("content-type", "text/javascript");
-      return res.end(fs.readFileSync(path.join(root, "adapters/js/bench-loop.mjs")));
-    }
-    res.setHeader("content-type", req.url === "/" ? "text/html" : "text/plain");
-    res.statusCode = req.url === "/" ? 200 : 404;
-    res.end(req.url === "/" ? page : "");
-  });
-  await new Promise((r) => server.listen(0, "127.0.0.1", r));
-  const browser = await chromium.launch({ executablePath: resolveBinary(found.path), args: HEADLESS_ARGS, timeout: 30000 });
-  try {
-    // The browser's processes on CPU 0, as `sockconf bench` (pinned there) gives its children.
-    spawnSync("sh", ["-c", `for p in $(pgrep -f ${JSON.stringify(resolveBinary(found.path))}); do taskset -a -p -c 0 $p; done`],
-      { stdio: "ignore", timeout: 10000 });
-    const tab = await browser.newPage();
-    await tab.goto(`http://127.0.0.1:${server.address().port}/`, { timeout: 20000 });
-    return await tab.evaluate(async (opts) => {
-      const m = await import("/bench-loop.mjs");
-      return m.runBenchLoop({ ...opts, hostWebSocket: WebSocket });
-    }, loopOptions(url));
-  } finally {
-    await browser.close();
-    server.close();
-  }
+/**
+ * The same loop in a bare page of the runtime's browser (bench/bare_page.mjs): started as
+ * launch.mjs starts it, its driver and browser on CPU 0 as `sockconf bench` has launch.mjs
+ * and its browser. The result.
+ */
+function inBarePage(url) {
+  const out = run("taskset", ["-c", "0", "node", path.join(root, "bench/bare_page.mjs"), o.runtime, JSON.stringify(loopOptions(url))]);
+  return JSON.parse(out);
 }
 
 /** The same loop in a bare Node process on CPU 0: the result. */
@@ -145,7 +123,7 @@ async function standalone() {
       server.once("exit", (c) => { clearTimeout(timer); reject(new Error(`sockconf serve exited (${c})`)); });
     });
     const url = JSON.parse(line).ws + "/echo";
-    const r = o.runtime === "node" ? inBareNode(url) : await inBarePage(url);
+    const r = o.runtime === "node" ? inBareNode(url) : inBarePage(url);
     if (!(r.messages > 0)) throw new Error(`the standalone loop measured nothing: ${JSON.stringify(r)}`);
     return r.messages / (r.window_ms / 1000);
   } finally {

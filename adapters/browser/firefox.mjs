@@ -20,8 +20,9 @@ const CERTUTIL_TIMEOUT_MS = 15000;
  * network: updates, telemetry, safe browsing). Ours make a background tab as fast as the
  * foreground one: the harness runs one IUT instance per tab, and only one tab of a window
  * is in the foreground, so Firefox's background throttling (timers clamped to 1 s, budget
- * throttling, tab unloading) would time the harness, not the platform. Playwright turns off
- * Chromium's equivalent (--disable-background-timer-throttling and friends) the same way.
+ * throttling, tab unloading) would time the harness, not the platform. puppeteer-core's default
+ * switches turn off Chromium's equivalent (--disable-background-timer-throttling and friends)
+ * the same way (chromium.mjs).
  */
 export const FIREFOX_PREFS = {
   "dom.min_background_timeout_value": 4,

@@ -6,11 +6,12 @@
 //     --url "http://127.0.0.1:PORT/adapters/browser/page.html?platform=ws-browser&control=ws://127.0.0.1:PORT/control" \
 //     [--pages N] [--executable PATH] [--trust-ca CA.pem]
 //
-// Uses Debian's browsers, never a download: chromium through playwright-core (chromium.mjs),
-// firefox-esr through WebDriver BiDi with puppeteer-core (firefox.mjs), each on a fresh
-// temporary profile that is removed on exit. Each page's console errors, page errors
-// (uncaught exceptions), crashes and failed loads go to stderr as "page N: …". A crashed page
-// is reopened (bounded). stdout is unused.
+// Uses Debian's browsers, never a download, both driven by puppeteer-core: chromium over the
+// DevTools protocol on a pipe, its Network domain off (chromium.mjs), firefox-esr through
+// WebDriver BiDi (firefox.mjs), each on a fresh temporary profile that is removed on exit.
+// Each page's console errors (Chromium's "Failed to load resource: …" among them), page errors
+// (uncaught exceptions), crashes and, in Firefox, failed requests go to stderr as "page N: …".
+// A crashed page is reopened (bounded). stdout is unused.
 //
 // Stops, closing the browser and removing the temporary directory, when stdin ends (the
 // harness closes it) or on SIGTERM/SIGINT/SIGHUP. Exit status: 0 after such a stop; 1 the
@@ -38,8 +39,8 @@ const USAGE = `usage: node adapters/browser/launch.mjs --browser chromium|firefo
 Opens N headless pages of Debian's Chromium or Firefox ESR at URL (the sockconf IUT page) and
 keeps them open until stdin ends or SIGTERM/SIGINT.
 
-  --browser NAME           chromium (playwright-core) or firefox (firefox-esr, WebDriver BiDi
-                           through puppeteer-core)
+  --browser NAME           chromium (DevTools protocol) or firefox (firefox-esr, WebDriver
+                           BiDi), both through puppeteer-core
   --url URL                the page to open in every tab (http:// or https://)
   --pages N                how many pages (default 1, at most ${MAX_PAGES})
   --executable PATH        the browser binary (default: $SOCKCONF_CHROMIUM, else chromium,
@@ -117,7 +118,7 @@ const ENGINES = {
     resolve: resolveBinary,
     env: "SOCKCONF_CHROMIUM",
     deb: "chromium",
-    npm: "playwright-core",
+    npm: "puppeteer-core",
     launch: launchChromium,
   },
   firefox: {
@@ -225,12 +226,11 @@ try {
   // The driver's message is long (the whole command line and call log): its first line, how
   // the browser exited, and the rest only with --verbose.
   const text = String((e && e.message) || e).replace(/\x1b\[[0-9;]*m/g, "");
-  const exit = /process did exit: ([^>]*)>/.exec(text);
   say(
     `cannot launch ${engine.title} (${executable}${executable !== wrapper ? `, behind ${wrapper}` : ""}): ` +
       text.split("\n")[0] +
-      (exit ? ` (the browser exited: ${exit[1]})` : "") +
-      (opts.verbose ? `\n${text}` : ` [--verbose for ${engine.npm}'s log]`),
+      (e && e.browserExit ? ` (the browser exited: ${e.browserExit})` : "") +
+      (opts.verbose ? `\n${text}` : " [--verbose for the whole message]"),
   );
   process.exit(3);
 }
@@ -248,13 +248,20 @@ function watch(page, n) {
   page.on("console", (msg) => {
     const type = msg.type();
     if (type !== "error" && !opts.verbose) return;
+    // A script's message has a line (0-based); Chromium's own about a load ("Failed to load
+    // resource: …", from the Log domain) only the resource's URL.
     const loc = msg.location();
-    const where = loc && loc.url ? ` (${loc.url}:${loc.lineNumber + 1})` : "";
+    const line = loc && Number.isInteger(loc.lineNumber) ? `:${loc.lineNumber + 1}` : "";
+    const where = loc && loc.url ? ` (${loc.url}${line})` : "";
     process.stderr.write(`${tag}: console.${type}: ${msg.text()}${where}\n`);
   });
   page.on("pageerror", (err) => {
     process.stderr.write(`${tag}: page error: ${err && err.stack ? err.stack : err}\n`);
   });
+  // Network events: Firefox's only. Chromium runs without the DevTools Network domain
+  // (chromium.mjs: it would send the driver an event per WebSocket frame), so there the same
+  // facts come as its console errors above ("Failed to load resource: the server responded
+  // with a status of 404 (Not Found)", "… net::ERR_CONNECTION_REFUSED", with the URL).
   page.on("requestfailed", (req) => {
     const f = req.failure();
     process.stderr.write(`${tag}: request failed: ${req.url()}${f ? ` (${f.errorText})` : ""}\n`);

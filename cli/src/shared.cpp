@@ -92,7 +92,8 @@ void add_iut_options(CLI::App* cmd, harness::iut_options& iut)
         ->excludes(command);
     cmd->add_option("--browser", iut.browser,
                     "Launch this browser on the --iut-page, headless, via adapters/browser/launch.mjs: chromium "
-                    "(Debian's, through playwright-core) or firefox (Debian's firefox-esr, through WebDriver BiDi); "
+                    "(Debian's, over the DevTools protocol) or firefox (Debian's firefox-esr, over WebDriver BiDi), "
+                    "both through puppeteer-core; "
                     "without it, sockconf prints the page URL and waits for a browser or device to open it")
         ->check(CLI::IsMember({"chromium", "firefox"}));
     cmd->add_option("--pages", iut.pages, "Pages the launched browser opens (instances reused between cases)")

@@ -359,3 +359,18 @@ test("launch.mjs: bad arguments, exit 2", T, async () => {
     assert.match(l.stderr(), /usage:/);
   }
 });
+
+test("launch.mjs: a page whose bundle is missing says so on stderr, naming the 404 and its URL", { ...T, skip }, async () => {
+  const l = startLaunch(["--browser", "chromium", "--url", server.pageUrl("no-such-platform"), "--ignore-stdin"]);
+  try {
+    const bundle = `http://127.0.0.1:${server.port}/adapters/browser/no-such-platform/dist/bundle.mjs`;
+    const want = `page 1: console.error: Failed to load resource: the server responded with a status of 404 (Not Found) (${bundle})\n`;
+    const deadline = Date.now() + WAIT_MS;
+    while (!l.stderr().includes(want) && Date.now() < deadline && l.child.exitCode === null) await new Promise((r) => setTimeout(r, 100));
+    assert.ok(l.stderr().includes(want), `launch.mjs's stderr has ${JSON.stringify(want)}:\n${l.stderr()}`);
+    assert.match(l.stderr(), /page 1: console\.error: sockconf page: cannot load the bundle of platform "no-such-platform"/);
+  } finally {
+    l.child.kill("SIGTERM");
+    await bounded(l.exited, 15000, "launch.mjs to exit on SIGTERM");
+  }
+});

@@ -10,9 +10,12 @@
 // Skipped (with the reason) when Chromium cannot be found. Every wait is bounded.
 
 import assert from "node:assert/strict";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { after, before, test } from "node:test";
 
-import { findChromiumBinary, resolveBinary } from "../chromium.mjs";
+import { findChromiumBinary, launchChromium, resolveBinary } from "../chromium.mjs";
 import { startServer } from "../serve.mjs";
 
 const T = { timeout: 60000 };
@@ -25,17 +28,14 @@ const skip = chromiumPath
 let server;
 let browser;
 let page;
+let userDataDir;
 
 before(async () => {
   if (skip) return;
   server = await startServer();
-  const { chromium } = await import("playwright-core");
-  browser = await chromium.launch({
-    executablePath: resolveBinary(chromiumPath),
-    headless: true,
-    args: ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-dev-shm-usage"],
-    timeout: 30000,
-  });
+  // Started as sockconf starts it (launch.mjs), on a fresh user data dir.
+  userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), "sockconf-values-test-"));
+  browser = await launchChromium({ executable: resolveBinary(chromiumPath), dir: userDataDir, timeoutMs: 30000 });
   page = await browser.newPage();
   // Any page of the server: the shim is imported from the same origin, as page.mjs does.
   await page.goto(`http://127.0.0.1:${server.port}/adapters/browser/page.html`, { timeout: 20000 });
@@ -44,6 +44,7 @@ before(async () => {
 after(async () => {
   if (browser) await browser.close();
   if (server) await server.close();
+  if (userDataDir) fs.rmSync(userDataDir, { recursive: true, force: true });
 });
 
 test("binary data keeps its type in the browser: ArrayBuffer, Buffer, Uint8Array, DataView, Blob", { ...T, skip }, async () => {

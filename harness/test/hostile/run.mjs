@@ -6,7 +6,7 @@
 //
 //   SOCKCONF_BIN=build/bin/sockconf node harness/test/hostile/run.mjs stdio|page MODE
 //
-// Exit 0 passed, 1 failed, 77 skipped (page: no chromium or playwright-core).
+// Exit 0 passed, 1 failed, 77 skipped (page: no chromium or puppeteer-core, which launch.mjs drives it with).
 import { spawn, spawnSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
@@ -67,9 +67,9 @@ if (transport === "stdio") {
     ["chromium", "chromium-browser"].map((c) => spawnSync("sh", ["-c", `command -v ${c}`]).stdout?.toString().trim()).find(Boolean);
   if (!chromium) skip("chromium not found (scripts/setup.sh installs it)");
   try {
-    createRequire(path.join(root, "package.json")).resolve("playwright-core");
+    createRequire(path.join(root, "package.json")).resolve("puppeteer-core");
   } catch {
-    skip("the npm package playwright-core is not installed (npm install)");
+    skip("the npm package puppeteer-core is not installed (npm install)");
   }
   // A home whose only page platform is "hostile": the tree's specs and suites, the page kit,
   // ws-browser (the honest wx inside) and the hostile bundle with its mode.
