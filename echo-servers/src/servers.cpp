@@ -70,7 +70,9 @@ struct servers::impl {
     std::atomic<bool> stopping{false};
 
     server_options opts;
-    asio::io_context ioc;
+    // The thread count as Asio's concurrency hint: with one thread (the default) its
+    // scheduler wakes no other thread.
+    asio::io_context ioc{std::max(1, opts.threads)};
     std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
     // Every acceptor lives on this strand, so accepting, opening and closing
     // listeners never race whatever the thread count.
@@ -212,10 +214,19 @@ struct servers::impl {
         return l.acceptor.local_endpoint(ec);
     }
 
+    /// A connection's executor. With more than one I/O thread, a strand of its own keeps
+    /// its handlers serial; with one (the default) they are serial anyway, and a strand
+    /// would only add a lock and a queue to every handler.
+    asio::any_io_executor connection_executor()
+    {
+        if (opts.threads > 1)
+            return asio::make_strand(ioc);
+        return ioc.get_executor();
+    }
+
     void accept(std::shared_ptr<listener> l)
     {
-        // A strand per connection: sessions are safe with any number of threads.
-        l->acceptor.async_accept(asio::make_strand(ioc), l->peer, [this, l](error_code ec, tcp::socket socket) {
+        l->acceptor.async_accept(connection_executor(), l->peer, [this, l](error_code ec, tcp::socket socket) {
             if (ec == asio::error::operation_aborted || !l->acceptor.is_open() || stopping.load())
                 return;
             if (!ec) {
