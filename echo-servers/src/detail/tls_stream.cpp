@@ -189,6 +189,8 @@ asio::const_buffer tls_stream::take_output()
 int tls_stream::bio_read(char* p, int n) noexcept
 {
     std::size_t const k = std::min<std::size_t>(static_cast<std::size_t>(n), in_end_ - in_beg_);
+    if (k == 0)
+        return 0; // before the first receive in_ has no storage: no memcpy from null
     std::memcpy(p, in_.data() + in_beg_, k);
     in_beg_ += k;
     return static_cast<int>(k);
