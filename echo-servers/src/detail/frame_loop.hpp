@@ -308,6 +308,15 @@ void ws_session<Next>::teardown()
 {
     phase_ = phase::done;
     ping_timer_.cancel();
+    if constexpr (!tls) {
+        // Our FIN, then read until the client's (closing with unread bytes would send a RST).
+        error_code ignored;
+        raw().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
+        // Usually the client's FIN is in already: then the connection ends here, without
+        // a timer or a wait (at one handshake at a time, a timer set is a system call).
+        if (drained_now())
+            return close_socket();
+    }
     timer_.expires_after(handshake_timeout());
     timer_.async_wait([self = shared_from_this()](error_code ec) {
         if (ec)
@@ -324,11 +333,25 @@ void ws_session<Next>::teardown()
             self->close_socket();
         });
     } else {
-        // Our FIN, then read until the client's (closing with unread bytes would send a RST).
-        error_code ignored;
-        raw().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
         drain();
     }
+}
+
+// ws://: reads what the (non-blocking) socket holds now; true once the client's
+// end (or an error) is seen, false when it would wait. A client still sending
+// gets a few reads here and the rest from drain().
+template <class Next>
+bool ws_session<Next>::drained_now()
+{
+    for (int i = 0; i < 16; ++i) {
+        error_code ec;
+        raw().read_some(asio::buffer(rbuf_), ec);
+        if (ec == asio::error::would_block || ec == asio::error::try_again)
+            return false;
+        if (ec)
+            return true; // eof, or the connection failed: nothing more to wait for
+    }
+    return false;
 }
 
 template <class Next>

@@ -156,6 +156,7 @@ private:
     void on_io_error(error_code ec);
     void note_tls_end(error_code ec);
     void teardown();
+    bool drained_now();
     void drain();
 
     /// Where the connection is after the handshake (what pump() does next).
