@@ -88,6 +88,11 @@ trap cleanup EXIT
 timeout 300 tar --numeric-owner -xpf "$base" -C "$root" || fail "cannot unpack $base into $root"
 cp "$deb" "$root/tmp/" && chmod 644 "$root/tmp/$(basename "$deb")"
 cp /etc/resolv.conf "$root/etc/resolv.conf" # apt inside reaches the mirror by name
+# A minbase root has no /etc/hosts (debian-installer writes one, a container runtime mounts one,
+# netbase's postinst makes one; minbase has none of them), and on loopback only "localhost"
+# then resolves nowhere: the suites' tcp.connect.hostname-localhost and
+# loopback-allowed-by-switch failed so here. The installer's file:
+[ -e "$root/etc/hosts" ] || printf '127.0.0.1\tlocalhost\n::1\t\tlocalhost ip6-localhost ip6-loopback\n' > "$root/etc/hosts"
 printf '#!/bin/sh\nexit 101\n' > "$root/usr/sbin/policy-rc.d" && chmod 755 "$root/usr/sbin/policy-rc.d" # no daemons start
 echo "root: $root ($(. "$root/etc/os-release" && echo "$PRETTY_NAME"), $(du -sh "$root" | cut -f1))"
 cat "$root/etc/apt/sources.list"
