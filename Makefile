@@ -2,9 +2,10 @@
 #   make run   - sockconf run against the built-in reference; report in ./sockconf-report/
 #   make test  - every test, through ctest
 #   make package - build/sockconf_<version>_amd64.deb (CPack; packaging/README.md)
+#   make package-chroot-test - that .deb installed by apt on a clean Debian 12 (root, network)
 JOBS ?= $(shell nproc)
 
-.PHONY: all setup configure build run test package clean platform-reports mutants mutants-ci errors-doc fuzz fuzz-ci fuzz-build bench-overhead
+.PHONY: all setup configure build run test package package-chroot-test clean platform-reports mutants mutants-ci errors-doc fuzz fuzz-ci fuzz-build bench-overhead
 
 all: build
 
@@ -31,6 +32,17 @@ test: build
 # (packaging/CMakeLists.txt). Install it with `apt install ./build/sockconf_*.deb`.
 package: build
 	cmake --build --preset default --target package
+
+# That .deb on a clean Debian 12: a bookworm root made by mmdebstrap (kept as
+# build/package-chroot/bookworm-minbase.tar; CHROOT_FLAGS=--fresh makes it again), `apt-get install
+# ./sockconf_*.deb` in it, then sockconf run, serve, bench, --iut (Debian's node) and --iut-page in
+# each of CHROOT_BROWSERS, as a user, loopback only (packaging/test/chroot_install_test.sh). Needs
+# root and deb.debian.org: not in `make test`. Log: build/package_chroot.log.
+CHROOT_BROWSERS ?= firefox chromium
+CHROOT_FLAGS ?=
+package-chroot-test: package
+	packaging/test/chroot_install_test.sh --deb "$$(ls -t build/sockconf_*_amd64.deb | head -1)" \
+	  --work build/package-chroot --log build/package_chroot.log --browsers "$(or $(strip $(CHROOT_BROWSERS)),none)" $(CHROOT_FLAGS)
 
 # The mutation check of the suites (scripts/README.md, mutants.sh): each scripts/mutants/*.patch
 # breaks the reference in one documented way, and the cases must catch it at the grade its clause's

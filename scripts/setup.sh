@@ -15,6 +15,7 @@ debs=(
   libssl-dev            # wss:// (TLS) in the echo servers and the reference
   libxml2-utils         # xmllint: junit.xml checked against the JUnit schema
   dpkg-dev              # dpkg-shlibdeps: the Depends of the .deb (make package, ctest package_deb)
+  mmdebstrap            # a throwaway Debian 12 root for `make package-chroot-test` (packaging/README.md)
   nodejs npm            # the `ws` client that checks our echo server
   chromium              # the browser IUTs (adapters/browser/launch.mjs, headless)
   firefox-esr           # the same pages in Firefox (--browser firefox: WebDriver BiDi, headless)

@@ -28,6 +28,7 @@ const root = path.resolve(adapters, "..");
 const bin = path.resolve(process.env.SOCKCONF_BIN ?? path.join(root, "build/bin/sockconf"));
 const repoWs = path.join(root, "node_modules/ws");
 const tsc = path.join(root, "node_modules/typescript/bin/tsc");
+const esbuildPkg = path.join(root, "node_modules/esbuild");
 
 // The cases of the run: what runner.test.mjs checks the example does, as the suites check it.
 const CASES = [
@@ -85,6 +86,11 @@ function run(cmd, args, { cwd, timeout, input } = {}) {
 }
 
 const noBin = !fs.existsSync(bin) && `no sockconf binary at ${bin} (build it, or set SOCKCONF_BIN)`;
+const chromium = ["chromium", "chromium-browser"]
+  .flatMap((n) => (process.env.PATH ?? "").split(":").filter(Boolean).map((d) => path.join(d, n)))
+  .find((p) => fs.existsSync(p));
+const noChromium = !chromium && "chromium not found (scripts/setup.sh installs it)";
+const noEsbuild = !fs.existsSync(esbuildPkg) && "esbuild is not installed (npm ci at the repository root)";
 const npmWorks = run("npm", ["--version"], { cwd: tmp, timeout: 30000 }).status === 0;
 const noNpm = !npmWorks && "npm not found (scripts/setup.sh installs it)";
 
@@ -209,4 +215,39 @@ test("offline (the registry unreachable): installed with the repository's ws, th
   assert.equal(hello.type, "hello");
   assert.equal(hello.name, "wx.mjs");
   assert.deepEqual(hello.capabilities, ["websocket", "legacy-globals", "tcp", "bench"]);
+});
+
+// A browser platform adopts sockconf the same way: its page folder (what `sockconf init browser`
+// writes) lives in its own project, its entry imports the package (sockconf/wx-callbacks), its
+// own bundler makes dist/bundle.mjs (here the repository's esbuild stands in for it), and
+// `sockconf run --iut-page ./FOLDER --browser chromium` serves sockconf's page with that bundle.
+// The entry is the repository's ws-browser, named my-platform: hello must say so.
+test("a browser platform from the project: its own bundle importing sockconf/wx-callbacks, run by --iut-page ./my-platform --browser chromium", { skip: noNpm || noBin || noChromium || noEsbuild, timeout: 240000 }, async () => {
+  assert.ok(installedBy, "the package is not installed (the test before failed)");
+  const dir = path.join(project, "my-platform");
+  fs.mkdirSync(dir, { recursive: true });
+  const entry = fs.readFileSync(path.join(adapters, "browser/ws-browser/entry.mjs"), "utf8");
+  const own = entry
+    .replace('from "../../js/wx-callbacks.mjs"', 'from "sockconf/wx-callbacks"')
+    .replace('export const name = "sockconf-ws-browser"', 'export const name = "my-platform"');
+  assert.equal((own.match(/sockconf\/wx-callbacks|"my-platform"/g) ?? []).length, 2, "ws-browser's entry changed: the import or the name was not found to rewrite");
+  fs.writeFileSync(path.join(dir, "entry.mjs"), own);
+  const { createRequire } = await import("node:module");
+  const esbuild = createRequire(path.join(root, "package.json"))("esbuild");
+  await esbuild.build({
+    entryPoints: [path.join(dir, "entry.mjs")], outfile: path.join(dir, "dist/bundle.mjs"), absWorkingDir: project,
+    bundle: true, format: "esm", platform: "browser", target: "es2020", logLevel: "silent",
+  });
+  const bundled = fs.readFileSync(path.join(dir, "dist/bundle.mjs"), "utf8");
+  assert.match(bundled, /connectSocket/, "the bundle lacks the wx module");
+  const out = path.join(tmp, "report-browser");
+  const r = run(bin, ["run", "--iut-page", "./my-platform", "--browser", "chromium", "--pages", "2",
+    "--filter", "ws.connect.*,ws.lifecycle.echo-text", "--report-dir", out, "--format", "json"],
+  { cwd: project, timeout: 200000 });
+  assert.equal(r.status, 0, r.text);
+  const report = JSON.parse(fs.readFileSync(path.join(out, "report.json"), "utf8"));
+  assert.equal(report.run.iut.name, "my-platform", r.text);
+  assert.equal(report.run.iut.host, "browser");
+  assert.ok(report.cases.length >= 4 && report.cases.every((c) => c.status === "PASS"),
+    report.cases.map((c) => `${c.id} ${c.status}`).join("\n"));
 });

@@ -65,6 +65,18 @@ dpkg-deb --field "$deb" Package Version Architecture Depends Recommends Suggests
 
 echo "== 2. Depends, on this machine"
 depends=$(dpkg-deb --field "$deb" Depends)
+# The other relations: Node for the JS side, at the version adapters/package.json's engines
+# says (both were measured on Debian 12's nodejs 18: make package-chroot-test); the browsers
+# and certutil (Firefox's CA for wss://) suggested.
+recommends=$(dpkg-deb --field "$deb" Recommends) suggests=$(dpkg-deb --field "$deb" Suggests)
+engines=$(sed -n 's/^ *"node": *">=\([0-9]*\)".*/\1/p' "$src/adapters/package.json")
+[ -n "$engines" ] || fail "adapters/package.json has no engines.node \">=N\""
+[[ $recommends == *"nodejs (>= $engines)"* ]] ||
+  fail "Recommends \"$recommends\" does not ask for nodejs (>= $engines), the Node adapters/package.json's engines names"
+for s in chromium firefox-esr libnss3-tools; do
+  grep -qE "(^|, )$s(,|$| )" <<<"$suggests" || fail "Suggests \"$suggests\" lacks $s"
+done
+echo "  Recommends nodejs (>= $engines) = adapters/package.json engines; Suggests $suggests"
 for lib in libc6 libstdc++6 libssl3 libfmt9; do
   grep -qE "(^|, )${lib//+/\\+}( |,|$)" <<<"$depends" || fail "Depends lacks $lib (dpkg-shlibdeps should have found it): $depends"
 done
@@ -118,7 +130,9 @@ done
 for f in specs/api.json specs/settings.json specs/profiles/wechat.json specs/schemas/case.schema.json \
          suites/websocket suites/tcp adapters/js/shim.mjs adapters/node/sockconf-node.mjs \
          adapters/node/examples/wx-on-ws.mjs adapters/browser/launch.mjs adapters/browser/page.html \
-         node_modules/ws/package.json node_modules/playwright-core/package.json; do
+         node_modules/ws/package.json node_modules/playwright-core/package.json \
+         node_modules/puppeteer-core/package.json node_modules/puppeteer-core/puppeteer-core.mjs \
+         node_modules/puppeteer-core/THIRD_PARTY_LICENSES.md; do
   [ -e "$share/$f" ] || fail "/usr/share/sockconf/$f is missing"
 done
 for entry in "$src"/adapters/browser/*/entry.mjs; do
@@ -135,6 +149,35 @@ echo "  programs, data, bundles and npm packages present; no headers, libraries 
 marked="$share/suites/websocket/connect.json"
 sed -i '0,/"title": "/s//"title": "[packaged copy] /' "$marked"
 grep -q '\[packaged copy\]' "$marked" || fail "could not mark a case title in $marked"
+
+# The npm packages the JS side imports, resolved as launch.mjs and the Node runner resolve them:
+# from a module in the unpacked adapters/, each must load from the unpacked node_modules/.
+cat > "$share/adapters/browser/resolve-probe.mjs" <<'EOF'
+import { fileURLToPath } from "node:url";
+const [share] = process.argv.slice(2);
+const wanted = {
+  "puppeteer-core": (m) => typeof m.default?.launch === "function", // launch.mjs, --browser firefox
+  "playwright-core": (m) => typeof m.chromium?.launchPersistentContext === "function", // --browser chromium
+  ws: (m) => typeof (m.WebSocket ?? m.default) === "function", // the Node runner
+};
+for (const [name, ok] of Object.entries(wanted)) {
+  try {
+    const m = await import(name);
+    if (!ok(m)) throw new Error("it lacks what sockconf calls");
+    const where = import.meta.resolve ? fileURLToPath(import.meta.resolve(name)) : "?";
+    if (import.meta.resolve && !where.startsWith(`${share}/node_modules/`)) throw new Error(`it came from ${where}`);
+    console.log(`  import("${name}") -> ${where}`);
+  } catch (e) {
+    console.log(`package_deb: FAIL: import("${name}") from the packaged adapters: ${e.message.split("\n")[0]}`);
+    process.exitCode = 1;
+  }
+}
+EOF
+if command -v node >/dev/null; then
+  echo "the vendored npm packages, imported from the packaged adapters/browser/ (node $(node --version)):"
+  ( unset NODE_PATH; timeout 60 node "$share/adapters/browser/resolve-probe.mjs" "$share" ) || fail "a vendored npm package does not load (above)"
+  rm -f "$share/adapters/browser/resolve-probe.mjs"
+fi
 
 echo "== 4. the programs, from outside the source tree"
 work="$tmp/work"
@@ -197,6 +240,17 @@ if command -v node >/dev/null; then
   [ \$rc -eq 0 ] || { tail -30 node.out; fail "run --iut (Node runner) exited \$rc"; }
 else
   echo "--- node not found: --iut through the Node runner not tried (nodejs is a Recommends)"
+fi
+
+if command -v node >/dev/null && command -v firefox-esr >/dev/null && command -v certutil >/dev/null; then
+  echo "--- sockconf run --iut-page ws-browser --browser firefox (ws.connect.*, ws.wss.echo-text): the packaged bundle, launcher, puppeteer-core"
+  timeout 150 "\$bin/sockconf" run --iut-page ws-browser --browser firefox --pages 4 --filter 'ws.connect.*,ws.wss.echo-text' \
+    --report-dir report-firefox > firefox.out 2>&1; rc=\$?
+  grep -E "^[0-9]+ passed" firefox.out
+  [ \$rc -eq 0 ] || { tail -30 firefox.out; fail "run --iut-page ws-browser --browser firefox exited \$rc"; }
+  grep -q '"host": *"browser"' report-firefox/report.json || fail "no Firefox page said hello"
+else
+  echo "--- node, firefox-esr or certutil not found: --iut-page with --browser firefox not tried (firefox-esr and libnss3-tools are Suggests)"
 fi
 
 if command -v node >/dev/null && command -v chromium >/dev/null; then
