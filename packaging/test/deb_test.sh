@@ -130,7 +130,7 @@ done
 for f in specs/api.json specs/settings.json specs/profiles/wechat.json specs/schemas/case.schema.json \
          suites/websocket suites/tcp adapters/js/shim.mjs adapters/node/sockconf-node.mjs \
          adapters/node/examples/wx-on-ws.mjs adapters/browser/launch.mjs adapters/browser/page.html \
-         node_modules/ws/package.json node_modules/playwright-core/package.json \
+         node_modules/ws/package.json \
          node_modules/puppeteer-core/package.json node_modules/puppeteer-core/puppeteer-core.mjs \
          node_modules/puppeteer-core/THIRD_PARTY_LICENSES.md; do
   [ -e "$share/$f" ] || fail "/usr/share/sockconf/$f is missing"
@@ -156,8 +156,7 @@ cat > "$share/adapters/browser/resolve-probe.mjs" <<'EOF'
 import { fileURLToPath } from "node:url";
 const [share] = process.argv.slice(2);
 const wanted = {
-  "puppeteer-core": (m) => typeof m.default?.launch === "function", // launch.mjs, --browser firefox
-  "playwright-core": (m) => typeof m.chromium?.launchPersistentContext === "function", // --browser chromium
+  "puppeteer-core": (m) => typeof m.default?.connect === "function" && typeof m.default?.launch === "function", // --browser chromium|firefox
   ws: (m) => typeof (m.WebSocket ?? m.default) === "function", // the Node runner
 };
 for (const [name, ok] of Object.entries(wanted)) {
@@ -254,7 +253,7 @@ else
 fi
 
 if command -v node >/dev/null && command -v chromium >/dev/null; then
-  echo "--- sockconf run --iut-page ws-browser --browser chromium (ws.connect.*): the packaged bundle, launcher, playwright-core"
+  echo "--- sockconf run --iut-page ws-browser --browser chromium (ws.connect.*): the packaged bundle, launcher, puppeteer-core"
   timeout 90 "\$bin/sockconf" run --iut-page ws-browser --browser chromium --pages 4 --filter 'ws.connect.*' \
     --report-dir report-browser > browser.out 2>&1; rc=\$?
   grep -E "^[0-9]+ passed" browser.out
