@@ -164,8 +164,10 @@ export async function launchChromium({ executable, dir, timeoutMs, trustSpki }) 
     onGone: (fn) => browser.on("disconnected", fn),
     close: async () => {
       await Promise.race([browser.close().catch(() => {}), new Promise((r) => setTimeout(r, CLOSE_WAIT_MS))]);
-      const exit = await Promise.race([exited, new Promise((r) => setTimeout(() => r(null), CLOSE_WAIT_MS))]);
-      if (!exit) killGroup();
+      await Promise.race([exited, new Promise((r) => setTimeout(() => r(null), CLOSE_WAIT_MS))]);
+      // Whether or not the browser exited in time: its zygote or a renderer can outlive it
+      // for a moment (seen under load), and nothing of it may stay behind.
+      killGroup();
     },
     crashEvent: "error", // puppeteer-core's name for a page that crashed (Inspector.targetCrashed)
     protocolBytes: () => received,

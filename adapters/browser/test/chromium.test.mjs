@@ -21,6 +21,7 @@ import { after, before, test } from "node:test";
 import { WebSocketServer } from "ws";
 
 import { findChromiumBinary, launchChromium, resolveBinary } from "../chromium.mjs";
+import { bounded } from "./bounded.mjs";
 
 const T = { timeout: 60000 };
 const WAIT_MS = 15000;
@@ -42,20 +43,12 @@ let echo;
 let echoUrl;
 let browser;
 
-/** `promise`, or a rejection naming `what` after `ms`. */
-function bounded(promise, what, ms = WAIT_MS) {
-  let timer;
-  return Promise.race([
-    promise,
-    new Promise((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms: ${what}`)), ms);
-    }),
-  ]).finally(() => clearTimeout(timer));
-}
+/** `promise`, or a rejection naming `what` after WAIT_MS. */
+const within = (promise, what) => bounded(promise, WAIT_MS, what);
 
 /** The first `event` of `page` that `pred` accepts. */
 const nextEvent = (page, event, pred, what) =>
-  bounded(
+  within(
     new Promise((resolve) => {
       const on = (x) => {
         if (!pred(x)) return;
@@ -193,10 +186,13 @@ test("close() tells onGone and leaves no process of the browser", { ...T, skip }
   const page = await b.newPage();
   await page.goto(`${base}/`, { timeout: WAIT_MS, waitUntil: "domcontentloaded" });
   assert.ok(processesWith(`--user-data-dir=${dir}`).length > 0, "the browser runs on its user data dir");
-  const gone = bounded(new Promise((r) => b.onGone(r)), "onGone after close()");
-  await bounded(b.close(), "close()");
+  const gone = within(new Promise((r) => b.onGone(r)), "onGone after close()");
+  await within(b.close(), "close()");
   await gone;
-  assert.deepEqual(processesWith(`--user-data-dir=${dir}`), []);
+  // Killed processes leave /proc once reaped: give that a bounded moment.
+  const left = () => processesWith(`--user-data-dir=${dir}`);
+  for (let i = 0; i < 50 && left().length > 0; i++) await new Promise((r) => setTimeout(r, 100));
+  assert.deepEqual(left(), []);
 });
 
 test("a browser that dies while starting: its exit status and its last words", { ...T, skip }, async () => {

@@ -23,6 +23,7 @@ import { after, before, test } from "node:test";
 
 import { findCertutil, findFirefoxBinary } from "../firefox.mjs";
 import { root, startServer } from "../serve.mjs";
+import { bounded } from "./bounded.mjs";
 
 const launcher = path.join(root, "adapters/browser/launch.mjs");
 const builder = path.join(root, "adapters/browser/build.mjs");
@@ -40,16 +41,6 @@ const skip = !firefox
   : !fs.existsSync(bin)
     ? `${bin} not built (cmake --build build --target sockconf)`
     : false;
-
-function bounded(promise, ms, what) {
-  let timer;
-  return Promise.race([
-    promise,
-    new Promise((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms: ${what}`)), ms);
-    }),
-  ]).finally(() => clearTimeout(timer));
-}
 
 /** `sockconf serve --json`: its announcement ({ws, wss, ca_pem}) and the process. */
 async function serveEcho() {
