@@ -314,8 +314,10 @@ void ws_session<Next>::teardown()
         raw().shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
         // Usually the client's FIN is in already: then the connection ends here, without
         // a timer or a wait (at one handshake at a time, a timer set is a system call).
-        if (drained_now())
+        if (drained_now()) {
+            timer_.cancel(); // a close frame's wait, if one is pending, ends with the connection
             return close_socket();
+        }
     }
     timer_.expires_after(handshake_timeout());
     timer_.async_wait([self = shared_from_this()](error_code ec) {
