@@ -21,6 +21,7 @@ struct until_done {
     tls_stream& s;
     enum class at { start, sending, receiving, posted } where = at::start;
     error_code result{};
+    tls_stream::step st = tls_stream::step::want_read; ///< what the last step said
 
     template <class Self>
     void operator()(Self& self, error_code ec = {}, std::size_t n = 0)
@@ -32,7 +33,8 @@ struct until_done {
             s.sent_all();
             if (ec)
                 return self.complete(ec);
-            break;
+            // Nothing new came in while sending: the step's answer stands.
+            return next(self);
         case at::receiving:
             if (ec)
                 return self.complete(s.map_receive_error(ec));
@@ -41,13 +43,20 @@ struct until_done {
         case at::start:
             break;
         }
-        auto const st = Shutdown ? s.shutdown_step(result) : s.handshake_step(result);
+        st = Shutdown ? s.shutdown_step(result) : s.handshake_step(result);
         if (s.has_output()) {
             // What OpenSSL wrote goes out first, whatever the step said (its last
             // flight, an alert before a failure, our close_notify).
             where = at::sending;
             return asio::async_write(s.next_layer(), s.take_output(), transfer_whole{}, std::move(self));
         }
+        next(self);
+    }
+
+    /// After a step (and the sending of what it wrote): receive, or complete.
+    template <class Self>
+    void next(Self& self)
+    {
         switch (st) {
         case tls_stream::step::want_read:
             where = at::receiving;
