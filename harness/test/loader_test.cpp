@@ -88,6 +88,19 @@ TEST(loader, the_projects_suites_are_valid)
         EXPECT_TRUE(c.suite == "websocket" || c.suite == "tcp") << c.id << " in " << c.suite;
 }
 
+TEST(loader, a_case_of_the_legacy_globals_is_fresh_whatever_it_says)
+{
+    // The legacy globals are platform-wide state: a reused instance carries them over (D64).
+    auto const global = test_env::make_case(json::parse(R"({"id": "t.global", "title": "t",
+      "clauses": ["WS-TASK-READYSTATE"], "requires": ["websocket", "legacy-globals"], "fresh": false,
+      "steps": [{"call": "wx.sendSocketMessage", "args": {"data": "x"}}]})"));
+    EXPECT_TRUE(global.fresh);
+    auto const task = test_env::make_case(json::parse(R"({"id": "t.task", "title": "t", "clauses": ["WS-TASK-READYSTATE"],
+      "requires": ["websocket"],
+      "steps": [{"call": "wx.connectSocket", "args": {"url": "${ws}"}, "as": "task"}, {"call": "task.onOpen", "listener": "open"}]})"));
+    EXPECT_FALSE(task.fresh);
+}
+
 TEST(loader, a_case_becomes_types_once)
 {
     auto const c = test_env::make_case(json::parse(R"({"id": "t.typed", "title": "t",
