@@ -184,7 +184,7 @@ std::uint64_t wire_log::add(wire_record r)
     r.id = next_id_++;
     r.opened_ms = now_ms();
     auto const id = r.id;
-    auto const& added = records_.emplace_hint(records_.end(), id, std::move(r))->second;
+    auto const& added = records_.emplace(id, std::move(r)).first->second;
     ++open_[added.tag].records; // a tag seen has a peak, even of 0
     bool const open = added.end == conn_end::open;
     count(added.tag, false, open);
@@ -195,23 +195,16 @@ std::uint64_t wire_log::add(wire_record r)
     return id;
 }
 
-void wire_log::update(std::uint64_t id, std::function<void(wire_record&)> const& fn)
+void wire_log::after_update(std::uint64_t id, wire_record& r, update_before const& before)
 {
-    std::lock_guard lock(mu_);
-    auto const it = records_.find(id);
-    if (it == records_.end())
-        return; // unknown, or evicted
-    auto& r = it->second;
-    bool const was_open = r.end == conn_end::open;
-    std::string const old_tag = r.tag;
-    fn(r);
     r.id = id; // ids are the log's, not the caller's
+    bool const was_open = before.was_open;
     bool const is_open = r.end == conn_end::open;
-    if (r.tag != old_tag) {
+    if (r.tag != before.tag) {
         ++open_[r.tag].records;
-        count(old_tag, was_open, false);
+        count(before.tag, was_open, false);
         count(r.tag, false, is_open);
-        auto const c = open_.find(old_tag);
+        auto const c = open_.find(before.tag);
         if (c != open_.end() && --c->second.records == 0 && c->second.now == 0)
             open_.erase(c);
     } else {
@@ -254,32 +247,40 @@ std::uint64_t wire_log::evicted() const
     return evicted_;
 }
 
-std::vector<wire_record> wire_log::by_tag(std::string const& tag) const
-{
-    std::lock_guard lock(mu_);
-    std::vector<wire_record> out;
-    for (auto const& [id, r] : records_)
-        if (r.tag == tag)
-            out.push_back(r);
-    return out;
-}
-
 namespace {
 bool in_family(std::string const& t, std::string const& tag)
 {
     return t.size() >= tag.size() && t.compare(0, tag.size(), tag) == 0 &&
            (t.size() == tag.size() || t[tag.size()] == '-');
 }
+
+// Copies of the records `keep` selects, in id order (records_ is hashed).
+template <class Map, class Keep>
+std::vector<wire_record> copy_in_id_order(Map const& records, Keep keep)
+{
+    std::vector<wire_record const*> picked;
+    for (auto const& [id, r] : records)
+        if (keep(r))
+            picked.push_back(&r);
+    std::sort(picked.begin(), picked.end(), [](auto a, auto b) { return a->id < b->id; });
+    std::vector<wire_record> out;
+    out.reserve(picked.size());
+    for (auto const* r : picked)
+        out.push_back(*r);
+    return out;
+}
 } // namespace
+
+std::vector<wire_record> wire_log::by_tag(std::string const& tag) const
+{
+    std::lock_guard lock(mu_);
+    return copy_in_id_order(records_, [&](wire_record const& r) { return r.tag == tag; });
+}
 
 std::vector<wire_record> wire_log::by_tag_family(std::string const& tag) const
 {
     std::lock_guard lock(mu_);
-    std::vector<wire_record> out;
-    for (auto const& [id, r] : records_)
-        if (in_family(r.tag, tag))
-            out.push_back(r);
-    return out;
+    return copy_in_id_order(records_, [&](wire_record const& r) { return in_family(r.tag, tag); });
 }
 
 std::size_t wire_log::forget_tag_family(std::string const& tag)
@@ -308,11 +309,7 @@ std::size_t wire_log::forget_tag_family(std::string const& tag)
 std::vector<wire_record> wire_log::all() const
 {
     std::lock_guard lock(mu_);
-    std::vector<wire_record> out;
-    out.reserve(records_.size());
-    for (auto const& [id, r] : records_)
-        out.push_back(r);
-    return out;
+    return copy_in_id_order(records_, [](wire_record const&) { return true; });
 }
 
 std::size_t wire_log::open_count(std::string const& tag) const
