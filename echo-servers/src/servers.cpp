@@ -7,6 +7,7 @@
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 
 #include <poll.h>
@@ -61,6 +62,13 @@ constexpr auto drain_timeout = std::chrono::seconds(2);
 // too (the queue drops SYNs either way), so this only bounds the wait.
 constexpr int filler_connect_wait_ms = 200;
 
+// The period of the servers' tick (impl::tick). Asio sets its timerfd (a system
+// call) whenever a timer becomes the earliest of the queue; with nothing else
+// pending, every connection's handshake deadline would (one a handshake at one
+// handshake at a time). A tick always due within this stays the earliest, so
+// deadlines further out join the queue without one, for one wake-up per period.
+constexpr auto tick_period = std::chrono::seconds(1);
+
 } // namespace
 
 struct servers::impl {
@@ -77,6 +85,7 @@ struct servers::impl {
     // Every acceptor lives on this strand, so accepting, opening and closing
     // listeners never race whatever the thread count.
     asio::strand<asio::io_context::executor_type> accept_strand{ioc.get_executor()};
+    asio::steady_timer tick_timer{accept_strand}; // tick(); on the strand, as stop()'s cancel
     struct listener {
         tcp::acceptor acceptor;
         listener_kind kind;
@@ -110,6 +119,16 @@ struct servers::impl {
     explicit impl(server_options o) : log(o.wire_log_max_records), opts(std::move(o)) {}
 
     detail::server_context context() { return {log, registry, stopping, opts, ws_slots}; }
+
+    /// Keep a timer due within tick_period pending while serving (tick_period says why).
+    void tick()
+    {
+        tick_timer.expires_after(tick_period);
+        tick_timer.async_wait([this](error_code ec) {
+            if (!ec && !stopping.load())
+                tick();
+        });
+    }
 
     // Bind and listen now (so errors reach the caller), accept later on the strand.
     // On failure returns null with `ec` set and `what` naming the step.
@@ -315,6 +334,7 @@ void servers::start()
     if (wss)
         m.serve(wss);
     m.work.emplace(m.ioc.get_executor());
+    m.tick();
     int const n = std::max(1, m.opts.threads);
     for (int i = 0; i < n; ++i)
         m.threads.emplace_back([&m] {
@@ -346,6 +366,7 @@ void servers::stop()
         m.listeners.clear();
     });
     m.registry.close_all();
+    asio::post(m.accept_strand, [&m] { m.tick_timer.cancel(); });
     m.work.reset();
     // Let closed sessions record how they ended, but never wait on a client.
     m.registry.wait_empty(std::chrono::duration_cast<std::chrono::milliseconds>(drain_timeout));

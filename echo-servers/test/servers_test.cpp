@@ -328,6 +328,32 @@ TEST_F(echo_servers, plain_http_request_is_rejected)
     EXPECT_EQ(r->http_status, 426);
 }
 
+// Beast answers the upgrades it refuses; the record keeps the status that went
+// out: 426 only for a version other than 13, 400 for a missing one.
+TEST_F(echo_servers, a_refused_upgrade_records_the_status_it_was_answered)
+{
+    std::string const head = "Host: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                             "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n";
+    struct refusal {
+        char const* tag;
+        std::string version_line;
+        int status;
+    };
+    for (auto const& c : {refusal{"nover", "", 400}, refusal{"ver8", "Sec-WebSocket-Version: 8\r\n", 426}}) {
+        SCOPED_TRACE(c.tag);
+        tcp_client t;
+        ASSERT_FALSE(t.connect(s_.ws_port()));
+        ASSERT_FALSE(t.write(std::string("GET /echo?tag=") + c.tag + " HTTP/1.1\r\n" + head + c.version_line + "\r\n"));
+        std::string reply;
+        t.read_to_end(reply);
+        EXPECT_EQ(reply.rfind("HTTP/1.1 " + std::to_string(c.status), 0), 0u) << reply;
+        auto const r = ended(c.tag);
+        ASSERT_TRUE(r);
+        EXPECT_EQ(r->end, conn_end::rejected);
+        EXPECT_EQ(r->http_status, c.status);
+    }
+}
+
 TEST_F(echo_servers, peak_open_counts_simultaneous_connections)
 {
     {

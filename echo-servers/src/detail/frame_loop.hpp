@@ -100,7 +100,7 @@ bool ws_session<Next>::write_output()
             at += b.size();
         }
         writing_ = true;
-        asio::async_write(ws_.next_layer(), asio::buffer(tls_out_.data(), at), transfer_whole{},
+        asio::async_write(stream_, asio::buffer(tls_out_.data(), at), transfer_whole{},
                           [self = shared_from_this()](error_code ec, std::size_t) { self->on_output_written(ec); });
     }
     return false;
@@ -135,7 +135,7 @@ void ws_session<Next>::read()
     auto const room = asio::buffer(rbuf_.data() + rend_, rbuf_.size() - rend_);
     auto done = [self = shared_from_this()](error_code ec, std::size_t n) { self->on_read(ec, n); };
     if constexpr (tls)
-        ws_.next_layer().async_read_some(room, std::move(done));
+        stream_.async_read_some(room, std::move(done));
     else
         raw().async_read_some(room, std::move(done));
 }
@@ -285,7 +285,7 @@ template <class Next>
 void ws_session<Next>::note_tls_end(error_code ec)
 {
     if constexpr (tls) {
-        bool const got = (SSL_get_shutdown(ws_.next_layer().native_handle()) & SSL_RECEIVED_SHUTDOWN) != 0;
+        bool const got = (SSL_get_shutdown(stream_.native_handle()) & SSL_RECEIVED_SHUTDOWN) != 0;
         bool const we_closed = ec == asio::error::operation_aborted || ec == asio::error::bad_descriptor ||
                                stopping_ || close_timed_out_ || teardown_timed_out_;
         if (!got && we_closed)
@@ -328,7 +328,7 @@ void ws_session<Next>::teardown()
     });
     if constexpr (tls) {
         // Our close_notify, then the client's (or its end of TCP).
-        ws_.next_layer().async_shutdown([self = shared_from_this()](error_code ec) {
+        stream_.async_shutdown([self = shared_from_this()](error_code ec) {
             self->timer_.cancel();
             if (!self->stopping_)
                 self->note_tls_end(ec);

@@ -79,7 +79,7 @@ void ws_session<Next>::write_ping()
     writing_ = true;
     auto done = [self = shared_from_this()](error_code ec, std::size_t) { self->on_ping_written(ec); };
     if constexpr (tls)
-        asio::async_write(ws_.next_layer(), asio::buffer(ping_frame_), std::move(done));
+        asio::async_write(stream_, asio::buffer(ping_frame_), std::move(done));
     else
         asio::async_write(raw(), asio::buffer(ping_frame_), std::move(done));
 }

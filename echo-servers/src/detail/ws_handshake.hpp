@@ -7,6 +7,7 @@
 // the message echo-servers/README.md documents.
 #pragma once
 
+#include "ws_accept.hpp"
 #include "ws_request.hpp"
 #include "ws_session.hpp"
 
@@ -20,17 +21,45 @@ namespace sockconf::echo::detail {
 template <class Next>
 void ws_session<Next>::run()
 {
+    arm_deadline();
     if constexpr (tls) {
-        beast::get_lowest_layer(ws_).expires_after(handshake_timeout());
-        ws_.next_layer().async_handshake(asio::ssl::stream_base::server,
-                                         [self = shared_from_this()](error_code ec) {
-                                             if (ec)
-                                                 return self->on_tls_error(ec);
-                                             self->read_request();
-                                         });
+        stream_.async_handshake(asio::ssl::stream_base::server, [self = shared_from_this()](error_code ec) {
+            self->disarm_deadline();
+            if (ec)
+                return self->on_tls_error(ec);
+            self->arm_deadline(); // the request gets a whole handshake_timeout_ms of its own
+            self->read_request();
+        });
     } else {
         read_request();
     }
+}
+
+// One wait on timer_ bounds each step of the opening handshake (the TLS
+// handshake, then the request), where the tcp_stream's expiry would arm and
+// cancel a timer on every read: at one handshake at a time, each arming is a
+// system call. When it passes, the socket closes and the step's operation
+// fails; deadline_passed_ says why.
+template <class Next>
+void ws_session<Next>::arm_deadline()
+{
+    auto const number = ++deadline_;
+    timer_.expires_after(handshake_timeout());
+    timer_.async_wait([self = shared_from_this(), number](error_code ec) {
+        // A deadline disarmed after it had passed still runs with success: the number tells.
+        if (ec || number != self->deadline_ || self->stopping_)
+            return;
+        self->deadline_passed_ = true;
+        error_code ignored;
+        self->raw().close(ignored);
+    });
+}
+
+template <class Next>
+void ws_session<Next>::disarm_deadline()
+{
+    ++deadline_;
+    timer_.cancel();
 }
 
 template <class Next>
@@ -38,7 +67,7 @@ void ws_session<Next>::on_tls_error(error_code ec)
 {
     if (stopping_)
         return finish(conn_end::server_closed);
-    if (ec == beast::error::timeout)
+    if (deadline_passed_)
         return fail("tls handshake: handshake timeout (handshake_timeout_ms " + timeout_text() + ")");
     fail("tls handshake: " + ec.message());
 }
@@ -48,23 +77,23 @@ void ws_session<Next>::read_request()
 {
     parser_.emplace();
     limit_request(*parser_);
-    beast::get_lowest_layer(ws_).expires_after(handshake_timeout());
-    http::async_read(ws_.next_layer(), buffer_, *parser_,
+    http::async_read(stream_, buffer_, *parser_,
                      [self = shared_from_this()](error_code ec, std::size_t) { self->on_request(ec); });
 }
 
 template <class Next>
 void ws_session<Next>::on_request(error_code ec)
 {
+    disarm_deadline();
     if (ec) {
         if (stopping_)
             return finish(conn_end::server_closed);
         bool const nothing_sent = buffer_.size() == 0 && !parser_->got_some();
-        if (nothing_sent && (ec == http::error::end_of_stream || ec == asio::error::eof))
-            return finish(conn_end::dropped, "closed before sending a request");
-        if (ec == beast::error::timeout)
+        if (deadline_passed_)
             return fail("handshake timeout: no complete HTTP upgrade request within handshake_timeout_ms " +
                         timeout_text() + (nothing_sent ? " (nothing received)" : " (request incomplete)"));
+        if (nothing_sent && (ec == http::error::end_of_stream || ec == asio::error::eof))
+            return finish(conn_end::dropped, "closed before sending a request");
         return fail("handshake request: " + ec.message());
     }
     auto const& req = parser_->get();
@@ -91,14 +120,15 @@ void ws_session<Next>::on_request(error_code ec)
         }
     }
 
-    auto const headers = header_object(req);
-    auto const protocols = offered_protocols(req);
+    // Built outside the log's lock, moved in under it.
+    auto headers = header_object(req);
+    auto protocols = offered_protocols(req);
     ctx_.log.update(id_, [&](wire_record& r) {
         r.tag = plan_.tag;
         r.behaviour = behaviour_name(plan_.what);
         r.target = std::string(req.target());
-        r.request_headers = headers;
-        r.offered_protocols = protocols;
+        r.request_headers = std::move(headers);
+        r.offered_protocols = std::move(protocols);
         if (refusal) {
             r.http_status = static_cast<int>(*refusal);
             r.end = conn_end::rejected;
@@ -129,8 +159,8 @@ void ws_session<Next>::answer(std::optional<http::status> refusal, std::string c
 template <class Next>
 void ws_session<Next>::hang()
 {
-    beast::get_lowest_layer(ws_).expires_after(handshake_timeout());
-    ws_.next_layer().async_read_some(asio::buffer(sink_), [self = shared_from_this()](error_code ec, std::size_t) {
+    beast::get_lowest_layer(stream_).expires_after(handshake_timeout());
+    stream_.async_read_some(asio::buffer(sink_), [self = shared_from_this()](error_code ec, std::size_t) {
         if (!ec)
             return self->hang(); // more bytes: still no answer
         if (self->stopping_ || self->ctx_.stopping.load())
@@ -139,7 +169,7 @@ void ws_session<Next>::hang()
             return self->fail("hang: handshake timeout, never answered (handshake_timeout_ms " +
                               self->timeout_text() + ")");
         self->finish(conn_end::dropped, "hang: " + ec.message());
-        beast::get_lowest_layer(self->ws_).close();
+        beast::get_lowest_layer(self->stream_).close();
     });
 }
 
@@ -157,12 +187,12 @@ void ws_session<Next>::reject(http::status status, std::string const& why)
     res->keep_alive(false);
     res->body() = why.empty() ? std::string(res->reason()) : why;
     res->prepare_payload();
-    beast::get_lowest_layer(ws_).expires_after(handshake_timeout());
-    http::async_write(ws_.next_layer(), *res, [self = shared_from_this(), res](error_code, std::size_t) {
+    beast::get_lowest_layer(stream_).expires_after(handshake_timeout());
+    http::async_write(stream_, *res, [self = shared_from_this(), res](error_code, std::size_t) {
         error_code ignored;
-        auto& sock = beast::get_lowest_layer(self->ws_).socket();
+        auto& sock = beast::get_lowest_layer(self->stream_).socket();
         sock.shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
-        beast::get_lowest_layer(self->ws_).close();
+        beast::get_lowest_layer(self->stream_).close();
         self->finish(conn_end::rejected);
     });
 }
@@ -170,39 +200,51 @@ void ws_session<Next>::reject(http::status status, std::string const& why)
 template <class Next>
 void ws_session<Next>::accept()
 {
-    // From here the websocket stream owns the timeouts (Beast asks that the
-    // tcp_stream's own expiry be off).
-    beast::get_lowest_layer(ws_).expires_never();
-    websocket::stream_base::timeout t{};
-    t.handshake_timeout = handshake_timeout();
-    t.idle_timeout = websocket::stream_base::none(); // a quiet client is a valid client
-    t.keep_alive_pings = false;
-    ws_.set_option(t);
     // No Sec-WebSocket-Protocol in the answer: the server picks no subprotocol.
     // Sec-WebSocket-Protocol only when the target asks for one the client offered.
     std::string const chosen = chosen_protocol(plan_, offered_protocols(parser_->get()));
-    ws_.set_option(websocket::stream_base::decorator([chosen](websocket::response_type& res) {
-        res.set(http::field::server, "sockconf-echo");
-        if (!chosen.empty())
-            res.set(http::field::sec_websocket_protocol, chosen);
-    }));
-    ws_.async_accept(parser_->get(), [self = shared_from_this()](error_code ec) { self->on_accept(ec); });
+    if (auto answer = upgrade_answer(parser_->get(), chosen)) {
+        // The common case, written directly (ws_accept.hpp says why). No
+        // deadline: the connection's first few hundred bytes fit its empty
+        // send buffer, so this write completes without waiting on the client.
+        out_text_ = std::move(*answer);
+        asio::async_write(stream_, asio::buffer(out_text_),
+                          [self = shared_from_this()](error_code ec, std::size_t) { self->on_accept(ec, false); });
+        return;
+    }
+    // Beast refuses the rest (400, or 426 for a wrong version), through a
+    // websocket stream over the connection's, made for this only. It owns the
+    // timeout (Beast asks that the tcp_stream's own expiry be off).
+    auto& ws = refusing_.emplace(stream_);
+    websocket::stream_base::timeout t{};
+    t.handshake_timeout = handshake_timeout();
+    t.idle_timeout = websocket::stream_base::none();
+    t.keep_alive_pings = false;
+    ws.set_option(t);
+    ws.set_option(websocket::stream_base::decorator(
+        [chosen](websocket::response_type& res) { decorate_answer(res, chosen); }));
+    ws.async_accept(parser_->get(), [self = shared_from_this()](error_code ec) { self->on_accept(ec, true); });
 }
 
 template <class Next>
-void ws_session<Next>::on_accept(error_code ec)
+void ws_session<Next>::on_accept(error_code ec, bool by_beast)
 {
     if (ec) {
         if (stopping_)
             return finish(conn_end::server_closed);
-        // Beast answered the bad upgrade itself: 426 for a wrong version, else 400.
-        int const status = ec == websocket::error::bad_sec_version || ec == websocket::error::no_sec_version ? 426 : 400;
-        ctx_.log.update(id_, [&](wire_record& r) {
-            if (r.end == conn_end::open && r.http_status == 0) {
-                r.http_status = status;
-                r.end = conn_end::rejected;
-            }
-        });
+        // Beast refused the upgrade and answered it: 426 for a version other
+        // than 13, else 400 (a missing version too: Beast's build_response).
+        // Any other error is the answer's write failing: no status reached the
+        // client, so none is recorded.
+        if (by_beast && ec.category() == websocket::make_error_code(websocket::error::closed).category()) {
+            int const status = ec == websocket::error::bad_sec_version ? 426 : 400;
+            ctx_.log.update(id_, [&](wire_record& r) {
+                if (r.end == conn_end::open && r.http_status == 0) {
+                    r.http_status = status;
+                    r.end = conn_end::rejected;
+                }
+            });
+        }
         return finish(conn_end::error, "handshake: " + ec.message());
     }
     ctx_.log.update(id_, [](wire_record& r) { r.http_status = 101; });

@@ -8,8 +8,6 @@
 
 #include <boost/beast/http/field.hpp>
 
-#include <algorithm>
-#include <cctype>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,11 +23,14 @@ void limit_request(Parser& parser)
     parser.body_limit(64 * 1024);
 }
 
+/// ASCII lower case (header names are tokens: ASCII, RFC 9110 5.1), without
+/// the locale std::tolower consults per character.
 inline std::string lower(std::string_view s)
 {
     std::string out(s);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+    for (auto& c : out)
+        if (c >= 'A' && c <= 'Z')
+            c = static_cast<char>(c - 'A' + 'a');
     return out;
 }
 
@@ -42,17 +43,22 @@ inline std::string_view trim(std::string_view s)
     return s.substr(first, last - first + 1);
 }
 
+/// One lookup per field, the lower-cased name moved in as the key: it runs for
+/// every handshake.
 template <class Fields>
 json header_object(Fields const& fields)
 {
     json out = json::object();
+    auto& object = out.get_ref<json::object_t&>();
     for (auto const& f : fields) {
-        auto const name = lower(f.name_string());
-        std::string const value(f.value());
-        if (out.contains(name))
-            out[name] = out[name].template get<std::string>() + ", " + value;
-        else
-            out[name] = value;
+        auto const value = f.value();
+        auto const [it, added] = object.try_emplace(lower(f.name_string()), nullptr);
+        if (added) {
+            it->second = std::string(value);
+        } else {
+            auto& joined = it->second.template get_ref<std::string&>();
+            joined.append(", ").append(value.data(), value.size());
+        }
     }
     return out;
 }

@@ -1,14 +1,15 @@
 // One WebSocket connection: read the HTTP upgrade request, act on the plan its
 // target asks for (ws_plan.hpp), then accept / reject / echo / close as
 // echo-servers/README.md documents; its wire record from the first byte to the
-// end. ws:// and wss:// share it (templated on the next layer). Beast does the
-// opening handshake; the frames after it are frame_echo's (frame_echo.hpp says
-// why). Used by ws_session.cpp only (start_ws_session, start_wss_session).
+// end. ws:// and wss:// share it (templated on the next layer: beast::tcp_stream,
+// or tls_stream over one). Beast parses the upgrade request and answers the ones
+// it refuses; the 101 is ws_accept.hpp's, and the frames after it are
+// frame_echo's (both say why). Used by ws_session.cpp only (start_ws_session, start_wss_session).
 //
 // As Beast splits its stream's members over impl/ headers, this declares the
 // session and its lifetime, and the members are defined by concern:
 //   ws_handshake.hpp   the TLS handshake, the HTTP upgrade request, refusals,
-//                      /delay and /hang, Beast's accept (everything up to the 101);
+//                      /delay and /hang, the 101 (everything up to the frames);
 //   frame_loop.hpp     after the 101: the one writer, the reads, what the
 //                      protocol's state means for the connection, its end;
 //   ws_behaviours.hpp  what the target makes the server send of its own accord
@@ -55,14 +56,14 @@ class ws_session final : public session_base, public std::enable_shared_from_thi
 
 public:
     template <class... Args>
-    ws_session(server_context ctx, accepted_from const& from, Args&&... args) : ctx_(ctx), ws_(std::forward<Args>(args)...)
+    ws_session(server_context ctx, accepted_from const& from, Args&&... args) : ctx_(ctx), stream_(std::forward<Args>(args)...)
     {
         // ws://: writes are tried at once and only wait when the socket is full. Set
         // before the first asynchronous operation, so that Asio's own switch to
         // non-blocking (an ioctl per socket) is this one, not a second one.
         if constexpr (!tls) {
             error_code ignored;
-            beast::get_lowest_layer(ws_).socket().non_blocking(true, ignored);
+            beast::get_lowest_layer(stream_).socket().non_blocking(true, ignored);
         }
         // Recorded from the first byte so garbage and half handshakes leave a trace too.
         wire_record r;
@@ -85,12 +86,12 @@ public:
 
     void shutdown() override
     {
-        asio::dispatch(ws_.get_executor(), [self = shared_from_this()] {
+        asio::dispatch(stream_.get_executor(), [self = shared_from_this()] {
             self->stopping_ = true;
             self->timer_.cancel();
             self->ping_timer_.cancel();
             // Close the socket outright: stop() must be prompt, not wait on closing handshakes.
-            beast::get_lowest_layer(self->ws_).close();
+            beast::get_lowest_layer(self->stream_).close();
         });
     }
 
@@ -116,10 +117,10 @@ private:
     void fail(std::string what)
     {
         finish(conn_end::error, std::move(what));
-        beast::get_lowest_layer(ws_).close();
+        beast::get_lowest_layer(stream_).close();
     }
 
-    asio::ip::tcp::socket& raw() { return beast::get_lowest_layer(ws_).socket(); }
+    asio::ip::tcp::socket& raw() { return beast::get_lowest_layer(stream_).socket(); }
 
     void close_socket()
     {
@@ -128,13 +129,15 @@ private:
     }
 
     // ws_handshake.hpp
+    void arm_deadline();
+    void disarm_deadline();
     void on_tls_error(error_code ec);
     void on_request(error_code ec);
     void answer(std::optional<http::status> refusal, std::string const& why);
     void hang();
     void reject(http::status status, std::string const& why);
     void accept();
-    void on_accept(error_code ec);
+    void on_accept(error_code ec, bool by_beast);
 
     // ws_behaviours.hpp
     void start_frames();
@@ -169,16 +172,21 @@ private:
     };
 
     server_context ctx_;
-    websocket::stream<Next> ws_;
+    Next stream_;
+    /// Only for a request Beast refuses (ws_handshake.hpp, accept()): the 101
+    /// and every frame after it are the session's own.
+    std::optional<websocket::stream<Next&>> refusing_;
     beast::flat_buffer buffer_;
     std::optional<http::request_parser<http::string_body>> parser_;
     ws_plan plan_;
     std::uint64_t id_ = 0;
-    std::string out_text_;            ///< /push payload, /handshake report
+    std::string out_text_;            ///< the 101 (ws_accept.hpp), then the /push payload or /handshake report
     bool stopping_ = false;
+    std::uint32_t deadline_ = 0;      ///< number of the opening handshake's live deadline (arm_deadline)
+    bool deadline_passed_ = false;    ///< it passed: the socket was closed for it
     bool holds_slot_ = false;         ///< counts against max_connections
-    asio::steady_timer timer_{ws_.get_executor()};
-    asio::steady_timer ping_timer_{ws_.get_executor()};
+    asio::steady_timer timer_{stream_.get_executor()};
+    asio::steady_timer ping_timer_{stream_.get_executor()};
     std::array<char, 512> sink_{};    ///< /hang reads into it
     // After the handshake: the protocol, the read buffer and its unconsumed
     // part [rbeg_, rend_), what a full socket has not taken yet, and what the

@@ -1,0 +1,37 @@
+// detail/ws_request.hpp: what the wire record keeps of an upgrade request's fields.
+#include "detail/ws_request.hpp"
+
+#include <boost/beast/http/fields.hpp>
+
+#include <gtest/gtest.h>
+
+namespace {
+
+namespace http = boost::beast::http;
+using sockconf::json;
+using sockconf::echo::detail::header_object;
+using sockconf::echo::detail::offered_protocols;
+
+TEST(echo_ws_request, headers_by_lower_case_name_with_repeats_joined_in_order)
+{
+    http::fields f;
+    f.insert(http::field::host, "127.0.0.1:9");
+    f.insert("X-Dup", "first");
+    f.insert("Sec-WebSocket-Extensions", "permessage-deflate");
+    f.insert("x-DUP", "second");
+    f.insert("X-Empty", "");
+    EXPECT_EQ(header_object(f), (json{{"host", "127.0.0.1:9"},
+                                      {"x-dup", "first, second"},
+                                      {"sec-websocket-extensions", "permessage-deflate"},
+                                      {"x-empty", ""}}));
+}
+
+TEST(echo_ws_request, offered_protocols_are_split_trimmed_and_empty_items_dropped)
+{
+    http::fields f;
+    f.insert(http::field::sec_websocket_protocol, " chat ,, v2.x");
+    f.insert(http::field::sec_websocket_protocol, "last");
+    EXPECT_EQ(offered_protocols(f), (std::vector<std::string>{"chat", "v2.x", "last"}));
+}
+
+} // namespace
