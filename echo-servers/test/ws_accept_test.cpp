@@ -20,7 +20,9 @@ namespace beast = boost::beast;
 namespace http = beast::http;
 namespace websocket = beast::websocket;
 using sockconf::echo::detail::decorate_answer;
+using sockconf::echo::detail::is_upgrade;
 using sockconf::echo::detail::upgrade_answer;
+using sockconf::echo::detail::upgrade_fields;
 
 using request = http::request<http::string_body>;
 
@@ -78,9 +80,18 @@ std::vector<variant> variants()
         {"key over 24 characters", [](request& r) { r.set(http::field::sec_websocket_key, "dGhlIHNhbXBsZSBub25jZQ==x"); }},
         {"no version", [](request& r) { r.erase(http::field::sec_websocket_version); }},
         {"version 8", [](request& r) { r.set(http::field::sec_websocket_version, "8"); }},
+        {"HTTP/2.0", [](request& r) { r.version(20); }},
+        {"a second Upgrade after one without websocket",
+         [](request& r) {
+             r.set(http::field::upgrade, "h2c");
+             r.insert(http::field::upgrade, "websocket");
+         }},
+        {"a second key over 24 characters",
+         [](request& r) { r.insert(http::field::sec_websocket_key, "dGhlIHNhbXBsZSBub25jZQ==x"); }},
     };
 }
 
+// And is_upgrade(req, fields) answers as websocket::is_upgrade(req).
 TEST(ws_accept, the_answer_is_beasts_byte_for_byte_and_beasts_refusals_are_left_to_it)
 {
     for (std::string const protocol : {"", "chat"}) {
@@ -89,10 +100,11 @@ TEST(ws_accept, the_answer_is_beasts_byte_for_byte_and_beasts_refusals_are_left_
             auto req = valid_request();
             v.change(req);
             auto const beast = answer_of_beast(req, protocol);
-            auto const ours = upgrade_answer(req, protocol);
+            auto const ours = upgrade_answer(req, upgrade_fields(req), protocol);
             ASSERT_EQ(ours.has_value(), beast.upgraded) << beast.bytes;
             if (ours)
                 EXPECT_EQ(*ours, beast.bytes);
+            EXPECT_EQ(is_upgrade(req, upgrade_fields(req)), websocket::is_upgrade(req));
         }
     }
 }
@@ -100,7 +112,8 @@ TEST(ws_accept, the_answer_is_beasts_byte_for_byte_and_beasts_refusals_are_left_
 TEST(ws_accept, the_accept_key_is_rfc_6455s_example)
 {
     // RFC 6455 section 1.3: the key "dGhlIHNhbXBsZSBub25jZQ==" is answered with this accept.
-    auto const ours = upgrade_answer(valid_request(), "");
+    auto const req = valid_request();
+    auto const ours = upgrade_answer(req, upgrade_fields(req), "");
     ASSERT_TRUE(ours);
     EXPECT_NE(ours->find("\r\nSec-WebSocket-Accept: s3pPLMBiTxaQ9kYGzzhZRbK+xOo=\r\n"), std::string::npos) << *ours;
 }

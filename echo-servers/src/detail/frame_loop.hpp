@@ -1,9 +1,9 @@
 // ws_session's frame loop after the 101 (a part of ws_session.hpp): the I/O
-// around frame_echo. Beast did the opening handshake; from here frame_echo does
-// the protocol (what to answer, what to record) and this the I/O, on ws:// over
-// the socket itself, on wss:// over the TLS stream: read as much as there is,
-// answer every complete frame in one write, record once per read. Beast's
-// websocket stream is not used again (frame_echo.hpp says why). One writer
+// around frame_echo. From the 101 on, frame_echo does the protocol (what to
+// answer, what to record) and this the I/O, on ws:// over the socket itself, on
+// wss:// over the TLS stream: read as much as there is, answer every complete
+// frame in one write, record once per read. No Beast websocket stream is used
+// (frame_echo.hpp says why). One writer
 // (pump()), a read only while nothing is written, the wire record updated once
 // per read, and the end of the connection as echo-servers/README.md ("The end
 // of a connection") documents: the record first, then the server's FIN or TLS
@@ -129,10 +129,13 @@ void ws_session<Next>::read()
         rend_ -= rbeg_;
         rbeg_ = 0;
     }
+    if (last_read_filled_ && rbuf_.size() < full_read_buffer()) // (nothing written refers to it now)
+        rbuf_.resize(std::min(rbuf_.size() * 4, full_read_buffer()));
     if (need > rbuf_.size())
         rbuf_.resize(need); // a frame bigger than the buffer: room for all of it, once
     reading_ = true;
     auto const room = asio::buffer(rbuf_.data() + rend_, rbuf_.size() - rend_);
+    room_ = room.size();
     auto done = [self = shared_from_this()](error_code ec, std::size_t n) { self->on_read(ec, n); };
     if constexpr (tls)
         stream_.async_read_some(room, std::move(done));
@@ -146,6 +149,7 @@ void ws_session<Next>::on_read(error_code ec, std::size_t n)
     reading_ = false;
     if (ec)
         return on_io_error(ec);
+    last_read_filled_ = n == room_;
     rend_ += n;
     process();
     pump();

@@ -21,7 +21,11 @@ template <class Next>
 void ws_session<Next>::start_frames()
 {
     echo_.emplace(ctx_.opts.max_message_bytes, ctx_.opts.wire_messages_max);
-    rbuf_.resize(std::max<std::size_t>(ctx_.opts.io_buffer_bytes, 1024));
+    // Small at first: most connections of a run, and every one of a handshake
+    // benchmark, close after a few frames. read() grows it to io_buffer_bytes
+    // while reads fill it (a buffer of that size per connection cost a large
+    // allocation per handshake, and glibc's consolidation of its small free chunks).
+    rbuf_.resize(std::min<std::size_t>(first_read_bytes, full_read_buffer()));
     // ws:// is non-blocking since the session began (ws_session's constructor), and every
     // socket has TCP_NODELAY from its listener: each gathered write is a whole batch of
     // replies, sent now, not after the client's ACK of the last one.

@@ -106,7 +106,7 @@ void ws_session<Next>::on_request(error_code ec)
     if (auto const by_target = refusal_for(plan_)) {
         refusal = static_cast<http::status>(by_target->status);
         why = by_target->why;
-    } else if (!websocket::is_upgrade(req)) {
+    } else if (!is_upgrade(req, upgrade_fields(req))) {
         refusal = http::status::upgrade_required;
         why = "not a WebSocket upgrade request";
     } else if (auto const max = ctx_.opts.max_connections; max != 0) {
@@ -203,7 +203,8 @@ void ws_session<Next>::accept()
     // No Sec-WebSocket-Protocol in the answer: the server picks no subprotocol.
     // Sec-WebSocket-Protocol only when the target asks for one the client offered.
     std::string const chosen = chosen_protocol(plan_, offered_protocols(parser_->get()));
-    if (auto answer = upgrade_answer(parser_->get(), chosen)) {
+    auto const& req = parser_->get();
+    if (auto answer = upgrade_answer(req, upgrade_fields(req), chosen)) {
         // The common case, written directly (ws_accept.hpp says why). No
         // deadline: the connection's first few hundred bytes fit its empty
         // send buffer, so this write completes without waiting on the client.

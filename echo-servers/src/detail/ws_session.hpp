@@ -29,6 +29,7 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/websocket.hpp>
 
+#include <algorithm>
 #include <array>
 #include <chrono>
 #include <memory>
@@ -102,6 +103,12 @@ private:
     }
 
     std::string timeout_text() const { return std::to_string(ctx_.opts.handshake_timeout_ms); }
+
+    /// The read buffer's first size, and the size it grows to (io_buffer_bytes):
+    /// 1 KiB, malloc's per-thread cache bound, so a short connection's buffer
+    /// comes from it.
+    static constexpr std::size_t first_read_bytes = 1024;
+    std::size_t full_read_buffer() const { return std::max<std::size_t>(ctx_.opts.io_buffer_bytes, 1024); }
 
     /// End the record, releasing the max_connections slot first, so a client
     /// that sees this connection ended can count on its slot being free.
@@ -193,6 +200,8 @@ private:
     // connection is doing.
     std::optional<frame_echo> echo_;
     io_buffer rbuf_; ///< not zeroed: only what reads write is resident
+    std::size_t room_ = 0;          ///< what the read under way may fill
+    bool last_read_filled_ = false; ///< the last read filled it: grow the buffer (read())
     std::size_t rbeg_ = 0;
     std::size_t rend_ = 0;
     std::vector<asio::const_buffer> rest_;
