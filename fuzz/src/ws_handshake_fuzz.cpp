@@ -2,10 +2,12 @@
 // on_request): Beast's request parser with the session's limits
 // (detail::limit_request), then everything the session derives from the request
 // before answering: the plan of its target (plan_for, refusal_for), whether it is
-// an upgrade, the header object and offered subprotocols of the wire record, and
-// the subprotocol chosen.
+// an upgrade (checked against Beast's is_upgrade: a difference aborts), the
+// header object and offered subprotocols of the wire record, the subprotocol
+// chosen and the 101 of ws_accept.hpp.
 #include "fuzz_input.hpp"
 
+#include "detail/ws_accept.hpp"
 #include "detail/ws_plan.hpp"
 #include "detail/ws_request.hpp"
 
@@ -26,10 +28,12 @@ extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size
     auto const& req = parser.get();
     auto const plan = d::plan_for(req.target());
     (void)d::refusal_for(plan);
-    (void)boost::beast::websocket::is_upgrade(req);
+    d::upgrade_fields const fields(req);
+    if (d::is_upgrade(req, fields) != boost::beast::websocket::is_upgrade(req))
+        __builtin_trap(); // the session would refuse (or serve) what Beast would not
     (void)d::header_object(req).dump(-1, ' ', false, sockconf::json::error_handler_t::replace);
     auto const offered = d::offered_protocols(req);
-    (void)d::chosen_protocol(plan, offered);
+    (void)d::upgrade_answer(req, fields, d::chosen_protocol(plan, offered));
     (void)d::behaviour_name(plan.what);
     return 0;
 }
