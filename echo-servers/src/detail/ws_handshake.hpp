@@ -2,9 +2,10 @@
 // the TLS handshake on wss://, reading the HTTP upgrade request within
 // handshake_timeout_ms, the refusals (the target's 400, 404 or /reject status, 426
 // for a request that is no upgrade, 503 over max_connections) recorded in the
-// same update as the tag, the /delay and delay_ms wait, /hang, and Beast's
-// accept with the chosen subprotocol. Every failure here ends the record with
-// the message echo-servers/README.md documents.
+// same update as the tag, the /delay and delay_ms wait, /hang, and the answer:
+// the 101 of ws_accept.hpp with the chosen subprotocol, or Beast's refusal of a
+// request it would not upgrade. Every failure here ends the record with the
+// message echo-servers/README.md documents.
 #pragma once
 
 #include "ws_accept.hpp"
@@ -37,9 +38,9 @@ void ws_session<Next>::run()
 
 // One wait on timer_ bounds each step of the opening handshake (the TLS
 // handshake, then the request), where the tcp_stream's expiry would arm and
-// cancel a timer on every read: at one handshake at a time, each arming is a
-// system call. When it passes, the socket closes and the step's operation
-// fails; deadline_passed_ says why.
+// cancel a timer on every read (each arming may set Asio's timerfd: a system
+// call; servers.cpp's tick says when). When it passes, the socket closes and the
+// step's operation fails; deadline_passed_ says why.
 template <class Next>
 void ws_session<Next>::arm_deadline()
 {
