@@ -108,7 +108,7 @@ private:
     /// 1 KiB, malloc's per-thread cache bound, so a short connection's buffer
     /// comes from it.
     static constexpr std::size_t first_read_bytes = 1024;
-    std::size_t full_read_buffer() const { return std::max<std::size_t>(ctx_.opts.io_buffer_bytes, 1024); }
+    std::size_t full_read_buffer() const { return std::max<std::size_t>(ctx_.opts.io_buffer_bytes, first_read_bytes); }
 
     /// End the record, releasing the max_connections slot first, so a client
     /// that sees this connection ended can count on its slot being free.
