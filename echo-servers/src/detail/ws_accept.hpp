@@ -6,9 +6,9 @@
 // Why not Beast's accept for all: it builds an http::response (a field
 // allocation each), runs a std::function decorator and a generic serializer,
 // and that was a third of the echo server's user-space instructions per
-// handshake (callgrind, BENCHMARKS.md "Handshakes"). The checks below are those
-// of Beast 1.81's build_response (boost/beast/websocket/impl/accept.hpp), in its
-// order; ws_accept_test compares the bytes with Beast's own answer, and its
+// handshake (callgrind, BENCHMARKS.md "Handshakes"). upgrade_answer makes the
+// checks of Beast 1.81's build_response (boost/beast/websocket/impl/accept.hpp);
+// ws_accept_test compares the bytes with Beast's own answer, and its
 // refusals with Beast's, request by request.
 #pragma once
 
@@ -86,10 +86,9 @@ std::optional<std::string> upgrade_answer(
     boost::beast::http::request<Body, boost::beast::http::basic_fields<Allocator>> const& req,
     upgrade_fields const& u, std::string_view protocol)
 {
-    namespace http = boost::beast::http;
-    if (req.version() != 11 || req.method() != http::verb::get || !u.host)
-        return std::nullopt;
-    if (!has_token(u.connection, "upgrade") || !has_token(u.upgrade, "websocket"))
+    // Beast's build_response: HTTP/1.1 exactly, a GET with both upgrade tokens
+    // (is_upgrade), a Host, a key of at most 24 characters, version 13.
+    if (req.version() != 11 || !is_upgrade(req, u) || !u.host)
         return std::nullopt;
     if (!u.key || u.key->size() > boost::beast::websocket::detail::sec_ws_key_type::static_capacity)
         return std::nullopt;

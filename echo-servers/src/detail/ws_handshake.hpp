@@ -203,8 +203,8 @@ void ws_session<Next>::accept()
 {
     // No Sec-WebSocket-Protocol in the answer: the server picks no subprotocol.
     // Sec-WebSocket-Protocol only when the target asks for one the client offered.
-    std::string const chosen = chosen_protocol(plan_, offered_protocols(parser_->get()));
     auto const& req = parser_->get();
+    std::string const chosen = chosen_protocol(plan_, offered_protocols(req));
     if (auto answer = upgrade_answer(req, upgrade_fields(req), chosen)) {
         // The common case, written directly (ws_accept.hpp says why). No
         // deadline: the connection's first few hundred bytes fit its empty
@@ -225,7 +225,7 @@ void ws_session<Next>::accept()
     ws.set_option(t);
     ws.set_option(websocket::stream_base::decorator(
         [chosen](websocket::response_type& res) { decorate_answer(res, chosen); }));
-    ws.async_accept(parser_->get(), [self = shared_from_this()](error_code ec) { self->on_accept(ec, true); });
+    ws.async_accept(req, [self = shared_from_this()](error_code ec) { self->on_accept(ec, true); });
 }
 
 template <class Next>
@@ -234,11 +234,11 @@ void ws_session<Next>::on_accept(error_code ec, bool by_beast)
     if (ec) {
         if (stopping_)
             return finish(conn_end::server_closed);
-        // Beast refused the upgrade and answered it: 426 for a version other
-        // than 13, else 400 (a missing version too: Beast's build_response).
-        // Any other error is the answer's write failing: no status reached the
-        // client, so none is recorded.
-        if (by_beast && ec.category() == websocket::make_error_code(websocket::error::closed).category()) {
+        // Beast refused the upgrade and answered it (its handshake_failed
+        // condition): 426 for a version other than 13, else 400 (a missing
+        // version too: Beast's build_response). Any other error is the answer's
+        // write failing: no status reached the client, so none is recorded.
+        if (by_beast && ec == websocket::condition::handshake_failed) {
             int const status = ec == websocket::error::bad_sec_version ? 426 : 400;
             ctx_.log.update(id_, [&](wire_record& r) {
                 if (r.end == conn_end::open && r.http_status == 0) {
