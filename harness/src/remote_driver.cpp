@@ -6,6 +6,8 @@
 
 #include "detail/adapter_link.hpp"
 
+#include <sockconf/common/polling_wait.hpp>
+
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/post.hpp>
@@ -30,6 +32,7 @@
 #include <optional>
 #include <filesystem>
 #include <fstream>
+#include <iterator>
 #include <mutex>
 #include <thread>
 #include <unistd.h>
@@ -50,6 +53,8 @@ using namespace std::chrono_literals;
 /// How long adapters/browser/launch.mjs gives a browser to start before it gives up (exit 3):
 /// its LAUNCH_TIMEOUT_MS.
 constexpr std::chrono::milliseconds browser_start_max{30000};
+/// The end of the launcher's log quoted when it exited early: its last words say why.
+constexpr std::size_t launcher_log_tail = 2000;
 
 /// One connected page: an IUT instance of the pool.
 struct page_conn {
@@ -204,19 +209,29 @@ public:
         // could have (firefox-esr took 11 s to start on a loaded 2-core machine, its first
         // page's hello 10 s more).
         auto const first_wait = o_.hello_timeout + (launcher_ ? browser_start_max : 0ms);
-        if (!cv_.wait_for(lk, first_wait, [&] { return idle_page(false) != nullptr; }))
+        if (!wait_polling(cv_, lk, std::chrono::steady_clock::now() + first_wait,
+                          [&] { return idle_page(false) != nullptr || launcher_gone() || interrupted(); })) {
             return json{{"error", "E-ADAPTER-TIMEOUT: no page said hello within " + std::to_string(first_wait.count()) +
                                       " ms (" + url_ + ")" + launcher_log()}};
+        }
+        if (!idle_page(false))
+            return json{{"error", launcher_gone() ? launcher_exit_message("before any page said hello")
+                                                  : "E-ADAPTER-TIMEOUT: interrupted before any page said hello"}};
         // A launched browser loads all its pages at once; cases started meanwhile would
         // time that load, not the IUT (a 200 ms handshake took 3 s). Start once every page
         // said hello, or when hello_timeout is up, with those that did.
         if (launcher_)
-            cv_.wait_for(lk, o_.hello_timeout, [&] {
-                return std::count_if(pages_.begin(), pages_.end(), [](auto const& p) {
+            wait_polling(cv_, lk, std::chrono::steady_clock::now() + o_.hello_timeout, [&] {
+                return launcher_gone() || interrupted() ||
+                       std::count_if(pages_.begin(), pages_.end(), [](auto const& p) {
                            return !p->link->dead() && !p->link->hello().contains("error");
                        }) >= o_.pages;
             });
         auto const page = idle_page(false);
+        if (!page) // the pages that said hello went away meanwhile (with the launcher, or on their own)
+            return json{{"error", launcher_gone() ? launcher_exit_message("while its pages were saying hello")
+                                                  : "E-ADAPTER-EXIT: the pages that said hello closed their control "
+                                                    "connections (" + url_ + ")" + launcher_log()}};
         described_user_agent_ = page->user_agent;
         return page->link->hello();
     }
@@ -233,15 +248,19 @@ public:
         std::unique_lock lk(mu_);
         for (;;) {
             std::shared_ptr<page_conn> page;
-            cv_.wait_until(lk, deadline, [&] {
+            wait_polling(cv_, lk, deadline, [&] {
                 if (fresh && !idle_page(true) && reloading_ == 0)
                     retire_one(); // a used idle page reloads and comes back fresh
-                return idle_page(fresh) != nullptr;
+                return idle_page(fresh) != nullptr || launcher_gone() || interrupted();
             });
             page = idle_page(fresh);
+            if (!page && launcher_gone())
+                return dead_driver(launcher_exit_message(std::string("with no ") + (fresh ? "fresh " : "") +
+                                                         "page available"));
             if (!page)
-                return dead_driver(std::string("E-ADAPTER-TIMEOUT: no ") + (fresh ? "fresh " : "") +
-                                   "page available within " + std::to_string(o_.hello_timeout.count()) + " ms" +
+                return dead_driver(std::string("E-ADAPTER-TIMEOUT: no ") + (fresh ? "fresh " : "") + "page available " +
+                                   (interrupted() ? "(interrupted)"
+                                                  : "within " + std::to_string(o_.hello_timeout.count()) + " ms") +
                                    launcher_log());
             page->busy = true;
             bool const was_used = page->used;
@@ -434,6 +453,30 @@ private:
         } catch (std::exception const& e) {
             throw std::runtime_error("cannot start " + script + ": " + e.what());
         }
+    }
+
+    /// Caller holds mu_. The browser the harness launched is gone (launch.mjs exited:
+    /// no browser, or it went away, and with it every page), so no page will come.
+    bool launcher_gone()
+    {
+        std::error_code ec;
+        return launcher_ && !launcher_->running(ec);
+    }
+
+    bool interrupted() const { return o_.interrupted && o_.interrupted->load(); }
+
+    /// Caller holds mu_, after launcher_gone(): E-ADAPTER-EXIT with the launcher's exit
+    /// status and the end of its log (why it gave up: launch.mjs says so on stderr).
+    std::string launcher_exit_message(std::string const& when)
+    {
+        std::string out = "E-ADAPTER-EXIT: the browser launcher (adapters/browser/launch.mjs) exited with status " +
+                          std::to_string(launcher_->exit_code()) + " " + when;
+        std::ifstream in(log_path_, std::ios::binary);
+        std::string const log{std::istreambuf_iterator<char>(in), {}};
+        if (auto const tail = std::string_view(log).substr(log.size() > launcher_log_tail ? log.size() - launcher_log_tail : 0);
+            !tail.empty())
+            out += ": " + std::string(tail.substr(0, tail.find_last_not_of("\r\n") + 1));
+        return out + launcher_log();
     }
 
     std::string launcher_log() const

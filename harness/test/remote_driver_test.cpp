@@ -92,6 +92,22 @@ TEST(remote_driver, without_pages_a_case_gets_a_timeout_not_a_hang)
     EXPECT_NE(r.message.find("no page available"), std::string::npos) << r.message;
 }
 
+// A launcher that gives up (no browser) ends the wait for pages at once, with its
+// exit status and its last words; the hello timeout (60 s here) is not waited out.
+TEST(remote_driver, a_launcher_that_exits_ends_the_wait_for_pages_with_its_reason)
+{
+    auto f = make_remote_factory({home, "fake", "chromium", 2, 60000ms, "", 16u << 20, 10000});
+    auto const error = f->describe().value("error", "");
+    EXPECT_NE(error.find("E-ADAPTER-EXIT: the browser launcher (adapters/browser/launch.mjs) exited with status 3 "
+                         "before any page said hello: launch: cannot find Chromium"),
+              std::string::npos)
+        << error;
+    auto d = f->open([](json const&) {}, false);
+    auto const r = d->execute(json{{"op", "call"}, {"fn", "wx.connectSocket"}}, 1000ms);
+    EXPECT_EQ(r.kind, reply_kind::broken);
+    EXPECT_NE(r.message.find("E-ADAPTER-EXIT: the browser launcher"), std::string::npos) << r.message;
+}
+
 TEST(remote_driver, serves_only_adapters_and_node_modules)
 {
     auto f = make_remote_factory({home, "fake", "", 2, 300ms, "", 16u << 20, 10000});

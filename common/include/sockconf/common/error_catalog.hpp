@@ -225,7 +225,7 @@ inline constexpr std::array error_catalog{
         "no hello, or no reply, in time (with `--iut-page`: no page said hello, or none was free)",
         "E-ADAPTER-TIMEOUT: no reply to command 1 within 5000 ms"},
     error_entry{"E-ADAPTER-EXIT", error_area::adapters,
-        "the IUT exited or closed its pipes (or a page its control connection)",
+        "the IUT exited or closed its pipes (or a page its control connection; with `--browser`, the browser launcher exited: its exit status and the end of its log say why, and no page is waited for)",
         "E-ADAPTER-EXIT: the IUT closed its stdout (exited?)"},
     error_entry{"E-ADAPTER-TOO-LONG", error_area::adapters,
         "a message from the IUT (a stdout line, a control frame) longer than `adapter_message_max_bytes` of the settings; the harness drops it unread",
