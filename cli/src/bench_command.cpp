@@ -15,7 +15,8 @@ namespace sockconf::cli {
 command add_bench_command(CLI::App& app)
 {
     struct options {
-        std::string home, profile = "wechat", settings; ///< resolved here: run_bench takes the folder and the files
+        std::string home, profile = default_profile, settings; ///< resolved here: run_bench takes the folder and the files
+        bool profile_given = false;
         bench::bench_options bench;
     };
     auto opts = std::make_shared<options>();
@@ -26,7 +27,11 @@ command add_bench_command(CLI::App& app)
         "client through its API next to a plain Beast client (reference), an IUT through its driver (iut), and peer "
         "servers (--peers); results as JSON (schema: bench/README.md)");
     cmd->add_option("--home", opts->home, "Folder holding specs/ (default: as for run)");
-    cmd->add_option("--profile", opts->profile, "Profile of the reference and IUT scenarios")->capture_default_str();
+    cmd->add_option("--profile", opts->profile,
+                    "Profile of the reference and IUT scenarios (default with --iut-page: the profile the platform "
+                    "folder's platform.json names)")
+        ->capture_default_str()
+        ->each([o = opts.get()](std::string const&) { o->profile_given = true; });
     cmd->add_option("--settings", opts->settings,
                     "The harness settings file (the reference's hello is awaited for its wait_timeout_ms, a program's or page's at least 30 s; "
                     "default: HOME/specs/settings.json)");
@@ -63,11 +68,12 @@ command add_bench_command(CLI::App& app)
         ->check(CLI::ExistingFile);
     return {cmd, [opts] {
                 auto const home = find_home(opts->home);
+                auto const profile = choose_profile(home, opts->profile, opts->profile_given, opts->bench.iut);
                 // Ctrl-C: the measurement under way ends, and the results so far are written.
                 auto o = opts->bench;
                 o.interrupted = &interrupt_on_signals();
                 o.iut.interrupted = o.interrupted;
-                auto const rc = bench::run_bench(o, home, profile_path(home, opts->profile),
+                auto const rc = bench::run_bench(o, home, profile_path(home, profile),
                                                  harness::settings_path(home, opts->settings));
                 restore_default_signals();
                 return rc;

@@ -186,7 +186,7 @@ exit_code cmd_run(common_opts const& o, run_opts const& ro)
     auto const jobs = ro.iut.page.empty() ? ro.jobs : std::min(ro.jobs, ro.iut.pages);
     auto const& report_dir = ro.report_dir;
     auto const home = find_home(o.home);
-    auto const s = load_specs(home, o.profile, o.settings);
+    auto const s = load_specs(home, choose_profile(home, o.profile, o.profile_given, ro.iut), o.settings);
     auto loaded = load_cases(home, s, o.suites);
     if (!loaded.errors.empty())
         return print_errors(loaded.errors);
@@ -292,6 +292,9 @@ exit_code cmd_run(common_opts const& o, run_opts const& ro)
         std::cerr << "error: the IUT did not start: " << hello["error"].get<std::string>() << "\n";
         return exit_code::infrastructure;
     }
+    if (auto const p = hello.find("profile"); p != hello.end() && p->is_string() && *p != s.prof.id)
+        std::cerr << "note: the IUT says it models profile " << p->get<std::string>() << "; this run grades against "
+                  << s.prof.id << " (--profile " << p->get<std::string>() << " grades against its own)\n";
     report.info.iut = hello;
     report.info.engine = reports::engine_of_user_agent(factory->user_agent());
     harness::run_env env{s.prof, s.settings, s.api, s.clauses, s.invariants, servers, *factory, hello, ro.slow, &interrupted, lan_peer};
@@ -362,6 +365,9 @@ command add_run_command(CLI::App& app)
     run->add_option("--report-dir", run_ro.report_dir, "Where " + reports::report_files() + " (--format) and repro/ (a JavaScript reproduction per deviation) go")->capture_default_str();
     run->add_option("--format", run_ro.formats, reports::formats_help());
     add_iut_options(run, run_ro.iut);
+    run->get_option("--profile")->description(
+        "Profile id (specs/profiles/ID.json) or a profile file (default with --iut-page: the profile the platform "
+        "folder's platform.json names)");
     run->add_option("--expectations", run_ro.expectations,
                     "The IUT's known results (case id -> status, flaky list): the run fails only on unexpected "
                     "results, an unexpected pass included")

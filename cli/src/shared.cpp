@@ -1,5 +1,6 @@
 #include <sockconf/cli/shared.hpp>
 #include <sockconf/common/json_file.hpp>
+#include <sockconf/harness/page_folder.hpp>
 
 #include <CLI/CLI.hpp>
 
@@ -68,10 +69,27 @@ exit_code print_errors(std::vector<spec_error> const& errors)
     return errors.empty() ? exit_code::ok : exit_code::usage;
 }
 
+std::string choose_profile(std::string const& home, std::string const& given, bool profile_given,
+                           harness::iut_options const& iut)
+{
+    if (profile_given || iut.page.empty())
+        return given;
+    auto const folder = harness::resolve_page_folder(home, iut.page);
+    auto const p = harness::platform_profile(folder);
+    if (!p)
+        return given;
+    std::cerr << "note: profile " << *p << ", from " << (folder.dir / "platform.json").string()
+              << " (--profile grades against another)\n";
+    return *p;
+}
+
 void add_common(CLI::App* cmd, common_opts& o, bool with_filter)
 {
     cmd->add_option("--home", o.home, "Folder holding specs/ and suites/ (default: $SOCKCONF_HOME, ., the installed share/sockconf, or the source tree)");
-    cmd->add_option("--profile", o.profile, "Profile id (specs/profiles/ID.json) or a profile file")->capture_default_str();
+    cmd->add_option("--profile", o.profile,
+                    "Profile id (specs/profiles/ID.json) or a profile file")
+        ->capture_default_str()
+        ->each([&o](std::string const&) { o.profile_given = true; });
     cmd->add_option("--suites", o.suites, "Case files or folders (default: HOME/suites)");
     cmd->add_option("--settings", o.settings,
                     "The harness settings file: case and wait timeouts, settle time (default: HOME/specs/settings.json)");

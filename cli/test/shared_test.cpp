@@ -95,3 +95,33 @@ TEST(shared, iut_options_parse_into_the_driver_factorys_struct)
     EXPECT_TRUE(none.reference());
     EXPECT_EQ(none.pages, 24);
 }
+
+// A browser platform is graded against the profile its platform.json names unless
+// --profile says otherwise; nothing else changes the default.
+TEST(shared, a_page_run_takes_its_platforms_profile_unless_profile_is_given)
+{
+    auto parse = [](std::vector<std::string> args) {
+        CLI::App app;
+        common_opts o;
+        add_common(&app, o);
+        std::reverse(args.begin(), args.end());
+        app.parse(args);
+        return o;
+    };
+    auto const defaulted = parse({});
+    EXPECT_EQ(defaulted.profile, "wechat");
+    EXPECT_FALSE(defaulted.profile_given);
+    EXPECT_TRUE(parse({"--profile", "wechat"}).profile_given);
+
+    std::string const home = SOCKCONF_SOURCE_DIR;
+    harness::iut_options page;
+    page.page = "adapters/browser/mpx";
+    EXPECT_EQ(choose_profile(home, "wechat", false, page), "mpx");
+    EXPECT_EQ(choose_profile(home, "wechat", true, page), "wechat") << "--profile wins";
+    page.page = "taro-rn"; // the platform's name alone names HOME/adapters/browser/taro-rn
+    EXPECT_EQ(choose_profile(home, "wechat", false, page), "taro-rn");
+    EXPECT_EQ(choose_profile(home, "wechat", false, harness::iut_options{}), "wechat") << "the reference";
+    harness::iut_options program;
+    program.command = "node adapters/node/sockconf-node.mjs";
+    EXPECT_EQ(choose_profile(home, "wechat", false, program), "wechat");
+}

@@ -1,6 +1,7 @@
 // Remote driver: an HTTP + control-WebSocket server on loopback, a pool of
 // connected pages, and (optionally) the browser that opens them.
 #include <sockconf/harness/remote_driver.hpp>
+#include <sockconf/harness/page_folder.hpp>
 
 #include <algorithm>
 
@@ -145,15 +146,9 @@ class factory_impl final : public remote_factory {
 public:
     explicit factory_impl(remote_options o) : o_(std::move(o)), acceptor_(ioc_)
     {
-        platform_ = fs::path(o_.page).lexically_normal().filename().string();
-        if (platform_.empty() || platform_ == "." || platform_ == "..")
-            platform_ = fs::absolute(o_.page).lexically_normal().parent_path().filename().string(); // "DIR/"
-        // The page folder: DIR as given when it is a built platform folder (dist/bundle.mjs),
-        // wherever it is (`sockconf init browser`), else HOME/adapters/browser/NAME. Either is
-        // served at /adapters/browser/NAME/, where page.html loads NAME's bundle from.
-        page_dir_ = fs::path(o_.home) / "adapters/browser" / platform_;
-        if (fs::is_regular_file(fs::path(o_.page) / "dist/bundle.mjs"))
-            page_dir_ = fs::absolute(o_.page).lexically_normal();
+        auto const folder = resolve_page_folder(o_.home, o_.page);
+        platform_ = folder.platform;
+        page_dir_ = folder.dir;
         if (platform_.empty() || !fs::is_directory(page_dir_))
             throw std::runtime_error("no platform folder " + o_.page + " (with dist/bundle.mjs), nor adapters/browser/" +
                                      platform_ + " under " + o_.home);

@@ -56,9 +56,20 @@ harness::load_result load_cases(std::string const& home, specs const& s, std::ve
 /// Each error on stderr; exit_code::usage when there is any.
 exit_code print_errors(std::vector<spec_error> const& errors);
 
+/// The profile of a command not told one, and of a run or bench of an IUT that names none.
+inline constexpr char const* default_profile = "wechat";
+
+/// The profile a run or bench of `iut` grades against: `given` when --profile was on the
+/// command line; else, with --iut-page, the profile its platform folder's platform.json names
+/// ("note: profile P, from FILE" on stderr); else default_profile. Throws spec_error for
+/// a platform.json that cannot be read.
+std::string choose_profile(std::string const& home, std::string const& given, bool profile_given,
+                           harness::iut_options const& iut);
+
 /// --home, --profile, --suites, --settings and (optionally) --filter.
 struct common_opts {
-    std::string home, profile = "wechat", filter, settings;
+    std::string home, profile = default_profile, filter, settings;
+    bool profile_given = false; ///< --profile was on the command line (else: choose_profile)
     std::vector<std::string> suites;
 };
 
