@@ -477,5 +477,6 @@ void servers::close_tcp_listener(std::uint16_t port, std::string const& address)
 
 wire_log& servers::log() noexcept { return impl_->log; }
 wire_log const& servers::log() const noexcept { return impl_->log; }
+std::size_t servers::live_sessions() const { return impl_->registry.size(); }
 
 } // namespace sockconf::echo

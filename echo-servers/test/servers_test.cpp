@@ -633,6 +633,60 @@ TEST_F(echo_servers, sixteen_mib_message_echoes)
     EXPECT_EQ(r->messages[0].size, msg.size());
 }
 
+// A session ends with its connection: none lingers until a timer of its own (the
+// handshake deadline, 60 s here) runs out. An armed deadline holds its session.
+TEST(echo_servers_lifecycle, a_connection_that_ended_leaves_no_session_behind)
+{
+    server_options o;
+    o.handshake_timeout_ms = 60000;
+    servers s(o);
+    s.start();
+    auto const none_live = [&] { return eventually([&] { return s.live_sessions() == 0; }); };
+    {
+        ws_client c; // upgraded, echoed, closed by the client
+        ASSERT_FALSE(c.connect(s.ws_port(), "/echo?tag=life-echo"));
+        ASSERT_FALSE(c.write("x", false));
+        std::string got;
+        bool binary = true;
+        ASSERT_FALSE(c.read(got, binary));
+        EXPECT_EQ(s.live_sessions(), 1u);
+        ASSERT_FALSE(c.close(1000, ""));
+    }
+    EXPECT_TRUE(none_live()) << "after a close handshake: " << s.live_sessions();
+    {
+        ws_client c; // closed by the server's behaviour
+        ASSERT_FALSE(c.connect(s.ws_port(), "/close?tag=life-close"));
+        std::string got;
+        bool binary = false;
+        EXPECT_TRUE(c.read(got, binary));
+    }
+    EXPECT_TRUE(none_live()) << "after the server's close: " << s.live_sessions();
+    {
+        tcp_client t; // refused upgrade
+        ASSERT_FALSE(t.connect(s.ws_port()));
+        ASSERT_FALSE(t.write("GET /echo?tag=life-refused HTTP/1.1\r\nHost: x\r\n\r\n"));
+        std::string reply;
+        t.read_to_end(reply);
+        EXPECT_EQ(reply.rfind("HTTP/1.1 4", 0), 0u) << reply;
+    }
+    EXPECT_TRUE(none_live()) << "after a refused upgrade: " << s.live_sessions();
+    {
+        tcp_client t; // half a request, then gone
+        ASSERT_FALSE(t.connect(s.ws_port()));
+        ASSERT_FALSE(t.write("GET /echo?tag=life-half HTTP/1.1\r\nHost: x\r\n"));
+        ASSERT_TRUE(eventually([&] { return s.live_sessions() == 1; }));
+    }
+    EXPECT_TRUE(none_live()) << "after a client left mid-request: " << s.live_sessions();
+    {
+        tcp_client t; // TCP echo
+        ASSERT_FALSE(t.connect(s.tcp_port()));
+        ASSERT_FALSE(t.write("abc"));
+        std::string got;
+        ASSERT_FALSE(t.read_exactly(3, got));
+    }
+    EXPECT_TRUE(none_live()) << "after a TCP client closed: " << s.live_sessions();
+}
+
 TEST(echo_servers_lifecycle, start_throws_when_the_port_is_taken)
 {
     servers a;

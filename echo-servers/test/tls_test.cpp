@@ -153,6 +153,32 @@ TEST(echo_wss, client_trusting_the_ca_echoes_and_the_record_says_tls)
     EXPECT_EQ(r->end, conn_end::client_closed);
 }
 
+// As over ws:// (servers_test: a_connection_that_ended_leaves_no_session_behind): a
+// wss:// session ends with its connection, its TLS handshake deadline disarmed.
+TEST(echo_wss, a_connection_that_ended_leaves_no_session_behind)
+{
+    server_options o;
+    o.handshake_timeout_ms = 60000;
+    servers s(o);
+    s.start();
+    {
+        wss_client c(s.ca_pem());
+        ASSERT_FALSE(c.connect(s.wss_port(), "/echo?tag=wss-life"));
+        ASSERT_FALSE(c.write("x"));
+        std::string got;
+        ASSERT_FALSE(c.read(got));
+        EXPECT_FALSE(c.close());
+    }
+    EXPECT_TRUE(eventually([&] { return s.live_sessions() == 0; })) << s.live_sessions();
+    {
+        test::tcp_client t; // the TLS handshake begun (a ClientHello's first bytes), then gone
+        ASSERT_FALSE(t.connect(s.wss_port()));
+        ASSERT_FALSE(t.write(std::string("\x16\x03\x01\x02\x00\x01", 6)));
+        ASSERT_TRUE(eventually([&] { return s.live_sessions() == 1; }));
+    }
+    EXPECT_TRUE(eventually([&] { return s.live_sessions() == 0; })) << "after a TLS handshake left: " << s.live_sessions();
+}
+
 TEST(echo_wss, close_behaviour_works_over_tls)
 {
     servers s;

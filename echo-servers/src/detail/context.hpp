@@ -43,9 +43,11 @@ public:
     void close_all();
     /// True when every session has gone within `timeout`.
     bool wait_empty(std::chrono::milliseconds timeout);
+    /// Sessions alive now.
+    std::size_t size() const;
 
 private:
-    std::mutex mu_;
+    mutable std::mutex mu_;
     std::condition_variable cv_;
     bool closed_ = false;
     std::unordered_map<session_base const*, std::weak_ptr<session_base>> live_;

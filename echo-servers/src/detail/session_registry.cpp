@@ -39,6 +39,12 @@ void session_registry::close_all()
         s->shutdown();
 }
 
+std::size_t session_registry::size() const
+{
+    std::lock_guard lock(mu_);
+    return live_.size();
+}
+
 bool session_registry::wait_empty(std::chrono::milliseconds timeout)
 {
     std::unique_lock lock(mu_);

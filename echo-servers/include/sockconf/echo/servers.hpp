@@ -201,6 +201,12 @@ public:
     wire_log& log() noexcept;
     wire_log const& log() const noexcept;
 
+    /// Connections whose session is alive now (WebSocket and TCP). A session lives
+    /// until its connection has ended and its last handler has run: within moments of
+    /// the end its record shows, not after a timer of its own runs out. A count that
+    /// stays up after every client has gone is a leak (tests observe it so).
+    std::size_t live_sessions() const;
+
 private:
     struct impl;
     std::unique_ptr<impl> impl_;
