@@ -7,6 +7,7 @@
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/error.hpp>
+#include <boost/asio/post.hpp>
 #include <boost/asio/write.hpp>
 
 #include <algorithm>
@@ -114,11 +115,15 @@ private:
                                 [self = shared_from_this()](error_code ec, std::size_t n) { self->on_read(ec, n); });
     }
 
-    void count_received(std::size_t n)
+    // `echoed`: bytes of it already written back, counted in the same update (the fast
+    // path: read and write in one handler, so no reader of the log can tell the two
+    // updates from one, and the record never says a byte went out before it did).
+    void count_received(std::size_t n, std::size_t echoed = 0)
     {
         received_ += n;
         ctx_.log.update(id_, [&](wire_record& r) {
             r.bytes_received += n;
+            r.bytes_sent += echoed;
             if (r.head.size() < head_limit)
                 r.head.append(buf_.data(), std::min(n, head_limit - r.head.size()));
         });
@@ -133,40 +138,41 @@ private:
     void on_read(error_code ec, std::size_t n)
     {
         bool const past_reset_point = behaviour_.kind == tcp_behaviour_kind::reset && received_ >= behaviour_.bytes;
-        if (n > 0)
-            count_received(n);
-        if (ec)
-            return end_with(ec);
-        // reset: the bytes after the N echoed ones are not echoed; they trigger the RST.
-        // The RST never follows an echo back to back: a client that reads the echo and
-        // the RST in one poll may take the reset for an EOF (libuv does), so the timing
-        // of the client would decide what a case sees.
-        if (past_reset_point)
-            return end_by_server();
+        if (ec || past_reset_point) {
+            if (n > 0)
+                count_received(n);
+            // reset: the bytes after the N echoed ones are not echoed; they trigger the RST.
+            // The RST never follows an echo back to back: a client that reads the echo and
+            // the RST in one poll may take the reset for an EOF (libuv does), so the timing
+            // of the client would decide what a case sees.
+            return ec ? end_with(ec) : end_by_server();
+        }
         // Most echoes fit the socket at once: write now, no trip through the scheduler.
         error_code wec;
         std::size_t const now = asio::write(socket_, asio::buffer(buf_.data(), n), transfer_whole{}, wec);
+        count_received(n, now);
         if (!wec)
-            return on_written(n);
-        count_sent(now);
+            return on_written();
         if (wec != asio::error::would_block && wec != asio::error::try_again)
             return end_with(wec);
         asio::async_write(socket_, asio::buffer(buf_.data() + now, n - now), transfer_whole{},
                           [self = shared_from_this()](error_code ec, std::size_t written) {
-                              if (ec) {
-                                  self->count_sent(written);
+                              self->count_sent(written);
+                              if (ec)
                                   return self->end_with(ec);
-                              }
-                              self->on_written(written);
+                              self->on_written();
                           });
     }
 
-    void on_written(std::size_t n)
+    void on_written()
     {
-        count_sent(n);
         if (behaviour_.kind == tcp_behaviour_kind::close_after && received_ >= behaviour_.bytes)
             return end_by_server();
-        read();
+        // The next read goes behind the handlers already queued (the other connections'
+        // echoes) rather than at once: a read straight after an echo finds only part of
+        // what the client has in flight (strace: 0.29 reads per 64 KiB message against
+        // 0.26 when posted), and waiting for readability instead costs an epoll_ctl per wait.
+        asio::post(socket_.get_executor(), [self = shared_from_this()] { self->read(); });
     }
 
     // close_after: FIN; reset: RST.
