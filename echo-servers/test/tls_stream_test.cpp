@@ -1,8 +1,11 @@
-// detail/tls_stream.hpp and detail/transfer_whole.hpp: the wss:// stream's
-// contract on a real loopback connection, against Asio's own TLS client.
+// sockconf/net/tls_stream.hpp and transfer_whole.hpp (common/): the wss://
+// stream's contract on a real loopback connection, as the echo servers' server
+// end against Asio's own TLS client, and as the load generator's client end.
+// Here rather than in common/test: the certificate is the echo servers' (tls.hpp).
 #include "detail/tls.hpp"
-#include "detail/tls_stream.hpp"
-#include "detail/transfer_whole.hpp"
+
+#include <sockconf/net/tls_stream.hpp>
+#include <sockconf/net/transfer_whole.hpp>
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
@@ -14,6 +17,7 @@
 #include <gtest/gtest.h>
 
 #include <chrono>
+#include <functional>
 #include <optional>
 #include <thread>
 #include <string>
@@ -24,7 +28,7 @@ namespace {
 namespace asio = boost::asio;
 namespace ssl = asio::ssl;
 using boost::system::error_code;
-using sockconf::echo::detail::tls_stream;
+using sockconf::net::tls_stream;
 using tcp = asio::ip::tcp;
 
 /// A server tls_stream and an Asio TLS client, connected and past the handshake.
@@ -155,6 +159,60 @@ TEST_F(tls_pair, shutdown_completes_when_the_clients_close_notify_is_in)
     EXPECT_FALSE(*done) << done->message();
 }
 
+/// Both ends tls_streams: the client role (the load generator's) against the server's.
+TEST(tls_stream_client, handshakes_with_a_server_stream_and_both_ways_carry_every_byte)
+{
+    asio::io_context ioc;
+    auto const server_ctx = sockconf::echo::detail::make_server_context(sockconf::echo::detail::make_tls_material());
+    ssl::context client_ctx{ssl::context::tls_client};
+    tcp::acceptor acc(ioc, {asio::ip::make_address("127.0.0.1"), 0});
+    tls_stream client(tcp::socket(ioc), client_ctx);
+    client.next_layer().socket().connect(acc.local_endpoint());
+    tls_stream server(acc.accept(), *server_ctx);
+
+    auto const run_until = [&](auto done) {
+        auto const end = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+        while (!done() && std::chrono::steady_clock::now() < end) {
+            ioc.restart();
+            ioc.run_for(std::chrono::milliseconds(10));
+        }
+        return done();
+    };
+    std::optional<error_code> server_hs, client_hs;
+    server.async_handshake(ssl::stream_base::server, [&](error_code ec) { server_hs = ec; });
+    client.async_handshake(ssl::stream_base::client, [&](error_code ec) { client_hs = ec; });
+    ASSERT_TRUE(run_until([&] { return server_hs && client_hs; })) << "handshake timed out";
+    ASSERT_FALSE(*server_hs) << server_hs->message();
+    ASSERT_FALSE(*client_hs) << client_hs->message();
+
+    // A batch of several records each way, read back whole, byte for byte.
+    std::string sent(100'000, '\0');
+    for (std::size_t i = 0; i < sent.size(); ++i)
+        sent[i] = static_cast<char>('a' + i % 26);
+    auto const carry = [&](tls_stream& from, tls_stream& to) {
+        std::optional<error_code> wrote;
+        asio::async_write(from, asio::buffer(sent), [&](error_code ec, std::size_t) { wrote = ec; });
+        std::string got;
+        std::string buf(32 * 1024, '\0');
+        std::optional<error_code> failed;
+        std::function<void()> read = [&] {
+            to.async_read_some(asio::buffer(buf), [&](error_code ec, std::size_t n) {
+                got.append(buf.data(), n);
+                if (ec)
+                    failed = ec;
+                else if (got.size() < sent.size())
+                    read();
+            });
+        };
+        read();
+        EXPECT_TRUE(run_until([&] { return (wrote && got.size() >= sent.size()) || failed; }));
+        EXPECT_FALSE(failed) << failed->message();
+        EXPECT_EQ(got, sent);
+    };
+    carry(client, server);
+    carry(server, client); // the client also takes the server's session tickets on the way
+}
+
 /// A SyncWriteStream that counts write_some calls (and takes all it is given).
 struct counting_stream {
     int calls = 0;
@@ -181,7 +239,7 @@ TEST(transfer_whole, a_batch_over_64_kib_is_one_write)
     std::vector<char> batch(256 * 1024, 'z');
     counting_stream s;
     error_code ec;
-    asio::write(s, asio::buffer(batch), sockconf::echo::detail::transfer_whole{}, ec);
+    asio::write(s, asio::buffer(batch), sockconf::net::transfer_whole{}, ec);
     EXPECT_FALSE(ec);
     EXPECT_EQ(s.bytes, batch.size());
     EXPECT_EQ(s.calls, 1) << "Asio's transfer_all takes 64 KiB per call: 4";

@@ -11,7 +11,6 @@
 #pragma once
 
 #include "ws_session.hpp"
-#include "transfer_whole.hpp"
 
 #include <boost/asio/write.hpp>
 

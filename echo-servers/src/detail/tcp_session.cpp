@@ -2,8 +2,9 @@
 // after N bytes, or N pattern bytes first. Records bytes both ways and the
 // head of what the client sent.
 #include "context.hpp"
-#include "io_buffer.hpp"
-#include "transfer_whole.hpp"
+
+#include <sockconf/net/io_buffer.hpp>
+#include <sockconf/net/transfer_whole.hpp>
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/error.hpp>
@@ -18,6 +19,8 @@ namespace sockconf::echo::detail {
 
 namespace asio = boost::asio;
 using boost::system::error_code;
+using net::io_buffer;
+using net::transfer_whole;
 
 namespace {
 

@@ -18,10 +18,12 @@
 #pragma once
 
 #include "context.hpp"
-#include "io_buffer.hpp"
 #include "frame_echo.hpp"
 #include "ws_plan.hpp"
-#include "tls_stream.hpp"
+
+#include <sockconf/net/io_buffer.hpp>
+#include <sockconf/net/tls_stream.hpp>
+#include <sockconf/net/transfer_whole.hpp>
 
 #include <boost/asio/dispatch.hpp>
 #include <boost/asio/steady_timer.hpp>
@@ -46,6 +48,9 @@ namespace asio = boost::asio;
 namespace beast = boost::beast;
 namespace http = beast::http;
 namespace websocket = beast::websocket;
+using net::io_buffer;
+using net::tls_stream;
+using net::transfer_whole;
 using boost::system::error_code;
 
 /// One connection over `Next` (beast::tcp_stream for ws://, tls_stream over it

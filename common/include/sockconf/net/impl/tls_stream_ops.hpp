@@ -4,10 +4,10 @@
 // initiating call (Asio's rule).
 #pragma once
 
-#include "tls_stream.hpp"
-#include "transfer_whole.hpp"
+#include <sockconf/net/tls_stream.hpp>
+#include <sockconf/net/transfer_whole.hpp>
 
-namespace sockconf::echo::detail {
+namespace sockconf::net {
 
 namespace tls_ops {
 
@@ -149,8 +149,12 @@ struct write_some {
 } // namespace tls_ops
 
 template <class Handler>
-auto tls_stream::async_handshake(boost::asio::ssl::stream_base::handshake_type, Handler&& handler)
+auto tls_stream::async_handshake(boost::asio::ssl::stream_base::handshake_type type, Handler&& handler)
 {
+    if (type == boost::asio::ssl::stream_base::client)
+        SSL_set_connect_state(ssl_);
+    else
+        SSL_set_accept_state(ssl_);
     return boost::asio::async_compose<Handler, void(error_code)>(tls_ops::until_done<false>{*this}, handler, next_);
 }
 
@@ -185,4 +189,4 @@ auto tls_stream::async_write_some(ConstBuffers const& buffers, Handler&& handler
                                                                              handler, next_);
 }
 
-} // namespace sockconf::echo::detail
+} // namespace sockconf::net

@@ -1,4 +1,4 @@
-#include "tls_stream.hpp"
+#include <sockconf/net/tls_stream.hpp>
 
 #include <boost/asio/ssl/error.hpp>
 
@@ -8,7 +8,7 @@
 #include <cstring>
 #include <stdexcept>
 
-namespace sockconf::echo::detail {
+namespace sockconf::net {
 
 namespace {
 
@@ -61,7 +61,7 @@ BIO_METHOD const* bio_method()
         if (!x || !BIO_meth_set_read(x, bio_read_cb) || !BIO_meth_set_write(x, bio_write_cb) ||
             !BIO_meth_set_ctrl(x, bio_ctrl_cb) || !BIO_meth_set_create(x, bio_create_cb) ||
             !BIO_meth_set_destroy(x, bio_destroy_cb))
-            throw std::runtime_error("echo servers: TLS setup: BIO method");
+            throw std::runtime_error("TLS setup: BIO method");
         return x;
     }();
     return m;
@@ -77,7 +77,7 @@ error_code ssl_error(SSL* ssl, int ret, tls_stream::step& st)
     }
     st = tls_stream::step::failed;
     if (e == SSL_ERROR_ZERO_RETURN)
-        return asio::error::eof; // the client's close_notify
+        return asio::error::eof; // the peer's close_notify
     unsigned long const q = ERR_get_error();
     // The queue is left empty after every failure, so the calls need not clear it before
     // (SSL_get_error reads it): one thread-local access less per record.
@@ -95,11 +95,10 @@ tls_stream::tls_stream(asio::ip::tcp::socket socket, asio::ssl::context& ctx) : 
     BIO* bio = ssl_ ? BIO_new(bio_method()) : nullptr;
     if (!bio) {
         SSL_free(ssl_);
-        throw std::runtime_error("echo servers: TLS setup: a connection's SSL state");
+        throw std::runtime_error("TLS setup: a connection's SSL state");
     }
     BIO_set_data(bio, this);
     SSL_set_bio(ssl_, bio, bio); // one BIO both ways; SSL owns it
-    SSL_set_accept_state(ssl_);
 }
 
 tls_stream::~tls_stream() { SSL_free(ssl_); }
@@ -115,8 +114,8 @@ tls_stream::step tls_stream::handshake_step(error_code& ec)
 
 tls_stream::step tls_stream::shutdown_step(error_code& ec)
 {
-    // 0: our close_notify is written and the client's not in yet; the call
-    // after it reads (discarding application data) until the client's.
+    // 0: our close_notify is written and the peer's not in yet; the call
+    // after it reads (discarding application data) until the peer's.
     for (int i = 0; i < 2; ++i) {
         ERR_clear_error();
         int const r = SSL_shutdown(ssl_);
@@ -213,4 +212,4 @@ void teardown(boost::beast::role_type, tls_stream& stream, boost::system::error_
     stream.next_layer().socket().close(ec);
 }
 
-} // namespace sockconf::echo::detail
+} // namespace sockconf::net

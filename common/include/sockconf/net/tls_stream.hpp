@@ -1,19 +1,23 @@
-// wss://'s TLS: an Asio/Beast stream over beast::tcp_stream that runs OpenSSL
-// on the session's own buffers. Asio's ssl::stream moves every record through a
-// BIO pair of 17 KiB (a copy each way), decrypts one record per read, and sends
-// each 17 KiB of output with a system call of its own; an echo server lives on
-// exactly those paths. Here OpenSSL's BIO reads ciphertext straight from one
-// receive buffer and appends its records to one output buffer, so:
+// A TLS stream for Asio and Beast, over beast::tcp_stream, that runs OpenSSL on
+// the stream's own buffers: the wss:// echo server's connections and the load
+// generator's wss:// client (bench/) both use it, so the two ends of a wss
+// benchmark pay the same for their TLS.
+//
+// Asio's ssl::stream moves every record through a BIO pair of 17 KiB (a copy
+// each way), decrypts one record per read, and sends each 17 KiB of output with
+// a system call of its own; an echo server and a load client live on exactly
+// those paths. Here OpenSSL's BIO reads ciphertext straight from one receive
+// buffer and appends its records to one output buffer, so:
 //   - a read decrypts every record a receive brought (up to the caller's room);
 //   - a write encrypts the whole batch and sends it with one write.
-// Same contract as Asio's stream where the sessions rely on it: the handshake,
-// read_some / write_some (Beast's HTTP and WebSocket accept use them),
-// shutdown (our close_notify, then the client's), native_handle() for
+// Same contract as Asio's stream where its users rely on it: the handshake
+// (either role), read_some / write_some (Beast's HTTP and WebSocket accept use
+// them), shutdown (our close_notify, then the peer's), native_handle() for
 // SSL_get_shutdown, next_layer() for the timeouts and the socket, and the error
 // codes: OpenSSL's in Asio's ssl category, asio::error::eof for a connection
-// that ended after the client's close_notify and ssl::error::stream_truncated
-// for one that ended without it. One read and one write at a time (the
-// sessions never do more).
+// that ended after the peer's close_notify and ssl::error::stream_truncated
+// for one that ended without it. One read and one write at a time (its users
+// never do more).
 #pragma once
 
 #include <boost/asio/async_result.hpp>
@@ -30,9 +34,9 @@
 #include <openssl/ssl.h>
 
 #include <cstddef>
-#include "io_buffer.hpp"
+#include <sockconf/net/io_buffer.hpp>
 
-namespace sockconf::echo::detail {
+namespace sockconf::net {
 
 class tls_stream {
 public:
@@ -40,8 +44,9 @@ public:
     using executor_type = next_layer_type::executor_type;
     using error_code = boost::system::error_code;
 
-    /// A server-side TLS stream on `socket` with `ctx`'s certificate. Throws
-    /// std::runtime_error when OpenSSL cannot make the connection's state.
+    /// A TLS stream on `socket` (connected, or to be connected through
+    /// next_layer()) with `ctx`'s settings; its role is async_handshake's.
+    /// Throws std::runtime_error when OpenSSL cannot make the connection's state.
     tls_stream(boost::asio::ip::tcp::socket socket, boost::asio::ssl::context& ctx);
     ~tls_stream();
     tls_stream(tls_stream const&) = delete;
@@ -51,8 +56,8 @@ public:
     next_layer_type& next_layer() noexcept { return next_; }
     SSL* native_handle() noexcept { return ssl_; }
 
-    /// The server's handshake (`type` must be server): done once the client's
-    /// Finished is in and our last flight (session tickets) is sent.
+    /// The handshake as `type` says (server or client): done once the peer's
+    /// last flight is in and ours is sent (a server's: its session tickets).
     template <class Handler>
     auto async_handshake(boost::asio::ssl::stream_base::handshake_type type, Handler&& handler);
 
@@ -66,7 +71,7 @@ public:
     template <class ConstBuffers, class Handler>
     auto async_write_some(ConstBuffers const& buffers, Handler&& handler);
 
-    /// Our close_notify, then the client's: completes when it is in, or with
+    /// Our close_notify, then the peer's: completes when it is in, or with
     /// the error that ended the connection before it.
     template <class Handler>
     auto async_shutdown(Handler&& handler);
@@ -120,6 +125,6 @@ void async_teardown(boost::beast::role_type, tls_stream& stream, Handler&& handl
     });
 }
 
-} // namespace sockconf::echo::detail
+} // namespace sockconf::net
 
-#include "tls_stream_ops.hpp"
+#include <sockconf/net/impl/tls_stream_ops.hpp>

@@ -1,5 +1,6 @@
-// The read buffer of an echoing connection (server_options::io_buffer_bytes,
-// 256 KiB by default): a vector of chars that resize() does not zero.
+// A read buffer that resize() does not zero: a vector of chars. The echo
+// servers' connections read into one (server_options::io_buffer_bytes, 256 KiB
+// by default), as does the TLS stream.
 //
 // Why: zeroing writes every page, so each connection held its whole buffer in
 // RSS from the start (echo_conn_scale measured 269 KiB per idle ws://
@@ -13,7 +14,7 @@
 #include <utility>
 #include <vector>
 
-namespace sockconf::echo::detail {
+namespace sockconf::net {
 
 template <class T>
 struct default_init_allocator : std::allocator<T> {
@@ -37,4 +38,4 @@ struct default_init_allocator : std::allocator<T> {
 
 using io_buffer = std::vector<char, default_init_allocator<char>>;
 
-} // namespace sockconf::echo::detail
+} // namespace sockconf::net
