@@ -97,7 +97,7 @@ class connection {
     static constexpr bool tls = std::is_same_v<Stream, detail::tls_stream>;
 
 public:
-    connection(Stream sock, detail::run_window& st, load_options const& o, std::vector<std::byte> const& payload)
+    connection(std::unique_ptr<Stream> sock, detail::run_window& st, load_options const& o, std::vector<std::byte> const& payload)
         : sock_(std::move(sock)), st_(st), ws_(is_websocket(o.target.kind)), size_(o.size),
           in_flight_(o.in_flight), verify_(o.verify),
           discard_(!tls && !o.verify && o.discard_from > 0 && o.size >= o.discard_from), payload_(payload),
@@ -137,7 +137,7 @@ private:
         queued_ += n;
         if (st_.measuring)
             st_.sent += n;
-        asio::async_write(sock_, asio::buffer(out_.data(), std::size_t(n) * frame_size_),
+        asio::async_write(*sock_, asio::buffer(out_.data(), std::size_t(n) * frame_size_),
                           [this](boost::system::error_code ec, std::size_t) {
                               writing_ = false;
                               if (ec)
@@ -151,7 +151,7 @@ private:
     {
         if (discard_)
             return do_discarding_read();
-        sock_.async_read_some(asio::buffer(in_), [this](boost::system::error_code ec, std::size_t n) {
+        sock_->async_read_some(asio::buffer(in_), [this](boost::system::error_code ec, std::size_t n) {
             if (ec)
                 return on_error("read", ec.message());
             on_bytes({in_.data(), n});
@@ -187,10 +187,10 @@ private:
             return; // never: discard_ is false over TLS
         else if (skippable > 0)
             // The kernel writes nothing for MSG_TRUNC on TCP; the buffer only bounds the count.
-            sock_.async_receive(asio::buffer(in_.data(), std::min<std::uint64_t>(skippable, in_.size())), MSG_TRUNC, on_read);
+            sock_->async_receive(asio::buffer(in_.data(), std::min<std::uint64_t>(skippable, in_.size())), MSG_TRUNC, on_read);
         else
             // At most a header (2 + 8 bytes from a server): what follows is discarded next time.
-            sock_.async_read_some(asio::buffer(in_.data(), ws_ ? 10 : in_.size()), on_read);
+            sock_->async_read_some(asio::buffer(in_.data(), ws_ ? 10 : in_.size()), on_read);
     }
 
     /// `n` reply bytes consumed unread.
@@ -274,7 +274,7 @@ private:
             st_.fail(std::string(what) + ": " + message);
     }
 
-    Stream sock_;
+    std::unique_ptr<Stream> sock_; ///< by pointer: a tls_stream cannot move (its BIO points at it)
     detail::run_window& st_;
     bool ws_;
     std::size_t size_;
@@ -301,7 +301,7 @@ private:
 
 namespace {
 
-/// The run over `Stream`; `make` makes one unconnected stream on `io`.
+/// The run over `Stream`; `make` makes one unconnected stream on `io` (a unique_ptr).
 template <class Stream, class Make>
 load_result run_load_over(load_options const& o, Make const& make)
 {
@@ -312,12 +312,12 @@ load_result run_load_over(load_options const& o, Make const& make)
                                          reinterpret_cast<std::byte const*>(text.data()) + text.size());
 
     // Set every connection up first (concurrently, each within connect_timeout).
-    std::vector<Stream> socks;
+    std::vector<std::unique_ptr<Stream>> socks;
     for (unsigned i = 0; i < o.connections; ++i)
         socks.push_back(make(io));
     std::string setup_error;
     for (auto& s : socks)
-        asio::co_spawn(io, detail::connect_and_upgrade(s, o.target, o.connect_timeout), [&](std::exception_ptr e) {
+        asio::co_spawn(io, detail::connect_and_upgrade(*s, o.target, o.connect_timeout), [&](std::exception_ptr e) {
             if (e && setup_error.empty())
                 setup_error = detail::what_of(e);
         });
@@ -347,9 +347,11 @@ load_result run_load(load_options const& o)
     if (o.connections == 0 || o.in_flight == 0 || o.size == 0)
         throw std::invalid_argument("connections, in-flight and size must be at least 1");
     if (o.target.kind != transport::wss)
-        return run_load_over<tcp::socket>(o, [](asio::io_context& io) { return tcp::socket(io); });
+        return run_load_over<tcp::socket>(o, [](asio::io_context& io) { return std::make_unique<tcp::socket>(io); });
     auto ctx = detail::make_tls_client_context();
-    return run_load_over<detail::tls_stream>(o, [&ctx](asio::io_context& io) { return detail::tls_stream(io, ctx); });
+    return run_load_over<detail::tls_stream>(o, [&ctx](asio::io_context& io) {
+        return std::make_unique<detail::tls_stream>(tcp::socket(io), ctx);
+    });
 }
 
 namespace {

@@ -85,7 +85,7 @@ asio::awaitable<void> do_connect_and_upgrade(tcp::socket& sock, load_target cons
 
 asio::awaitable<void> do_connect_and_upgrade(tls_stream& sock, load_target const& t)
 {
-    co_await connect_tcp(sock.next_layer(), t);
+    co_await connect_tcp(sock.next_layer().socket(), t);
     co_await sock.async_handshake(asio::ssl::stream_base::client, asio::use_awaitable);
     co_await upgrade(sock, t);
 }
