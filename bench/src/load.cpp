@@ -97,7 +97,8 @@ class connection {
     static constexpr bool tls = std::is_same_v<Stream, detail::tls_stream>;
 
 public:
-    connection(std::unique_ptr<Stream> sock, detail::run_window& st, load_options const& o, std::vector<std::byte> const& payload)
+    connection(std::unique_ptr<Stream> sock, detail::run_window& st, load_options const& o,
+               std::vector<std::byte> const& payload)
         : sock_(std::move(sock)), st_(st), ws_(is_websocket(o.target.kind)), size_(o.size),
           in_flight_(o.in_flight), verify_(o.verify),
           discard_(!tls && !o.verify && o.discard_from > 0 && o.size >= o.discard_from), payload_(payload),
