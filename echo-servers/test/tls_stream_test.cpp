@@ -31,6 +31,18 @@ using boost::system::error_code;
 using sockconf::net::tls_stream;
 using tcp = asio::ip::tcp;
 
+/// Runs `ioc` until `done`, at most 10 s; whether `done` came.
+template <class Done>
+bool run_io_until(asio::io_context& ioc, Done done)
+{
+    auto const end = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    while (!done() && std::chrono::steady_clock::now() < end) {
+        ioc.restart();
+        ioc.run_for(std::chrono::milliseconds(10));
+    }
+    return done();
+}
+
 /// A server tls_stream and an Asio TLS client, connected and past the handshake.
 struct tls_pair : ::testing::Test {
     asio::io_context ioc;
@@ -55,16 +67,10 @@ struct tls_pair : ::testing::Test {
         ASSERT_FALSE(client_ec) << client_ec.message();
     }
 
-    /// Runs the io_context until `done`, at most 10 s.
     template <class Done>
     void run_until(Done done)
     {
-        auto const end = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-        while (!done() && std::chrono::steady_clock::now() < end) {
-            ioc.restart();
-            ioc.run_for(std::chrono::milliseconds(10));
-        }
-        ASSERT_TRUE(done()) << "timed out";
+        ASSERT_TRUE(run_io_until(ioc, done)) << "timed out";
     }
 
     /// One async_read_some of up to `room` bytes on the server: {error, bytes}.
@@ -170,14 +176,7 @@ TEST(tls_stream_client, handshakes_with_a_server_stream_and_both_ways_carry_ever
     client.next_layer().socket().connect(acc.local_endpoint());
     tls_stream server(acc.accept(), *server_ctx);
 
-    auto const run_until = [&](auto done) {
-        auto const end = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-        while (!done() && std::chrono::steady_clock::now() < end) {
-            ioc.restart();
-            ioc.run_for(std::chrono::milliseconds(10));
-        }
-        return done();
-    };
+    auto const run_until = [&](auto done) { return run_io_until(ioc, done); };
     std::optional<error_code> server_hs, client_hs;
     server.async_handshake(ssl::stream_base::server, [&](error_code ec) { server_hs = ec; });
     client.async_handshake(ssl::stream_base::client, [&](error_code ec) { client_hs = ec; });
