@@ -63,7 +63,17 @@ bool ws_session<Next>::write_output()
     auto const& bufs = echo_->output();
     if constexpr (!tls) {
         error_code ec;
-        std::size_t const n = asio::write(raw(), std::span(bufs), transfer_whole{}, ec);
+        std::size_t n = 0;
+        if (phase_ == phase::teardown) {
+            // The last output (the close frame) and our FIN follow each other at once:
+            // MSG_MORE holds the bytes until teardown's shutdown, so both leave in one
+            // segment. One try; what it leaves is written below without the flag.
+            n = raw().send(std::span(bufs), MSG_MORE, ec);
+            if (!ec && n < echo_->output_bytes())
+                ec = asio::error::would_block;
+        } else {
+            n = asio::write(raw(), std::span(bufs), transfer_whole{}, ec);
+        }
         if (!ec) {
             echo_->clear_output();
             return true;
