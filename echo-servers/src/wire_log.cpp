@@ -3,6 +3,7 @@
 #include <sockconf/common/utf8.hpp>
 
 #include <algorithm>
+#include <map>
 
 namespace sockconf::echo {
 
@@ -69,14 +70,23 @@ json wire_text(std::string const& s)
     return is_utf8(s) ? json(s) : to_wire(make_array_buffer(s));
 }
 
-json wire_headers(json const& headers)
+json wire_headers(header_fields const& headers)
 {
+    // Repeats joined before the UTF-8 check: the value is what HTTP makes of them.
+    std::map<std::string_view, std::string> joined;
+    headers.for_each([&joined](std::string_view name, std::string_view value) {
+        auto const [it, added] = joined.try_emplace(name, value);
+        if (!added)
+            it->second.append(", ").append(value);
+    });
     json out = json::object();
     // Names are HTTP tokens, ASCII (Beast's parser accepts nothing else; the
     // base64 fallback only keeps a hand-made record serialisable). Values may
     // hold any byte but CTLs (obs-text).
-    for (auto const& [k, v] : headers.items())
-        out[is_utf8(k) ? k : base64_encode(k)] = v.is_string() ? wire_text(v.get<std::string>()) : v;
+    for (auto const& [name, value] : joined) {
+        std::string const key(name);
+        out[is_utf8(key) ? key : base64_encode(key)] = wire_text(value);
+    }
     return out;
 }
 

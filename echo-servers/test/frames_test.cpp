@@ -498,7 +498,7 @@ TEST_P(echo_frames, header_bytes_that_are_not_utf8_are_kept_as_bytes)
     c->end_tcp();
     auto const r = settled("bytes");
     ASSERT_TRUE(r);
-    EXPECT_EQ(r->request_headers["x-bytes"], latin1); // in memory: the bytes as they came
+    EXPECT_EQ(r->request_headers.find("x-bytes"), latin1); // in memory: the bytes as they came
     EXPECT_EQ(r->to_json()["request_headers"]["x-bytes"], json({{"$arraybuffer", base64_encode(latin1)}}));
 }
 

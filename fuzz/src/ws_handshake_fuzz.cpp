@@ -3,7 +3,7 @@
 // (detail::limit_request), then everything the session derives from the request
 // before answering: the plan of its target (plan_for, refusal_for), whether it is
 // an upgrade (checked against Beast's is_upgrade: a difference aborts), the
-// header object and offered subprotocols of the wire record, the subprotocol
+// header fields (as JSON) and offered subprotocols of the wire record, the subprotocol
 // chosen and the 101 of ws_accept.hpp.
 #include "fuzz_input.hpp"
 
@@ -31,7 +31,7 @@ extern "C" int LLVMFuzzerTestOneInput(std::uint8_t const* data, std::size_t size
     d::upgrade_fields const fields(req);
     if (d::is_upgrade(req, fields) != boost::beast::websocket::is_upgrade(req))
         __builtin_trap(); // the session would refuse (or serve) what Beast would not
-    (void)d::header_object(req).dump(-1, ' ', false, sockconf::json::error_handler_t::replace);
+    (void)sockconf::echo::wire_headers(d::request_header_fields(req)).dump();
     auto const offered = d::offered_protocols(req);
     (void)d::upgrade_answer(req, fields, d::chosen_protocol(plan, offered));
     (void)d::behaviour_name(plan.what);

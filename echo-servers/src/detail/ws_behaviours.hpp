@@ -47,7 +47,7 @@ void ws_session<Next>::start_frames()
         json const hello{
             {"target", wire_text(std::string(req.target()))},
             {"method", wire_text(std::string(req.method_string()))},
-            {"headers", wire_headers(header_object(req))},
+            {"headers", wire_headers(request_header_fields(req))},
             {"protocols", std::move(protocols)},
         };
         out_text_ = hello.dump();

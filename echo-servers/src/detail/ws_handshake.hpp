@@ -122,7 +122,7 @@ void ws_session<Next>::on_request(error_code ec)
     }
 
     // Built outside the log's lock, moved in under it.
-    auto headers = header_object(req);
+    auto headers = request_header_fields(req);
     auto protocols = offered_protocols(req);
     ctx_.log.update(id_, [&](wire_record& r) {
         r.tag = plan_.tag;

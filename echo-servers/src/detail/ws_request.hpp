@@ -1,6 +1,6 @@
 // What the wire record (and the /handshake report) keeps of an HTTP upgrade
-// request's header fields: the headers by lower-case name, repeats joined by
-// ", ", and the offered subprotocols (split on commas, trimmed, empty items
+// request's header fields: the fields as they came (header_fields.hpp), and
+// the offered subprotocols (split on commas, trimmed, empty items
 // left out). Templated on Beast's field containers; no I/O.
 #pragma once
 
@@ -23,17 +23,6 @@ void limit_request(Parser& parser)
     parser.body_limit(64 * 1024);
 }
 
-/// ASCII lower case (header names are tokens: ASCII, RFC 9110 5.1), without
-/// the locale std::tolower consults per character.
-inline std::string lower(std::string_view s)
-{
-    std::string out(s);
-    for (auto& c : out)
-        if (c >= 'A' && c <= 'Z')
-            c = static_cast<char>(c - 'A' + 'a');
-    return out;
-}
-
 inline std::string_view trim(std::string_view s)
 {
     auto const first = s.find_first_not_of(" \t");
@@ -43,22 +32,22 @@ inline std::string_view trim(std::string_view s)
     return s.substr(first, last - first + 1);
 }
 
-/// One lookup per field, the lower-cased name moved in as the key: it runs for
-/// every handshake.
+/// The fields as they came, sized first so that the record's copy is one
+/// allocation of each kind: it runs for every handshake.
 template <class Fields>
-json header_object(Fields const& fields)
+header_fields request_header_fields(Fields const& fields)
 {
-    json out = json::object();
-    auto& object = out.get_ref<json::object_t&>();
+    std::size_t count = 0, bytes = 0;
     for (auto const& f : fields) {
+        ++count;
+        bytes += f.name_string().size() + f.value().size();
+    }
+    header_fields out;
+    out.reserve(count, bytes);
+    for (auto const& f : fields) {
+        auto const name = f.name_string();
         auto const value = f.value();
-        auto const [it, added] = object.try_emplace(lower(f.name_string()), nullptr);
-        if (added) {
-            it->second = std::string(value);
-        } else {
-            auto& joined = it->second.template get_ref<std::string&>();
-            joined.append(", ").append(value.data(), value.size());
-        }
+        out.add({name.data(), name.size()}, {value.data(), value.size()});
     }
     return out;
 }

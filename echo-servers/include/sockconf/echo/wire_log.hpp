@@ -7,6 +7,7 @@
 #pragma once
 
 #include <sockconf/common/value.hpp>
+#include <sockconf/echo/header_fields.hpp>
 
 #include <chrono>
 #include <cstdint>
@@ -54,7 +55,7 @@ struct wire_record {
     std::string remote_address; ///< client's address as the server saw it
     std::uint16_t remote_port = 0;
     std::uint16_t local_port = 0;
-    json request_headers = json::object(); ///< lower-case name -> value (repeats joined by ", ")
+    header_fields request_headers; ///< as they came, lower-case names (JSON: name -> value, repeats joined by ", ")
     std::vector<std::string> offered_protocols; ///< Sec-WebSocket-Protocol, split
     /// WebSocket messages received from the client: the first
     /// server_options::wire_messages_max of them (and one over max_message_bytes).
@@ -107,8 +108,9 @@ struct wire_record {
 /// exact bytes as {"$arraybuffer": base64}. Never a substitute: replacing the
 /// bytes (by '?' or U+FFFD) would put a value in the record nobody sent.
 json wire_text(std::string const& s);
-/// Request headers (lower-case name -> value) with every value as wire_text.
-json wire_headers(json const& headers);
+/// Request headers as JSON: lower-case name -> value (repeats joined by ", "),
+/// every value as wire_text.
+json wire_headers(header_fields const& headers);
 
 class wire_log {
 public:
