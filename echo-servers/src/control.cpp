@@ -97,7 +97,7 @@ detail::read_control_request(std::string_view method, std::string_view target, s
     }
     auto const kind = tcp_behaviour_from_name(behaviour);
     if (!kind)
-        return error(400, "unknown behaviour \"" + behaviour + "\" (echo, close_after, reset, send_on_connect, black_hole, refuse)");
+        return error(400, "unknown behaviour \"" + behaviour + "\" (" + tcp_behaviour_names() + ")");
     out.behaviour.kind = *kind;
     if (bytes) {
         auto const n = parse_int<std::uint64_t>(*bytes);

@@ -26,15 +26,37 @@ namespace sockconf::echo {
 namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
 
+namespace {
+
+constexpr std::pair<std::string_view, tcp_behaviour_kind> behaviour_names[] = {
+    {"echo", tcp_behaviour_kind::echo},
+    {"close_after", tcp_behaviour_kind::close_after},
+    {"reset", tcp_behaviour_kind::reset},
+    {"send_on_connect", tcp_behaviour_kind::send_on_connect},
+    {"sink", tcp_behaviour_kind::sink},
+    {"black_hole", tcp_behaviour_kind::black_hole},
+    {"refuse", tcp_behaviour_kind::refuse},
+};
+
+} // namespace
+
 std::optional<tcp_behaviour_kind> tcp_behaviour_from_name(std::string_view name) noexcept
 {
-    if (name == "echo") return tcp_behaviour_kind::echo;
-    if (name == "close_after") return tcp_behaviour_kind::close_after;
-    if (name == "reset") return tcp_behaviour_kind::reset;
-    if (name == "send_on_connect") return tcp_behaviour_kind::send_on_connect;
-    if (name == "black_hole") return tcp_behaviour_kind::black_hole;
-    if (name == "refuse") return tcp_behaviour_kind::refuse;
+    for (auto const& [n, kind] : behaviour_names)
+        if (n == name)
+            return kind;
     return std::nullopt;
+}
+
+std::string tcp_behaviour_names(std::string_view last)
+{
+    std::string out;
+    for (std::size_t i = 0; i < std::size(behaviour_names); ++i) {
+        if (i > 0)
+            out.append(i + 1 == std::size(behaviour_names) ? last : std::string_view(", "));
+        out.append(behaviour_names[i].first);
+    }
+    return out;
 }
 using boost::system::error_code;
 

@@ -167,6 +167,52 @@ TEST_F(echo_tcp_behaviour, send_on_connect_sends_the_pattern_then_echoes)
     EXPECT_EQ(r->bytes_received, 3u);
 }
 
+TEST_F(echo_tcp_behaviour, sink_records_every_byte_and_writes_none)
+{
+    auto const port = s_.open_tcp_listener("sink", {tcp_behaviour_kind::sink});
+    tcp_client t;
+    ASSERT_FALSE(t.connect(port));
+    std::string data(100000, '\0'); // more than one read's worth
+    for (std::size_t i = 0; i < data.size(); ++i)
+        data[i] = static_cast<char>(i % 251);
+    ASSERT_FALSE(t.write("first,"));
+    ASSERT_FALSE(t.write(data));
+    t.shutdown_send();
+    std::string back;
+    EXPECT_EQ(t.read_to_end(back), asio::error::eof); // the server's FIN answers ours
+    EXPECT_EQ(back.size(), 0u);
+
+    auto const r = ended(s_.log(), "sink");
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->behaviour, "tcp-sink");
+    EXPECT_EQ(r->end, conn_end::client_closed);
+    EXPECT_EQ(r->bytes_received, data.size() + 6);
+    EXPECT_EQ(r->bytes_sent, 0u);
+    EXPECT_EQ(r->head, ("first," + data).substr(0, 4096));
+}
+
+// What tcp.close.flushes-writes needs of its peer: nothing unread at the client when it
+// closes, so its close is a FIN behind all it wrote, never a reset that drops some.
+TEST_F(echo_tcp_behaviour, sink_gets_all_a_client_wrote_just_before_closing)
+{
+    auto const port = s_.open_tcp_listener("sink-close", {tcp_behaviour_kind::sink});
+    tcp_client t;
+    ASSERT_FALSE(t.connect(port));
+    std::string const pieces[] = {"first,", "second,", std::string(300, '0'), "last"};
+    std::string all;
+    for (auto const& p : pieces) {
+        ASSERT_FALSE(t.write(p));
+        all += p;
+    }
+    t.close();
+
+    auto const r = ended(s_.log(), "sink-close");
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->end, conn_end::client_closed);
+    EXPECT_EQ(r->bytes_received, all.size());
+    EXPECT_EQ(r->head, all);
+}
+
 TEST_F(echo_tcp_behaviour, client_reset_is_dropped)
 {
     auto const port = s_.open_tcp_listener("client-rst");

@@ -265,6 +265,12 @@ public:
         error_code ignored;
         sock_.shutdown(tcp::socket::shutdown_send, ignored);
     }
+    /// A plain close(): a FIN after whatever was written (a RST when bytes are unread).
+    void close()
+    {
+        error_code ignored;
+        sock_.close(ignored);
+    }
     void reset()
     {
         // SO_LINGER 0: close sends RST instead of FIN.

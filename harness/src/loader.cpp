@@ -261,8 +261,7 @@ private:
             out.behaviour_name = b->string();
             auto const kind = echo::tcp_behaviour_from_name(out.behaviour_name);
             if (!kind)
-                b->fail("E-ENUM", "expected echo, close_after, reset, send_on_connect, black_hole or refuse, got \"" +
-                                      out.behaviour_name + "\"");
+                b->fail("E-ENUM", "expected " + echo::tcp_behaviour_names(" or ") + ", got \"" + out.behaviour_name + "\"");
             out.behaviour = *kind;
         }
         if (auto n = l.find("bytes")) {

@@ -1,5 +1,5 @@
 // One TCP connection, as its listener's tcp_behaviour says: echo, FIN or RST
-// after N bytes, or N pattern bytes first. Records bytes both ways and the
+// after N bytes, N pattern bytes first, or only read (sink). Records bytes both ways and the
 // head of what the client sent.
 #include "context.hpp"
 
@@ -31,6 +31,7 @@ std::string behaviour_name(tcp_behaviour_kind k)
     case tcp_behaviour_kind::close_after: return "tcp-close-after";
     case tcp_behaviour_kind::reset: return "tcp-reset";
     case tcp_behaviour_kind::send_on_connect: return "tcp-send-on-connect";
+    case tcp_behaviour_kind::sink: return "tcp-sink";
     case tcp_behaviour_kind::black_hole: return "tcp-black-hole"; // never accepts, so never recorded
     case tcp_behaviour_kind::refuse: return "tcp-refuse";         // never listens, so never recorded
     }
@@ -149,6 +150,10 @@ private:
             // the RST in one poll may take the reset for an EOF (libuv does), so the timing
             // of the client would decide what a case sees.
             return ec ? end_with(ec) : end_by_server();
+        }
+        if (behaviour_.kind == tcp_behaviour_kind::sink) {
+            count_received(n);
+            return read();
         }
         // Most echoes fit the socket at once: write now, no trip through the scheduler.
         error_code wec;

@@ -6,7 +6,7 @@
 //
 //   GET /listen?tag=T&behaviour=B&bytes=N&port=P&family=F
 //        a TCP listener (servers::open_tcp_listener): B is echo (default),
-//        close_after, reset, send_on_connect, black_hole or refuse; P 0 or absent: any
+//        close_after, reset, send_on_connect, sink, black_hole or refuse; P 0 or absent: any
 //        free port; F absent: on the servers' host, ipv4 / ipv6: on that
 //        family's address (listen_address_for: ::1 for ipv6 on a 127.0.0.1
 //        host). 200 {"port": P, "tag": T, "host": the address}; 409 {"error",

@@ -116,6 +116,11 @@ enum class tcp_behaviour_kind {
     close_after,     ///< echo `bytes` bytes, then FIN ("tcp-close-after"; end = server_closed)
     reset,           ///< echo `bytes` bytes, then RST when more arrive ("tcp-reset"; end = server_reset)
     send_on_connect, ///< send `bytes` bytes of 'a'..'z' repeated, then echo ("tcp-send-on-connect")
+    /// read and record every byte, never write one; the client's FIN answered by ours
+    /// ("tcp-sink"). For a case about what the client sends when it closes: an echo the
+    /// client has not read when it closes makes its kernel reset the connection and drop
+    /// what it had not sent yet (RFC 1122 4.2.2.13), which would be the harness's doing.
+    sink,
     black_hole,      ///< a connect never completes: no connection, no wire record (Linux; see README)
     /// a port bound where nothing listens: every connect is refused (RST to its
     /// SYN), no connection, no wire record. Held until the listener is closed,
@@ -124,9 +129,11 @@ enum class tcp_behaviour_kind {
     refuse,
 };
 
-/// "echo", "close_after", "reset", "send_on_connect", "black_hole", "refuse" -> the kind
-/// (the names cases use); nullopt for anything else.
+/// "echo", "close_after", "reset", "send_on_connect", "sink", "black_hole", "refuse" -> the
+/// kind (the names cases use); nullopt for anything else.
 std::optional<tcp_behaviour_kind> tcp_behaviour_from_name(std::string_view name) noexcept;
+/// Those names in that order, for messages: "echo, close_after, … black_hole" + `last` + "refuse".
+std::string tcp_behaviour_names(std::string_view last = ", ");
 
 /// The address for a TCP listener of `family`, "ipv4" or "ipv6": `host` when it
 /// is an address of that family, else that family's loopback (127.0.0.1, ::1);
