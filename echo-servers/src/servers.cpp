@@ -19,6 +19,7 @@
 #include <stdexcept>
 #include <system_error>
 #include <thread>
+#include <unordered_set>
 #include <vector>
 
 namespace sockconf::echo {
@@ -500,5 +501,16 @@ void servers::close_tcp_listener(std::uint16_t port, std::string const& address)
 wire_log& servers::log() noexcept { return impl_->log; }
 wire_log const& servers::log() const noexcept { return impl_->log; }
 std::size_t servers::live_sessions() const { return impl_->registry.size(); }
+
+std::size_t servers::close_tag_family(std::string const& tag)
+{
+    std::unordered_set<std::uint64_t> open;
+    for (auto const& r : impl_->log.by_tag_family(tag))
+        if (r.end == conn_end::open)
+            open.insert(r.id);
+    if (open.empty())
+        return 0;
+    return impl_->registry.shut_down_if([&open](std::uint64_t id) { return open.contains(id); });
+}
 
 } // namespace sockconf::echo

@@ -730,5 +730,37 @@ TEST(echo_servers_lifecycle, several_io_threads_echo)
     s.stop();
 }
 
+// What a case leaves open (a handshake left hanging, an echo never closed, a TCP
+// connection) ends when the harness asks, and nothing of another tag does: "case-10"
+// is not of "case-1"'s family.
+TEST_F(echo_servers, close_tag_family_ends_the_family_s_open_connections_and_no_other)
+{
+    tcp_client hang;
+    ASSERT_FALSE(hang.connect(s_.ws_port()));
+    ASSERT_FALSE(hang.write("GET /hang?tag=case-1-hang HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\n"
+                            "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n"
+                            "Sec-WebSocket-Version: 13\r\n\r\n"));
+    ws_client echo, other;
+    ASSERT_FALSE(echo.connect(s_.ws_port(), "/echo?tag=case-1"));
+    ASSERT_FALSE(other.connect(s_.ws_port(), "/echo?tag=case-10"));
+    tcp_client tcp;
+    ASSERT_FALSE(tcp.connect(s_.open_tcp_listener("case-1-tcp")));
+    ASSERT_TRUE(eventually([&] {
+        return s_.log().open_count("case-1-hang") == 1 && s_.log().open_count("case-1-tcp") == 1;
+    }));
+
+    EXPECT_EQ(s_.close_tag_family("case-1"), 3u);
+    std::string rest;
+    EXPECT_TRUE(hang.read_to_end(rest)); // the server hung up
+    EXPECT_EQ(rest, "");
+    for (auto const* tag : {"case-1-hang", "case-1", "case-1-tcp"}) {
+        auto const r = ended(tag);
+        ASSERT_TRUE(r) << tag;
+        EXPECT_EQ(r->end, conn_end::server_closed) << tag;
+    }
+    EXPECT_EQ(s_.log().open_count("case-10"), 1u);
+    EXPECT_EQ(s_.close_tag_family("case-1"), 0u); // nothing of the family is left
+}
+
 } // namespace
 } // namespace sockconf::echo

@@ -17,6 +17,7 @@
 #include <mutex>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 namespace boost::asio::ssl {
 class context;
@@ -31,6 +32,8 @@ public:
     /// Close the connection (dispatched onto the session's strand). The session
     /// records end=server_closed unless it had already ended.
     virtual void shutdown() = 0;
+    /// Its wire record's id.
+    virtual std::uint64_t record_id() const noexcept = 0;
 };
 
 /// Live sessions, weakly held. Once closed (by stop()), no session may join: an
@@ -41,6 +44,22 @@ public:
     void remove(session_base const* s) noexcept;
     /// Refuse new sessions and shut down the live ones.
     void close_all();
+    /// Shut down the live sessions whose record_id() `pick` accepts; returns how many.
+    template <class Pick>
+    std::size_t shut_down_if(Pick&& pick)
+    {
+        std::vector<std::shared_ptr<session_base>> chosen;
+        {
+            std::lock_guard lock(mu_);
+            for (auto const& [_, w] : live_)
+                if (auto s = w.lock(); s && pick(s->record_id()))
+                    chosen.push_back(std::move(s));
+        }
+        // Outside the lock: a session may finish (and remove itself) meanwhile.
+        for (auto const& s : chosen)
+            s->shutdown();
+        return chosen.size();
+    }
     /// True when every session has gone within `timeout`.
     bool wait_empty(std::chrono::milliseconds timeout);
     /// Sessions alive now.

@@ -83,6 +83,8 @@ public:
         });
     }
 
+    std::uint64_t record_id() const noexcept override { return id_; }
+
 private:
     bool ends_after_bytes() const
     {

@@ -101,6 +101,8 @@ public:
         });
     }
 
+    std::uint64_t record_id() const noexcept override { return id_; }
+
 private:
     std::chrono::milliseconds handshake_timeout() const
     {

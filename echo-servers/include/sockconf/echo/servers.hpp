@@ -214,6 +214,14 @@ public:
     /// stays up after every client has gone is a leak (tests observe it so).
     std::size_t live_sessions() const;
 
+    /// Close every connection still open whose record is of `tag`'s family (as
+    /// wire_log::by_tag_family: `tag` and `tag-…`), as stop() closes them (end =
+    /// server_closed): what a case left behind, so that it cannot reach into the
+    /// next one (a handshake left hanging holds a browser's other connections to
+    /// the same address back, RFC 6455 4.1). Returns how many it closed; their
+    /// records end moments later.
+    std::size_t close_tag_family(std::string const& tag);
+
 private:
     struct impl;
     std::unique_ptr<impl> impl_;
