@@ -24,6 +24,7 @@
 //      It prints one line: {"ws":"ws://127.0.0.1:P","tcp":{"host":"127.0.0.1","port":P},
 //      "wss":"wss://127.0.0.1:P","ca_pem":"...","control":"http://127.0.0.1:P"}.
 //   2. Put its addresses into SERVE below, or set globalThis.SOCKCONF_SERVE to that object first.
+//      wss://: the runtime must trust the CA certificate in that line's "ca_pem".
 //      Without "control" its checks of what the server saw print NOT CHECKED (the rest still runs).
 //   3. Run this file where `wx` is a global (on Taro: globalThis.wx = Taro): paste it into the devtools
 //      console, or evaluate it in your runtime. It prints a line per check (PASS, or FAIL with what was
@@ -32,7 +33,7 @@
 //
 // The server behaviours it uses (echo-servers/README.md):
 //   ${ws}/hang?tag=${tag}  never answer the handshake
-//   ${ws}/delay?ms=200&tag=${tag}-clock  wait `ms` before answering the handshake, then echo
+//   ${wss}/delay?ms=200&tag=${tag}-clock  wait `ms` before answering the handshake, then echo
 //
 // Reading the code: callbacks(NAME, API) are the success/fail/complete functions, recorded as NAME.success,
 // NAME.fail, NAME.complete; listener(NAME, ...) is the listener recorded as NAME (the same name is the same
@@ -58,7 +59,7 @@
     clauses: ["WS-CONNECT-TIMEOUT-MS","WS-ONOPEN-ONCE","WS-ONERROR-ERRMSG","WS-CONNECT-FAIL-ERRMSG","WS-ERROR-THEN-CLOSE","WS-CALLBACKS-ONE-RESULT-AND-COMPLETE"], // the clauses the case cites: a failing check counts for these
     levels: {"TCP-LISTENERS-ASYNC":"MUST","WS-CALLBACKS-ASYNC":"SHOULD","WS-CALLBACKS-ONE-RESULT-AND-COMPLETE":"MUST","WS-CONNECT-FAIL-ERRMSG":"MUST","WS-CONNECT-TIMEOUT-MS":"MUST","WS-ERROR-THEN-CLOSE":"SHOULD","WS-GLOBAL-CALLBACKS-ONE-RESULT-AND-COMPLETE":"MUST","WS-LISTENERS-ASYNC":"MUST","WS-ONCLOSE-LAST":"MUST","WS-ONERROR-ERRMSG":"MUST","WS-ONOPEN-ONCE":"MUST","WS-TASK-READYSTATE-MONOTONIC":"MUST"}, // MUST -> FAIL, SHOULD/MAY -> NON-STRICT, INFO -> INFORMATIONAL
     requires: ["websocket"],
-    uses: ["ws","wire"], // what SERVE must give (wire: the wire log, when SERVE has "control")
+    uses: ["ws","wss","wire"], // what SERVE must give (wire: the wire log, when SERVE has "control")
     notFor: "",
     waitTimeoutMs: 5000, // a wait's default timeout
     settleMs: 30, // quiet time after the steps, before the checks
@@ -94,7 +95,7 @@
       task.onOpen(listener("open", task, "SocketTask.onOpen"));  // /steps/1
       task.onError(listener("err", task, "SocketTask.onError"));  // /steps/2
       task.onClose(listener("closed", task, "SocketTask.onClose"));  // /steps/3
-      clock = wx.connectSocket({ url: `${SERVE.ws}/delay?ms=200&tag=${TAG}-clock`, ...callbacks("clock", "wx.connectSocket") });  // /steps/4
+      clock = wx.connectSocket({ url: `${SERVE.wss}/delay?ms=200&tag=${TAG}-clock`, ...callbacks("clock", "wx.connectSocket") });  // /steps/4
       if (isThenable(clock)) { endBlock(); clock = await settled(clock, "wx.connectSocket"); beginBlock(); }
       mustReturn("/steps/4", "wx.connectSocket", clock, "SocketTask");
       clock.onOpen(listener("clock_open", clock, "SocketTask.onOpen"));  // /steps/5
