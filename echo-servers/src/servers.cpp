@@ -59,6 +59,7 @@ std::string tcp_behaviour_names(std::string_view last)
     }
     return out;
 }
+
 using boost::system::error_code;
 
 std::optional<std::string> listen_address_for(std::string_view family, std::string const& host)
