@@ -505,12 +505,10 @@ std::size_t servers::live_sessions() const { return impl_->registry.size(); }
 
 std::size_t servers::close_tag_family(std::string const& tag)
 {
-    std::unordered_set<std::uint64_t> open;
-    for (auto const& r : impl_->log.by_tag_family(tag))
-        if (r.end == conn_end::open)
-            open.insert(r.id);
-    if (open.empty())
+    auto const ids = impl_->log.open_ids_of_family(tag);
+    if (ids.empty())
         return 0;
+    std::unordered_set<std::uint64_t> const open(ids.begin(), ids.end());
     return impl_->registry.shut_down_if([&open](std::uint64_t id) { return open.contains(id); });
 }
 

@@ -293,6 +293,16 @@ std::vector<wire_record> wire_log::by_tag_family(std::string const& tag) const
     return copy_in_id_order(records_, [&](wire_record const& r) { return in_family(r.tag, tag); });
 }
 
+std::vector<std::uint64_t> wire_log::open_ids_of_family(std::string const& tag) const
+{
+    std::lock_guard lock(mu_);
+    std::vector<std::uint64_t> out;
+    for (auto const& [id, r] : records_)
+        if (r.end == conn_end::open && in_family(r.tag, tag))
+            out.push_back(id);
+    return out;
+}
+
 std::size_t wire_log::forget_tag_family(std::string const& tag)
 {
     std::lock_guard lock(mu_);

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include <thread>
 
 namespace sockconf::echo {
@@ -163,6 +165,19 @@ TEST(echo_wire_log, a_tag_family_is_the_tag_and_its_dash_suffixes_only)
     ASSERT_EQ(family.size(), 2u);
     EXPECT_EQ(family[0].tag, "ws.a-7-1");
     EXPECT_EQ(family[1].tag, "ws.a-7-1-peer");
+}
+
+TEST(echo_wire_log, open_ids_of_a_family_are_its_open_records_only)
+{
+    wire_log log;
+    auto const a = log.add(tagged("c-1"));
+    auto const b = log.add(tagged("c-1-peer"));
+    log.add(tagged("c-1-x", conn_end::client_closed));
+    log.add(tagged("c-10"));
+    auto ids = log.open_ids_of_family("c-1");
+    std::sort(ids.begin(), ids.end());
+    EXPECT_EQ(ids, (std::vector<std::uint64_t>{a, b}));
+    EXPECT_TRUE(log.open_ids_of_family("c-2").empty());
 }
 
 TEST(echo_wire_log, forgetting_a_family_drops_its_ended_records_and_keeps_open_ones)

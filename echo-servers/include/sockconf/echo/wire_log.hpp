@@ -158,6 +158,9 @@ public:
     /// case's report holds the case's records, so that a long run's log holds
     /// only what is still open rather than growing to max_records.
     std::size_t forget_tag_family(std::string const& tag);
+    /// Ids of the open records of `tag` and its sub-tags (as by_tag_family),
+    /// without copying the records.
+    std::vector<std::uint64_t> open_ids_of_family(std::string const& tag) const;
     /// Connections currently open with this tag.
     std::size_t open_count(std::string const& tag) const;
     /// Most connections open at once with this tag, over the log's life (while
