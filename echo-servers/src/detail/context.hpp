@@ -32,27 +32,39 @@ public:
     /// Close the connection (dispatched onto the session's strand). The session
     /// records end=server_closed unless it had already ended.
     virtual void shutdown() = 0;
-    /// Its wire record's id.
-    virtual std::uint64_t record_id() const noexcept = 0;
 };
 
-/// Live sessions, weakly held. Once closed (by stop()), no session may join: an
-/// accept that raced with stop() sees add() fail and drops its socket.
+/// Live sessions, weakly held, each with its wire record's id. Once closed (by
+/// stop()), no session may join: an accept that raced with stop() sees add() fail
+/// and drops its socket.
 class session_registry {
 public:
-    bool add(std::shared_ptr<session_base> const& s);
+    /// Open the session's wire record (`open_record()` returns its id) and, unless
+    /// the registry is closed, add the session. Both happen under the registry's
+    /// lock, so a record that the log shows open belongs to a session that
+    /// shut_down_if() finds: close_tag_family() reads the log first, then this.
+    template <class OpenRecord>
+    bool add(std::shared_ptr<session_base> const& s, OpenRecord&& open_record)
+    {
+        std::lock_guard lock(mu_);
+        auto const id = open_record(); // recorded even when refused: it reached us
+        if (closed_)
+            return false;
+        live_.emplace(s.get(), entry{s, id});
+        return true;
+    }
     void remove(session_base const* s) noexcept;
     /// Refuse new sessions and shut down the live ones.
     void close_all();
-    /// Shut down the live sessions whose record_id() `pick` accepts; returns how many.
+    /// Shut down the live sessions whose record id `pick` accepts; returns how many.
     template <class Pick>
     std::size_t shut_down_if(Pick&& pick)
     {
         std::vector<std::shared_ptr<session_base>> chosen;
         {
             std::lock_guard lock(mu_);
-            for (auto const& [_, w] : live_)
-                if (auto s = w.lock(); s && pick(s->record_id()))
+            for (auto const& [_, e] : live_)
+                if (auto s = e.session.lock(); s && pick(e.record_id))
                     chosen.push_back(std::move(s));
         }
         // Outside the lock: a session may finish (and remove itself) meanwhile.
@@ -66,10 +78,14 @@ public:
     std::size_t size() const;
 
 private:
+    struct entry {
+        std::weak_ptr<session_base> session;
+        std::uint64_t record_id = 0;
+    };
     mutable std::mutex mu_;
     std::condition_variable cv_;
     bool closed_ = false;
-    std::unordered_map<session_base const*, std::weak_ptr<session_base>> live_;
+    std::unordered_map<session_base const*, entry> live_;
 };
 
 struct server_context {

@@ -6,15 +6,6 @@
 
 namespace sockconf::echo::detail {
 
-bool session_registry::add(std::shared_ptr<session_base> const& s)
-{
-    std::lock_guard lock(mu_);
-    if (closed_)
-        return false;
-    live_.emplace(s.get(), s);
-    return true;
-}
-
 void session_registry::remove(session_base const* s) noexcept
 {
     {
@@ -30,8 +21,8 @@ void session_registry::close_all()
     {
         std::lock_guard lock(mu_);
         closed_ = true;
-        for (auto const& [_, w] : live_)
-            if (auto s = w.lock())
+        for (auto const& [_, e] : live_)
+            if (auto s = e.session.lock())
                 live.push_back(std::move(s));
     }
     // Outside the lock: a session may finish (and remove itself) meanwhile.

@@ -40,8 +40,7 @@ std::string behaviour_name(tcp_behaviour_kind k)
 
 class tcp_session final : public session_base, public std::enable_shared_from_this<tcp_session> {
 public:
-    tcp_session(server_context ctx, asio::ip::tcp::socket socket, accepted_from const& from, std::string tag,
-                tcp_behaviour behaviour)
+    tcp_session(server_context ctx, asio::ip::tcp::socket socket, tcp_behaviour behaviour)
         : ctx_(ctx), socket_(std::move(socket)), behaviour_(behaviour),
           buf_(std::max<std::size_t>(ctx.opts.io_buffer_bytes, 1024))
     {
@@ -50,12 +49,17 @@ public:
         // the socket has TCP_NODELAY from its listener.)
         error_code ignored;
         socket_.non_blocking(true, ignored);
+    }
+
+    /// Open the wire record, once, before run(); session_registry::add calls it.
+    std::uint64_t open_record(accepted_from const& from, std::string tag)
+    {
         wire_record r;
         r.kind = transport::tcp;
         r.tag = std::move(tag);
-        r.behaviour = behaviour_name(behaviour.kind);
+        r.behaviour = behaviour_name(behaviour_.kind);
         fill_endpoints(from, r);
-        id_ = ctx_.log.add(std::move(r));
+        return id_ = ctx_.log.add(std::move(r));
     }
 
     ~tcp_session() override
@@ -83,7 +87,6 @@ public:
         });
     }
 
-    std::uint64_t record_id() const noexcept override { return id_; }
 
 private:
     bool ends_after_bytes() const
@@ -248,8 +251,8 @@ private:
 void start_tcp_session(server_context ctx, asio::ip::tcp::socket socket, accepted_from const& from, std::string tag,
                        tcp_behaviour behaviour)
 {
-    auto s = std::make_shared<tcp_session>(ctx, std::move(socket), from, std::move(tag), behaviour);
-    if (!ctx.registry.add(s))
+    auto s = std::make_shared<tcp_session>(ctx, std::move(socket), behaviour);
+    if (!ctx.registry.add(s, [&] { return s->open_record(from, std::move(tag)); }))
         return; // stop() is under way; the socket closes with `s`
     s->run();
 }

@@ -7,8 +7,8 @@ namespace sockconf::echo::detail {
 
 void start_ws_session(server_context ctx, asio::ip::tcp::socket socket, accepted_from const& from)
 {
-    auto s = std::make_shared<ws_session<beast::tcp_stream>>(ctx, from, std::move(socket));
-    if (!ctx.registry.add(s))
+    auto s = std::make_shared<ws_session<beast::tcp_stream>>(ctx, std::move(socket));
+    if (!ctx.registry.add(s, [&] { return s->open_record(from); }))
         return; // stop() is under way; the socket closes with `s`
     s->run();
 }
@@ -16,8 +16,8 @@ void start_ws_session(server_context ctx, asio::ip::tcp::socket socket, accepted
 void start_wss_session(server_context ctx, asio::ip::tcp::socket socket, accepted_from const& from,
                        asio::ssl::context& tls)
 {
-    auto s = std::make_shared<ws_session<tls_stream>>(ctx, from, std::move(socket), tls);
-    if (!ctx.registry.add(s))
+    auto s = std::make_shared<ws_session<tls_stream>>(ctx, std::move(socket), tls);
+    if (!ctx.registry.add(s, [&] { return s->open_record(from); }))
         return;
     s->run();
 }

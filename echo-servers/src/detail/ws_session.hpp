@@ -62,7 +62,7 @@ class ws_session final : public session_base, public std::enable_shared_from_thi
 
 public:
     template <class... Args>
-    ws_session(server_context ctx, accepted_from const& from, Args&&... args) : ctx_(ctx), stream_(std::forward<Args>(args)...)
+    ws_session(server_context ctx, Args&&... args) : ctx_(ctx), stream_(std::forward<Args>(args)...)
     {
         // ws://: writes are tried at once and only wait when the socket is full. Set
         // before the first asynchronous operation, so that Asio's own switch to
@@ -71,12 +71,17 @@ public:
             error_code ignored;
             beast::get_lowest_layer(stream_).socket().non_blocking(true, ignored);
         }
-        // Recorded from the first byte so garbage and half handshakes leave a trace too.
+    }
+
+    /// Open the wire record, once, before run(); session_registry::add calls it.
+    /// Recorded from the first byte so garbage and half handshakes leave a trace too.
+    std::uint64_t open_record(accepted_from const& from)
+    {
         wire_record r;
         r.kind = transport::websocket;
         r.tls = tls;
         fill_endpoints(from, r);
-        id_ = ctx_.log.add(std::move(r));
+        return id_ = ctx_.log.add(std::move(r));
     }
 
     ~ws_session() override
@@ -100,8 +105,6 @@ public:
             beast::get_lowest_layer(self->stream_).close();
         });
     }
-
-    std::uint64_t record_id() const noexcept override { return id_; }
 
 private:
     std::chrono::milliseconds handshake_timeout() const
