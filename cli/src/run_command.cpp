@@ -306,7 +306,7 @@ exit_code cmd_run(common_opts const& o, run_opts const& ro)
     auto console = reports::reporter_registry::instance().make(
         "console", {&std::cout, report_dir, formats, expected.not_run(planned).size()});
     console->on_run_start({report.info, cases.size(),
-                           fmt::format("{}, {} and tcp {}:{}", servers.ws_url(), servers.wss_url(), servers.host(), servers.tcp_port())});
+                           fmt::format("on {}, each case on ws://, wss:// and TCP ports of its own", servers.host())});
     auto const t0 = std::chrono::steady_clock::now();
     auto progress = [&](std::size_t done, std::size_t total, reports::case_result const& r) { console->on_case_done(done, total, r); };
     auto on_round = [&](std::string const& label, std::size_t n) { console->on_round(label, n); };

@@ -412,21 +412,22 @@ std::string const& servers::host() const noexcept { return impl_->opts.host; }
 std::uint16_t servers::ws_port() const noexcept { return impl_->ws_port; }
 std::uint16_t servers::tcp_port() const noexcept { return impl_->tcp_port; }
 
-std::string servers::ws_url() const
+std::string servers::ws_url() const { return ws_url(impl_->ws_port); }
+std::string servers::wss_url() const { return wss_url(impl_->wss_port); }
+
+std::string servers::ws_url(std::uint16_t port) const
 {
     // An IPv6 literal needs brackets in a URL.
     auto const& h = impl_->opts.host;
     auto const host = h.find(':') != std::string::npos ? "[" + h + "]" : h;
-    return "ws://" + host + ":" + std::to_string(impl_->ws_port);
+    return "ws://" + host + ":" + std::to_string(port);
 }
 
-std::string servers::wss_url() const
+std::string servers::wss_url(std::uint16_t port) const
 {
     if (!impl_->tls)
         return {};
-    auto const& h = impl_->opts.host;
-    auto const host = h.find(':') != std::string::npos ? "[" + h + "]" : h;
-    return "wss://" + host + ":" + std::to_string(impl_->wss_port);
+    return "wss" + ws_url(port).substr(2);
 }
 
 std::uint16_t servers::wss_port() const noexcept { return impl_->wss_port; }
@@ -475,6 +476,30 @@ std::uint16_t servers::open_tcp_listener(std::string const& tag, tcp_behaviour b
         ec = std::make_error_code(std::errc::not_enough_memory); // allocation is all that can throw here
     }
     return 0;
+}
+
+ws_listener_ports servers::open_ws_listeners()
+{
+    std::lock_guard lock(impl_->state_mu);
+    auto& m = *impl_;
+    if (m.stopped || !m.started)
+        throw std::logic_error("echo servers: open_ws_listeners() before start() or after stop()");
+    auto ws = m.bind_or_throw(0, listener_kind::websocket);
+    std::shared_ptr<impl::listener> wss;
+    if (m.tls)
+        wss = m.bind_or_throw(0, listener_kind::wss); // on a throw, `ws` closes with its acceptor
+    ws_listener_ports const ports{ws->port, wss ? wss->port : std::uint16_t{0}};
+    m.serve(std::move(ws));
+    if (wss)
+        m.serve(std::move(wss));
+    return ports;
+}
+
+void servers::close_ws_listeners(ws_listener_ports const& ports)
+{
+    for (auto const port : {ports.ws, ports.wss})
+        if (port != 0)
+            close_tcp_listener(port);
 }
 
 void servers::close_tcp_listener(std::uint16_t port, std::string const& address)

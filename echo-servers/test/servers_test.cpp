@@ -438,6 +438,44 @@ TEST_F(echo_servers, close_tcp_listener_keeps_open_connections)
     EXPECT_EQ(back, "still");
 }
 
+// A case's own ws:// listener (open_ws_listeners): the main one's behaviours on a
+// port of its own, recorded as such; closed, it refuses while its connection goes on.
+TEST_F(echo_servers, a_listener_of_a_case_s_own_serves_ws_until_closed)
+{
+    auto const a = s_.open_ws_listeners();
+    auto const b = s_.open_ws_listeners();
+    EXPECT_NE(a.ws, 0);
+    EXPECT_NE(a.ws, s_.ws_port());
+    EXPECT_NE(a.ws, b.ws);
+    EXPECT_NE(a.wss, b.wss);
+    EXPECT_EQ(s_.ws_url(a.ws), "ws://127.0.0.1:" + std::to_string(a.ws));
+    ws_client c;
+    ASSERT_FALSE(c.connect(a.ws, "/echo?tag=own-ws"));
+    s_.close_ws_listeners(a);
+    ASSERT_FALSE(c.write("still", false));
+    std::string data;
+    bool binary = true;
+    ASSERT_FALSE(c.read(data, binary));
+    EXPECT_EQ(data, "still");
+    auto const r = only("own-ws");
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->local_port, a.ws);
+    EXPECT_EQ(r->behaviour, "echo");
+    tcp_client late;
+    EXPECT_EQ(late.connect(a.ws), asio::error::connection_refused);
+    tcp_client other;
+    EXPECT_FALSE(other.connect(b.ws)); // the other case's listener is still there
+}
+
+TEST(echo_servers_lifecycle, open_ws_listeners_needs_started_servers)
+{
+    servers s;
+    EXPECT_THROW(s.open_ws_listeners(), std::logic_error);
+    s.start();
+    s.stop();
+    EXPECT_THROW(s.open_ws_listeners(), std::logic_error);
+}
+
 TEST_F(echo_servers, stop_closes_everything_and_is_idempotent)
 {
     ws_client c;

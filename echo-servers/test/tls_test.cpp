@@ -153,6 +153,32 @@ TEST(echo_wss, client_trusting_the_ca_echoes_and_the_record_says_tls)
     EXPECT_EQ(r->end, conn_end::client_closed);
 }
 
+// A case's own wss:// listener (servers::open_ws_listeners) is the main one's twin: the
+// same certificate, the same behaviours, its port in the record; closed, it accepts no
+// more while its connection goes on.
+TEST(echo_wss, a_listener_of_a_case_s_own_serves_wss_until_closed)
+{
+    servers s;
+    s.start();
+    auto const ports = s.open_ws_listeners();
+    ASSERT_NE(ports.wss, 0);
+    EXPECT_NE(ports.wss, s.wss_port());
+    EXPECT_EQ(s.wss_url(ports.wss), "wss://127.0.0.1:" + std::to_string(ports.wss));
+    wss_client c(s.ca_pem());
+    ASSERT_FALSE(c.connect(ports.wss, "/echo?tag=own-wss"));
+    s.close_ws_listeners(ports);
+    ASSERT_FALSE(c.write("still"));
+    std::string got;
+    ASSERT_FALSE(c.read(got));
+    EXPECT_EQ(got, "still");
+    auto const recs = s.log().by_tag("own-wss");
+    ASSERT_EQ(recs.size(), 1u);
+    EXPECT_TRUE(recs[0].tls);
+    EXPECT_EQ(recs[0].local_port, ports.wss);
+    wss_client late(s.ca_pem());
+    EXPECT_EQ(late.connect(ports.wss, "/echo?tag=own-wss-late"), asio::error::connection_refused);
+}
+
 // As over ws:// (servers_test: a_connection_that_ended_leaves_no_session_behind): a
 // wss:// session ends with its connection, its TLS handshake deadline disarmed.
 TEST(echo_wss, a_connection_that_ended_leaves_no_session_behind)

@@ -131,11 +131,15 @@ private:
     {
         s_.tag = unique_tag(c_.id);
         auto& v = s_.vars;
-        v.set("ws", env_.servers.ws_url());
-        v.set("wss", env_.servers.wss_url());
+        // The case's own WebSocket listeners: a browser holds a connection back while
+        // another to its address is connecting, across pages, so a case sharing the main
+        // address with the cases run beside it would see their handshakes in its timing.
+        ws_ports_ = env_.servers.open_ws_listeners();
+        v.set("ws", env_.servers.ws_url(ws_ports_.ws));
+        v.set("wss", env_.servers.wss_url(ws_ports_.wss));
         v.set("tag", s_.tag);
-        v.set("ws.port", env_.servers.ws_port());
-        v.set("wss.port", env_.servers.wss_port());
+        v.set("ws.port", ws_ports_.ws);
+        v.set("wss.port", ws_ports_.wss);
         v.set("tcp.host", env_.servers.host());
         tcp_port_ = env_.servers.open_tcp_listener(s_.tag);
         v.set("tcp.port", tcp_port_);
@@ -156,6 +160,7 @@ private:
     void teardown()
     {
         s_.iut.reset(); // closes what the IUT still holds
+        env_.servers.close_ws_listeners(ws_ports_);
         for (auto const port : {tcp_port_, closed_port_})
             if (port)
                 env_.servers.close_tcp_listener(port);
@@ -559,6 +564,7 @@ private:
     case_state s_;
     stop_reason stopped_ = stop_reason::none;
     std::string skip_message_; ///< a listen step could not be set up: the case is SKIP
+    echo::ws_listener_ports ws_ports_; ///< ${ws}, ${wss}: from setup to teardown
     std::uint16_t tcp_port_ = 0;
     std::uint16_t closed_port_ = 0; ///< ${tcp.closed_port}: a `refuse` listener, held from setup to teardown
     std::vector<std::pair<std::uint16_t, std::string>> tcp_listeners_; ///< port, address: from "listen" steps

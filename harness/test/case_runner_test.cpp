@@ -1,6 +1,8 @@
 // Fixture cases run for real: echo servers on loopback, the reference in-process.
 #include "test_env.hpp"
 
+#include <boost/asio/ip/tcp.hpp>
+
 using namespace sockconf;
 using namespace sockconf::harness;
 using reports::status;
@@ -21,6 +23,26 @@ TEST(case_runner, a_correct_case_passes_with_trace_and_wire)
     EXPECT_FALSE(r.trace.empty());
     ASSERT_EQ(r.wire.size(), 1u);
     EXPECT_EQ(r.wire[0]["close_code"], 4000);
+}
+
+// ${ws} is the case's own listener (servers::open_ws_listeners), not the main one and
+// not another case's, and it is gone with the case: cases run beside each other in one
+// browser must not queue behind each other's handshakes (RFC 6455 4.1).
+TEST(case_runner, each_case_connects_to_ws_listeners_of_its_own)
+{
+    auto const c = live().load("good_echo.json");
+    auto const a = run_case(c, live().env());
+    auto const b = run_case(c, live().env());
+    ASSERT_EQ(a.wire.size(), 1u);
+    ASSERT_EQ(b.wire.size(), 1u);
+    auto const port_a = a.wire[0]["local_port"].get<std::uint16_t>();
+    EXPECT_NE(port_a, live().servers().ws_port());
+    EXPECT_NE(port_a, b.wire[0]["local_port"].get<std::uint16_t>());
+    boost::asio::io_context ioc;
+    boost::asio::ip::tcp::socket late(ioc);
+    boost::system::error_code ec;
+    late.connect({boost::asio::ip::make_address("127.0.0.1"), port_a}, ec);
+    EXPECT_EQ(ec, boost::asio::error::connection_refused);
 }
 
 TEST(case_runner, a_wrong_case_fails_naming_step_expectation_and_what_happened)

@@ -154,6 +154,12 @@ struct tcp_behaviour {
     std::uint64_t bytes = 0;
 };
 
+/// The ports of a pair of WebSocket listeners from servers::open_ws_listeners().
+struct ws_listener_ports {
+    std::uint16_t ws = 0;  ///< ws://
+    std::uint16_t wss = 0; ///< wss://; 0 when the servers have no tls
+};
+
 class servers {
 public:
     explicit servers(server_options opts = {});
@@ -175,6 +181,9 @@ public:
     /// "wss://<host>:<wss_port>"; empty when !tls.
     std::string wss_url() const;
     std::uint16_t wss_port() const noexcept;
+    /// The same URLs for another port of host() (from open_ws_listeners()).
+    std::string ws_url(std::uint16_t port) const;
+    std::string wss_url(std::uint16_t port) const;
     /// PEM of the CA that signed the wss:// certificate (generated at start();
     /// empty when !tls). Clients trust exactly this to reach wss_url().
     std::string const& ca_pem() const noexcept;
@@ -204,6 +213,19 @@ public:
     /// stay; a black hole's pending connects are refused from then on).
     /// `address` as given to open_tcp_listener (empty: host()).
     void close_tcp_listener(std::uint16_t port, std::string const& address = {});
+
+    /// A further ws:// listener and, with tls, a wss:// one, on ephemeral ports of
+    /// host(): the same behaviours as the main ones, for one case's connections. A
+    /// browser keeps a connection waiting while another to the same address (host and
+    /// port, across all its pages) is still connecting (RFC 6455 4.1), so cases run at
+    /// once on the main address would hold each other's handshakes back (a case's /hang
+    /// would delay the next case's connections, and its timing checks with them).
+    /// Throws std::system_error when it cannot listen, std::logic_error before
+    /// start() (the wss:// certificate is made there) or after stop().
+    ws_listener_ports open_ws_listeners();
+    /// Stop accepting on the listeners open_ws_listeners() opened; their open
+    /// connections stay (close_tag_family() ends them).
+    void close_ws_listeners(ws_listener_ports const& ports);
 
     wire_log& log() noexcept;
     wire_log const& log() const noexcept;
