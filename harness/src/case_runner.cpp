@@ -118,7 +118,9 @@ private:
             judge_expectations();
             judge_invariants();
             judge_outcomes();
-            if (stopped_ != stop_reason::none)
+            // A failed last step cut nothing short: the checks had every chance the
+            // steps give them, and the settle after. Any other stop may have.
+            if (stopped_ != stop_reason::none && (stopped_ != stop_reason::failed || steps_skipped_))
                 not_judged_after_stop();
         } catch (std::exception const& e) {
             // A variable without a value, or a bug: the harness broke, not the IUT.
@@ -236,8 +238,10 @@ private:
     {
         for (std::size_t i = 0; i < steps.size(); ++i) {
             auto const& st = steps[i];
-            if (auto why = check_time(st); why != stop_reason::none)
+            if (auto why = check_time(st); why != stop_reason::none) {
+                steps_skipped_ = true;
                 return why;
+            }
             stop_reason why = stop_reason::none;
             if (st.synchronous()) {
                 auto end = i + 1;
@@ -264,12 +268,17 @@ private:
                     s_.vars.push_loop(k);
                     why = run_steps(rp->steps);
                     s_.vars.pop_loop();
+                    if (why != stop_reason::none && k + 1 < n)
+                        steps_skipped_ = true;
                 }
             }
             if (!skip_message_.empty())
                 return stop_reason::failed;
-            if (why != stop_reason::none)
+            if (why != stop_reason::none) {
+                if (i + 1 < steps.size())
+                    steps_skipped_ = true;
                 return why;
+            }
         }
         return stop_reason::none;
     }
@@ -563,6 +572,7 @@ private:
     run_env const& env_;
     case_state s_;
     stop_reason stopped_ = stop_reason::none;
+    bool steps_skipped_ = false; ///< the stop left steps (or repeats) of the case unrun
     std::string skip_message_; ///< a listen step could not be set up: the case is SKIP
     echo::ws_listener_ports ws_ports_; ///< ${ws}, ${wss}: from setup to teardown
     std::uint16_t tcp_port_ = 0;

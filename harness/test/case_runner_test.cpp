@@ -218,6 +218,40 @@ TEST(case_runner, every_check_is_judged_after_a_step_fails)
     EXPECT_NE(r.message.find("/steps/5/wait"), std::string::npos) << r.message;
 }
 
+// A failed last step cut nothing short: what had not happened by then had all the time
+// the steps give (and the settle), so its absence is a finding, not "not judged". The same
+// with a step after it stays not-run (every_check_is_judged_after_a_step_fails).
+TEST(case_runner, after_a_failed_last_step_an_absence_is_judged)
+{
+    auto doc = json::parse(R"({"id": "t.last", "title": "t", "clauses": ["WS-ONMESSAGE-TEXT-IS-STRING"],
+      "steps": [
+        {"call": "wx.connectSocket", "args": {"url": "${ws}/echo?tag=${tag}"}, "as": "task"},
+        {"call": "task.onOpen", "listener": "open"},
+        {"call": "task.onMessage", "listener": "msg"},
+        {"wait": "open"},
+        {"wire": {"count": 2, "timeout_ms": 200}}
+      ],
+      "expect": [
+        {"once": "msg"}
+      ]})");
+    auto const r = run_case(test_env::make_case(doc), live().env());
+    EXPECT_EQ(r.result, status::fail);
+    auto result_at = [&](std::string const& suffix) {
+        for (auto const& k : r.checks)
+            if (k.where.size() >= suffix.size() && k.where.compare(k.where.size() - suffix.size(), suffix.size(), suffix) == 0)
+                return std::string(reports::to_string(k.result));
+        return std::string("(no check)");
+    };
+    EXPECT_EQ(result_at("/steps/4/wire"), "fail");
+    EXPECT_EQ(result_at("/expect/0"), "fail");
+
+    doc["steps"].push_back(json::parse(R"({"wait": "open"})"));
+    auto const cut = run_case(test_env::make_case(doc), live().env());
+    for (auto const& k : cut.checks)
+        if (k.where.ends_with("/expect/0"))
+            EXPECT_EQ(k.result, reports::check_status::not_run);
+}
+
 TEST(case_runner, a_check_attributed_to_a_should_clause_grades_non_strict)
 {
     auto doc = json::parse(R"({"id": "t.attr", "title": "t",
