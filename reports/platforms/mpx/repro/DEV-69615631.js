@@ -5,7 +5,7 @@
 //   breaks: WS-CONNECT-URL-REQUIRED (MUST)
 //   expected: called exactly once
 //   observed: never called
-//   it decided: ws.options.url-missing, ws.options.url-not-a-string
+//   it decided: ws.options.url-missing
 //   shown by the case below, at ./suites/websocket/options.json#/cases/10/expect/0
 //
 // The case: ./suites/websocket/options.json#/cases/10 (suites/README.md: the format)
