@@ -87,7 +87,6 @@ public:
         });
     }
 
-
 private:
     bool ends_after_bytes() const
     {
