@@ -13,6 +13,15 @@ test_env::live_env& live()
     static test_env::live_env env;
     return env;
 }
+
+/// The result of the check whose `where` ends with `suffix`, or "(no check)".
+std::string result_at(reports::case_result const& r, std::string const& suffix)
+{
+    for (auto const& k : r.checks)
+        if (k.where.ends_with(suffix))
+            return std::string(reports::to_string(k.result));
+    return "(no check)";
+}
 } // namespace
 
 TEST(case_runner, a_correct_case_passes_with_trace_and_wire)
@@ -198,22 +207,16 @@ TEST(case_runner, every_check_is_judged_after_a_step_fails)
       ]})");
     auto const r = run_case(test_env::make_case(doc), live().env());
     EXPECT_EQ(r.result, status::fail);
-    auto result_at = [&](std::string const& suffix) {
-        for (auto const& k : r.checks)
-            if (k.where.size() >= suffix.size() && k.where.compare(k.where.size() - suffix.size(), suffix.size(), suffix) == 0)
-                return std::string(reports::to_string(k.result));
-        return std::string("(no check)");
-    };
-    EXPECT_EQ(result_at("/steps/5/wait"), "fail");
-    EXPECT_EQ(result_at("/steps/6"), "(no check)"); // the steps stopped at the failed wait
-    EXPECT_EQ(result_at("/expect/0"), "pass");
-    EXPECT_EQ(result_at("/expect/1"), "fail"); // what did happen is judged: a message, not "bye"
-    EXPECT_EQ(result_at("/expect/2"), "pass");
+    EXPECT_EQ(result_at(r, "/steps/5/wait"), "fail");
+    EXPECT_EQ(result_at(r, "/steps/6"), "(no check)"); // the steps stopped at the failed wait
+    EXPECT_EQ(result_at(r, "/expect/0"), "pass");
+    EXPECT_EQ(result_at(r, "/expect/1"), "fail"); // what did happen is judged: a message, not "bye"
+    EXPECT_EQ(result_at(r, "/expect/2"), "pass");
     // What had not happened when the steps stopped is no finding: they never got there …
-    EXPECT_EQ(result_at("/expect/3"), "not-run");
-    EXPECT_EQ(result_at("/expect/5"), "not-run"); // a second connection never made
+    EXPECT_EQ(result_at(r, "/expect/3"), "not-run");
+    EXPECT_EQ(result_at(r, "/expect/5"), "not-run"); // a second connection never made
     // … but a call too many is one, whenever the steps stopped.
-    EXPECT_EQ(result_at("/expect/4"), "fail");
+    EXPECT_EQ(result_at(r, "/expect/4"), "fail");
     // The case's message is the first failure's.
     EXPECT_NE(r.message.find("/steps/5/wait"), std::string::npos) << r.message;
 }
@@ -236,20 +239,12 @@ TEST(case_runner, after_a_failed_last_step_an_absence_is_judged)
       ]})");
     auto const r = run_case(test_env::make_case(doc), live().env());
     EXPECT_EQ(r.result, status::fail);
-    auto result_at = [&](std::string const& suffix) {
-        for (auto const& k : r.checks)
-            if (k.where.size() >= suffix.size() && k.where.compare(k.where.size() - suffix.size(), suffix.size(), suffix) == 0)
-                return std::string(reports::to_string(k.result));
-        return std::string("(no check)");
-    };
-    EXPECT_EQ(result_at("/steps/4/wire"), "fail");
-    EXPECT_EQ(result_at("/expect/0"), "fail");
+    EXPECT_EQ(result_at(r, "/steps/4/wire"), "fail");
+    EXPECT_EQ(result_at(r, "/expect/0"), "fail");
 
     doc["steps"].push_back(json::parse(R"({"wait": "open"})"));
     auto const cut = run_case(test_env::make_case(doc), live().env());
-    for (auto const& k : cut.checks)
-        if (k.where.ends_with("/expect/0"))
-            EXPECT_EQ(k.result, reports::check_status::not_run);
+    EXPECT_EQ(result_at(cut, "/expect/0"), "not-run");
 }
 
 TEST(case_runner, a_check_attributed_to_a_should_clause_grades_non_strict)
