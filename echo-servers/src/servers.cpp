@@ -93,6 +93,13 @@ constexpr int filler_connect_wait_ms = 200;
 // deadlines further out join the queue without one, for one wake-up per period.
 constexpr auto tick_period = std::chrono::seconds(1);
 
+// "<scheme>://<host>:<port>"; an IPv6 literal needs brackets in a URL.
+std::string url_of(char const* scheme, std::string const& host, std::uint16_t port)
+{
+    auto const shown = host.find(':') != std::string::npos ? "[" + host + "]" : host;
+    return std::string(scheme) + "://" + shown + ":" + std::to_string(port);
+}
+
 } // namespace
 
 struct servers::impl {
@@ -307,6 +314,33 @@ struct servers::impl {
         });
     }
 
+    // Close the listeners on `ports` of `address` (empty: opts.host), in one trip to
+    // the accept strand. Port 0 and the main listeners are left alone: those go only
+    // with stop(). The caller holds state_mu.
+    void close_listeners(std::string const& address, std::initializer_list<std::uint16_t> ports)
+    {
+        error_code ec, host_ec;
+        auto const ip = asio::ip::make_address(address.empty() ? opts.host : address, ec);
+        auto const host_ip = asio::ip::make_address(opts.host, host_ec);
+        if (ec || host_ec || stopped)
+            return;
+        std::vector<tcp::endpoint> endpoints;
+        for (auto const port : ports) {
+            bool const main = ip == host_ip && (port == ws_port || port == tcp_port || port == wss_port);
+            if (port != 0 && !main)
+                endpoints.emplace_back(ip, port);
+        }
+        if (endpoints.empty())
+            return;
+        on_strand_and_wait([this, endpoints] {
+            for (auto const& ep : endpoints)
+                if (auto it = listeners.find(ep); it != listeners.end()) {
+                    it->second->close();
+                    listeners.erase(it);
+                }
+        });
+    }
+
     // Run `fn` on the accept strand and wait for it, unless the io threads are
     // not running (then nothing races and it runs here).
     template <class Fn>
@@ -415,19 +449,11 @@ std::uint16_t servers::tcp_port() const noexcept { return impl_->tcp_port; }
 std::string servers::ws_url() const { return ws_url(impl_->ws_port); }
 std::string servers::wss_url() const { return wss_url(impl_->wss_port); }
 
-std::string servers::ws_url(std::uint16_t port) const
-{
-    // An IPv6 literal needs brackets in a URL.
-    auto const& h = impl_->opts.host;
-    auto const host = h.find(':') != std::string::npos ? "[" + h + "]" : h;
-    return "ws://" + host + ":" + std::to_string(port);
-}
+std::string servers::ws_url(std::uint16_t port) const { return url_of("ws", impl_->opts.host, port); }
 
 std::string servers::wss_url(std::uint16_t port) const
 {
-    if (!impl_->tls)
-        return {};
-    return "wss" + ws_url(port).substr(2);
+    return impl_->tls ? url_of("wss", impl_->opts.host, port) : std::string();
 }
 
 std::uint16_t servers::wss_port() const noexcept { return impl_->wss_port; }
@@ -497,31 +523,14 @@ ws_listener_ports servers::open_ws_listeners()
 
 void servers::close_ws_listeners(ws_listener_ports const& ports)
 {
-    for (auto const port : {ports.ws, ports.wss})
-        if (port != 0)
-            close_tcp_listener(port);
+    std::lock_guard lock(impl_->state_mu);
+    impl_->close_listeners({}, {ports.ws, ports.wss});
 }
 
 void servers::close_tcp_listener(std::uint16_t port, std::string const& address)
 {
     std::lock_guard lock(impl_->state_mu);
-    auto& m = *impl_;
-    error_code ec, host_ec;
-    auto const ip = asio::ip::make_address(address.empty() ? m.opts.host : address, ec);
-    auto const host_ip = asio::ip::make_address(m.opts.host, host_ec);
-    if (ec || host_ec || m.stopped)
-        return;
-    tcp::endpoint const ep(ip, port);
-    auto const main = [&](std::uint16_t p) { return p != 0 && ep == tcp::endpoint(host_ip, p); };
-    if (main(m.ws_port) || main(m.tcp_port) || main(m.wss_port))
-        return; // the main listeners go only with stop()
-    m.on_strand_and_wait([&m, ep] {
-        auto it = m.listeners.find(ep);
-        if (it == m.listeners.end())
-            return;
-        it->second->close();
-        m.listeners.erase(it);
-    });
+    impl_->close_listeners(address, {port});
 }
 
 wire_log& servers::log() noexcept { return impl_->log; }
