@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <filesystem>
+#include <map>
 #include <set>
 
 namespace sockconf::bench {
@@ -45,6 +46,35 @@ TEST(scenarios, echo_and_reference_write_a_results_file)
                                            "echo sockconf-ws ws handshake", "reference reference ws throughput",
                                            "reference beast-plain-client ws throughput",
                                            "reference reference tcp throughput"}));
+    std::filesystem::remove(out);
+}
+
+// The default shape above 64 KiB: two in flight, one over wss:// (its peer, uWebSockets'
+// SSLApp, ends a connection with 2 MiB in flight, so both are measured at one).
+TEST(scenarios, above_64_kib_wss_keeps_one_message_in_flight_and_the_others_two)
+{
+    auto const out = (std::filesystem::temp_directory_path() / "sockconf-bench-shape-test.json").string();
+    bench_options o;
+    o.server = SOCKCONF_BIN " serve --json";
+    o.scenarios = {"echo"};
+    o.sizes = {65536, 65537};
+    o.payloads = {"binary"};
+    o.handshake_concurrency = {};
+    o.seconds = 0.1;
+    o.warmup = 0;
+    o.client_cpu = -1;
+    o.server_cpu = -1;
+    o.out = out;
+    ASSERT_EQ(run_bench(o, SOCKCONF_SOURCE_DIR, SOCKCONF_SOURCE_DIR "/specs/profiles/wechat.json",
+                        SOCKCONF_SOURCE_DIR "/specs/settings.json"), exit_code::ok);
+    auto const doc = read_json_file(out);
+    std::map<std::string, unsigned> in_flight;
+    for (auto const& r : doc["results"])
+        if (r["kind"] == "throughput")
+            in_flight[r["transport"].get<std::string>() + " " + std::to_string(r["size"].get<std::size_t>())] =
+                r["in_flight"].get<unsigned>();
+    EXPECT_EQ(in_flight, (std::map<std::string, unsigned>{{"ws 65536", 4}, {"wss 65536", 4}, {"tcp 65536", 4},
+                                                          {"ws 65537", 2}, {"wss 65537", 1}, {"tcp 65537", 2}}));
     std::filesystem::remove(out);
 }
 
