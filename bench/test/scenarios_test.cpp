@@ -8,26 +8,41 @@
 #include <filesystem>
 #include <map>
 #include <set>
+#include <string>
+#include <vector>
 
 namespace sockconf::bench {
 namespace {
 
-TEST(scenarios, echo_and_reference_write_a_results_file)
+/// A tiny bench of the echo servers (their own process), its results written to `out`:
+/// 0.1-s windows, no warm-up, no pinning.
+bench_options quick(std::string const& out, std::vector<std::string> scenarios, std::vector<std::size_t> sizes,
+                    std::vector<unsigned> handshake_concurrency)
 {
-    auto const out = (std::filesystem::temp_directory_path() / "sockconf-bench-command-test.json").string();
     bench_options o;
     o.server = SOCKCONF_BIN " serve --json";
-    o.scenarios = {"echo", "reference"};
-    o.sizes = {16};
+    o.scenarios = std::move(scenarios);
+    o.sizes = std::move(sizes);
     o.payloads = {"binary"};
-    o.handshake_concurrency = {2};
+    o.handshake_concurrency = std::move(handshake_concurrency);
     o.seconds = 0.1;
     o.warmup = 0;
     o.client_cpu = -1;
     o.server_cpu = -1;
     o.out = out;
-    ASSERT_EQ(run_bench(o, SOCKCONF_SOURCE_DIR, SOCKCONF_SOURCE_DIR "/specs/profiles/wechat.json",
-                        SOCKCONF_SOURCE_DIR "/specs/settings.json"), exit_code::ok);
+    return o;
+}
+
+exit_code run(bench_options const& o)
+{
+    return run_bench(o, SOCKCONF_SOURCE_DIR, SOCKCONF_SOURCE_DIR "/specs/profiles/wechat.json",
+                     SOCKCONF_SOURCE_DIR "/specs/settings.json");
+}
+
+TEST(scenarios, echo_and_reference_write_a_results_file)
+{
+    auto const out = (std::filesystem::temp_directory_path() / "sockconf-bench-command-test.json").string();
+    ASSERT_EQ(run(quick(out, {"echo", "reference"}, {16}, {2})), exit_code::ok);
     auto const doc = read_json_file(out);
     EXPECT_EQ(doc["format"], "sockconf-bench");
     std::set<std::string> keys;
@@ -54,19 +69,7 @@ TEST(scenarios, echo_and_reference_write_a_results_file)
 TEST(scenarios, above_64_kib_wss_keeps_one_message_in_flight_and_the_others_two)
 {
     auto const out = (std::filesystem::temp_directory_path() / "sockconf-bench-shape-test.json").string();
-    bench_options o;
-    o.server = SOCKCONF_BIN " serve --json";
-    o.scenarios = {"echo"};
-    o.sizes = {65536, 65537};
-    o.payloads = {"binary"};
-    o.handshake_concurrency = {};
-    o.seconds = 0.1;
-    o.warmup = 0;
-    o.client_cpu = -1;
-    o.server_cpu = -1;
-    o.out = out;
-    ASSERT_EQ(run_bench(o, SOCKCONF_SOURCE_DIR, SOCKCONF_SOURCE_DIR "/specs/profiles/wechat.json",
-                        SOCKCONF_SOURCE_DIR "/specs/settings.json"), exit_code::ok);
+    ASSERT_EQ(run(quick(out, {"echo"}, {65536, 65537}, {})), exit_code::ok);
     auto const doc = read_json_file(out);
     std::map<std::string, unsigned> in_flight;
     for (auto const& r : doc["results"])
@@ -82,8 +85,7 @@ TEST(scenarios, the_iut_scenario_without_an_iut_is_a_usage_error)
 {
     bench_options o;
     o.scenarios = {"iut"};
-    EXPECT_EQ(run_bench(o, SOCKCONF_SOURCE_DIR, SOCKCONF_SOURCE_DIR "/specs/profiles/wechat.json",
-                        SOCKCONF_SOURCE_DIR "/specs/settings.json"), exit_code::usage);
+    EXPECT_EQ(run(o), exit_code::usage);
 }
 
 } // namespace
