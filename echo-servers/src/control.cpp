@@ -138,7 +138,7 @@ control_reply answer_control(servers& s, std::string_view method, std::string_vi
     std::error_code ec;
     auto const opened = s.open_tcp_listener(req.tag, req.behaviour, req.port, req.address, ec);
     if (!opened)
-        return error(409, "cannot listen on " + req.address + ":" + std::to_string(req.port) + ": " + ec.message(),
+        return error(409, "cannot listen on " + host_port(req.address, req.port) + ": " + ec.message(),
                      errc_name(ec));
     return {200, {{"port", opened}, {"tag", req.tag}, {"host", req.address}}};
 }

@@ -73,6 +73,12 @@ std::optional<std::string> listen_address_for(std::string_view family, std::stri
     return std::string(family == "ipv6" ? "::1" : "127.0.0.1");
 }
 
+std::string host_port(std::string const& host, std::uint16_t port)
+{
+    auto const shown = host.find(':') != std::string::npos ? "[" + host + "]" : host;
+    return shown + ":" + std::to_string(port);
+}
+
 namespace {
 
 enum class listener_kind { websocket, wss, tcp };
@@ -96,8 +102,7 @@ constexpr auto tick_period = std::chrono::seconds(1);
 // "<scheme>://<host>:<port>"; an IPv6 literal needs brackets in a URL.
 std::string url_of(char const* scheme, std::string const& host, std::uint16_t port)
 {
-    auto const shown = host.find(':') != std::string::npos ? "[" + host + "]" : host;
-    return std::string(scheme) + "://" + shown + ":" + std::to_string(port);
+    return std::string(scheme) + "://" + host_port(host, port);
 }
 
 } // namespace

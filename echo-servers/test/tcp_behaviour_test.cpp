@@ -348,6 +348,14 @@ TEST(echo_listen_address, a_family_gives_its_loopback_unless_the_host_is_of_it)
     EXPECT_EQ(listen_address_for("ipx", "127.0.0.1"), std::nullopt);
 }
 
+TEST(echo_listen_address, host_port_brackets_an_ipv6_host_only)
+{
+    EXPECT_EQ(host_port("127.0.0.1", 8080), "127.0.0.1:8080");
+    EXPECT_EQ(host_port("::1", 8080), "[::1]:8080");
+    EXPECT_EQ(host_port("fd00::2", 0), "[fd00::2]:0");
+    EXPECT_EQ(host_port("localhost", 1), "localhost:1");
+}
+
 TEST_F(echo_tcp_behaviour, listener_on_ipv6_loopback_echoes_and_records_an_ipv6_peer)
 {
     if (!has_ipv6_loopback())

@@ -303,8 +303,7 @@ private:
                              : ec == std::errc::address_not_available || ec == std::errc::address_family_not_supported
                                  ? "; this host has no such address (for ::1: IPv6 is off or lo has no ::1)"
                                  : "";
-            auto const shown = host.find(':') != std::string::npos ? "[" + host + "]" : host;
-            skip_message_ = ptr + ": cannot listen on " + shown + ":" + std::to_string(want) + " (" + ec.message() + why +
+            skip_message_ = ptr + ": cannot listen on " + echo::host_port(host, want) + " (" + ec.message() + why +
                             "), so this check cannot be made here";
             return;
         }

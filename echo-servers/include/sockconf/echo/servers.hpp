@@ -141,6 +141,10 @@ std::string tcp_behaviour_names(std::string_view last = ", ");
 /// control API's `family=` listen on.
 std::optional<std::string> listen_address_for(std::string_view family, std::string const& host);
 
+/// "host:port", an IPv6 host in brackets ("[::1]:8080", RFC 3986 3.2.2): how
+/// the servers' URLs and the harness's messages name an address.
+std::string host_port(std::string const& host, std::uint16_t port);
+
 struct tcp_behaviour {
     tcp_behaviour_kind kind = tcp_behaviour_kind::echo;
     /// close_after / reset: bytes received (and echoed) before the FIN / RST;
