@@ -48,7 +48,7 @@ command add_bench_command(CLI::App& app)
     cmd->add_option("--size", o.sizes, "Message sizes in bytes")->capture_default_str()->check(CLI::Range(std::size_t{1}, std::size_t{64} << 20));
     cmd->add_option("--handshake-concurrency", o.handshake_concurrency, "Handshakes under way at once, per measurement")->capture_default_str()->check(CLI::Range(1u, 1000u));
     cmd->add_option("--connections", o.connections, "Connections (0: 8)")->capture_default_str()->check(CLI::Range(0u, 1000u));
-    cmd->add_option("--in-flight", o.in_flight, "Messages in flight per connection (0: 16 up to 1 KiB, 4 at 64 KiB, 2 above)")->capture_default_str()->check(CLI::Range(0u, 10000u));
+    cmd->add_option("--in-flight", o.in_flight, "Messages in flight per connection (0: 16 up to 1 KiB, 4 at 64 KiB, 2 above, 1 above over wss://)")->capture_default_str()->check(CLI::Range(0u, 10000u));
     cmd->add_option("--seconds", o.seconds, "Measured window of each measurement")->capture_default_str()->check(CLI::Range(0.05, 600.0));
     cmd->add_option("--warmup", o.warmup, "Run before each window, not counted")->capture_default_str()->check(CLI::Range(0.0, 60.0));
     cmd->add_option("--repeat", o.repeats, "Runs of each measurement, interleaved; the median is reported")->capture_default_str()->check(CLI::Range(1u, 15u));

@@ -33,7 +33,7 @@ struct bench_options {
     std::vector<unsigned> handshake_concurrency{1, 8};
     unsigned connections = 0; ///< 0: by size (8; the scale scenario: 1000 active)
     unsigned idle = 9000;     ///< the scale scenario: upgraded connections held idle beside the active ones
-    unsigned in_flight = 0;   ///< 0: by size (16 up to 1 KiB, 4 at 64 KiB, 2 at 1 MiB)
+    unsigned in_flight = 0;   ///< 0: by size (16 up to 1 KiB, 4 at 64 KiB, 2 above; over wss:// 1 above)
     double seconds = 2.0;
     double warmup = 0.5;
     bool quick = false;       ///< CI-sized: 0.3 s windows; 16 B and 64 KiB, handshakes 8 at a time (unless chosen)
