@@ -1,6 +1,7 @@
 #include <sockconf/echo/servers.hpp>
 
 #include "detail/context.hpp"
+#include "detail/tcp_echo_loop.hpp"
 #include "detail/tls.hpp"
 
 #include <boost/asio/executor_work_guard.hpp>
@@ -151,6 +152,10 @@ struct servers::impl {
     bool stopped = false;
 
     std::atomic<std::size_t> ws_slots{0};
+    /// The plain TCP echo's own loop (detail/tcp_echo_loop.hpp), made with the first
+    /// echo connection; used on accept_strand, and by stop() once the threads are joined.
+    std::unique_ptr<detail::tcp_echo_loop> echo_loop;
+    bool echo_loop_failed = false; ///< the system refused one: echo on tcp_session
 
     explicit impl(server_options o) : log(o.wire_log_max_records), opts(std::move(o)) {}
 
@@ -290,12 +295,28 @@ struct servers::impl {
                     detail::start_ws_session(context(), std::move(socket), from);
                 else if (l->kind == listener_kind::wss)
                     detail::start_wss_session(context(), std::move(socket), from, *tls);
+                else if (auto* loop = echo_loop_for(l->behaviour))
+                    loop->adopt(std::move(socket), from, l->tag);
                 else
                     detail::start_tcp_session(context(), std::move(socket), from, l->tag, l->behaviour);
             }
             // Transient accept errors (e.g. out of descriptors) must not end the listener.
             accept(l);
         });
+    }
+
+    // The loop a TCP connection of `b` echoes on, made on first use; null for the other
+    // behaviours and when the system refuses a loop (a thread, an epoll set). accept_strand.
+    detail::tcp_echo_loop* echo_loop_for(tcp_behaviour const& b)
+    {
+        if (b.kind != tcp_behaviour_kind::echo || echo_loop_failed)
+            return nullptr;
+        if (!echo_loop) {
+            error_code ec;
+            echo_loop = detail::tcp_echo_loop::make(context(), ec);
+            echo_loop_failed = !echo_loop;
+        }
+        return echo_loop.get();
     }
 
     void serve(std::shared_ptr<listener> l)
@@ -438,6 +459,7 @@ void servers::stop()
         if (t.joinable())
             t.join();
     m.threads.clear();
+    m.echo_loop.reset(); // after wait_empty(): ends only what a client still held open
     // A connection accepted just before the listeners closed waits in its queued accept
     // handler, which stop() kept from running: it held the socket open, and the client
     // saw no end, until this object was destroyed (ref_tcp_socket.PeerCloseEmitsOnCloseOnce

@@ -124,4 +124,22 @@ void start_tcp_session(server_context ctx, boost::asio::ip::tcp::socket socket, 
 /// Remote address/port and local port of an accepted connection, for its wire record.
 void fill_endpoints(accepted_from const& from, wire_record& r);
 
+/// A TCP connection's wire record as it opens: kind, tag, the behaviour's name
+/// ("tcp-echo" ...) and the endpoints. Both TCP paths (tcp_session, tcp_echo_loop) open it so.
+wire_record tcp_wire_record(accepted_from const& from, std::string tag, tcp_behaviour_kind kind);
+
+/// Count `n` bytes a TCP connection read from `data` (the first head_limit of the stream
+/// go to `head`), with `echoed` of them already written back, in one update: no reader
+/// of the log can see the read without the write it was echoed by.
+void count_tcp_read(wire_log& log, std::uint64_t id, char const* data, std::size_t n, std::size_t echoed = 0);
+
+/// How a TCP connection ended when a read or write gave `ec` (boost::asio::error::eof:
+/// the client's FIN): `error` is the error's text for dropped and error, else empty.
+/// `closed_by_server`: stop() or shutdown() closed it, whatever `ec` says.
+struct tcp_ending {
+    conn_end how;
+    std::string error;
+};
+tcp_ending tcp_ending_of(boost::system::error_code ec, bool closed_by_server);
+
 } // namespace sockconf::echo::detail

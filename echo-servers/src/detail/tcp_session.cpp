@@ -54,12 +54,7 @@ public:
     /// Open the wire record, once, before run(); session_registry::add calls it.
     std::uint64_t open_record(accepted_from const& from, std::string tag)
     {
-        wire_record r;
-        r.kind = transport::tcp;
-        r.tag = std::move(tag);
-        r.behaviour = behaviour_name(behaviour_.kind);
-        fill_endpoints(from, r);
-        return id_ = ctx_.log.add(std::move(r));
+        return id_ = ctx_.log.add(tcp_wire_record(from, std::move(tag), behaviour_.kind));
     }
 
     ~tcp_session() override
@@ -129,12 +124,7 @@ private:
     void count_received(std::size_t n, std::size_t echoed = 0)
     {
         received_ += n;
-        ctx_.log.update(id_, [&](wire_record& r) {
-            r.bytes_received += n;
-            r.bytes_sent += echoed;
-            if (r.head.size() < head_limit)
-                r.head.append(buf_.data(), std::min(n, head_limit - r.head.size()));
-        });
+        count_tcp_read(ctx_.log, id_, buf_.data(), n, echoed);
     }
 
     void count_sent(std::size_t n)
@@ -220,18 +210,11 @@ private:
     void end_with(error_code ec)
     {
         error_code ignored;
-        if (stopping_ || ctx_.stopping.load()) {
-            ctx_.log.finish(id_, conn_end::server_closed);
-        } else if (ec == asio::error::eof) {
-            // The client's FIN: everything it sent has been echoed; finish our side too.
+        auto ending = tcp_ending_of(ec, stopping_ || ctx_.stopping.load());
+        // The client's FIN: everything it sent has been echoed; finish our side too.
+        if (ending.how == conn_end::client_closed)
             socket_.shutdown(asio::ip::tcp::socket::shutdown_send, ignored);
-            ctx_.log.finish(id_, conn_end::client_closed);
-        } else if (ec == asio::error::connection_reset || ec == asio::error::broken_pipe ||
-                   ec == asio::error::connection_aborted) {
-            ctx_.log.finish(id_, conn_end::dropped, ec.message());
-        } else {
-            ctx_.log.finish(id_, conn_end::error, ec.message());
-        }
+        ctx_.log.finish(id_, ending.how, std::move(ending.error));
         socket_.close(ignored);
     }
 
@@ -246,6 +229,37 @@ private:
 };
 
 } // namespace
+
+wire_record tcp_wire_record(accepted_from const& from, std::string tag, tcp_behaviour_kind kind)
+{
+    wire_record r;
+    r.kind = transport::tcp;
+    r.tag = std::move(tag);
+    r.behaviour = behaviour_name(kind);
+    fill_endpoints(from, r);
+    return r;
+}
+
+void count_tcp_read(wire_log& log, std::uint64_t id, char const* data, std::size_t n, std::size_t echoed)
+{
+    log.update(id, [&](wire_record& r) {
+        r.bytes_received += n;
+        r.bytes_sent += echoed;
+        if (r.head.size() < head_limit)
+            r.head.append(data, std::min(n, head_limit - r.head.size()));
+    });
+}
+
+tcp_ending tcp_ending_of(error_code ec, bool closed_by_server)
+{
+    if (closed_by_server)
+        return {conn_end::server_closed, {}};
+    if (ec == asio::error::eof)
+        return {conn_end::client_closed, {}};
+    if (ec == asio::error::connection_reset || ec == asio::error::broken_pipe || ec == asio::error::connection_aborted)
+        return {conn_end::dropped, ec.message()};
+    return {conn_end::error, ec.message()};
+}
 
 void start_tcp_session(server_context ctx, asio::ip::tcp::socket socket, accepted_from const& from, std::string tag,
                        tcp_behaviour behaviour)
