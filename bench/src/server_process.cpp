@@ -37,6 +37,9 @@ server_process::server_process(std::string const& command, int cpu, std::chrono:
         ::dup2(devnull, 0);
         if (cpu >= 0)
             (void)pin_to_cpu(0, cpu);
+        // Nothing of the bench's but stdin and stdout: a server holding another's pipe
+        // or the load's sockets would keep them open past their owner's close.
+        ::close_range(3, ~0u, 0);
         ::execl("/bin/sh", "sh", "-c", command.c_str(), static_cast<char*>(nullptr));
         ::_exit(127);
     }

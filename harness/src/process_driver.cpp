@@ -2,6 +2,7 @@
 #include <sockconf/harness/process_driver.hpp>
 
 #include "detail/adapter_link.hpp"
+#include "detail/no_inherited_descriptors.hpp"
 
 #include <boost/process/args.hpp>
 #include <boost/process/child.hpp>
@@ -78,8 +79,9 @@ public:
         env["SOCKCONF_CA_FILE"] = ca_file;
         env["NODE_EXTRA_CA_CERTS"] = ca_file;
         try {
+            // The IUT gets its three pipes and no other descriptor of ours (the header says why).
             child_.emplace(bp::exe = "/bin/sh", bp::args = {"-c", o.command}, bp::std_in < in_, bp::std_out > out_,
-                           bp::std_err > err_, env, group_);
+                           bp::std_err > err_, env, group_, detail::no_inherited_descriptors{});
         } catch (std::exception const& e) {
             link_.on_closed("E-ADAPTER-EXIT: cannot start the IUT `" + o.command + "`: " + e.what());
             return;

@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "detail/adapter_link.hpp"
+#include "detail/no_inherited_descriptors.hpp"
 
 #include <sockconf/common/polling_wait.hpp>
 
@@ -443,8 +444,9 @@ private:
             args.insert(args.end(), {"--trust-ca", ca_path_.string()});
         }
         try {
+            // No descriptor of ours but its stdin and log (detail/no_inherited_descriptors.hpp).
             launcher_.emplace(bp::exe = "/usr/bin/env", bp::args = args, bp::std_in < launcher_in_,
-                              (bp::std_out & bp::std_err) > log_path_, group_);
+                              (bp::std_out & bp::std_err) > log_path_, group_, detail::no_inherited_descriptors{});
         } catch (std::exception const& e) {
             throw std::runtime_error("cannot start " + script + ": " + e.what());
         }

@@ -4,6 +4,12 @@
 
 #include <sockconf/harness/process_driver.hpp>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cerrno>
 #include <condition_variable>
 #include <thread>
 #include <mutex>
@@ -100,6 +106,51 @@ TEST(process_driver, an_iut_that_exits_shows_the_end_of_its_stderr)
     auto const e = error_of("echo 'cannot load module ./wx.mjs' >&2; exit 3");
     EXPECT_NE(e.find("E-ADAPTER-EXIT"), std::string::npos) << e;
     EXPECT_NE(e.find("cannot load module ./wx.mjs"), std::string::npos) << e;
+}
+
+namespace {
+/// A socket listening on an ephemeral port of 127.0.0.1; its port in `port`.
+int listen_loopback(std::uint16_t& port)
+{
+    int const fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (fd < 0 || ::bind(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) != 0 || ::listen(fd, 16) != 0)
+        return -1;
+    socklen_t len = sizeof a;
+    ::getsockname(fd, reinterpret_cast<sockaddr*>(&a), &len);
+    port = ntohs(a.sin_port);
+    return fd;
+}
+
+/// errno of a connect to 127.0.0.1:port (0: it connected).
+int connect_errno(std::uint16_t port)
+{
+    int const fd = ::socket(AF_INET, SOCK_STREAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_port = htons(port);
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    int const r = ::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0 ? 0 : errno;
+    ::close(fd);
+    return r;
+}
+} // namespace
+
+// The IUT gets its three pipes and nothing else of the harness's: a copy of an echo
+// server's listener (or connection) in it would keep that socket alive after the
+// servers closed it, so a case expecting a refused connect (or the server's FIN) would
+// see it queued (or never see it) because of another case's IUT.
+TEST(process_driver, the_iut_holds_no_descriptor_of_the_harness)
+{
+    std::uint16_t port = 0;
+    int const listener = listen_loopback(port);
+    ASSERT_GE(listener, 0);
+    auto f = factory("echo '" + hello_line + "'; read line");
+    auto d = f->open([](json const&) {}, false);
+    ::close(listener);
+    EXPECT_EQ(connect_errno(port), ECONNREFUSED);
 }
 
 TEST(process_driver, an_iut_that_dies_on_a_command_makes_the_command_broken)

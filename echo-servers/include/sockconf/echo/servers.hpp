@@ -173,6 +173,10 @@ public:
 
     /// Bind, listen and start the I/O threads. Throws std::system_error when a
     /// port cannot be bound, std::invalid_argument when handshake_timeout_ms is 0.
+    /// The sockets are not close-on-exec (Asio opens them so): a program that starts
+    /// other processes while serving must close them in the child, as the harness's
+    /// drivers do, or a socket the servers closed stays open there (no FIN, no RST, a
+    /// closed listener still queueing connects).
     void start();
     /// Close listeners and connections, join threads. Idempotent.
     void stop();
