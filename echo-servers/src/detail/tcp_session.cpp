@@ -1,6 +1,7 @@
-// One TCP connection, as its listener's tcp_behaviour says: echo, FIN or RST
-// after N bytes, N pattern bytes first, or only read (sink). Records bytes both ways and the
-// head of what the client sent.
+// One TCP connection, as its listener's tcp_behaviour says: FIN or RST after N bytes,
+// N pattern bytes first, only read (sink), or echo (the plain echo only when the system
+// refused tcp_echo_loop its thread or epoll set). Records bytes both ways and the head of
+// what the client sent.
 #include "context.hpp"
 
 #include <sockconf/net/io_buffer.hpp>
