@@ -10,6 +10,7 @@
 
 #include <poll.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 
 #include <gtest/gtest.h>
@@ -162,7 +163,11 @@ TEST_F(echo_tcp_echo_loop, a_connection_shared_with_a_child_process_ends_cleanly
     pid_t const child = ::fork();
     ASSERT_GE(child, 0);
     if (child == 0) {
-        ::pause(); // holds every descriptor until killed
+        // Holds every descriptor until killed, or until the test process dies (an
+        // ASan abort), or 30 s: never an orphan that keeps the test's output open.
+        ::prctl(PR_SET_PDEATHSIG, SIGKILL);
+        ::alarm(30);
+        ::pause();
         ::_exit(0);
     }
     ::shutdown(fd, SHUT_WR);
