@@ -74,7 +74,10 @@ public:
                 {o.message_max_bytes, o.case_events_max, o.interrupted}), interrupted_(o.interrupted)
     {
         link_.set_sink(std::move(sink));
-        auto env = boost::this_process::environment();
+        // A copy: this_process::environment() is the harness's own, and setting a
+        // variable on it would set it for every process started later (the browser
+        // launcher got NODE_EXTRA_CA_CERTS naming a file already removed).
+        bp::environment env = boost::this_process::environment();
         env["SOCKCONF_PROFILE_FILE"] = profile_file;
         env["SOCKCONF_CA_FILE"] = ca_file;
         env["NODE_EXTRA_CA_CERTS"] = ca_file;

@@ -11,6 +11,8 @@
 
 #include <cerrno>
 #include <condition_variable>
+#include <cstdlib>
+#include <optional>
 #include <thread>
 #include <mutex>
 
@@ -151,6 +153,23 @@ TEST(process_driver, the_iut_holds_no_descriptor_of_the_harness)
     auto d = f->open([](json const&) {}, false);
     ::close(listener);
     EXPECT_EQ(connect_errno(port), ECONNREFUSED);
+}
+
+// The IUT's variables (the profile, the CA) are its own: set on the harness's own
+// environment they would reach every process started later, naming files removed
+// with their IUT (the browser launcher's Node warned of NODE_EXTRA_CA_CERTS).
+TEST(process_driver, starting_an_iut_leaves_the_harness_s_environment_alone)
+{
+    auto value = [](char const* name) {
+        char const* v = std::getenv(name);
+        return v ? std::optional<std::string>(v) : std::nullopt;
+    };
+    auto const profile = value("SOCKCONF_PROFILE_FILE");
+    auto const ca = value("NODE_EXTRA_CA_CERTS");
+    auto f = factory("echo '" + hello_line + "'; read line");
+    auto d = f->open([](json const&) {}, false);
+    EXPECT_EQ(value("SOCKCONF_PROFILE_FILE"), profile);
+    EXPECT_EQ(value("NODE_EXTRA_CA_CERTS"), ca);
 }
 
 TEST(process_driver, an_iut_that_dies_on_a_command_makes_the_command_broken)
