@@ -24,6 +24,15 @@ using namespace test; // NOLINT: the test clients and their aliases
 // lines the pattern up with itself and a misplaced chunk shows.
 char byte_at(std::size_t i) { return static_cast<char>(i % 251); }
 
+/// Bytes [from, from + n) of that stream.
+std::string pattern(std::size_t from, std::size_t n)
+{
+    std::string out(n, '\0');
+    for (std::size_t i = 0; i < n; ++i)
+        out[i] = byte_at(from + i);
+    return out;
+}
+
 // The most a client writes before the test calls the echo unthrottled.
 constexpr std::size_t write_bound = 64u << 20;
 // No room for this long: the server has stopped reading.
@@ -33,11 +42,9 @@ constexpr int stall_ms = 300;
 /// returns how many went out.
 std::size_t write_until_stalled(int fd)
 {
-    std::string chunk(64 * 1024, '\0');
     std::size_t sent = 0;
     while (sent < write_bound) {
-        for (std::size_t i = 0; i < chunk.size(); ++i)
-            chunk[i] = byte_at(sent + i);
+        auto const chunk = pattern(sent, 64 * 1024);
         ssize_t const w = ::send(fd, chunk.data(), chunk.size(), MSG_DONTWAIT | MSG_NOSIGNAL);
         if (w > 0) {
             sent += static_cast<std::size_t>(w);
@@ -67,22 +74,6 @@ std::size_t write_until_stalled(int fd)
                 return ::testing::AssertionFailure() << "byte " << got + static_cast<std::size_t>(i) << " differs";
         got += static_cast<std::size_t>(r);
     }
-    return ::testing::AssertionSuccess();
-}
-
-/// Read exactly `want`'s bytes and compare.
-::testing::AssertionResult read_pattern_of(int fd, std::string const& want)
-{
-    std::string got(want.size(), '\0');
-    std::size_t n = 0;
-    while (n < want.size()) {
-        ssize_t const r = ::recv(fd, got.data() + n, want.size() - n, 0);
-        if (r <= 0)
-            return ::testing::AssertionFailure() << "read ended at " << n << " of " << want.size() << " bytes";
-        n += static_cast<std::size_t>(r);
-    }
-    if (got != want)
-        return ::testing::AssertionFailure() << "got '" << got << "'";
     return ::testing::AssertionSuccess();
 }
 
@@ -158,8 +149,8 @@ TEST_F(echo_tcp_echo_loop, a_connection_shared_with_a_child_process_ends_cleanly
     auto const port = s_.open_tcp_listener("forked");
     int const fd = connect_loopback(port, 5);
     ASSERT_GE(fd, 0);
-    ASSERT_TRUE(send_all(fd, "abc"));
-    ASSERT_TRUE(read_pattern_of(fd, "abc")); // the server has taken it over: its socket is open
+    ASSERT_TRUE(send_all(fd, pattern(0, 3)));
+    ASSERT_TRUE(read_pattern(fd, 3)); // the server has taken it over: its socket is open
     pid_t const child = ::fork();
     ASSERT_GE(child, 0);
     if (child == 0) {
@@ -179,8 +170,8 @@ TEST_F(echo_tcp_echo_loop, a_connection_shared_with_a_child_process_ends_cleanly
     // The servers go on: another connection on the same loop echoes.
     int const other = connect_loopback(port, 5);
     ASSERT_GE(other, 0);
-    EXPECT_TRUE(send_all(other, "xyz"));
-    EXPECT_TRUE(read_pattern_of(other, "xyz"));
+    EXPECT_TRUE(send_all(other, pattern(0, 3)));
+    EXPECT_TRUE(read_pattern(other, 3));
     ::kill(child, SIGKILL);
     ::waitpid(child, nullptr, 0);
     ::close(other);

@@ -55,6 +55,8 @@ struct tcp_echo_loop::state {
 
     /// Queue `c` for the loop's thread (any thread); dropped once the loop has stopped.
     void post(command c);
+    /// Wake the loop's thread to read `commands` and `stopped`.
+    void wake_loop();
     /// The loop's thread.
     void run();
 
@@ -104,10 +106,7 @@ public:
     /// Join the epoll set; false (the connection ended) when the kernel refuses.
     bool watch_first()
     {
-        epoll_event e{};
-        e.events = EPOLLIN;
-        e.data.ptr = this;
-        if (::epoll_ctl(loop_->ep, EPOLL_CTL_ADD, fd_, &e) == 0)
+        if (epoll_control(EPOLL_CTL_ADD, EPOLLIN))
             return true;
         end_with(last_error());
         return false;
@@ -195,12 +194,15 @@ private:
         return done;
     }
 
-    void watch(std::uint32_t events)
+    // MOD fails only for a closed fd: never here.
+    void watch(std::uint32_t events) { epoll_control(EPOLL_CTL_MOD, events); }
+
+    bool epoll_control(int op, std::uint32_t events)
     {
         epoll_event e{};
         e.events = events;
         e.data.ptr = this;
-        ::epoll_ctl(loop_->ep, EPOLL_CTL_MOD, fd_, &e); // fails only for a closed fd: never here
+        return ::epoll_ctl(loop_->ep, op, fd_, &e) == 0;
     }
 
     std::shared_ptr<tcp_echo_loop::state> loop_; // the loop outlives its connections' last calls
@@ -223,6 +225,11 @@ void tcp_echo_loop::state::post(command c)
             return; // `c` lets its connection go: closed and recorded server_closed
         commands.push_back(std::move(c));
     }
+    wake_loop();
+}
+
+void tcp_echo_loop::state::wake_loop()
+{
     std::uint64_t const one = 1;
     [[maybe_unused]] auto const n = ::write(wake, &one, sizeof one); // fails only when the counter is full: awake anyway
 }
@@ -313,8 +320,7 @@ tcp_echo_loop::~tcp_echo_loop()
         std::lock_guard lock(state_->mu);
         state_->stopped = true;
     }
-    std::uint64_t const one = 1;
-    [[maybe_unused]] auto const n = ::write(state_->wake, &one, sizeof one);
+    state_->wake_loop();
     if (state_->thread.joinable())
         state_->thread.join();
     // Commands the loop did not take: their connections close as they go.
