@@ -1,6 +1,7 @@
 #include <sockconf/echo/servers.hpp>
 
 #include "detail/context.hpp"
+#include "detail/listener.hpp"
 #include "detail/tcp_echo_loop.hpp"
 #include "detail/tls.hpp"
 
@@ -11,10 +12,6 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/asio/strand.hpp>
 
-#include <poll.h>
-#include <sys/socket.h>
-
-#include <cerrno>
 #include <future>
 #include <map>
 #include <stdexcept>
@@ -82,15 +79,14 @@ std::string host_port(std::string const& host, std::uint16_t port)
 
 namespace {
 
-enum class listener_kind { websocket, wss, tcp };
+using detail::listener;
+using detail::listener_kind;
 
 // How long stop() lets closed sessions run their last handlers (to record how
 // they ended) before it stops the io_context regardless.
 constexpr auto drain_timeout = std::chrono::seconds(2);
 
-// How long opening a black hole waits for its filler connection. A loopback
-// connect completes at once when it completes at all; a pending one is fine
-// too (the queue drops SYNs either way), so this only bounds the wait.
+// How long opening a black hole waits for its filler connection (detail/listener.cpp).
 constexpr int filler_connect_wait_ms = 200;
 
 // The period of the servers' tick (impl::tick). Asio sets its timerfd (a system
@@ -123,22 +119,6 @@ struct servers::impl {
     // listeners never race whatever the thread count.
     asio::strand<asio::io_context::executor_type> accept_strand{ioc.get_executor()};
     asio::steady_timer tick_timer{accept_strand}; // tick(); on the strand, as stop()'s cancel
-    struct listener {
-        tcp::acceptor acceptor;
-        listener_kind kind;
-        std::string tag;
-        tcp_behaviour behaviour;         // tcp listeners
-        std::vector<tcp::socket> fillers; // a black hole's own connections
-        tcp::endpoint peer;               // filled by the accept under way (one at a time)
-        std::uint16_t port = 0;           // the port it listens on
-        void close()
-        {
-            error_code ignored;
-            acceptor.close(ignored);
-            for (auto& f : fillers)
-                f.close(ignored);
-        }
-    };
     // By address and port (::1 and 127.0.0.1 may have a port number each); accept_strand only.
     std::map<tcp::endpoint, std::shared_ptr<listener>> listeners;
     std::uint16_t ws_port = 0;
@@ -177,50 +157,8 @@ struct servers::impl {
     std::shared_ptr<listener> bind(std::uint16_t port, listener_kind kind, std::string tag, tcp_behaviour behaviour,
                                    error_code& ec, std::string& what, std::string const& host = {})
     {
-        auto const& h = host.empty() ? opts.host : host;
-        auto const address = asio::ip::make_address(h, ec);
-        if (ec) {
-            what = "echo servers: bad host '" + h + "'";
-            return nullptr;
-        }
-        auto l = std::make_shared<listener>(listener{tcp::acceptor(accept_strand), kind, std::move(tag), behaviour, {}});
-        tcp::endpoint const ep(address, port);
-        auto const where = " " + h + ":" + std::to_string(port);
-        if (l->acceptor.open(ep.protocol(), ec); ec) {
-            what = "echo servers: open" + where;
-            return nullptr;
-        }
-        bool const refuse = kind == listener_kind::tcp && behaviour.kind == tcp_behaviour_kind::refuse;
-        // Lets a fixed port be reused while old connections sit in TIME_WAIT; two
-        // listeners on one port still fail on Linux. Not for a port that refuses:
-        // it never listens, and Linux lets two SO_REUSEADDR sockets bind one port
-        // while neither listens, so another server could take it.
-        if (!refuse)
-            l->acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
-        if (l->acceptor.bind(ep, ec); ec) {
-            what = "echo servers: bind" + where;
-            return nullptr;
-        }
-        if (refuse)
-            return l;
-        // Accepted sockets inherit it (Linux copies the listener's TCP state): no
-        // setsockopt per connection (servers_test checks the inheritance).
-        l->acceptor.set_option(tcp::no_delay(true), ec);
-        ec = {};
-        l->port = l->acceptor.local_endpoint(ec).port();
-        ec = {};
-        bool const hole = kind == listener_kind::tcp && behaviour.kind == tcp_behaviour_kind::black_hole;
-        // A black hole listens with backlog 0 and never accepts: once its accept
-        // queue holds one connection (our own filler), Linux drops further SYNs.
-        if (l->acceptor.listen(hole ? 0 : asio::socket_base::max_listen_connections, ec); ec) {
-            what = "echo servers: listen" + where;
-            return nullptr;
-        }
-        if (hole && (ec = fill_accept_queue(*l))) {
-            what = "echo servers: black hole filler" + where;
-            return nullptr;
-        }
-        return l;
+        return detail::open_listener(accept_strand, host.empty() ? opts.host : host, port, kind, std::move(tag),
+                                     behaviour, filler_connect_wait_ms, ec, what);
     }
 
     std::shared_ptr<listener> bind_or_throw(std::uint16_t port, listener_kind kind, std::string tag = {},
@@ -232,38 +170,6 @@ struct servers::impl {
         if (!l)
             throw std::system_error(ec, what);
         return l;
-    }
-
-    // Connect one socket of our own to a black hole so its (zero-length) accept
-    // queue is full. The connect may complete or stay pending (without SYN
-    // cookies Linux drops even this SYN); either way later SYNs are dropped.
-    // Only an outright failure (e.g. refused) is an error.
-    error_code fill_accept_queue(listener& l)
-    {
-        error_code ec;
-        auto const target = l.acceptor.local_endpoint(ec);
-        if (ec)
-            return ec;
-        tcp::socket filler(ioc);
-        if (filler.open(target.protocol(), ec); ec)
-            return ec;
-        if (filler.non_blocking(true, ec); ec)
-            return ec;
-        filler.connect(target, ec);
-        if (ec == asio::error::in_progress || ec == asio::error::would_block) {
-            ec = {};
-            pollfd p{filler.native_handle(), POLLOUT, 0};
-            if (::poll(&p, 1, filler_connect_wait_ms) > 0) {
-                int err = 0;
-                socklen_t len = sizeof err;
-                if (::getsockopt(filler.native_handle(), SOL_SOCKET, SO_ERROR, &err, &len) != 0)
-                    err = errno;
-                ec.assign(err, boost::system::system_category());
-            }
-        }
-        if (!ec)
-            l.fillers.push_back(std::move(filler));
-        return ec;
     }
 
     std::uint16_t port_of(listener const& l) { return endpoint_of(l).port(); }
@@ -323,8 +229,7 @@ struct servers::impl {
     {
         auto const ep = endpoint_of(*l);
         // A black hole or a refusing port is only registered (to be closed later), never accepted on.
-        bool const accepts = !(l->kind == listener_kind::tcp && (l->behaviour.kind == tcp_behaviour_kind::black_hole ||
-                                                                 l->behaviour.kind == tcp_behaviour_kind::refuse));
+        bool const accepts = l->accepts();
         if (threads.empty()) {
             // Nothing runs the io_context yet, so nothing races: register now, so a
             // close_tcp_listener() before start() finds it.
@@ -405,7 +310,7 @@ void servers::start()
     auto tcp_l = m.bind_or_throw(m.opts.tcp_port, listener_kind::tcp);
     m.ws_port = m.port_of(*ws);
     m.tcp_port = m.port_of(*tcp_l);
-    std::shared_ptr<impl::listener> wss;
+    std::shared_ptr<listener> wss;
     if (m.opts.tls) {
         auto material = detail::make_tls_material();
         m.tls = detail::make_server_context(material);
@@ -538,7 +443,7 @@ ws_listener_ports servers::open_ws_listeners()
     if (m.stopped || !m.started)
         throw std::logic_error("echo servers: open_ws_listeners() before start() or after stop()");
     auto ws = m.bind_or_throw(0, listener_kind::websocket);
-    std::shared_ptr<impl::listener> wss;
+    std::shared_ptr<listener> wss;
     if (m.tls)
         wss = m.bind_or_throw(0, listener_kind::wss); // on a throw, `ws` closes with its acceptor
     ws_listener_ports const ports{ws->port, wss ? wss->port : std::uint16_t{0}};
