@@ -5,6 +5,8 @@
 #include <sockconf/bench/compare.hpp>
 #include <sockconf/bench/idle_connections.hpp>
 #include <sockconf/bench/iut_bench.hpp>
+#include <sockconf/bench/labels.hpp>
+#include <sockconf/bench/peer_ratios.hpp>
 #include <sockconf/bench/process_stats.hpp>
 #include <sockconf/bench/result.hpp>
 #include <sockconf/bench/scenarios.hpp>
@@ -45,24 +47,6 @@ std::string self_exe()
 bool has(std::vector<std::string> const& list, char const* name)
 {
     return std::find(list.begin(), list.end(), name) != list.end();
-}
-
-std::string size_label(std::size_t size)
-{
-    if (size >= 1024 * 1024 && size % (1024 * 1024) == 0)
-        return fmt::format("{} MiB", size / (1024 * 1024));
-    if (size >= 1024 && size % 1024 == 0)
-        return fmt::format("{} KiB", size / 1024);
-    return fmt::format("{} B", size);
-}
-
-std::string rate_label(double v)
-{
-    if (v >= 1e6)
-        return fmt::format("{:.2f}M", v / 1e6);
-    if (v >= 1e3)
-        return fmt::format("{:.1f}k", v / 1e3);
-    return fmt::format("{:.0f}", v);
 }
 
 /// The server's CPU over a measured window, as a fraction of one core.
@@ -122,12 +106,22 @@ void group_side_by_side(std::vector<measurement>& ms)
     });
 }
 
-/// The median result (by rate) of several runs of one measurement.
+/// The median result (by rate) of several runs of one measurement, each run
+/// carrying its "round" (run_all); with its "runs" (ascending) and "rounds" (in
+/// round order: what peer_ratios.hpp pairs).
 json median_of(std::vector<json> runs)
 {
     auto const rate = [](json const& r) {
         return r.value("kind", "") == "handshake" ? r.value("per_s", 0.0) : r.value("msgs_per_s", 0.0);
     };
+    json rounds = json::array();
+    for (auto& r : runs) {
+        json const none;
+        rounds.push_back({{"round", r.value("round", 0)},
+                          {"rate", rate(r)},
+                          {"per_server_cpu_s", r.contains("per_cpu_s") ? r["per_cpu_s"].value("server", none) : none}});
+        r.erase("round");
+    }
     std::sort(runs.begin(), runs.end(), [&](json const& a, json const& b) { return rate(a) < rate(b); });
     auto m = runs[runs.size() / 2];
     if (runs.size() > 1) {
@@ -135,6 +129,7 @@ json median_of(std::vector<json> runs)
         for (auto const& r : runs)
             all.push_back(rate(r));
         m["runs"] = all; // every run's rate, ascending
+        m["rounds"] = std::move(rounds);
     }
     return m;
 }
@@ -192,8 +187,10 @@ json run_all(std::vector<measurement> const& ms, unsigned repeats, std::atomic<b
                 std::cout << fmt::format("[{:>{}}/{}] {:<52} failed: {}\n", done, width, total, ms[i].label,
                                          r["error"].get<std::string>());
             std::cout << std::flush;
-            if (r.contains("kind"))
+            if (r.contains("kind")) {
+                r["round"] = rep;
                 runs[i].push_back(std::move(r));
+            }
         }
     json results = json::array();
     for (auto& rs : runs)
@@ -428,29 +425,6 @@ std::vector<peer> known_peers(std::string const& home, double bound_s)
     return out;
 }
 
-/// sockconf's server rate divided by each peer's, size by size.
-void print_peer_ratios(json const& results)
-{
-    // (transport, payload, size) -> target -> rate
-    std::map<std::tuple<std::string, std::string, std::size_t>, std::map<std::string, double>> table;
-    for (auto const& r : results)
-        if (r.value("kind", "") == "throughput" && (r["scenario"] == "peer" || r["scenario"] == "echo"))
-            table[{r["transport"], r["payload"], r["size"]}][r["target"]] = r["msgs_per_s"];
-    std::cout << "\nsockconf's servers as a ratio to each peer (msgs/s, medians):\n";
-    for (auto const& [key, rates] : table) {
-        auto const& [transport, payload, size] = key;
-        auto const ours = rates.find("sockconf-" + transport);
-        if (ours == rates.end())
-            continue;
-        std::string line = fmt::format("  {} {} {:>7}: sockconf {:>8}", transport, payload, size_label(size),
-                                       rate_label(ours->second));
-        for (auto const& [target, rate] : rates)
-            if (target != ours->first && rate > 0)
-                line += fmt::format("  {:.2f}x {} ({})", ours->second / rate, target, rate_label(rate));
-        std::cout << line << "\n";
-    }
-}
-
 } // namespace
 
 /// --render: the results of several files as one document, and its page.
@@ -663,10 +637,15 @@ exit_code run_bench(bench_options const& in, std::string const& home, std::strin
     }
 
     auto results = run_all(ms, o.repeats, o.interrupted);
-    if (o.peers)
-        print_peer_ratios(results);
+    std::vector<peer_ratio> ratios;
+    if (o.peers) {
+        ratios = peer_ratios(results);
+        print_peer_ratios(ratios, std::cout);
+    }
     print_iut_ratios(results);
     auto doc = bench_document(command, started_at, std::move(results));
+    if (o.peers)
+        doc["peer_ratios"] = to_json(ratios);
     if (o.interrupted && o.interrupted->load())
         doc["interrupted"] = true; // Ctrl-C: the measurements finished before it, not all asked for
     auto rc = exit_code::ok;

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <map>
 #include <set>
@@ -61,6 +62,34 @@ TEST(scenarios, echo_and_reference_write_a_results_file)
                                            "echo sockconf-ws ws handshake", "reference reference ws throughput",
                                            "reference beast-plain-client ws throughput",
                                            "reference reference tcp throughput"}));
+    std::filesystem::remove(out);
+}
+
+// --repeat: every run is kept in round order (what --peers pairs sockconf and a peer
+// by, peer_ratios.hpp), beside the ascending rates and the median.
+TEST(scenarios, repeated_runs_keep_every_round_in_order)
+{
+    auto const out = (std::filesystem::temp_directory_path() / "sockconf-bench-rounds-test.json").string();
+    auto o = quick(out, {"echo"}, {16}, {});
+    o.transports = {"tcp"};
+    o.repeats = 3;
+    ASSERT_EQ(run(o), exit_code::ok);
+    auto const doc = read_json_file(out);
+    ASSERT_EQ(doc["results"].size(), 1u) << doc.dump();
+    auto const& r = doc["results"][0];
+    ASSERT_EQ(r["rounds"].size(), 3u) << r.dump();
+    std::vector<double> rates;
+    for (int i = 0; i < 3; ++i) {
+        EXPECT_EQ(r["rounds"][i]["round"], i);
+        auto const& per_cpu = r["rounds"][i]["per_server_cpu_s"]; // null: no CPU tick in a 0.1-s window
+        EXPECT_TRUE(per_cpu.is_null() || per_cpu.get<double>() > 0) << per_cpu;
+        rates.push_back(r["rounds"][i]["rate"].get<double>());
+    }
+    std::sort(rates.begin(), rates.end());
+    EXPECT_EQ(r["runs"], json(rates));
+    EXPECT_EQ(r["msgs_per_s"], rates[1]);
+    EXPECT_FALSE(r.contains("round")); // the run's own mark is not a field of the result
+    EXPECT_FALSE(doc.contains("peer_ratios")); // without --peers
     std::filesystem::remove(out);
 }
 

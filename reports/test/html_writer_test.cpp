@@ -131,10 +131,24 @@ TEST(html_writer, the_iuts_own_loop_puts_platform_beside_host_with_their_ratio)
     EXPECT_EQ(html.find("of another kind"), std::string::npos); // the unavailable row is drawn, not "other"
 }
 
+TEST(html_writer, a_peers_run_shows_each_peer_s_median_ratio_with_its_range)
+{
+    std::ostringstream out;
+    write_bench_html(golden::sample_bench(), out);
+    auto const html = out.str();
+    auto const table = html.substr(html.find("against each peer"));
+    EXPECT_NE(table.find("<td>ws binary 16 B</td><td>uwebsockets</td><td class=\"num\">3</td><td class=\"num\">1.01× "
+                         "<span class=\"meta\">(0.95–1.14)</span></td><td class=\"num\">0.99× "),
+              std::string::npos)
+        << table;
+    EXPECT_NE(table.find("(0.93–1.06)</span></td><td class=\"num\">–</td>"), std::string::npos) << table;
+}
+
 TEST(html_writer, malformed_bench_results_are_skipped_not_thrown)
 {
     for (auto const& bench : {json(nullptr), json::object(), json{{"results", 3}},
                               json{{"results", {1, "x", json::object(), {{"kind", "throughput"}, {"size", "big"}}}}},
+                              json{{"results", {json::object()}}, {"peer_ratios", {1, "x", {{"rate", "fast"}, {"rounds", "7"}}}}},
                               json{{"results", {{{"kind", "throughput"}, {"size", 16}, {"msgs_per_s", -1},
                                                  {"latency_us", {{"p50", 0}, {"buckets", {{0, 1}, {"a", 2}}}}}}}}}}) {
         std::ostringstream out;

@@ -169,7 +169,8 @@ inline run_report sample_report_with_expectations()
     return r;
 }
 
-/// Fixed benchmark results (format "sockconf-bench"): two targets, two sizes, a handshake row.
+/// Fixed benchmark results (format "sockconf-bench"): two targets, two sizes, a handshake row,
+/// and the peer ratios of a --peers run.
 inline json sample_bench()
 {
     auto tp = [](char const* target, double size, double msgs, double p50) {
@@ -192,7 +193,13 @@ inline json sample_bench()
               tp("uwebsockets", 16, 1400000, 78), tp("uwebsockets", 1024, 1180000, 99),
               {{"kind", "handshake"}, {"scenario", "echo"}, {"target", "sockconf-ws"}, {"transport", "ws"},
                {"concurrency", 8}, {"duration_s", 4.0}, {"handshakes", 76000}, {"per_s", 19000.0},
-               {"cpu", nullptr}}}}};
+               {"cpu", nullptr}}}},
+            {"peer_ratios",
+             {{{"load", "ws binary 16 B"}, {"peer", "uwebsockets"}, {"rounds", 3},
+               {"rate", {{"median", 1.01}, {"min", 0.95}, {"max", 1.14}}},
+               {"per_server_cpu_s", {{"median", 0.99}, {"min", 0.9}, {"max", 1.1}}}},
+              {{"load", "handshakes 8 at a time"}, {"peer", "uwebsockets"}, {"rounds", 3},
+               {"rate", {{"median", 1.03}, {"min", 0.93}, {"max", 1.06}}}, {"per_server_cpu_s", nullptr}}}}};
 }
 
 /// Compare `actual` with the golden file; SOCKCONF_UPDATE_GOLDEN=1 rewrites it.

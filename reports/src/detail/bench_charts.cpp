@@ -390,6 +390,27 @@ std::string platform_part(std::vector<json const*> const& results)
     return out + "</table>\n";
 }
 
+/// `sockconf bench --peers`: sockconf's servers against each peer, the median of the
+/// rounds' ratios and their range (bench's peer_ratios.hpp says why not the medians' ratio).
+std::string peer_ratio_part(json const& ratios)
+{
+    auto const spread = [](json const& s) {
+        if (!s.is_object())
+            return std::string("–");
+        return fmt::format("{:.2f}× <span class=\"meta\">({:.2f}–{:.2f})</span>", num(s, "median").value_or(0),
+                           num(s, "min").value_or(0), num(s, "max").value_or(0));
+    };
+    std::string out = "<h3>sockconf's servers against each peer (median of the rounds' ratios, their range)</h3>\n"
+                      "<table><tr><th>load</th><th>peer</th><th class=\"num\">rounds</th><th class=\"num\">by rate</th>"
+                      "<th class=\"num\">per server CPU-s</th></tr>\n";
+    for (auto const& r : ratios)
+        out += fmt::format("<tr><td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num\">{}</td>"
+                           "<td class=\"num\">{}</td></tr>\n",
+                           html_escape(str(r, "load")), html_escape(str(r, "peer")), cell(num(r, "rounds")),
+                           spread(member(r, "rate")), spread(member(r, "per_server_cpu_s")));
+    return out + "</table>\n";
+}
+
 std::string handshake_part(std::vector<json const*> const& results)
 {
     std::string out = "<h3>Handshakes (connect + upgrade + close per second)</h3>\n";
@@ -462,6 +483,8 @@ std::string bench_section(json const& bench)
     }
     if (!platform.empty())
         out += platform_part(platform);
+    if (auto const& ratios = member(bench, "peer_ratios"); ratios.is_array() && !ratios.empty())
+        out += peer_ratio_part(ratios);
     if (!throughput.empty())
         out += throughput_part(throughput);
     if (!handshakes.empty())
