@@ -2,9 +2,14 @@
 #include <sockconf/bench/iut_bench.hpp>
 #include <sockconf/harness/driver.hpp>
 
+#include <sockconf/bench/labels.hpp>
+
 #include <fmt/format.h>
 
 #include <cmath>
+#include <map>
+#include <ostream>
+#include <tuple>
 #include <stdexcept>
 
 namespace sockconf::bench {
@@ -147,6 +152,34 @@ iut_bench_result run_iut_bench(harness::driver_factory& factory, load_options co
         break;
     }
     throw std::runtime_error("the bench command: " + r.message);
+}
+
+void print_iut_ratios(json const& results, std::ostream& out)
+{
+    std::map<std::tuple<std::string, std::string, std::size_t>, std::map<std::string, json const*>> table;
+    for (auto const& r : results)
+        if (r.value("scenario", "") == "iut" && r.contains("api"))
+            table[{r["transport"], r["payload"], r["size"]}][r["api"]] = &r;
+    if (table.empty())
+        return;
+    out << "\nthe platform's API against its host's own (msgs/s, medians; ratio platform/host):\n";
+    auto const rate = [](json const* r) {
+        return r->value("kind", "") == "throughput" ? rate_label(r->value("msgs_per_s", 0.0))
+                                                    : std::string("unavailable");
+    };
+    for (auto const& [key, by_api] : table) {
+        auto const& [transport, payload, size] = key;
+        auto const p = by_api.find("platform"), h = by_api.find("host");
+        std::string line = fmt::format("  {:<3} {:<6} {:>7}:", transport, payload, size_label(size));
+        if (p != by_api.end())
+            line += fmt::format("  platform {:>8}", rate(p->second));
+        if (h != by_api.end())
+            line += fmt::format("  host {:>8}", rate(h->second));
+        if (p != by_api.end() && h != by_api.end() && p->second->value("kind", "") == "throughput" &&
+            h->second->value("kind", "") == "throughput" && h->second->value("msgs_per_s", 0.0) > 0)
+            line += fmt::format("  {:.2f}x", p->second->value("msgs_per_s", 0.0) / h->second->value("msgs_per_s", 0.0));
+        out << line << "\n";
+    }
 }
 
 } // namespace sockconf::bench

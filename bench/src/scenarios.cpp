@@ -1,5 +1,6 @@
-// `sockconf bench`'s engine: the scenarios, progress lines, results file, --compare
-// (its command line options: cli/src/bench_command.cpp).
+// `sockconf bench`'s engine: the scenarios and their measurements, the results file and
+// page, --compare (rounds and progress lines: detail/rounds.hpp; --render: detail/render.hpp;
+// its command line options: cli/src/bench_command.cpp).
 #include <sockconf/bench/affinity.hpp>
 #include <sockconf/bench/api_load.hpp>
 #include <sockconf/bench/compare.hpp>
@@ -18,6 +19,9 @@
 #include <sockconf/harness/settings.hpp>
 #include <sockconf/reports/html_writer.hpp>
 
+#include "detail/render.hpp"
+#include "detail/rounds.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -26,13 +30,14 @@
 #include <fstream>
 #include <functional>
 #include <iostream>
-#include <map>
 #include <optional>
 #include <unistd.h>
 
 namespace sockconf::bench {
 
 namespace {
+
+using detail::measurement;
 
 namespace fs = std::filesystem;
 using seconds_d = std::chrono::duration<double>;
@@ -84,119 +89,6 @@ std::pair<unsigned, unsigned> shape_for(bench_options const& o, std::size_t size
     unsigned const above_64k = t == transport::wss ? 1 : 2;
     unsigned const k = o.in_flight ? o.in_flight : size <= 1024 ? 16 : size <= 65536 ? 4 : above_64k;
     return {conns, k};
-}
-
-/// One measurement to make: what, and how to run it (returns its result JSON).
-struct measurement {
-    std::string label;
-    std::function<json()> run;
-    std::string group = {}; ///< same load on different targets (echo and peers run side by side)
-};
-
-/// Measurements of one group next to each other (groups in order of first
-/// appearance): sockconf and each peer at one size are measured minutes apart at most.
-void group_side_by_side(std::vector<measurement>& ms)
-{
-    std::vector<std::string> order;
-    for (auto const& m : ms)
-        if (std::find(order.begin(), order.end(), m.group) == order.end())
-            order.push_back(m.group);
-    std::stable_sort(ms.begin(), ms.end(), [&](measurement const& a, measurement const& b) {
-        return std::find(order.begin(), order.end(), a.group) < std::find(order.begin(), order.end(), b.group);
-    });
-}
-
-/// The median result (by rate) of several runs of one measurement, each run
-/// carrying its "round" (run_all); with its "runs" (ascending) and "rounds" (in
-/// round order: what peer_ratios.hpp pairs).
-json median_of(std::vector<json> runs)
-{
-    auto const rate = [](json const& r) {
-        return r.value("kind", "") == "handshake" ? r.value("per_s", 0.0) : r.value("msgs_per_s", 0.0);
-    };
-    json rounds = json::array();
-    for (auto& r : runs) {
-        json const none;
-        rounds.push_back({{"round", r.value("round", 0)},
-                          {"rate", rate(r)},
-                          {"per_server_cpu_s", r.contains("per_cpu_s") ? r["per_cpu_s"].value("server", none) : none}});
-        r.erase("round");
-    }
-    std::sort(runs.begin(), runs.end(), [&](json const& a, json const& b) { return rate(a) < rate(b); });
-    auto m = runs[runs.size() / 2];
-    if (runs.size() > 1) {
-        json all = json::array();
-        for (auto const& r : runs)
-            all.push_back(rate(r));
-        m["runs"] = all; // every run's rate, ascending
-        m["rounds"] = std::move(rounds);
-    }
-    return m;
-}
-
-std::string progress_line(json const& r)
-{
-    auto const cpu = [&](char const* who) {
-        auto const& c = r["cpu"][who];
-        return c.is_null() ? std::string("-") : fmt::format("{:.2f}", c.get<double>());
-    };
-    // The rate per CPU-second of the side measured: the server's, or the IUT's (the client).
-    auto const per_cpu = [&](char const* who) {
-        auto const& p = r.contains("per_cpu_s") ? r["per_cpu_s"][who] : json();
-        return p.is_number() ? rate_label(p.get<double>()) : std::string("-");
-    };
-    std::string tail = r.contains("error") ? "  error: " + r["error"].get<std::string>() : "";
-    if (r["kind"] == "unavailable")
-        return "unavailable: " + r["unavailable"].get<std::string>();
-    char const* side = r.value("scenario", "") == "iut" ? "client" : "server";
-    if (r["kind"] == "handshake")
-        return fmt::format("{:>9}/s handshakes  cpu client {} server {}  {}/{}-cpu-s{}", rate_label(r["per_s"].get<double>()),
-                           cpu("client"), cpu("server"), per_cpu(side), side, tail);
-    auto const& l = r["latency_us"];
-    return fmt::format("{:>9} msgs/s {:>9.1f} MB/s  p50 {:.0f} p99 {:.0f} p99.9 {:.0f} us  cpu client {} server {}  {}/{}-cpu-s{}",
-                       rate_label(r["msgs_per_s"].get<double>()), r["mb_per_s"].get<double>(), l["p50"].get<double>(),
-                       l["p99"].get<double>(), l["p999"].get<double>(), cpu("client"), cpu("server"), per_cpu(side), side,
-                       tail);
-}
-
-/// Run every measurement `repeats` times, interleaved (all once, then all again ...),
-/// printing a line each; results are the medians, in measurement order.
-json run_all(std::vector<measurement> const& ms, unsigned repeats, std::atomic<bool> const* interrupted)
-{
-    std::vector<std::vector<json>> runs(ms.size());
-    std::size_t done = 0;
-    std::size_t const total = ms.size() * repeats;
-    auto const width = std::to_string(total).size();
-    auto const stopped = [&] { return interrupted && interrupted->load(); };
-    for (unsigned rep = 0; rep < repeats && !stopped(); ++rep)
-        for (std::size_t i = 0; i < ms.size() && !stopped(); ++i) {
-            json r;
-            try {
-                r = ms[i].run();
-            } catch (std::exception const& e) {
-                r = {{"error", e.what()}};
-            }
-            ++done;
-            if (stopped()) { // cut short: not a measurement of the window asked for
-                std::cout << fmt::format("[{:>{}}/{}] {:<52} interrupted\n", done, width, total, ms[i].label) << std::flush;
-                break;
-            }
-            if (r.contains("kind"))
-                std::cout << fmt::format("[{:>{}}/{}] {:<52} {}\n", done, width, total, ms[i].label, progress_line(r));
-            else
-                std::cout << fmt::format("[{:>{}}/{}] {:<52} failed: {}\n", done, width, total, ms[i].label,
-                                         r["error"].get<std::string>());
-            std::cout << std::flush;
-            if (r.contains("kind")) {
-                r["round"] = rep;
-                runs[i].push_back(std::move(r));
-            }
-        }
-    json results = json::array();
-    for (auto& rs : runs)
-        if (!rs.empty())
-            results.push_back(median_of(std::move(rs)));
-    return results;
 }
 
 payload_kind payload_of(std::string const& s) { return s == "text" ? payload_kind::text : payload_kind::binary; }
@@ -319,36 +211,6 @@ measurement iut_loop(std::string label, std::string const& iut_name, load_option
             }, std::move(group)};
 }
 
-/// The in-runtime loop's rates side by side: the platform's, the host's own, and their
-/// ratio (what the platform's wrapper costs; 1.00: nothing).
-void print_iut_ratios(json const& results)
-{
-    std::map<std::tuple<std::string, std::string, std::size_t>, std::map<std::string, json const*>> table;
-    for (auto const& r : results)
-        if (r.value("scenario", "") == "iut" && r.contains("api"))
-            table[{r["transport"], r["payload"], r["size"]}][r["api"]] = &r;
-    if (table.empty())
-        return;
-    std::cout << "\nthe platform's API against its host's own (msgs/s, medians; ratio platform/host):\n";
-    auto const rate = [](json const* r) {
-        return r->value("kind", "") == "throughput" ? rate_label(r->value("msgs_per_s", 0.0))
-                                                    : std::string("unavailable");
-    };
-    for (auto const& [key, by_api] : table) {
-        auto const& [transport, payload, size] = key;
-        auto const p = by_api.find("platform"), h = by_api.find("host");
-        std::string line = fmt::format("  {:<3} {:<6} {:>7}:", transport, payload, size_label(size));
-        if (p != by_api.end())
-            line += fmt::format("  platform {:>8}", rate(p->second));
-        if (h != by_api.end())
-            line += fmt::format("  host {:>8}", rate(h->second));
-        if (p != by_api.end() && h != by_api.end() && p->second->value("kind", "") == "throughput" &&
-            h->second->value("kind", "") == "throughput" && h->second->value("msgs_per_s", 0.0) > 0)
-            line += fmt::format("  {:.2f}x", p->second->value("msgs_per_s", 0.0) / h->second->value("msgs_per_s", 0.0));
-        std::cout << line << "\n";
-    }
-}
-
 /// The targets one server's results are named by, per transport.
 struct server_names {
     std::string ws, wss, tcp;
@@ -427,44 +289,11 @@ std::vector<peer> known_peers(std::string const& home, double bound_s)
 
 } // namespace
 
-/// --render: the results of several files as one document, and its page.
-exit_code render_results(bench_options const& o)
-{
-    json doc;
-    std::string from;
-    try {
-        for (auto const& file : o.render) {
-            auto d = read_json_file(file);
-            if (!d.is_object() || d.value("format", "") != "sockconf-bench" || !d.contains("results") ||
-                !d["results"].is_array())
-                throw std::runtime_error(file + ": not a sockconf bench results file (\"format\": \"sockconf-bench\" with "
-                                         "\"results\")");
-            if (doc.is_null())
-                doc = std::move(d);
-            else
-                for (auto& r : d["results"])
-                    doc["results"].push_back(std::move(r));
-            from += (from.empty() ? "" : " ") + file;
-        }
-        doc["command"] = "sockconf bench --render " + from;
-        write_json_file(o.out, doc);
-        std::cout << "wrote " << o.out << " (" << doc["results"].size() << " results from " << o.render.size() << " files)\n";
-        if (!o.html.empty()) {
-            write_file_atomically(o.html, [&](std::ostream& f) { reports::write_bench_html(doc, f); });
-            std::cout << "wrote " << o.html << "\n";
-        }
-    } catch (std::exception const& e) {
-        std::cerr << "error: " << e.what() << "\n";
-        return exit_code::usage;
-    }
-    return exit_code::ok;
-}
-
 exit_code run_bench(bench_options const& in, std::string const& home, std::string const& profile_file,
                     std::string const& settings_file)
 {
     if (!in.render.empty())
-        return render_results(in);
+        return detail::render_results(in);
     auto o = in;
     if (o.quick) { // shorter windows; fewer sizes and handshake runs unless they were chosen
         bench_options const defaults;
@@ -642,7 +471,7 @@ exit_code run_bench(bench_options const& in, std::string const& home, std::strin
         ratios = peer_ratios(results);
         print_peer_ratios(ratios, std::cout);
     }
-    print_iut_ratios(results);
+    print_iut_ratios(results, std::cout);
     auto doc = bench_document(command, started_at, std::move(results));
     if (o.peers)
         doc["peer_ratios"] = to_json(ratios);

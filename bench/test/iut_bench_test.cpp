@@ -5,6 +5,8 @@
 
 #include <gtest/gtest.h>
 
+#include <sstream>
+
 namespace sockconf::bench {
 namespace {
 
@@ -135,6 +137,34 @@ TEST(iut_bench, a_broken_reply_is_refused_naming_the_member)
     r = good_reply();
     r["unavailable"] = "";
     EXPECT_NE(refusal(r).find("unavailable must be a non-empty string"), std::string::npos);
+}
+
+} // namespace
+} // namespace sockconf::bench
+
+namespace sockconf::bench {
+namespace {
+
+TEST(iut_bench, the_summary_puts_platform_beside_host_with_their_ratio)
+{
+    auto const row = [](char const* api, char const* transport, double rate) {
+        return json{{"kind", "throughput"}, {"scenario", "iut"}, {"api", api},       {"transport", transport},
+                    {"payload", "binary"},  {"size", 1024},      {"msgs_per_s", rate}};
+    };
+    json const results = json::array({row("platform", "ws", 700), row("host", "ws", 2800),
+                                      {{"kind", "unavailable"}, {"scenario", "iut"}, {"api", "host"},
+                                       {"transport", "tcp"}, {"payload", "binary"}, {"size", 1024}},
+                                      row("platform", "tcp", 5000)});
+    std::ostringstream out;
+    print_iut_ratios(results, out);
+    EXPECT_NE(out.str().find("  ws  binary   1 KiB:  platform      700  host     2.8k  0.25x\n"), std::string::npos)
+        << out.str();
+    EXPECT_NE(out.str().find("  tcp binary   1 KiB:  platform     5.0k  host unavailable\n"), std::string::npos)
+        << out.str();
+
+    std::ostringstream none;
+    print_iut_ratios(json::array({{{"kind", "throughput"}, {"scenario", "echo"}}}), none);
+    EXPECT_EQ(none.str(), "");
 }
 
 } // namespace

@@ -8,6 +8,7 @@
 #include <sockconf/bench/load.hpp>
 #include <sockconf/common/value.hpp>
 
+#include <iosfwd>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -48,5 +49,10 @@ iut_bench_result read_iut_bench_reply(json const& value);
 /// most the warm-up, the window and the connect timeout plus a margin. Throws
 /// std::runtime_error when the IUT refuses the command, fails or does not answer.
 iut_bench_result run_iut_bench(harness::driver_factory& factory, load_options const& o, iut_api api);
+
+/// The loop's rates side by side, one line per load: the platform's, the host's own, and
+/// their ratio (what the platform's wrapper costs; 1.00: nothing). `results`: a bench
+/// document's; nothing is printed when none is of the loop (scenario iut with an api).
+void print_iut_ratios(json const& results, std::ostream& out);
 
 } // namespace sockconf::bench
