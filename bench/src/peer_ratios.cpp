@@ -19,6 +19,20 @@ struct round_value {
 
 using rounds_by_number = std::map<long, round_value>;
 
+// A member as text ("" when absent or not a string) or a count (0 likewise): the
+// results are this bench's own, but a field of the wrong type must not throw here.
+std::string text(json const& r, char const* key)
+{
+    auto const it = r.find(key);
+    return it != r.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
+std::size_t count(json const& r, char const* key)
+{
+    auto const it = r.find(key);
+    return it != r.end() && it->is_number_integer() && it->get<long long>() >= 0 ? it->get<std::size_t>() : 0;
+}
+
 std::optional<double> positive(json const& j)
 {
     if (j.is_number() && j.get<double>() > 0)
@@ -30,26 +44,27 @@ rounds_by_number rounds_of(json const& r)
 {
     rounds_by_number out;
     if (auto const it = r.find("rounds"); it != r.end() && it->is_array()) {
-        for (auto const& x : *it)
-            if (auto const rate = positive(x.value("rate", json())); rate && x.contains("round"))
+        for (auto const& x : *it) {
+            if (!x.is_object() || !x.value("round", json()).is_number_integer())
+                continue;
+            if (auto const rate = positive(x.value("rate", json())))
                 out[x["round"].get<long>()] = {*rate, positive(x.value("per_server_cpu_s", json()))};
+        }
         return out;
     }
-    auto const rate = positive(r.value(r.value("kind", "") == "handshake" ? "per_s" : "msgs_per_s", json()));
+    auto const rate = positive(r.value(text(r, "kind") == "handshake" ? "per_s" : "msgs_per_s", json()));
     if (rate) {
-        json const none;
-        auto const& per_cpu = r.contains("per_cpu_s") ? r["per_cpu_s"].value("server", none) : none;
-        out[0] = {*rate, positive(per_cpu)};
+        auto const per_cpu = r.value("per_cpu_s", json());
+        out[0] = {*rate, positive(per_cpu.is_object() ? per_cpu.value("server", json()) : json())};
     }
     return out;
 }
 
 std::string load_of(json const& r)
 {
-    if (r.value("kind", "") == "handshake")
-        return fmt::format("handshakes {} at a time", r.value("concurrency", 0));
-    return fmt::format("{} {} {}", r.value("transport", "?"), r.value("payload", "?"),
-                       size_label(r.value("size", std::size_t{0})));
+    if (text(r, "kind") == "handshake")
+        return fmt::format("handshakes {} at a time", count(r, "concurrency"));
+    return fmt::format("{} {} {}", text(r, "transport"), text(r, "payload"), size_label(count(r, "size")));
 }
 
 std::optional<ratio_spread> spread(std::vector<double> v)
@@ -86,12 +101,14 @@ std::vector<peer_ratio> peer_ratios(json const& results)
     if (!results.is_array())
         return {};
     for (auto const& r : results) {
-        auto const kind = r.value("kind", "");
+        if (!r.is_object())
+            continue;
+        auto const kind = text(r, "kind");
         if (kind != "throughput" && kind != "handshake")
             continue;
-        auto const scenario = r.value("scenario", "");
-        auto const target = r.value("target", "");
-        if (scenario == "echo" && target == "sockconf-" + r.value("transport", ""))
+        auto const scenario = text(r, "scenario");
+        auto const target = text(r, "target");
+        if (scenario == "echo" && target == "sockconf-" + text(r, "transport"))
             entry(load_of(r)).ours = rounds_of(r);
         else if (scenario == "peer")
             entry(load_of(r)).peers.emplace_back(target, rounds_of(r));

@@ -81,5 +81,23 @@ TEST(bench_peer_ratios, a_single_run_and_handshakes_and_the_printed_and_json_for
         << out.str();
 }
 
+TEST(bench_peer_ratios, fields_of_the_wrong_type_are_skipped_not_thrown)
+{
+    json const results = json::array({
+        1, "x", json::object(),
+        {{"kind", 3}, {"scenario", "echo"}},
+        result("echo", "sockconf-ws", "ws", 16, {{0, {100, 0}}}),
+        {{"kind", "throughput"}, {"scenario", "peer"}, {"target", "uwebsockets"}, {"transport", "ws"},
+         {"payload", "binary"}, {"size", 16}, {"per_cpu_s", "fast"},
+         {"rounds", {1, {{"round", "0"}, {"rate", 50}}, {{"round", 0}, {"rate", "50"}}, {{"round", 0}, {"rate", 50}}}}},
+    });
+    std::vector<peer_ratio> r;
+    ASSERT_NO_THROW(r = peer_ratios(results));
+    ASSERT_EQ(r.size(), 1u);
+    EXPECT_EQ(r[0].rounds, 1u); // only the well-formed round
+    EXPECT_DOUBLE_EQ(r[0].rate.median, 2.0);
+    EXPECT_TRUE(peer_ratios(json("not an array")).empty());
+}
+
 } // namespace
 } // namespace sockconf::bench
