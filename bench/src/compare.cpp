@@ -1,4 +1,5 @@
 #include <sockconf/bench/compare.hpp>
+#include <sockconf/bench/result.hpp>
 
 #include <fmt/format.h>
 
@@ -10,20 +11,13 @@ namespace sockconf::bench {
 
 namespace {
 
-double rate_of(json const& r)
-{
-    auto const& field = r.value("kind", "") == "handshake" ? "per_s" : "msgs_per_s";
-    auto const it = r.find(field);
-    return it != r.end() && it->is_number() ? it->get<double>() : 0.0;
-}
-
 std::vector<std::pair<std::string, double>> rates(json const& doc)
 {
     std::vector<std::pair<std::string, double>> out;
     if (!doc.contains("results") || !doc["results"].is_array())
         return out;
     for (auto const& r : doc["results"])
-        out.emplace_back(result_key(r), rate_of(r));
+        out.emplace_back(result_key(r), result_rate(r));
     return out;
 }
 

@@ -1,16 +1,15 @@
 // run_iut_bench: one `bench` command to an IUT instance, its reply read into a result.
 #include <sockconf/bench/iut_bench.hpp>
-#include <sockconf/harness/driver.hpp>
-
 #include <sockconf/bench/labels.hpp>
+#include <sockconf/harness/driver.hpp>
 
 #include <fmt/format.h>
 
 #include <cmath>
 #include <map>
 #include <ostream>
-#include <tuple>
 #include <stdexcept>
+#include <tuple>
 
 namespace sockconf::bench {
 

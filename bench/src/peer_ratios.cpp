@@ -1,5 +1,6 @@
 #include <sockconf/bench/labels.hpp>
 #include <sockconf/bench/peer_ratios.hpp>
+#include <sockconf/bench/result.hpp>
 
 #include <fmt/format.h>
 
@@ -52,10 +53,9 @@ rounds_by_number rounds_of(json const& r)
         }
         return out;
     }
-    auto const rate = positive(r.value(text(r, "kind") == "handshake" ? "per_s" : "msgs_per_s", json()));
-    if (rate) {
+    if (auto const rate = result_rate(r); rate > 0) {
         auto const per_cpu = r.value("per_cpu_s", json());
-        out[0] = {*rate, positive(per_cpu.is_object() ? per_cpu.value("server", json()) : json())};
+        out[0] = {rate, positive(per_cpu.is_object() ? per_cpu.value("server", json()) : json())};
     }
     return out;
 }
@@ -155,7 +155,7 @@ void print_peer_ratios(std::vector<peer_ratio> const& ratios, std::ostream& out)
                                 r.rate.min, r.rate.max);
         if (r.per_server_cpu_s)
             line += fmt::format(", per server CPU-s {:.2f}x", r.per_server_cpu_s->median);
-        if (!ratios.empty() && r.rounds != ratios[0].rounds)
+        if (r.rounds != ratios[0].rounds)
             line += fmt::format(" [{} rounds]", r.rounds);
         out << line << "\n";
     }

@@ -34,6 +34,16 @@ json per_cpu_second(double rate, json const& cpu)
     return {{"client", of("client")}, {"server", of("server")}};
 }
 
+double result_rate(json const& r)
+{
+    if (!r.is_object())
+        return 0.0;
+    auto const kind = r.find("kind");
+    bool const handshake = kind != r.end() && kind->is_string() && *kind == "handshake";
+    auto const it = r.find(handshake ? "per_s" : "msgs_per_s");
+    return it != r.end() && it->is_number() ? it->get<double>() : 0.0;
+}
+
 json throughput_json(measurement_id const& id, load_options const& o, load_result const& r,
                      std::optional<double> server_cpu)
 {

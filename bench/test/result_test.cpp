@@ -81,5 +81,14 @@ TEST(result, document_carries_format_version_and_machine)
     EXPECT_EQ(utc_now().size(), 20u);
 }
 
+TEST(result, a_result_s_rate_is_per_s_for_handshakes_and_0_where_there_is_none)
+{
+    EXPECT_EQ(result_rate({{"kind", "throughput"}, {"msgs_per_s", 1500.0}, {"per_s", 9.0}}), 1500.0);
+    EXPECT_EQ(result_rate({{"kind", "handshake"}, {"per_s", 19000.0}, {"msgs_per_s", 9.0}}), 19000.0);
+    EXPECT_EQ(result_rate({{"kind", "unavailable"}, {"unavailable", "no TCP"}}), 0.0);
+    EXPECT_EQ(result_rate({{"kind", 3}, {"msgs_per_s", "fast"}}), 0.0);
+    EXPECT_EQ(result_rate(json(7)), 0.0);
+}
+
 } // namespace
 } // namespace sockconf::bench

@@ -1,6 +1,7 @@
 #include "rounds.hpp"
 
 #include <sockconf/bench/labels.hpp>
+#include <sockconf/bench/result.hpp>
 
 #include <fmt/format.h>
 
@@ -16,23 +17,20 @@ namespace {
 /// round order: what peer_ratios.hpp pairs).
 json median_of(std::vector<json> runs)
 {
-    auto const rate = [](json const& r) {
-        return r.value("kind", "") == "handshake" ? r.value("per_s", 0.0) : r.value("msgs_per_s", 0.0);
-    };
     json rounds = json::array();
     for (auto& r : runs) {
         json const none;
         rounds.push_back({{"round", r.value("round", 0)},
-                          {"rate", rate(r)},
+                          {"rate", result_rate(r)},
                           {"per_server_cpu_s", r.contains("per_cpu_s") ? r["per_cpu_s"].value("server", none) : none}});
         r.erase("round");
     }
-    std::sort(runs.begin(), runs.end(), [&](json const& a, json const& b) { return rate(a) < rate(b); });
+    std::sort(runs.begin(), runs.end(), [&](json const& a, json const& b) { return result_rate(a) < result_rate(b); });
     auto m = runs[runs.size() / 2];
     if (runs.size() > 1) {
         json all = json::array();
         for (auto const& r : runs)
-            all.push_back(rate(r));
+            all.push_back(result_rate(r));
         m["runs"] = all; // every run's rate, ascending
         m["rounds"] = std::move(rounds);
     }
@@ -114,6 +112,5 @@ json run_all(std::vector<measurement> const& ms, unsigned repeats, std::atomic<b
             results.push_back(median_of(std::move(rs)));
     return results;
 }
-
 
 } // namespace sockconf::bench::detail

@@ -32,6 +32,10 @@ json handshake_json(measurement_id const& id, handshake_options const& o, handsh
 /// CPU-second does compares across them better than a rate does. `cpu` as in a result.
 json per_cpu_second(double rate, json const& cpu);
 
+/// A result's rate: "msgs_per_s", or "per_s" for a handshake result; 0 when absent or
+/// not a number (an unavailable result, a file from elsewhere).
+double result_rate(json const& result);
+
 /// {"cpu_model", "cores", "kernel", "compiler", "boost", "load_avg"} of this machine now.
 json machine_json();
 
