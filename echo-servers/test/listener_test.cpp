@@ -31,11 +31,11 @@ opened open(asio::io_context& ioc, std::string const& host, std::uint16_t port, 
     return o;
 }
 
-int int_option(listener const& l, int level, int name)
+int int_option(listener& l, int level, int name)
 {
     int v = -1;
     socklen_t len = sizeof v;
-    ::getsockopt(const_cast<listener&>(l).acceptor.native_handle(), level, name, &v, &len);
+    ::getsockopt(l.acceptor.native_handle(), level, name, &v, &len);
     return v;
 }
 
